@@ -1,0 +1,43 @@
+"""`python -m bot`: run the bot with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.settings import Settings
+
+
+def main() -> int:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"Bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
+        return 2
+    if not settings.telegram_bot_token:
+        print("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment "
+              "or in .env (see .env.example).", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from bot.app import build_app, run_polling
+
+    async def run() -> None:
+        app = await build_app(settings)
+        try:
+            await run_polling(app)
+        finally:
+            await app.close()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

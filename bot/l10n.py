@@ -1,0 +1,67 @@
+"""Renders the engine's `Text`s in a person's language with Fluent.
+
+kk is the first language and ru its fallback (then en). `FluentLocalization` defaults to
+`use_isolating=False`, so no U+2068/U+2069 marks reach a chat.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentLocalization, FluentResourceLoader
+
+from flows.calendar import KZ_TZ
+from flows.messages import Arg, Text
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LANGUAGES = ("kk", "ru", "en")
+FALLBACKS = {"kk": ["kk", "ru"], "ru": ["ru", "kk"], "en": ["en", "ru"]}
+
+log = logging.getLogger(__name__)
+
+
+def resource_ids(root: Path = LOCALES_DIR) -> list[str]:
+    return sorted(path.name for path in (root / "kk").glob("*.ftl"))
+
+
+class Localizer:
+    def __init__(self, default: str = "kk", root: Path = LOCALES_DIR) -> None:
+        self.default = default
+        loader = FluentResourceLoader(str(root / "{locale}"))
+        ids = resource_ids(root)
+        self._l10n = {
+            lang: FluentLocalization(FALLBACKS[lang], ids, loader) for lang in LANGUAGES
+        }
+
+    def language(self, lang: str | None) -> str:
+        return lang if lang in self._l10n else self.default
+
+    def render(self, text: Text, lang: str | None) -> str:
+        lang = self.language(lang)
+        args = {name: self._arg(value, lang) for name, value in text.args.items()}
+        rendered: str = self._l10n[lang].format_value(text.key, args)
+        if rendered == text.key:
+            log.error("missing Fluent message %r (%s)", text.key, lang)
+        return rendered
+
+    def join(self, parts: tuple[Text, ...], lang: str | None) -> str:
+        return "\n\n".join(self.render(part, lang) for part in parts)
+
+    def _arg(self, value: Arg, lang: str) -> Any:
+        if isinstance(value, Text):
+            return self.render(value, lang)
+        if isinstance(value, tuple):
+            return "\n".join(self.render(item, lang) for item in value)
+        if isinstance(value, datetime):
+            return value.astimezone(KZ_TZ).strftime("%d.%m.%Y %H:%M")
+        if isinstance(value, date):
+            return value.strftime("%d.%m.%Y")
+        return value
+
+    def render_all(self, key: str, args: Mapping[str, Arg] | None = None) -> dict[str, str]:
+        """The same message in every language (for command lists and the like)."""
+        return {lang: self.render(Text(key, args or {}), lang) for lang in LANGUAGES}

@@ -1,0 +1,647 @@
+"""The flow engine: one turn = one incoming event -> state change -> reply.
+
+Channel-agnostic and pure: it speaks `IncomingEvent`/`Reply`, keeps its state through the
+`ConversationStore` port and saves it after every turn, so a restart resumes the same
+question with the same answers.
+
+Buttons carry the conversation's `seq`, which changes whenever the question changes: a
+button from an older question is recognised (and a double tap is told apart from it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from flows import menu
+from flows.calendar import KZ_TZ
+from flows.filetypes import MAX_DOCUMENT_BYTES, detect_document_type
+from flows.messages import (
+    Choice,
+    EventKind,
+    FileTooBig,
+    IncomingEvent,
+    OutgoingMessage,
+    Reply,
+    Text,
+)
+from flows.ports import Applications, ConversationState, ConversationStore, FileStore
+from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Option, Step, TextStep
+from flows.turn import Turn, button
+from flows.validators import Invalid
+
+SUMMARY = "__summary__"
+MORE = "__more__"
+LANGUAGES = ("kk", "ru", "en")
+
+
+@dataclass
+class Ports:
+    conversations: ConversationStore
+    files: FileStore
+    applications: Applications
+
+
+class Engine:
+    def __init__(
+        self,
+        ports: Ports,
+        flows: Sequence[Flow],
+        *,
+        default_language: str = "kk",
+        clock: Callable[[], datetime] | None = None,
+        coming_soon: frozenset[str] = frozenset(),
+    ) -> None:
+        self.ports = ports
+        self.flows = {flow.id: flow for flow in flows}
+        self.default_language = default_language
+        self.clock = clock or (lambda: datetime.now(KZ_TZ))
+        self.coming_soon = coming_soon
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+
+    # ------------------------------------------------------------------ entry point
+    async def handle(self, event: IncomingEvent) -> Reply:
+        key = (event.channel, event.user_id)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:  # one person's album or double tap must not race on their state
+            stored = await self.ports.conversations.load(event.channel, event.user_id)
+            state = stored or ConversationState()
+            turn = Turn(state, event, self.clock().astimezone(KZ_TZ).date())
+            before = _position(state)
+            await self._dispatch(turn)
+            if _position(state) != before:
+                state.seq += 1
+            await self.ports.conversations.save(
+                event.channel, event.user_id, state, event.display_name
+            )
+            messages = tuple(_bind(m, state.seq) for m in turn.messages)
+            return Reply(state.language or self.default_language, messages, turn.notice)
+
+    async def _dispatch(self, turn: Turn) -> None:
+        state, event = turn.state, turn.event
+        if event.kind is EventKind.COMMAND:
+            await self._command(turn)
+        elif event.kind is EventKind.CHOICE:
+            await self._choice(turn)
+        elif state.language is None:
+            menu.greet(turn)
+            self._ask_language(turn)
+        elif state.pending:
+            turn.say(Text("hint-use-buttons"))
+            await self._ask_current(turn)
+        elif state.flow is None:
+            turn.say(Text("hint-menu-unexpected"))
+            self._show_menu(turn)
+        else:
+            await self._flow_input(turn)
+
+    # ------------------------------------------------------------------ commands
+    async def _command(self, turn: Turn) -> None:
+        state, name = turn.state, turn.event.text
+        if name == "start":
+            if state.language is None:
+                menu.greet(turn)
+                self._ask_language(turn)
+            elif state.flow is not None:
+                turn.say(Text("flow-resume"))
+                await self._ask_current(turn)
+            else:
+                state.pending = None
+                menu.greet(turn)
+                self._show_menu(turn)
+        elif name == "language":
+            self._ask_language(turn)
+        elif name == "help":
+            turn.say(Text("help-flow" if state.flow else "help-menu"))
+            await self._ask_current(turn)
+        elif name == "cancel":
+            await self._cancel(turn)
+        elif name == "menu" and state.flow is None:
+            state.pending = None
+            self._show_menu(turn)
+        elif name == "menu":
+            await self._cancel(turn)
+        else:
+            turn.say(Text("hint-unknown-command"))
+            await self._ask_current(turn)
+
+    async def _cancel(self, turn: Turn) -> None:
+        state = turn.state
+        if state.flow is None:
+            state.pending = None
+            turn.say(Text("cancel-nothing"))
+            self._show_menu(turn)
+        elif not state.answers:
+            self._leave_flow(state)
+            turn.say(Text("cancel-done"))
+            self._show_menu(turn)
+        else:
+            state.pending = "cancel"
+            self._ask_cancel(turn)
+
+    def _ask_cancel(self, turn: Turn) -> None:
+        turn.say(
+            Text("cancel-confirm"),
+            choices=[[button("cancel-yes", "cancel:yes")], [button("cancel-no", "cancel:no")]],
+        )
+
+    # ------------------------------------------------------------------ buttons
+    async def _choice(self, turn: Turn) -> None:
+        state, payload = turn.state, turn.event.text
+        seq, _, action = payload.partition(":")
+        if seq != str(state.seq):
+            if payload == state.last_tap:
+                turn.notice = Text("button-already-done")
+            else:
+                turn.notice = Text("button-stale")
+                turn.say(Text("button-stale"))
+                await self._ask_current(turn)
+            return
+        state.last_tap = payload
+        if action.startswith("lang:"):
+            await self._set_language(turn, action.removeprefix("lang:"))
+        elif state.pending == "cancel":
+            await self._cancel_answer(turn, action)
+        elif state.pending == "language":
+            await self._ask_current(turn)
+        elif state.flow is None:
+            await self._menu_choice(turn, action)
+        else:
+            await self._flow_choice(turn, action)
+
+    async def _set_language(self, turn: Turn, language: str) -> None:
+        state = turn.state
+        if language not in LANGUAGES:
+            await self._ask_current(turn)
+            return
+        first_time = state.language is None
+        state.language = language
+        state.pending = None
+        turn.notice = Text("language-set")
+        if state.flow is not None:
+            turn.say(Text("language-set"))
+            await self._ask_current(turn)
+        else:
+            if not first_time:
+                turn.say(Text("language-set"))
+            self._show_menu(turn)
+
+    async def _cancel_answer(self, turn: Turn, action: str) -> None:
+        state = turn.state
+        state.pending = None
+        if action == "cancel:yes":
+            self._leave_flow(state)
+            turn.say(Text("cancel-done"))
+            self._show_menu(turn)
+        else:
+            await self._ask_current(turn)
+
+    # ------------------------------------------------------------------ the main menu
+    def _show_menu(self, turn: Turn) -> None:
+        menu.show(turn)
+
+    def _ask_language(self, turn: Turn) -> None:
+        turn.state.pending = "language"
+        turn.say(
+            Text("language-ask"),
+            choices=[[button(f"language-{code}", f"lang:{code}")] for code in LANGUAGES],
+        )
+
+    async def _menu_choice(self, turn: Turn, action: str) -> None:
+        kind, _, arg = action.partition(":")
+        if kind == "flow" and arg in self.flows and arg not in self.coming_soon:
+            await self._start_flow(turn, self.flows[arg])
+        elif kind == "flow":
+            turn.say(Text("menu-coming-soon"))
+            self._show_menu(turn)
+        elif kind == "apps":
+            views = await self.ports.applications.list_for(
+                turn.event.channel, turn.event.user_id
+            )
+            menu.show_applications(turn, views)
+        elif kind == "app":
+            view = await self.ports.applications.get_for(
+                turn.event.channel, turn.event.user_id, arg
+            )
+            menu.show_application(turn, view)
+        elif kind == "contacts":
+            menu.show_contacts(turn)
+        elif kind == "specialist":
+            turn.say(Text("menu-coming-soon"))
+            self._show_menu(turn)
+        else:
+            self._show_menu(turn)
+
+    # ------------------------------------------------------------------ flows
+    async def _start_flow(self, turn: Turn, flow: Flow) -> None:
+        state = turn.state
+        state.flow = flow.id
+        state.answers = {}
+        state.editing = None
+        state.draft_key = secrets.token_hex(8)
+        state.cursor = flow.steps[0].id
+        turn.say(Text(flow.intro))
+        await self._ask_current(turn)
+
+    def _leave_flow(self, state: ConversationState) -> None:
+        state.flow = None
+        state.cursor = ""
+        state.answers = {}
+        state.editing = None
+        state.draft_key = None
+
+    def _flow(self, state: ConversationState) -> Flow:
+        assert state.flow is not None
+        return self.flows[state.flow]
+
+    def _context(self, turn: Turn, item: Mapping[str, Any] | None = None) -> Context:
+        return Context(turn.today, turn.state.answers, item or {})
+
+    async def _ask_current(self, turn: Turn) -> None:
+        state = turn.state
+        if state.pending == "cancel":
+            self._ask_cancel(turn)
+        elif state.pending == "language" or state.language is None:
+            self._ask_language(turn)
+        elif state.flow is None:
+            self._show_menu(turn)
+        elif state.cursor == SUMMARY:
+            self._show_summary(turn)
+        else:
+            self._ask_step(turn)
+
+    def _ask_step(self, turn: Turn) -> None:
+        flow, state = self._flow(turn.state), turn.state
+        step_id, item, sub = _split(state.cursor)
+        step = flow.step(step_id)
+        header = Text(
+            "flow-progress",
+            {"current": _section_number(flow, step_id), "total": len(flow.sections)},
+        )
+        nav = [button("nav-back", "back")]
+        if isinstance(step, GroupStep):
+            items: list[dict[str, Any]] = state.answers.setdefault(step.id, [])
+            if sub == MORE:
+                turn.say(
+                    header,
+                    Text(step.more_prompt, {"count": len(items)}),
+                    choices=[
+                        [button("group-more-yes", "more")] if len(items) < step.max_items else [],
+                        [button("group-more-no", "done")],
+                        nav,
+                    ],
+                )
+                return
+            current = items[item] if item < len(items) else {}
+            sub_step = next(s for s in step.steps if s.id == sub)
+            self._ask_simple(turn, header, sub_step, current, {"n": item + 1}, nav)
+        elif isinstance(step, FilesStep):
+            files = state.answers.get(step.id, [])
+            parts = [header, Text(step.prompt), Text("files-limits")]
+            if files:
+                parts.append(Text("files-received", {"count": len(files)}))
+            done = "files-done" if files or step.required else "files-none"
+            turn.say(
+                *parts,
+                choices=[[button(done, "done")] if files or not step.required else [], nav],
+            )
+        else:
+            self._ask_simple(turn, header, step, state.answers, {}, nav)
+
+    def _ask_simple(
+        self,
+        turn: Turn,
+        header: Text,
+        step: TextStep | ChoiceStep,
+        holder: Mapping[str, Any],
+        args: Mapping[str, Any],
+        nav: list[Choice],
+    ) -> None:
+        parts = [header, Text(step.prompt, args)]
+        rows: list[list[Choice]] = []
+        if isinstance(step, ChoiceStep):
+            options = step.options_for(self._context(turn, holder))
+            rows = _columns([button(o.label.key, f"o:{o.code}", **o.label.args) for o in options],
+                            step.columns)
+        elif step.id in holder:
+            if holder[step.id] is not None:
+                parts.append(Text("step-current", {"value": _plain(holder[step.id])}))
+            rows.append([button("nav-keep", "keep")])
+        if isinstance(step, TextStep) and step.skippable:
+            rows.append([button("nav-skip", "skip")])
+        rows.append(nav)
+        turn.say(*parts, choices=rows,
+                 contact=isinstance(step, TextStep) and step.accepts_contact)
+
+    async def _flow_choice(self, turn: Turn, action: str) -> None:
+        state, flow = turn.state, self._flow(turn.state)
+        if action == "back":
+            self._back(turn)
+        elif action == "submit" and state.cursor == SUMMARY:
+            await self._submit(turn, flow)
+            return
+        elif action.startswith("edit:") and state.cursor == SUMMARY:
+            section = flow.section(action.removeprefix("edit:"))
+            state.editing = section.id
+            state.cursor = section.steps[0]
+            if isinstance(flow.step(section.steps[0]), GroupStep):
+                state.answers[section.steps[0]] = []
+                state.cursor = _group_cursor(flow.step(section.steps[0]), 0)
+        elif state.cursor != SUMMARY:
+            await self._step_choice(turn, flow, action)
+            return
+        await self._ask_current(turn)
+
+    async def _step_choice(self, turn: Turn, flow: Flow, action: str) -> None:
+        state = turn.state
+        step_id, item, sub = _split(state.cursor)
+        step = flow.step(step_id)
+        if isinstance(step, GroupStep):
+            items = state.answers.setdefault(step.id, [])
+            if sub == MORE:
+                if action == "more" and len(items) < step.max_items:
+                    state.cursor = _group_cursor(step, len(items))
+                elif action == "done":
+                    self._advance(turn, flow, step.id)
+                await self._ask_current(turn)
+                return
+            while len(items) <= item:
+                items.append({})
+            sub_step = next(s for s in step.steps if s.id == sub)
+            if await self._simple_choice(turn, sub_step, items[item], action):
+                self._advance_in_group(turn, flow, step, item, sub)
+        elif isinstance(step, FilesStep):
+            if action == "done" and (state.answers.get(step.id) or not step.required):
+                state.answers.setdefault(step.id, [])
+                self._advance(turn, flow, step.id)
+        elif await self._simple_choice(turn, step, state.answers, action):
+            self._advance(turn, flow, step.id)
+        await self._ask_current(turn)
+
+    async def _simple_choice(
+        self, turn: Turn, step: TextStep | ChoiceStep, holder: dict[str, Any], action: str
+    ) -> bool:
+        """Apply a button to a simple step; True when the step is answered."""
+        if action == "keep" and step.id in holder:
+            return True
+        if action == "skip" and isinstance(step, TextStep) and step.skippable:
+            holder[step.id] = None
+            return True
+        if isinstance(step, ChoiceStep) and action.startswith("o:"):
+            code = action.removeprefix("o:")
+            codes = {o.code for o in step.options_for(self._context(turn, holder))}
+            if code not in codes:
+                return False
+            if code in step.refusals:
+                turn.say(Text(step.refusals[code]))
+                return False
+            holder[step.id] = code
+            return True
+        return False
+
+    async def _flow_input(self, turn: Turn) -> None:
+        """Typed text, a contact, a file or a sticker while a question is open."""
+        state, flow, event = turn.state, self._flow(turn.state), turn.event
+        if state.cursor == SUMMARY:
+            turn.say(Text("hint-use-buttons"))
+            await self._ask_current(turn)
+            return
+        step_id, item, sub = _split(state.cursor)
+        step = flow.step(step_id)
+        if isinstance(step, FilesStep):
+            await self._file_input(turn, flow, step)
+            return
+        holder: dict[str, Any] = state.answers
+        simple: Step = step
+        if isinstance(step, GroupStep):
+            if sub == MORE:
+                turn.say(Text("hint-use-buttons"))
+                await self._ask_current(turn)
+                return
+            items = state.answers.setdefault(step.id, [])
+            while len(items) <= item:
+                items.append({})
+            holder = items[item]
+            simple = next(s for s in step.steps if s.id == sub)
+        if isinstance(simple, ChoiceStep):
+            turn.say(Text("hint-use-buttons"))
+        elif isinstance(simple, TextStep):
+            raw = _typed(event, simple)
+            if raw is None:
+                turn.say(Text("error-text-expected"))
+            else:
+                try:
+                    holder[simple.id] = simple.parse(raw, self._context(turn, holder))
+                except Invalid as error:
+                    turn.say(Text(error.key, error.args))
+                else:
+                    if isinstance(step, GroupStep):
+                        self._advance_in_group(turn, flow, step, item, sub)
+                    else:
+                        self._advance(turn, flow, step.id)
+        await self._ask_current(turn)
+
+    async def _file_input(self, turn: Turn, flow: Flow, step: FilesStep) -> None:
+        state, incoming = turn.state, turn.event.file
+        if turn.event.kind is not EventKind.FILE or incoming is None:
+            turn.say(Text("error-file-expected"))
+            await self._ask_current(turn)
+            return
+        error = await self._store_file(turn, step, incoming)
+        if error is not None:
+            turn.say(error)
+            await self._ask_current(turn)
+            return
+        count = len(state.answers[step.id])
+        turn.say(
+            Text("files-accepted", {"count": count}),
+            choices=[[button("files-done", "done")], [button("nav-back", "back")]],
+        )
+
+    async def _store_file(self, turn: Turn, step: FilesStep, incoming: Any) -> Text | None:
+        limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        if incoming.size is not None and incoming.size > MAX_DOCUMENT_BYTES:
+            return Text("error-file-too-big", {"limit": limit_mb})
+        try:
+            data: bytes = await incoming.fetch()
+        except FileTooBig:
+            return Text("error-file-too-big", {"limit": limit_mb})
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return Text("error-file-too-big", {"limit": limit_mb})
+        mime = detect_document_type(data[:512])
+        if mime is None:
+            return Text("error-file-type")
+        digest = hashlib.sha256(data).hexdigest()
+        flow = self._flow(turn.state)
+        sent = [f for other in flow.steps if isinstance(other, FilesStep)
+                for f in turn.state.answers.get(other.id, [])]
+        if any(f["sha256"] == digest for f in sent):
+            return Text("error-file-duplicate")
+        stored = await self.ports.files.save(data, mime)
+        turn.state.answers.setdefault(step.id, []).append(
+            {"sha256": stored.sha256, "mime": mime, "size": stored.size,
+             "name": incoming.name or ""}
+        )
+        return None
+
+    # ------------------------------------------------------------------ moving around
+    def _advance(self, turn: Turn, flow: Flow, step_id: str) -> None:
+        state = turn.state
+        if state.editing and step_id == flow.section(state.editing).steps[-1]:
+            state.editing = None
+            state.cursor = SUMMARY
+            return
+        index = flow.index(step_id) + 1
+        if index >= len(flow.steps):
+            state.cursor = SUMMARY
+            return
+        _enter(state, flow, index)
+
+    def _advance_in_group(
+        self, turn: Turn, flow: Flow, step: GroupStep, item: int, sub: str
+    ) -> None:
+        ids = [s.id for s in step.steps]
+        position = ids.index(sub)
+        if position + 1 < len(ids):
+            turn.state.cursor = f"{step.id}/{item}/{ids[position + 1]}"
+        else:
+            turn.say(Text("group-added", {"count": item + 1}))
+            turn.state.cursor = f"{step.id}/{item}/{MORE}"
+
+    def _back(self, turn: Turn) -> None:
+        state, flow = turn.state, self._flow(turn.state)
+        if state.editing:
+            state.editing = None
+            state.cursor = SUMMARY
+            return
+        if state.cursor == SUMMARY:
+            _enter(state, flow, len(flow.steps) - 1)
+            return
+        step_id, item, sub = _split(state.cursor)
+        step = flow.step(step_id)
+        if isinstance(step, GroupStep):
+            ids = [s.id for s in step.steps]
+            items = state.answers.setdefault(step.id, [])
+            if sub == MORE:
+                state.cursor = f"{step.id}/{item}/{ids[-1]}"
+                return
+            position = ids.index(sub)
+            if position > 0:
+                state.cursor = f"{step.id}/{item}/{ids[position - 1]}"
+                return
+            if item > 0:
+                del items[item:]  # drop the child being started; the earlier ones stay
+                state.cursor = f"{step.id}/{item - 1}/{MORE}"
+                return
+        index = flow.index(step_id)
+        if index == 0:
+            turn.say(Text("flow-at-first-step"))
+            return
+        _enter(state, flow, index - 1)
+
+    # ------------------------------------------------------------------ summary & submit
+    def _show_summary(self, turn: Turn) -> None:
+        flow, answers = self._flow(turn.state), turn.state.answers
+        lines: list[Text] = []
+        for number, section in enumerate(flow.sections, start=1):
+            shown = section.show(answers)
+            values = shown if isinstance(shown, tuple) else (shown,)
+            lines.append(Text("summary-line", {"n": number, "label": Text(section.label),
+                                              "value": values}))
+        rows = [[button("summary-edit", f"edit:{s.id}", section=Text(s.label))]
+                for s in flow.sections]
+        rows.insert(0, [button("summary-submit", "submit")])
+        rows.append([button("nav-back", "back")])
+        turn.say(Text("summary-title"), *lines, choices=rows)
+
+    async def _submit(self, turn: Turn, flow: Flow) -> None:
+        state, event = turn.state, turn.event
+        assert state.draft_key is not None
+        result = await self.ports.applications.submit(
+            event.channel, event.user_id, flow.service, dict(state.answers),
+            state.draft_key, event.at or self.clock(),
+        )
+        self._leave_flow(state)
+        turn.notice = Text("submitted-notice", {"number": result.number})
+        turn.say(
+            Text(
+                "submitted",
+                {
+                    "number": result.number,
+                    "registered": result.registered_on,
+                    "check": result.check_due,
+                    "decision": result.decision_due,
+                },
+            )
+        )
+        self._show_menu(turn)
+
+
+# ---------------------------------------------------------------------- helpers
+def _position(state: ConversationState) -> tuple[Any, ...]:
+    return (state.language, state.flow, state.cursor, state.pending, state.editing)
+
+
+def _bind(message: OutgoingMessage, seq: int) -> OutgoingMessage:
+    rows = tuple(tuple(replace(c, payload=f"{seq}:{c.payload}") for c in row)
+                 for row in message.choices)
+    return replace(message, choices=rows)
+
+
+def _split(cursor: str) -> tuple[str, int, str]:
+    """"children/1/birth_date" -> ("children", 1, "birth_date"); "iin" -> ("iin", 0, "")."""
+    parts = cursor.split("/")
+    if len(parts) == 3:
+        return parts[0], int(parts[1]), parts[2]
+    return parts[0], 0, ""
+
+
+def _enter(state: ConversationState, flow: Flow, index: int) -> None:
+    """Put the cursor on a step; a group with items already opens on "another one?"."""
+    step = flow.steps[index]
+    items = state.answers.get(step.id) if isinstance(step, GroupStep) else None
+    if isinstance(step, GroupStep):
+        state.cursor = f"{step.id}/{len(items) - 1}/{MORE}" if items else _group_cursor(step, 0)
+    else:
+        state.cursor = step.id
+
+
+def _group_cursor(step: Step, item: int) -> str:
+    assert isinstance(step, GroupStep)
+    return f"{step.id}/{item}/{step.steps[0].id}"
+
+
+def _section_number(flow: Flow, step_id: str) -> int:
+    section = flow.section_of(step_id)
+    return flow.sections.index(section) + 1
+
+
+def _columns(buttons: list[Choice], columns: int) -> list[list[Choice]]:
+    return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
+
+
+def _typed(event: IncomingEvent, step: TextStep) -> str | None:
+    if event.kind is EventKind.TEXT:
+        return event.text
+    if event.kind is EventKind.CONTACT and step.accepts_contact:
+        return event.text
+    return None
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime("%d.%m.%Y") if len(value) == 10 else value
+        except ValueError:
+            return value
+    return str(value)
+
+
+def options_from(keys: Mapping[str, str]) -> tuple[Option, ...]:
+    """Static options from {code: label id}."""
+    return tuple(Option(code, Text(label)) for code, label in keys.items())

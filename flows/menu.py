@@ -1,0 +1,72 @@
+"""The main menu and the screens reached from it: contacts, "My applications"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flows.messages import Text
+from flows.ports import ApplicationView
+from flows.turn import Turn, button
+
+# The services in menu order: (flow id, label id).
+SERVICES = (("visit", "menu-visit"), ("interview", "menu-interview"))
+
+
+def greet(turn: Turn) -> None:
+    turn.say(Text("start-greeting"))
+
+
+def show(turn: Turn) -> None:
+    rows = [[button(label, f"flow:{flow_id}")] for flow_id, label in SERVICES]
+    rows += [
+        [button("menu-my-applications", "apps")],
+        [button("menu-specialist", "specialist")],
+        [button("menu-contacts", "contacts")],
+    ]
+    turn.say(Text("menu-title"), choices=rows)
+
+
+def show_contacts(turn: Turn) -> None:
+    turn.say(Text("contacts-text"))
+    show(turn)
+
+
+def show_applications(turn: Turn, views: Sequence[ApplicationView]) -> None:
+    if not views:
+        turn.say(Text("apps-empty"))
+        show(turn)
+        return
+    lines = tuple(_line(view) for view in views)
+    rows = [[button("apps-open", f"app:{view.ref}", number=view.number)] for view in views]
+    rows.append([button("nav-menu", "menu")])
+    turn.say(Text("apps-title"), *lines, choices=rows)
+
+
+def show_application(turn: Turn, view: ApplicationView | None) -> None:
+    if view is None:
+        turn.say(Text("apps-not-found"))
+        show(turn)
+        return
+    history = tuple(
+        Text("apps-history-line", {"at": entry.at, "status": Text(status_id(entry.status))})
+        for entry in view.history
+    )
+    turn.say(_line(view), Text("apps-history-title"), *history,
+             choices=[[button("apps-back", "apps")], [button("nav-menu", "menu")]])
+
+
+def _line(view: ApplicationView) -> Text:
+    args = {
+        "number": view.number,
+        "service": Text(f"service-{view.service}"),
+        "status": Text(status_id(view.status)),
+        "date": view.submitted_at,
+    }
+    if view.next_deadline is None:
+        return Text("apps-line", args)
+    return Text("apps-line-deadline", {**args, "deadline": view.next_deadline})
+
+
+def status_id(status: str) -> str:
+    """Message id of a status: `under_review` -> `status-under-review` (ids are kebab-case)."""
+    return "status-" + status.replace("_", "-")

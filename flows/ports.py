@@ -1,0 +1,92 @@
+"""What the engine needs from the outside world, as Protocols (storage implements them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+# Every status an application can have, in the order of the legal procedure (seed 004).
+STATUSES = (
+    "submitted",
+    "under_review",
+    "rejected_incomplete",
+    "hearing_scheduled",
+    "approved",
+    "refused",
+)
+
+
+@dataclass
+class ConversationState:
+    """Everything the engine knows about one person's conversation; saved after every step."""
+
+    language: str | None = None
+    flow: str | None = None  # None: the main menu
+    cursor: str = ""  # where in the flow: "step", "group/2/sub", "__summary__"
+    answers: dict[str, Any] = field(default_factory=dict)
+    seq: int = 0  # bumped on every turn; buttons carry it, so old buttons are recognised
+    pending: str | None = None  # an overlay question: "cancel", "language"
+    editing: str | None = None  # a section being edited from the summary
+    last_tap: str | None = None  # the last accepted button payload (double taps)
+    draft_key: str | None = None  # one application per draft, whatever the taps on Submit
+
+
+class ConversationStore(Protocol):
+    async def load(self, channel: str, user_id: str) -> ConversationState | None: ...
+
+    async def save(
+        self, channel: str, user_id: str, state: ConversationState, display_name: str = ""
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    mime: str
+
+
+class FileStore(Protocol):
+    async def save(self, data: bytes, mime: str) -> StoredFile: ...
+
+
+@dataclass(frozen=True)
+class Submitted:
+    number: str
+    registered_on: date
+    check_due: date
+    decision_due: date
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    status: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class ApplicationView:
+    ref: str  # ASCII id for buttons (numbers like "ВП-2026-00042" are Cyrillic)
+    number: str
+    service: str
+    status: str
+    submitted_at: datetime
+    next_deadline: date | None
+    history: tuple[HistoryEntry, ...] = ()
+
+
+class Applications(Protocol):
+    async def submit(
+        self,
+        channel: str,
+        user_id: str,
+        service: str,
+        answers: dict[str, Any],
+        draft_key: str,
+        at: datetime,
+    ) -> Submitted: ...
+
+    async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]: ...
+
+    async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None: ...

@@ -1,0 +1,131 @@
+"""The building blocks a flow is declared with: steps, sections and the flow itself.
+
+A flow reads top to bottom in one place (like a Rasa form): each step names its prompt
+id, how the answer is parsed and checked (a parser raising `Invalid` with the error id),
+and the summary groups steps into sections that can be edited one at a time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flows.messages import Text
+
+CODE_RE = re.compile(r"^[a-z0-9-]{1,24}$")  # option codes go into 64-byte payloads
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a parser or an options function may look at."""
+
+    today: date
+    answers: Mapping[str, Any]
+    item: Mapping[str, Any] = field(default_factory=dict)  # the current group item
+
+    def date(self, key: str) -> date | None:
+        raw = self.answers.get(key)
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+
+
+Parser = Callable[[str, Context], Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: Text
+
+    def __post_init__(self) -> None:
+        if not CODE_RE.match(self.code):
+            raise ValueError(f"option code must match {CODE_RE.pattern}: {self.code!r}")
+
+
+OptionSource = Sequence[Option] | Callable[[Context], Sequence[Option]]
+
+
+@dataclass(frozen=True)
+class TextStep:
+    """A typed answer. `parse` returns a JSON-able value or raises `Invalid`."""
+
+    id: str
+    prompt: str
+    parse: Parser
+    skippable: bool = False
+    accepts_contact: bool = False  # a phone: the messenger's share-contact button works too
+
+
+@dataclass(frozen=True)
+class ChoiceStep:
+    """A button answer. `refusals` maps an option to a kind explanation and re-asks."""
+
+    id: str
+    prompt: str
+    options: OptionSource
+    refusals: Mapping[str, str] = field(default_factory=dict)
+    columns: int = 1
+
+    def options_for(self, ctx: Context) -> Sequence[Option]:
+        return self.options(ctx) if callable(self.options) else self.options
+
+
+@dataclass(frozen=True)
+class FilesStep:
+    """Photos or files, one message each; the person taps Done when all are sent."""
+
+    id: str
+    prompt: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class GroupStep:
+    """The same sub-steps asked for each item (each child), then "another one?"."""
+
+    id: str
+    steps: tuple[TextStep | ChoiceStep, ...]
+    more_prompt: str
+    max_items: int = 10
+
+
+Step = TextStep | ChoiceStep | FilesStep | GroupStep
+
+
+@dataclass(frozen=True)
+class Section:
+    """A line of the summary: a label, the steps it covers, how its value reads."""
+
+    id: str
+    label: str
+    steps: tuple[str, ...]
+    show: Callable[[Mapping[str, Any]], Text | tuple[Text, ...]]
+
+
+@dataclass(frozen=True)
+class Flow:
+    id: str
+    service: str  # the application's service code (also its number prefix's key)
+    intro: str
+    steps: tuple[Step, ...]
+    sections: tuple[Section, ...]
+
+    def __post_init__(self) -> None:
+        ids = [step.id for step in self.steps]
+        covered = [step_id for section in self.sections for step_id in section.steps]
+        if sorted(ids) != sorted(covered):
+            raise ValueError(f"{self.id}: every step must belong to exactly one section")
+
+    def step(self, step_id: str) -> Step:
+        return next(step for step in self.steps if step.id == step_id)
+
+    def index(self, step_id: str) -> int:
+        return next(i for i, step in enumerate(self.steps) if step.id == step_id)
+
+    def section_of(self, step_id: str) -> Section:
+        return next(s for s in self.sections if step_id in s.steps)
+
+    def section(self, section_id: str) -> Section:
+        return next(s for s in self.sections if s.id == section_id)

@@ -1,0 +1,31 @@
+"""One turn of a conversation: the state being changed and the messages being written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flows.messages import Choice, IncomingEvent, OutgoingMessage, Text
+from flows.ports import ConversationState
+
+
+@dataclass
+class Turn:
+    state: ConversationState
+    event: IncomingEvent
+    today: date
+    messages: list[OutgoingMessage] = field(default_factory=list)
+    notice: Text | None = None
+
+    def say(
+        self, *parts: Text, choices: Sequence[Sequence[Choice]] = (), contact: bool = False
+    ) -> None:
+        rows = tuple(tuple(row) for row in choices if row)
+        self.messages.append(OutgoingMessage(tuple(parts), rows, ask_contact=contact))
+
+
+def button(key: str, action: str, **args: Any) -> Choice:
+    """A button whose payload is the bare action; the engine binds it to the seq later."""
+    return Choice(Text(key, args), action)

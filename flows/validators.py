@@ -1,0 +1,214 @@
+"""Parsers for what a person types into the bot.
+
+Each parser returns a clean value or raises :class:`Invalid` whose ``key`` is a Fluent
+message id and ``args`` the message's variables, so the handler only has to translate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+
+__all__ = [
+    "Invalid",
+    "age_on",
+    "check_after",
+    "check_birth_date",
+    "check_not_past",
+    "parse_address",
+    "parse_date",
+    "parse_free_text",
+    "parse_iin",
+    "parse_person_name",
+    "parse_phone",
+]
+
+
+class Invalid(Exception):
+    """A value the person typed was rejected: ``key`` = Fluent id, ``args`` = its variables.
+
+    ``args`` shadows ``BaseException.args`` (a tuple) on purpose, so handlers can write
+    ``_(e.key, **e.args)``; the exception still pickles and prints as (key, args).
+    """
+
+    def __init__(self, key: str, args: Mapping[str, object] | None = None) -> None:
+        params = dict(args or {})
+        super().__init__(key, params)
+        self.key = key
+        self._params = params
+
+    @property
+    def args(self) -> dict[str, object]:  # type: ignore[override]
+        return self._params
+
+    def __str__(self) -> str:
+        return f"{self.key} {self._params}" if self._params else self.key
+
+
+# --- IIN -------------------------------------------------------------------------------
+
+_IIN_WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
+def parse_iin(text: str) -> str:
+    """12 ASCII digits with a valid check digit (no date/sex checks: decree No. 853, 2013)."""
+    value = "".join(text.split())
+    if len(value) != 12 or not _ASCII_DIGITS.fullmatch(value):
+        raise Invalid("error-iin-format")
+    digits = [int(ch) for ch in value]
+    check = sum(d * (i + 1) for i, d in enumerate(digits[:11])) % 11
+    if check == 10:
+        check = sum(d * w for d, w in zip(digits[:11], _IIN_WEIGHTS_2, strict=True)) % 11
+    if check == 10 or check != digits[11]:
+        raise Invalid("error-iin-checksum")
+    return value
+
+
+# --- phone -----------------------------------------------------------------------------
+
+_PHONE_PUNCTUATION = re.compile(r"[\s()\-.]")
+
+
+def parse_phone(text: str) -> str:
+    """A Kazakhstan number in any common form -> ``+7XXXXXXXXXX``.
+
+    Mobile (70x, 74x, 75x, 76x, 77x) and landline area codes (7xx) all start with 7,
+    so a national number starting with anything else (e.g. a Russian 9xx) is refused.
+    """
+    raw = _PHONE_PUNCTUATION.sub("", text.strip())
+    plus = raw.startswith("+")
+    digits = raw[1:] if plus else raw
+    if not digits or not _ASCII_DIGITS.fullmatch(digits):
+        raise Invalid("error-phone-format")
+    if plus:
+        national = digits[1:] if len(digits) == 11 and digits[0] == "7" else ""
+    elif len(digits) == 11 and digits[0] in "78":
+        national = digits[1:]  # 8 701 ... (trunk prefix) or 7 701 ... (country code)
+    elif len(digits) == 10:
+        national = digits
+    else:
+        national = ""
+    if len(national) != 10 or national[0] != "7":
+        raise Invalid("error-phone-format")
+    return "+7" + national
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_DMY = re.compile(r"([0-9]{1,2})([./-]| )([0-9]{1,2})\2([0-9]{4})")
+_YMD = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+
+
+def parse_date(text: str) -> date:
+    """DD.MM.YYYY (also D.M.YYYY, with / - or space) or ISO YYYY-MM-DD."""
+    value = " ".join(text.split())
+    if m := _DMY.fullmatch(value):
+        day, month, year = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    elif m := _YMD.fullmatch(value):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    else:
+        raise Invalid("error-date-format")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise Invalid("error-date-invalid", {"value": value}) from None
+
+
+def age_on(birth: date, on: date) -> int:
+    """Full years of age on ``on``.
+
+    Someone born on 29 February turns a year older on 28 February in common years: a
+    term that ends on a date the month lacks ends on the month's last day (Civil Code).
+    """
+    month, day = birth.month, birth.day
+    if (month, day) == (2, 29) and not _is_leap(on.year):
+        day = 28
+    return on.year - birth.year - ((on.month, on.day) < (month, day))
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+_MAX_HUMAN_AGE = 120
+
+
+def _years_before(d: date, years: int) -> date:
+    """The same calendar day ``years`` earlier (29 February -> 28 February)."""
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:
+        return d.replace(year=d.year - years, day=28)
+
+
+def check_birth_date(d: date, today: date, max_age_years: int = 18) -> date:
+    """A child's birth date: not in the future, under ``max_age_years``, not absurd."""
+    if d > today:
+        raise Invalid("error-birth-date-future")
+    if d < _years_before(today, _MAX_HUMAN_AGE):
+        # a typo such as 1809 for 2009: not a date anybody alive was born on
+        raise Invalid("error-date-invalid", {"value": f"{d.day:02d}.{d.month:02d}.{d.year:04d}"})
+    if age_on(d, today) >= max_age_years:
+        raise Invalid("error-child-too-old", {"max": max_age_years})
+    return d
+
+
+def check_not_past(d: date, today: date) -> date:
+    """Today or later (e.g. the start of the meeting period)."""
+    if d < today:
+        raise Invalid("error-date-past")
+    return d
+
+
+def check_after(d: date, other: date) -> date:
+    """Strictly after ``other`` (e.g. the period's end after its start)."""
+    if d <= other:
+        raise Invalid("error-date-not-after", {"other": other})
+    return d
+
+
+# --- names, addresses, free text -------------------------------------------------------
+
+# Russian and Kazakh Cyrillic, plain Latin and the letters of the Kazakh Latin alphabet.
+_LETTER = "A-Za-zА-Яа-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІіÄäÇçĞğÑñÖöŞşŪūÜüİı"
+_NAME = re.compile(rf"[{_LETTER}]+(?:[-' ][{_LETTER}]+)*")
+# Phones turn ' into typographic apostrophes and - into non-breaking hyphens.
+_NAME_FOLD = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "‐": "-", "‑": "-"})
+_AROUND_JOINER = re.compile(r"\s*([-'])\s*")
+_MAX_NAME = 50
+
+
+def parse_person_name(text: str) -> str:
+    """One part of a name: surname, first name or patronymic ("Мұхаммед-Әли", "О'Брайен")."""
+    value = " ".join(text.translate(_NAME_FOLD).split())
+    value = _AROUND_JOINER.sub(r"\1", value)
+    if not 1 <= len(value) <= _MAX_NAME or not _NAME.fullmatch(value):
+        raise Invalid("error-name-format")
+    if value == value.lower():
+        # All lower-case: capitalise the start and each hyphenated part ("Әли-Асқар");
+        # otherwise keep the person's own capitalisation (e.g. "ДиКаприо").
+        value = "-".join(part[:1].upper() + part[1:] for part in value.split("-"))
+    return value
+
+
+_MIN_ADDRESS, _MAX_ADDRESS = 5, 300
+
+
+def parse_address(text: str) -> str:
+    """A postal address as typed: 5..300 characters with at least one letter."""
+    value = " ".join(text.split())
+    if not _MIN_ADDRESS <= len(value) <= _MAX_ADDRESS or not any(c.isalpha() for c in value):
+        raise Invalid("error-address-format")
+    return value
+
+
+def parse_free_text(text: str, max_len: int = 1000) -> str:
+    """Free text (reasons, comments): non-empty, at most ``max_len`` characters."""
+    value = text.strip()
+    if not value:
+        raise Invalid("error-text-empty")
+    if len(value) > max_len:
+        raise Invalid("error-text-too-long", {"max": max_len})
+    return value

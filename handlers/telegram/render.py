@@ -1,0 +1,92 @@
+"""The engine's replies -> Telegram messages, within Telegram's limits by construction."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+
+from bot.l10n import Localizer
+from flows.messages import OutgoingMessage, Reply, Text
+
+MAX_TEXT = 4096  # Telegram's cap for one message (UTF-16 units; see split_text)
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """Split at line breaks (then spaces) so no piece exceeds the limit in UTF-16 units."""
+    pieces: list[str] = []
+    rest = text
+    while _utf16_len(rest) > limit:
+        cut = limit
+        while _utf16_len(rest[:cut]) > limit:
+            cut -= 1
+        window = rest[:cut]
+        at = max(window.rfind("\n"), window.rfind(" "))
+        if at <= 0:
+            at = cut
+        pieces.append(rest[:at].rstrip())
+        rest = rest[at:].lstrip("\n ")
+    pieces.append(rest)
+    return [piece for piece in pieces if piece.strip()]
+
+
+class TelegramRenderer:
+    def __init__(self, localizer: Localizer) -> None:
+        self.l10n = localizer
+        # Chats whose reply keyboard ("share my number") is up; the next plain message removes it.
+        self._contact_keyboard: set[int] = set()
+
+    def inline(self, message: OutgoingMessage, lang: str) -> InlineKeyboardMarkup | None:
+        if not message.choices:
+            return None
+        rows = [
+            [InlineKeyboardButton(text=self.l10n.render(c.label, lang), callback_data=c.payload)
+             for c in row]
+            for row in message.choices
+        ]
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+
+    async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
+        lang = reply.language
+        for message in reply.messages:
+            await self._send_one(bot, chat_id, message, lang)
+
+    async def _send_one(self, bot: Bot, chat_id: int, message: OutgoingMessage, lang: str) -> None:
+        markup: Markup | None = self.inline(message, lang)
+        if markup is None and chat_id in self._contact_keyboard:
+            markup = ReplyKeyboardRemove()
+            self._contact_keyboard.discard(chat_id)
+        chunks = split_text(self.l10n.join(message.parts, lang))
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+        if message.ask_contact:
+            keyboard = ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text=self.l10n.render(Text("phone-share-button"), lang),
+                                          request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            )
+            await bot.send_message(chat_id, self.l10n.render(Text("phone-share-hint"), lang),
+                                   reply_markup=keyboard)
+            self._contact_keyboard.add(chat_id)
+        if message.attachment is not None:
+            file = BufferedInputFile(message.attachment.content, message.attachment.filename)
+            await bot.send_document(chat_id, file)
+
+    def notice(self, reply: Reply) -> str | None:
+        if reply.notice is None:
+            return None
+        return self.l10n.render(reply.notice, reply.language)[:200]  # the API's toast cap

@@ -1,0 +1,63 @@
+"""aiogram routers: private-chat updates go to the engine, replies are rendered back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
+
+from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram.types import CallbackQuery, Message, TelegramObject, Update
+
+from flows.messages import IncomingEvent, Reply
+from handlers.telegram.events import CHANNEL, callback_event, message_event
+from handlers.telegram.render import TelegramRenderer
+
+log = logging.getLogger(__name__)
+
+
+class Conversations(Protocol):
+    async def handle(self, event: IncomingEvent) -> Reply: ...
+
+
+class Seen(Protocol):
+    async def first_time(self, channel: str, key: str) -> bool: ...
+
+
+class OncePerUpdate(BaseMiddleware):
+    """Telegram may deliver an update again (a restart before the offset was confirmed)."""
+
+    def __init__(self, seen: Seen) -> None:
+        self.seen = seen
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        assert isinstance(event, Update)
+        if not await self.seen.first_time(CHANNEL, str(event.update_id)):
+            log.info("update %s seen before; skipped", event.update_id)
+            return None
+        return await handler(event, data)
+
+
+def citizen_router(engine: Conversations, renderer: TelegramRenderer) -> Router:
+    router = Router(name="citizens")
+    router.message.filter(F.chat.type == "private")
+    router.callback_query.filter(F.message.chat.type == "private")
+
+    @router.message()
+    async def on_message(message: Message, bot: Bot) -> None:
+        reply = await engine.handle(message_event(message, bot))
+        await renderer.send(bot, message.chat.id, reply)
+
+    @router.callback_query()
+    async def on_button(callback: CallbackQuery, bot: Bot) -> None:
+        reply = await engine.handle(callback_event(callback))
+        # Answer first: the spinner on the person's button stops at once.
+        await callback.answer(renderer.notice(reply))
+        await renderer.send(bot, callback.from_user.id, reply)
+
+    return router

@@ -1,0 +1,187 @@
+"""Applications: submitted once per draft, numbered for dictation, with working-day deadlines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import selectinload
+
+from flows.calendar import add_working_days, registration_date
+from flows.ports import ApplicationView, HistoryEntry, Submitted
+from storage.clock import from_db, to_db
+from storage.conversations import ensure_person, person_for
+from storage.models import (
+    Application,
+    ApplicationChild,
+    AuditEntry,
+    Document,
+    NumberSequence,
+    StatusChange,
+)
+
+# Number prefixes people can dictate over the phone: ВП-2026-00042.
+PREFIXES = {"visit": "ВП", "interview": "МР"}
+# Terms in working days from registration (seed 004 p. 7, p. 12).
+CHECK_DAYS = 1
+DECISION_DAYS = 5
+OPEN_STATUSES = ("submitted", "under_review", "hearing_scheduled")
+
+
+async def next_number(session: AsyncSession, prefix: str, year: int) -> str:
+    sequence = await session.get(NumberSequence, (prefix, year))
+    if sequence is None:
+        sequence = NumberSequence(prefix=prefix, year=year, last=0)
+        session.add(sequence)
+    sequence.last += 1
+    return f"{prefix}-{year}-{sequence.last:05d}"
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+class SqlApplications:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def submit(
+        self,
+        channel: str,
+        user_id: str,
+        service: str,
+        answers: dict[str, Any],
+        draft_key: str,
+        at: datetime,
+    ) -> Submitted:
+        try:
+            async with self.sessions.begin() as session:
+                existing = await self._by_draft(session, draft_key)
+                if existing is not None:
+                    return _submitted(existing)
+                application = await self._create(session, channel, user_id, service, answers,
+                                                 draft_key, at)
+                return _submitted(application)
+        except IntegrityError:
+            # Two Submit taps raced; the other one created it.
+            async with self.sessions() as session:
+                existing = await self._by_draft(session, draft_key)
+                assert existing is not None
+                return _submitted(existing)
+
+    async def _by_draft(self, session: AsyncSession, draft_key: str) -> Application | None:
+        return await session.scalar(select(Application).where(Application.draft_key == draft_key))
+
+    async def _create(
+        self,
+        session: AsyncSession,
+        channel: str,
+        user_id: str,
+        service: str,
+        answers: dict[str, Any],
+        draft_key: str,
+        at: datetime,
+    ) -> Application:
+        person = await ensure_person(session, channel, user_id)
+        registered = registration_date(at)
+        application = Application(
+            number=await next_number(session, PREFIXES[service], registered.year),
+            service=service,
+            person_id=person.id,
+            draft_key=draft_key,
+            status="submitted",
+            body_code=answers["body"],
+            applicant_surname=answers["surname"],
+            applicant_first_name=answers["first_name"],
+            applicant_patronymic=answers.get("patronymic"),
+            applicant_iin=answers["iin"],
+            applicant_address=answers["address"],
+            applicant_phone=answers["phone"],
+            child_residence=answers.get("residence"),
+            period_from=_date(answers.get("period_from")),
+            period_to=_date(answers.get("period_to")),
+            consent=answers.get("consent") == "yes",
+            answers=answers,
+            submitted_at=to_db(at),
+            registered_on=registered,
+            check_due=add_working_days(registered, CHECK_DAYS),
+            decision_due=add_working_days(registered, DECISION_DAYS),
+        )
+        application.children = [
+            ApplicationChild(
+                position=i,
+                surname=child["surname"],
+                first_name=child["first_name"],
+                patronymic=child.get("patronymic"),
+                birth_date=date.fromisoformat(child["birth_date"]),
+            )
+            for i, child in enumerate(answers.get("children", []))
+        ]
+        application.documents = [
+            Document(kind=kind, sha256=f["sha256"], mime=f["mime"], size=f["size"],
+                     original_name=f.get("name", ""))
+            for kind in ("id_document", "other_documents")
+            for f in answers.get(kind, [])
+        ]
+        application.history = [StatusChange(status="submitted", at=to_db(at), actor="citizen")]
+        session.add(application)
+        await session.flush()
+        session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.submit",
+                               subject=application.number, details={"service": service}))
+        return application
+
+    async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]:
+        async with self.sessions() as session:
+            person = await person_for(session, channel, user_id)
+            if person is None:
+                return []
+            rows = await session.scalars(
+                select(Application)
+                .where(Application.person_id == person.id)
+                .order_by(Application.id.desc())
+            )
+            return [_view(row, with_history=False) for row in rows]
+
+    async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None:
+        if not ref.isdigit():
+            return None
+        async with self.sessions() as session:
+            person = await person_for(session, channel, user_id)
+            row = await session.scalar(
+                select(Application)
+                .options(selectinload(Application.history))
+                .where(Application.id == int(ref))
+            )
+            if row is None or person is None or row.person_id != person.id:
+                return None  # never show someone else's application
+            return _view(row, with_history=True)
+
+
+def _submitted(application: Application) -> Submitted:
+    return Submitted(application.number, application.registered_on, application.check_due,
+                     application.decision_due)
+
+
+def next_deadline(application: Application) -> date | None:
+    if application.status == "submitted":
+        return application.check_due
+    if application.status in OPEN_STATUSES:
+        return application.decision_due
+    return None
+
+
+def _view(application: Application, *, with_history: bool) -> ApplicationView:
+    history = tuple(HistoryEntry(h.status, from_db(h.at)) for h in application.history) \
+        if with_history else ()
+    return ApplicationView(
+        ref=str(application.id),
+        number=application.number,
+        service=application.service,
+        status=application.status,
+        submitted_at=from_db(application.submitted_at),
+        next_deadline=next_deadline(application),
+        history=history,
+    )

@@ -1,0 +1,65 @@
+"""ConversationStore on SQL: language on `people`, the flow state on `conversations`."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.ports import ConversationState
+from storage.models import Conversation, Person
+
+_FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
+
+
+async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
+    return await session.scalar(
+        select(Person).where(Person.channel == channel, Person.external_id == external_id)
+    )
+
+
+async def ensure_person(session: AsyncSession, channel: str, external_id: str) -> Person:
+    person = await person_for(session, channel, external_id)
+    if person is None:
+        person = Person(channel=channel, external_id=external_id)
+        session.add(person)
+        await session.flush()
+    return person
+
+
+class SqlConversationStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def load(self, channel: str, user_id: str) -> ConversationState | None:
+        async with self.sessions() as session:
+            person = await person_for(session, channel, user_id)
+            if person is None:
+                return None
+            conversation = await session.scalar(
+                select(Conversation).where(Conversation.person_id == person.id)
+            )
+            saved: dict[str, Any] = conversation.state if conversation else {}
+            known = {k: v for k, v in saved.items() if k in _FIELDS}
+            return ConversationState(language=person.language, **known)
+
+    async def save(
+        self, channel: str, user_id: str, state: ConversationState, display_name: str = ""
+    ) -> None:
+        async with self.sessions.begin() as session:
+            person = await ensure_person(session, channel, user_id)
+            person.language = state.language
+            if display_name:
+                person.display_name = display_name[:200]
+            conversation = await session.scalar(
+                select(Conversation).where(Conversation.person_id == person.id)
+            )
+            if conversation is None:
+                conversation = Conversation(person_id=person.id)
+                session.add(conversation)
+            data = dataclasses.asdict(state)
+            data.pop("language")
+            conversation.flow = state.flow
+            conversation.state = data

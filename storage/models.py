@@ -1,0 +1,155 @@
+"""The database schema: typed SQLAlchemy 2 models. Alembic migrations mirror this file."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.clock import utcnow
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+
+
+class Person(Base):
+    """A citizen (or staff member) as one messenger account."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    conversation: Mapped[Conversation | None] = relationship(back_populates="person")
+
+
+class Conversation(Base):
+    """The flow state of one person, saved after every step."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    flow: Mapped[str | None] = mapped_column(String(32))
+    state: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="conversation")
+
+
+class ProcessedUpdate(Base):
+    """Updates already handled, so a redelivered one is handled once."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(100), default="")
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class NumberSequence(Base):
+    """The last number given per prefix and year (ВП-2026-00042)."""
+
+    __tablename__ = "number_sequences"
+
+    prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Application(Base):
+    """An application: the fields of the official form, plus every answer as JSON."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    service: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    draft_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    body_code: Mapped[str] = mapped_column(String(32))
+    applicant_surname: Mapped[str] = mapped_column(String(100))
+    applicant_first_name: Mapped[str] = mapped_column(String(100))
+    applicant_patronymic: Mapped[str | None] = mapped_column(String(100))
+    applicant_iin: Mapped[str] = mapped_column(String(12))
+    applicant_address: Mapped[str] = mapped_column(String(300))
+    applicant_phone: Mapped[str] = mapped_column(String(16))
+    child_residence: Mapped[str | None] = mapped_column(String(32))
+    period_from: Mapped[date | None]
+    period_to: Mapped[date | None]
+    consent: Mapped[bool]
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    submitted_at: Mapped[datetime]
+    registered_on: Mapped[date]
+    check_due: Mapped[date]
+    decision_due: Mapped[date]
+
+    children: Mapped[list[ApplicationChild]] = relationship(
+        order_by="ApplicationChild.position", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[Document]] = relationship(
+        order_by="Document.id", cascade="all, delete-orphan"
+    )
+    history: Mapped[list[StatusChange]] = relationship(
+        order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+
+class ApplicationChild(Base):
+    __tablename__ = "application_children"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    position: Mapped[int]
+    surname: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+    patronymic: Mapped[str | None] = mapped_column(String(100))
+    birth_date: Mapped[date]
+
+
+class Document(Base):
+    """A file's metadata; the bytes live in FILES_DIR named by their SHA-256."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64))
+    mime: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+
+
+class StatusChange(Base):
+    __tablename__ = "status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_applications_status", Application.status)

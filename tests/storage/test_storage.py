@@ -1,0 +1,101 @@
+"""Storage on a real SQLite file with the migrations applied."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from flows.calendar import KZ_TZ
+from flows.ports import ConversationState
+from storage.applications import SqlApplications
+from storage.conversations import SqlConversationStore
+from storage.db import create_engine, migrate, sessions
+from storage.files import DiskFileStore
+from storage.models import Application, AuditEntry
+from storage.updates import SeenUpdates
+
+ANSWERS = {
+    "region": "kostanay", "body": "kst-rudny", "surname": "Иванова", "first_name": "Айгүл",
+    "patronymic": None, "iin": "871008401427", "address": "Рудный, Ленина 1",
+    "phone": "+77011234567", "residence": "patronage",
+    "children": [{"surname": "Иванов", "first_name": "Нұрлан", "patronymic": None,
+                  "birth_date": "2015-09-05"}],
+    "period_from": "2026-12-01", "period_to": "2026-12-31", "consent": "yes",
+    "id_document": [{"sha256": "ab" * 32, "mime": "image/jpeg", "size": 10, "name": "id.jpg"}],
+    "other_documents": [],
+}
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/nested/bot.db"
+    await migrate(url)
+    engine = create_engine(url)
+    yield engine
+    await engine.dispose()
+
+
+async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
+    async with db.connect() as connection:
+        assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
+        assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Path) -> None:
+    store = SqlConversationStore(sessions(db))
+    state = ConversationState(language="ru", flow="visit", cursor="children/0/birth_date",
+                              answers={"surname": "Иванова"}, seq=7)
+    await store.save("telegram", "42", state, "Айгүл")
+    await db.dispose()
+    again = SqlConversationStore(sessions(create_engine(f"sqlite+aiosqlite:///{tmp_path}/nested/bot.db")))
+    assert await again.load("telegram", "42") == state
+    assert await again.load("telegram", "43") is None
+
+
+async def test_submit_is_idempotent_numbered_and_dated(db: AsyncEngine) -> None:
+    applications = SqlApplications(sessions(db))
+    # Friday 20 November 2026, 19:10: after hours, so registered on Monday the 23rd.
+    at = datetime(2026, 11, 20, 19, 10, tzinfo=KZ_TZ)
+    first = await applications.submit("telegram", "42", "visit", ANSWERS, "draft-1", at)
+    again = await applications.submit("telegram", "42", "visit", ANSWERS, "draft-1", at)
+    other = await applications.submit("telegram", "42", "visit", ANSWERS, "draft-2", at)
+    assert first == again
+    assert (first.number, other.number) == ("ВП-2026-00001", "ВП-2026-00002")
+    assert first.registered_on == date(2026, 11, 23)
+    assert first.check_due == date(2026, 11, 24)
+    assert first.decision_due == date(2026, 11, 30)
+    async with sessions(db)() as session:
+        count = len((await session.scalars(select(Application))).all())
+        audit = (await session.scalars(select(AuditEntry))).all()
+    assert count == 2
+    assert [entry.action for entry in audit] == ["application.submit"] * 2
+
+
+async def test_nobody_sees_another_persons_application(db: AsyncEngine) -> None:
+    applications = SqlApplications(sessions(db))
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    await applications.submit("telegram", "42", "visit", ANSWERS, "draft-1", at)
+    (mine,) = await applications.list_for("telegram", "42")
+    assert await applications.list_for("telegram", "43") == []
+    assert await applications.get_for("telegram", "43", mine.ref) is None
+    detail = await applications.get_for("telegram", "42", mine.ref)
+    assert detail is not None and [h.status for h in detail.history] == ["submitted"]
+
+
+async def test_an_update_is_recorded_once(db: AsyncEngine) -> None:
+    seen = SeenUpdates(sessions(db))
+    assert await seen.first_time("telegram", "100")
+    assert not await seen.first_time("telegram", "100")
+    assert await seen.first_time("whatsapp", "100")
+
+
+async def test_files_are_named_by_their_hash(tmp_path: Path) -> None:
+    store = DiskFileStore(tmp_path / "files")
+    stored = await store.save(b"%PDF-1.4 hello", "application/pdf")
+    assert (tmp_path / "files" / stored.sha256).read_bytes() == b"%PDF-1.4 hello"
+    assert stored.size == 14
