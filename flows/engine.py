@@ -328,7 +328,11 @@ class Engine:
             options = step.options_for(self._context(turn, holder))
             rows = _columns([button(o.label.key, f"o:{o.code}", **o.label.args) for o in options],
                             step.columns)
-        elif step.id in holder:
+        else:
+            suggestions = step.suggest(self._context(turn, holder)) if step.suggest else ()
+            rows += [[button(sg.label.key, f"s:{i}", **sg.label.args)]
+                     for i, sg in enumerate(suggestions)]
+        if isinstance(step, TextStep) and step.id in holder:
             if holder[step.id] is not None:
                 parts.append(Text("step-current", {"value": _plain(holder[step.id])}))
             rows.append([button("nav-keep", "keep")])
@@ -392,6 +396,12 @@ class Engine:
         if action == "skip" and isinstance(step, TextStep) and step.skippable:
             holder[step.id] = None
             return True
+        if isinstance(step, TextStep) and step.suggest and action.startswith("s:"):
+            context = self._context(turn, holder)
+            suggestions = step.suggest(context)
+            index = int(action.removeprefix("s:"))
+            return index < len(suggestions) and self._parse_into(
+                turn, step, holder, suggestions[index].text)
         if isinstance(step, ChoiceStep) and action.startswith("o:"):
             code = action.removeprefix("o:")
             codes = {o.code for o in step.options_for(self._context(turn, holder))}
@@ -403,6 +413,15 @@ class Engine:
             holder[step.id] = code
             return True
         return False
+
+    def _parse_into(self, turn: Turn, step: TextStep, holder: dict[str, Any], raw: str) -> bool:
+        """Parse an answer into its place; on bad input explain what is wrong."""
+        try:
+            holder[step.id] = step.parse(raw, self._context(turn, holder))
+        except Invalid as error:
+            turn.say(Text(error.key, error.args))
+            return False
+        return True
 
     async def _flow_input(self, turn: Turn) -> None:
         """Typed text, a contact, a file or a sticker while a question is open."""
@@ -434,16 +453,11 @@ class Engine:
             raw = _typed(event, simple)
             if raw is None:
                 turn.say(Text("error-text-expected"))
-            else:
-                try:
-                    holder[simple.id] = simple.parse(raw, self._context(turn, holder))
-                except Invalid as error:
-                    turn.say(Text(error.key, error.args))
+            elif self._parse_into(turn, simple, holder, raw):
+                if isinstance(step, GroupStep):
+                    self._advance_in_group(turn, flow, step, item, sub)
                 else:
-                    if isinstance(step, GroupStep):
-                        self._advance_in_group(turn, flow, step, item, sub)
-                    else:
-                        self._advance(turn, flow, step.id)
+                    self._advance(turn, flow, step.id)
         await self._ask_current(turn)
 
     async def _file_input(self, turn: Turn, flow: Flow, step: FilesStep) -> None:
@@ -564,7 +578,7 @@ class Engine:
         assert state.draft_key is not None
         result = await self.ports.applications.submit(
             event.channel, event.user_id, flow.service, dict(state.answers),
-            state.draft_key, event.at or self.clock(),
+            state.draft_key, self.clock(),
         )
         self._leave_flow(state)
         turn.notice = Text("submitted-notice", {"number": result.number})

@@ -93,4 +93,3 @@ class IncomingEvent:
     argument: str = ""  # what follows a command (`/start <token>`)
     file: IncomingFile | None = None
     display_name: str = ""
-    at: datetime | None = None

@@ -48,6 +48,14 @@ OptionSource = Sequence[Option] | Callable[[Context], Sequence[Option]]
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A ready answer on a button; its text goes through the same parser as typed text."""
+
+    label: Text
+    text: str
+
+
+@dataclass(frozen=True)
 class TextStep:
     """A typed answer. `parse` returns a JSON-able value or raises `Invalid`."""
 
@@ -56,6 +64,7 @@ class TextStep:
     parse: Parser
     skippable: bool = False
     accepts_contact: bool = False  # a phone: the messenger's share-contact button works too
+    suggest: Callable[[Context], Sequence[Suggestion]] | None = None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ The steps follow the official application form (seed 004, appendix 1) field by f
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flows.catalogue import Catalogue, load_catalogue
@@ -20,6 +20,7 @@ from flows.steps import (
     Option,
     Parser,
     Section,
+    Suggestion,
     TextStep,
 )
 from flows.validators import (
@@ -63,6 +64,31 @@ def _period_from(text: str, ctx: Context) -> str:
 def _period_to(text: str, ctx: Context) -> str:
     start = ctx.date("period_from") or ctx.today
     return check_after(parse_date(text), start).isoformat()
+
+
+def _start_suggestions(ctx: Context) -> Sequence[Suggestion]:
+    first_of_next_month = (ctx.today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return [
+        Suggestion(Text("suggest-today", {"date": ctx.today}), ctx.today.isoformat()),
+        Suggestion(Text("suggest-date", {"date": first_of_next_month}),
+                   first_of_next_month.isoformat()),
+    ]
+
+
+def _end_suggestions(ctx: Context) -> Sequence[Suggestion]:
+    start = ctx.date("period_from") or ctx.today
+    return [
+        Suggestion(Text("suggest-months", {"count": months, "date": end}), end.isoformat())
+        for months in (1, 3, 6, 12)
+        for end in [_add_months(start, months) - timedelta(days=1)]
+    ]
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
 
 
 def full_name(holder: Mapping[str, Any]) -> str:
@@ -128,8 +154,9 @@ VISIT = Flow(
             ),
             more_prompt="visit-ask-more-children",
         ),
-        TextStep("period_from", "visit-ask-period-from", _period_from),
-        TextStep("period_to", "visit-ask-period-to", _period_to),
+        TextStep("period_from", "visit-ask-period-from", _period_from,
+                 suggest=_start_suggestions),
+        TextStep("period_to", "visit-ask-period-to", _period_to, suggest=_end_suggestions),
         ChoiceStep(
             "consent",
             "visit-ask-consent",

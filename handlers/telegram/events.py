@@ -34,8 +34,7 @@ def _file(bot: Bot, file_id: str, name: str | None, size: int | None) -> Incomin
 
 def message_event(message: Message, bot: Bot) -> IncomingEvent:
     user_id = str(message.chat.id)
-    base = {"channel": CHANNEL, "user_id": user_id, "display_name": _name(message),
-            "at": message.date}
+    base = {"channel": CHANNEL, "user_id": user_id, "display_name": _name(message)}
     if message.text is not None:
         if message.text.startswith("/"):
             command, _, argument = message.text[1:].partition(" ")

@@ -179,3 +179,12 @@ section-children = Children
 section-period = Period of the meetings
 section-consent = Consent to the use of personal data
 section-documents = Documents
+
+## Ready answers on buttons
+
+suggest-today = Today, {$date}
+suggest-date = {$date}
+suggest-months = { $count ->
+    [one] 1 month, until {$date}
+   *[other] {$count} months, until {$date}
+}

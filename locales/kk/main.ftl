@@ -179,3 +179,9 @@ section-children = Балалар
 section-period = Кездесу кезеңі
 section-consent = Дербес деректерді пайдалануға келісім
 section-documents = Құжаттар
+
+## Түймелердегі дайын жауаптар
+
+suggest-today = Бүгін, {$date}
+suggest-date = {$date}
+suggest-months = {$count} ай, {$date} дейін

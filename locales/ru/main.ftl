@@ -193,3 +193,13 @@ section-children = Дети
 section-period = Период свиданий
 section-consent = Согласие на использование персональных данных
 section-documents = Документы
+
+## Готовые ответы на кнопках
+
+suggest-today = Сегодня, {$date}
+suggest-date = {$date}
+suggest-months = { $count ->
+    [one] {$count} месяц, до {$date}
+    [few] {$count} месяца, до {$date}
+   *[other] {$count} месяцев, до {$date}
+}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flows.engine import Engine
 from flows.messages import Choice, EventKind, IncomingEvent, IncomingFile, Reply
@@ -34,8 +33,7 @@ class Chat:
     async def contact(self, phone: str) -> Reply:
         return await self._send(EventKind.CONTACT, phone)
 
-    async def upload(self, data: bytes, name: str | None = None, size: int | None = None,
-                     at: datetime | None = None) -> Reply:
+    async def upload(self, data: bytes, name: str | None = None, size: int | None = None) -> Reply:
         async def fetch() -> bytes:
             return data
 

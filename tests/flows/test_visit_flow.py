@@ -210,3 +210,18 @@ async def test_two_people_never_share_answers(chat: Chat) -> None:
     states = chat.engine.ports.conversations.states  # type: ignore[attr-defined]
     assert states[("test", "1001")].answers == {"region": "kostanay"}
     assert states[("test", "2002")].answers == {"region": "astana"}
+
+
+async def test_period_buttons_give_ready_dates(chat: Chat, ports: Ports) -> None:
+    await fill_until_children(chat)
+    await add_child(chat, "Иванов", "Нұрлан", "05.09.2015")
+    await chat.tap("group-more-no")
+    await chat.tap("suggest-date")  # the first day of next month
+    assert chat.question() == "visit-ask-period-to"
+    three = chat.button("suggest-months", count=3)
+    assert three.label.args["date"].isoformat() == "2027-02-28"
+    await chat.press(three)
+    assert chat.question() == "visit-ask-consent"
+    state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
+    assert (state.answers["period_from"], state.answers["period_to"]) == (
+        "2026-12-01", "2027-02-28")
