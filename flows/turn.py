@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flows.messages import Choice, IncomingEvent, OutgoingMessage, Text
+from flows.messages import MAX_PAYLOAD_BYTES, Choice, IncomingEvent, OutgoingMessage, Text
 from flows.ports import ConversationState
 
 
@@ -26,6 +26,12 @@ class Turn:
         self.messages.append(OutgoingMessage(tuple(parts), rows, ask_contact=contact))
 
 
+# The engine prefixes every action with "<seq>:"; 16 bytes are kept for that prefix.
+MAX_ACTION_BYTES = MAX_PAYLOAD_BYTES - 16
+
+
 def button(key: str, action: str, **args: Any) -> Choice:
     """A button whose payload is the bare action; the engine binds it to the seq later."""
+    if len(action.encode()) > MAX_ACTION_BYTES:
+        raise ValueError(f"button action over {MAX_ACTION_BYTES} bytes: {action!r}")
     return Choice(Text(key, args), action)

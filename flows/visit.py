@@ -141,7 +141,7 @@ VISIT = Flow(
         ChoiceStep(
             "residence",
             "visit-ask-residence",
-            tuple(Option(code, Text(f"residence-{code}")) for code in RESIDENCES),
+            tuple(Option(code, Text(f"residence-{code}-short")) for code in RESIDENCES),
         ),
         GroupStep(
             "children",

@@ -62,7 +62,7 @@ def composed_ids() -> set[str]:
     ids = {f"region-{region.code}" for region in CATALOGUE.regions}
     for body in CATALOGUE.bodies():
         ids |= {f"body-{body.code}", f"body-{body.code}-short", f"body-{body.code}-address"}
-    ids |= {f"residence-{code}" for code in RESIDENCES}
+    ids |= {f"residence-{code}{end}" for code in RESIDENCES for end in ("", "-short")}
     ids |= {status_id(status) for status in STATUSES}
     ids |= {f"service-{flow_id}" for flow_id, _label in SERVICES}
     ids |= {f"command-{name}" for name in COMMANDS}
@@ -83,3 +83,13 @@ def test_no_bidi_isolation_marks_reach_a_chat(lang: str) -> None:
     text = Localizer().render(Text("flow-progress", {"current": 3, "total": 10}), lang)
     assert "3" in text and "10" in text
     assert "\u2068" not in text and "\u2069" not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_short_labels_fit_small_buttons(lang: str) -> None:
+    """Short forms exist for buttons that would not fit: at most 24 characters each."""
+    l10n = Localizer()
+    shorts = [name for name in all_ids(lang) if name.endswith("-short")]
+    assert shorts
+    for name in shorts:
+        assert len(l10n.render(Text(name), lang)) <= 24, name

@@ -148,12 +148,24 @@ visit-ask-patronymic = Your patronymic (if you have one; otherwise tap "Skip"):
 visit-ask-iin = Your IIN (12 digits):
 visit-ask-address = Your address (city or village, street, house, flat):
 visit-ask-phone = Your phone number:
-visit-ask-residence = Where does the child live now?
+visit-ask-residence =
+    Where does the child live now?
+    • under guardianship;
+    • under trusteeship;
+    • in patronage foster care;
+    • in a receiving family;
+    • in an educational organisation for orphans and children left without parental care.
 residence-guardianship = Under guardianship
 residence-trusteeship = Under trusteeship
 residence-patronage = In patronage foster care
 residence-receiving-family = In a receiving family
 residence-organisation = In an organisation for orphans and children left without parental care
+# Button labels: at most 24 characters (phones; WhatsApp list rows)
+residence-guardianship-short = Guardianship
+residence-trusteeship-short = Trusteeship
+residence-patronage-short = Patronage care
+residence-receiving-family-short = Receiving family
+residence-organisation-short = Orphans' organisation
 visit-ask-child-surname = Child {$n}: surname
 visit-ask-child-first-name = Child {$n}: first name
 visit-ask-child-patronymic = Child {$n}: patronymic (if any; otherwise tap "Skip")

@@ -148,12 +148,24 @@ visit-ask-patronymic = Әкеңіздің аты (бар болса; болма�
 visit-ask-iin = Жеке сәйкестендіру нөміріңіз (ЖСН, 12 цифр):
 visit-ask-address = Мекенжайыңыз (қала немесе ауыл, көше, үй, пәтер):
 visit-ask-phone = Телефон нөміріңіз:
-visit-ask-residence = Бала қазір қайда тұрады?
+visit-ask-residence =
+    Бала қазір қайда тұрады?
+    • қорғаншылықта;
+    • қамқоршылықта;
+    • патронаттық тәрбиеде;
+    • қабылдау отбасында;
+    • жетім балалар мен ата-анасының қамқорлығынсыз қалған балаларға арналған білім беру ұйымында.
 residence-guardianship = Қорғаншылықта
 residence-trusteeship = Қамқоршылықта
 residence-patronage = Патронаттық тәрбиеде
 residence-receiving-family = Қабылдау отбасында
 residence-organisation = Жетім балалар мен ата-анасының қамқорлығынсыз қалған балаларға арналған білім беру ұйымында
+# Button labels: at most 24 characters (phones; WhatsApp list rows)
+residence-guardianship-short = Қорғаншылықта
+residence-trusteeship-short = Қамқоршылықта
+residence-patronage-short = Патронаттық тәрбиеде
+residence-receiving-family-short = Қабылдау отбасында
+residence-organisation-short = Балалар ұйымында
 visit-ask-child-surname = {$n}-бала: тегі
 visit-ask-child-first-name = {$n}-бала: аты
 visit-ask-child-patronymic = {$n}-бала: әкесінің аты (бар болса; болмаса «Өткізіп жіберу» батырмасын басыңыз)

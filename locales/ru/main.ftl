@@ -162,12 +162,24 @@ visit-ask-patronymic = Ваше отчество (при наличии; есл�
 visit-ask-iin = Ваш ИИН (12 цифр):
 visit-ask-address = Ваш адрес (город или село, улица, дом, квартира):
 visit-ask-phone = Ваш номер телефона:
-visit-ask-residence = Где сейчас находится ребенок?
+visit-ask-residence =
+    Где сейчас находится ребенок?
+    • под опекой;
+    • под попечительством;
+    • на патронатном воспитании;
+    • в приемной семье;
+    • в организации образования для детей-сирот и детей, оставшихся без попечения родителей.
 residence-guardianship = Под опекой
 residence-trusteeship = Под попечительством
 residence-patronage = На патронатном воспитании
 residence-receiving-family = В приемной семье
 residence-organisation = В организации образования для детей-сирот и детей, оставшихся без попечения родителей
+# Button labels: at most 24 characters (phones; WhatsApp list rows)
+residence-guardianship-short = Под опекой
+residence-trusteeship-short = Под попечительством
+residence-patronage-short = На патронате
+residence-receiving-family-short = В приемной семье
+residence-organisation-short = В детской организации
 visit-ask-child-surname = Ребенок № {$n}: фамилия
 visit-ask-child-first-name = Ребенок № {$n}: имя
 visit-ask-child-patronymic = Ребенок № {$n}: отчество (при наличии; если его нет, нажмите «Пропустить»)

@@ -1482,6 +1482,7 @@ class FakeTelegram:
         self._callbacks: dict[str, _CallbackState] = {}
         self._commands: dict[tuple[str, str], list[Json]] = {}
         self._pending: list[_PendingUpdate] = []
+        self._pushed: dict[int, _PendingUpdate] = {}  # every update ever pushed, for redelivery
         self._faults: dict[str, deque[_Fault]] = {}
         self._rate_limits: _RateLimits | None = None
         self._send_log: deque[tuple[float, int, bool]] = deque()
@@ -1729,8 +1730,17 @@ class FakeTelegram:
             self._progress_event.set()
             return update_id
         self._pending.append(_PendingUpdate(update_id, kind, update))
+        self._pushed[update_id] = _PendingUpdate(update_id, kind, copy.deepcopy(update))
         self._update_event.set()
         return update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue an update again with its old id, as Telegram does when a bot restarts
+        before confirming it. Only a poll without an offset (a fresh start) receives it."""
+        original = self._pushed[update_id]
+        self._pending.insert(0, _PendingUpdate(update_id, original.kind,
+                                               copy.deepcopy(original.payload)))
+        self._update_event.set()
 
     # ---------------------------------------------------------------------------- inspection
 

@@ -30,7 +30,7 @@ async def fill_until_children(chat: Chat) -> None:
     await chat.say(VALID_IIN)
     await chat.say("Қостанай қ., Гоголь көшесі, 75-үй")
     await chat.say("8 (701) 123-45-67")
-    await chat.tap("residence-guardianship")
+    await chat.tap("residence-guardianship-short")
 
 
 async def add_child(chat: Chat, surname: str, name: str, birth: str) -> None:

@@ -129,3 +129,18 @@ def test_without_a_token_the_bot_says_what_to_set(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "TELEGRAM_BOT_TOKEN" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+async def test_an_update_delivered_twice_is_handled_once(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    person = telegram.user(id=1005)
+    update_id = person.send_text("/start")
+    await telegram.settled()
+    before = len(telegram.sent_messages(1005))
+    assert before == 2  # greeting and the language question
+    await running.stop()
+    telegram.redeliver(update_id)
+    await running.start()
+    await telegram.settled()
+    assert len(telegram.sent_messages(1005)) == before

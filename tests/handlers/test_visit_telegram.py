@@ -47,7 +47,7 @@ async def fill_to_children(
     await person.telegram.settled()
     question = person.last()
     assert says("visit-ask-residence", lang) in question["text"]
-    return (await person.press(question, says("residence-patronage", lang)))[-1]
+    return (await person.press(question, says("residence-patronage-short", lang)))[-1]
 
 
 async def add_child(person: FakeUser, lang: str, surname: str, name: str, born: str) -> dict:
@@ -167,7 +167,7 @@ async def test_bad_input_at_each_kind_of_question(
     assert replies[0]["text"] == says("error-phone-format", "ru")
     await answer(person, "+7 701 123 45 67")
     question = person.last()
-    question = (await person.press(question, says("residence-guardianship", "ru")))[-1]
+    question = (await person.press(question, says("residence-guardianship-short", "ru")))[-1]
     await answer(person, "Иванов")
     question = await answer(person, "Нұрлан")
     await person.press(question, says("nav-skip", "ru"))
