@@ -25,12 +25,12 @@ def main() -> int:
         return 2
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from bot.app import build_app, run_polling
+    from bot.app import build_app
 
     async def run() -> None:
         app = await build_app(settings)
         try:
-            await run_polling(app)
+            await app.run()
         finally:
             await app.close()
 

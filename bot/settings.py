@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
 
@@ -23,8 +24,25 @@ class Settings(BaseSettings):
     default_locale: str = Field(default="kk", alias="DEFAULT_LOCALE")
     files_dir: Path = Field(default=Path("data/files"), alias="FILES_DIR")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # The staff supergroup with forum topics; without it, staff features are off.
+    staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
+    staff_admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, alias="STAFF_ADMIN_IDS")
+    staff_locale: str = Field(default="ru", alias="STAFF_LOCALE")
 
-    @field_validator("default_locale")
+    @field_validator("staff_admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(" ", "").split(",") if part]
+        return value
+
+    @field_validator("staff_chat_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("default_locale", "staff_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
         if value not in SUPPORTED_LOCALES:

@@ -19,18 +19,25 @@ from datetime import date, datetime
 from typing import Any
 
 from flows import menu
-from flows.calendar import KZ_TZ
+from flows.calendar import KZ_TZ, is_office_open, next_office_opening
 from flows.filetypes import MAX_DOCUMENT_BYTES, detect_document_type
 from flows.messages import (
     Choice,
     EventKind,
     FileTooBig,
     IncomingEvent,
+    IncomingFile,
     OutgoingMessage,
     Reply,
     Text,
 )
-from flows.ports import Applications, ConversationState, ConversationStore, FileStore
+from flows.ports import (
+    Applications,
+    ConversationState,
+    ConversationStore,
+    FileStore,
+    StoredFile,
+)
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Option, Step, TextStep
 from flows.turn import Turn, button
 from flows.validators import Invalid
@@ -56,12 +63,14 @@ class Engine:
         default_language: str = "kk",
         clock: Callable[[], datetime] | None = None,
         coming_soon: frozenset[str] = frozenset(),
+        specialists: bool = False,
     ) -> None:
         self.ports = ports
         self.flows = {flow.id: flow for flow in flows}
         self.default_language = default_language
         self.clock = clock or (lambda: datetime.now(KZ_TZ))
         self.coming_soon = coming_soon
+        self.specialists = specialists  # is there a staff desk to escalate to
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ entry point
@@ -80,7 +89,8 @@ class Engine:
                 event.channel, event.user_id, state, event.display_name
             )
             messages = tuple(_bind(m, state.seq) for m in turn.messages)
-            return Reply(state.language or self.default_language, messages, turn.notice)
+            return Reply(state.language or self.default_language, messages, turn.notice,
+                         escalate=turn.escalate, relay=turn.relay)
 
     async def _dispatch(self, turn: Turn) -> None:
         state, event = turn.state, turn.event
@@ -91,6 +101,10 @@ class Engine:
         elif state.language is None:
             menu.greet(turn)
             self._ask_language(turn)
+        elif state.pending and state.pending.startswith("specialist"):
+            self._to_specialist(turn)
+        elif state.pending and state.pending.startswith("objection:"):
+            await self._objection(turn, state.pending.removeprefix("objection:"))
         elif state.pending:
             turn.say(Text("hint-use-buttons"))
             await self._ask_current(turn)
@@ -103,6 +117,8 @@ class Engine:
     # ------------------------------------------------------------------ commands
     async def _command(self, turn: Turn) -> None:
         state, name = turn.state, turn.event.text
+        if state.pending and state.pending.startswith(("specialist", "objection:")):
+            state.pending = None  # a command always brings the bot back
         if name == "start":
             if state.language is None:
                 menu.greet(turn)
@@ -163,7 +179,12 @@ class Engine:
                 await self._ask_current(turn)
             return
         state.last_tap = payload
-        if action.startswith("lang:"):
+        if action == "specialist":
+            await self._open_specialist(turn)
+        elif action == "specialist:back":
+            state.pending = None
+            await self._ask_current(turn)
+        elif action.startswith("lang:"):
             await self._set_language(turn, action.removeprefix("lang:"))
         elif state.pending == "cancel":
             await self._cancel_answer(turn, action)
@@ -231,11 +252,62 @@ class Engine:
             menu.show_application(turn, view)
         elif kind == "contacts":
             menu.show_contacts(turn)
-        elif kind == "specialist":
-            turn.say(Text("menu-coming-soon"))
-            self._show_menu(turn)
+        elif kind == "obj":
+            view = await self.ports.applications.get_for(
+                turn.event.channel, turn.event.user_id, arg
+            )
+            if view is None or view.status != "hearing_scheduled":
+                menu.show_application(turn, view)
+            else:
+                turn.state.pending = f"objection:{arg}"
+                turn.say(Text("objection-ask", {"number": view.number}),
+                         choices=[[button("nav-menu", "specialist:back")]])
         else:
             self._show_menu(turn)
+
+    # ------------------------------------------------------------------ a specialist
+    async def _open_specialist(self, turn: Turn) -> None:
+        if not self.specialists:
+            turn.say(Text("specialist-not-available"))
+            await self._ask_current(turn)
+            return
+        turn.state.pending = "specialist"
+        turn.escalate = True
+        self._say_specialist_open(turn)
+        now = self.clock()
+        if not is_office_open(now):
+            turn.say(Text("specialist-after-hours", {"when": next_office_opening(now)}))
+
+    def _say_specialist_open(self, turn: Turn) -> None:
+        turn.say(Text("specialist-open"), choices=[[button("specialist-back", "specialist:back")]])
+
+    def _to_specialist(self, turn: Turn) -> None:
+        """While talking to a specialist every message is passed on; the first is confirmed."""
+        turn.relay = True
+        if turn.state.pending == "specialist":
+            turn.state.pending = "specialist:sent"
+            turn.say(Text("specialist-sent"),
+                     choices=[[button("specialist-back", "specialist:back")]])
+
+    async def _objection(self, turn: Turn, ref: str) -> None:
+        event, state = turn.event, turn.state
+        stored = None
+        if event.kind is EventKind.FILE and event.file is not None:
+            accepted = await self._accept_file(event.file, set())
+            if isinstance(accepted, Text):
+                turn.say(accepted)
+                return
+            stored = accepted
+        elif event.kind is not EventKind.TEXT:
+            turn.say(Text("error-text-expected"))
+            return
+        number = await self.ports.applications.add_objection(
+            event.channel, event.user_id, ref, event.text if stored is None else "", stored)
+        state.pending = None
+        if number is not None:
+            turn.relay = True
+            turn.say(Text("objection-saved", {"number": number}))
+        self._show_menu(turn)
 
     # ------------------------------------------------------------------ flows
     async def _start_flow(self, turn: Turn, flow: Flow) -> None:
@@ -266,6 +338,8 @@ class Engine:
         state = turn.state
         if state.pending == "cancel":
             self._ask_cancel(turn)
+        elif state.pending and state.pending.startswith("specialist"):
+            self._say_specialist_open(turn)
         elif state.pending == "language" or state.language is None:
             self._ask_language(turn)
         elif state.flow is None:
@@ -284,6 +358,8 @@ class Engine:
             {"current": _section_number(flow, step_id), "total": len(flow.sections)},
         )
         nav = [button("nav-back", "back")]
+        if self.specialists:
+            nav.append(button("nav-specialist", "specialist"))
         if isinstance(step, GroupStep):
             items: list[dict[str, Any]] = state.answers.setdefault(step.id, [])
             if sub == MORE:
@@ -477,31 +553,37 @@ class Engine:
             choices=[[button("files-done", "done")], [button("nav-back", "back")]],
         )
 
-    async def _store_file(self, turn: Turn, step: FilesStep, incoming: Any) -> Text | None:
-        limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
-        if incoming.size is not None and incoming.size > MAX_DOCUMENT_BYTES:
-            return Text("error-file-too-big", {"limit": limit_mb})
-        try:
-            data: bytes = await incoming.fetch()
-        except FileTooBig:
-            return Text("error-file-too-big", {"limit": limit_mb})
-        if len(data) > MAX_DOCUMENT_BYTES:
-            return Text("error-file-too-big", {"limit": limit_mb})
-        mime = detect_document_type(data[:512])
-        if mime is None:
-            return Text("error-file-type")
-        digest = hashlib.sha256(data).hexdigest()
+    async def _store_file(self, turn: Turn, step: FilesStep, incoming: IncomingFile) -> Text | None:
         flow = self._flow(turn.state)
-        sent = [f for other in flow.steps if isinstance(other, FilesStep)
-                for f in turn.state.answers.get(other.id, [])]
-        if any(f["sha256"] == digest for f in sent):
-            return Text("error-file-duplicate")
-        stored = await self.ports.files.save(data, mime)
+        sent = {f["sha256"] for other in flow.steps if isinstance(other, FilesStep)
+                for f in turn.state.answers.get(other.id, [])}
+        accepted = await self._accept_file(incoming, sent)
+        if isinstance(accepted, Text):
+            return accepted
         turn.state.answers.setdefault(step.id, []).append(
-            {"sha256": stored.sha256, "mime": mime, "size": stored.size,
+            {"sha256": accepted.sha256, "mime": accepted.mime, "size": accepted.size,
              "name": incoming.name or ""}
         )
         return None
+
+    async def _accept_file(self, incoming: IncomingFile, sent: set[str]) -> StoredFile | Text:
+        """Size, real type by content, not sent before; then stored. Or what is wrong."""
+        limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
+        too_big = Text("error-file-too-big", {"limit": limit_mb})
+        if incoming.size is not None and incoming.size > MAX_DOCUMENT_BYTES:
+            return too_big
+        try:
+            data = await incoming.fetch()
+        except FileTooBig:
+            return too_big
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return too_big
+        mime = detect_document_type(data[:512])
+        if mime is None:
+            return Text("error-file-type")
+        if hashlib.sha256(data).hexdigest() in sent:
+            return Text("error-file-duplicate")
+        return await self.ports.files.save(data, mime)
 
     # ------------------------------------------------------------------ moving around
     def _advance(self, turn: Turn, flow: Flow, step_id: str) -> None:

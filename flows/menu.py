@@ -51,8 +51,10 @@ def show_application(turn: Turn, view: ApplicationView | None) -> None:
         Text("apps-history-line", {"at": entry.at, "status": Text(status_id(entry.status))})
         for entry in view.history
     )
-    turn.say(_line(view), Text("apps-history-title"), *history,
-             choices=[[button("apps-back", "apps")], [button("nav-menu", "menu")]])
+    rows = [[button("apps-back", "apps")], [button("nav-menu", "menu")]]
+    if view.status == "hearing_scheduled":  # the citizen may object to a preliminary refusal
+        rows.insert(0, [button("apps-send-objection", f"obj:{view.ref}")])
+    turn.say(_line(view), Text("apps-history-title"), *history, choices=rows)
 
 
 def _line(view: ApplicationView) -> Text:

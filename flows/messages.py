@@ -62,6 +62,8 @@ class Reply:
     language: str
     messages: tuple[OutgoingMessage, ...] = ()
     notice: Text | None = None  # a short note for a tapped button (Telegram's toast)
+    escalate: bool = False  # the person asked for a specialist: open their staff topic
+    relay: bool = False  # pass the incoming message on to the person's staff topic
 
 
 class EventKind(StrEnum):

@@ -90,3 +90,9 @@ class Applications(Protocol):
     async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]: ...
 
     async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None: ...
+
+    async def add_objection(
+        self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None
+    ) -> str | None:
+        """Attach a citizen's objection to their application; its number, or None."""
+        ...

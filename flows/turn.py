@@ -18,6 +18,8 @@ class Turn:
     today: date
     messages: list[OutgoingMessage] = field(default_factory=list)
     notice: Text | None = None
+    escalate: bool = False
+    relay: bool = False
 
     def say(
         self, *parts: Text, choices: Sequence[Sequence[Choice]] = (), contact: bool = False

@@ -8,20 +8,23 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
 from flows.calendar import add_working_days, registration_date
-from flows.ports import ApplicationView, HistoryEntry, Submitted
+from flows.messages import OutgoingMessage, Text
+from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
+from flows.procedure import Snapshot, card
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person, person_for
 from storage.models import (
     Application,
     ApplicationChild,
+    ApplicationNote,
     AuditEntry,
     Document,
     NumberSequence,
     StatusChange,
 )
+from storage.outbox import STAFF, enqueue
 
 # Number prefixes people can dictate over the phone: ВП-2026-00042.
 PREFIXES = {"visit": "ВП", "interview": "МР"}
@@ -131,6 +134,18 @@ class SqlApplications:
         await session.flush()
         session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.submit",
                                subject=application.number, details={"service": service}))
+        # The card and the documents reach the staff topic through the outbox, so a crash
+        # after this commit still delivers them.
+        enqueue(session, key=f"card:{application.id}", audience=STAFF, person_id=person.id,
+                application_id=application.id, message=card(snapshot_of(application)))
+        for i, document in enumerate(application.documents):
+            caption = Text(f"staff-document-{document.kind.replace('_', '-')}",
+                           {"number": application.number})
+            enqueue(session, key=f"doc:{application.id}:{i}", audience=STAFF,
+                    person_id=person.id, application_id=application.id,
+                    message=OutgoingMessage((caption,)),
+                    document={"sha256": document.sha256, "mime": document.mime,
+                              "name": document.original_name or f"{application.number}-{i + 1}"})
         return application
 
     async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]:
@@ -146,18 +161,52 @@ class SqlApplications:
             return [_view(row, with_history=False) for row in rows]
 
     async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None:
-        if not ref.isdigit():
-            return None
         async with self.sessions() as session:
-            person = await person_for(session, channel, user_id)
-            row = await session.scalar(
-                select(Application)
-                .options(selectinload(Application.history))
-                .where(Application.id == int(ref))
-            )
-            if row is None or person is None or row.person_id != person.id:
-                return None  # never show someone else's application
+            row = await _owned(session, channel, user_id, ref)
+            if row is None:
+                return None
+            await session.refresh(row, ["history"])
             return _view(row, with_history=True)
+
+    async def add_objection(
+        self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None
+    ) -> str | None:
+        async with self.sessions.begin() as session:
+            row = await _owned(session, channel, user_id, ref)
+            if row is None:
+                return None
+            session.add(ApplicationNote(
+                application_id=row.id, kind="objection", text=text,
+                document_sha256=document.sha256 if document else None,
+                actor=f"{channel}:{user_id}"))
+            if document is not None:
+                session.add(Document(application_id=row.id, kind="objection",
+                                     sha256=document.sha256, mime=document.mime,
+                                     size=document.size))
+            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.objection",
+                                   subject=row.number))
+            return row.number
+
+
+async def _owned(session: AsyncSession, channel: str, user_id: str,
+                 ref: str) -> Application | None:
+    """The application `ref` if it belongs to this person (never someone else's)."""
+    if not ref.isdigit():
+        return None
+    person = await person_for(session, channel, user_id)
+    row = await session.get(Application, int(ref))
+    if row is None or person is None or row.person_id != person.id:
+        return None
+    return row
+
+
+def snapshot_of(application: Application) -> Snapshot:
+    return Snapshot(
+        id=application.id, number=application.number, service=application.service,
+        status=application.status, answers=application.answers,
+        registered_on=application.registered_on, check_due=application.check_due,
+        decision_due=application.decision_due, decision=application.decision,
+    )
 
 
 def _submitted(application: Application) -> Submitted:

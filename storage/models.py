@@ -103,6 +103,8 @@ class Application(Base):
     registered_on: Mapped[date]
     check_due: Mapped[date]
     decision_due: Mapped[date]
+    # What staff decided: missing documents, hearing, approved period, reasons.
+    decision: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     children: Mapped[list[ApplicationChild]] = relationship(
         order_by="ApplicationChild.position", cascade="all, delete-orphan"
@@ -153,3 +155,85 @@ class StatusChange(Base):
 
 
 Index("ix_applications_status", Application.status)
+
+
+class StaffThread(Base):
+    """The forum topic in the staff group that belongs to one citizen (reused, never closed)."""
+
+    __tablename__ = "staff_threads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
+    chat_id: Mapped[int]
+    thread_id: Mapped[int]
+    title: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxMessage(Base):
+    """A message to deliver, written in the same transaction as the change it announces.
+
+    `key` is unique per message; `attempts` and `last_attempt_at` are recorded *before* each
+    send, so after a crash a message whose fate is unknown is never blindly sent again.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    audience: Mapped[str] = mapped_column(String(16))  # "citizen" or "staff"
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_attempt_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    provider_message_id: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ix_outbox_due", OutboxMessage.status, OutboxMessage.next_attempt_at)
+
+
+class ApplicationNote(Base):
+    """Something attached to an application: a citizen's objection, a staff comment."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text, default="")
+    document_sha256: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StaffRequest(Base):
+    """A question the bot asked a staff member (reply to it with the reasons, the date...)."""
+
+    __tablename__ = "staff_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int]
+    message_id: Mapped[int]
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    staff_user_id: Mapped[int]
+    done: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+
+class JobRun(Base):
+    """When a scheduled job (the daily digest) last ran, so a restart does not repeat it."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_on: Mapped[date]

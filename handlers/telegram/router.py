@@ -20,6 +20,16 @@ class Conversations(Protocol):
     async def handle(self, event: IncomingEvent) -> Reply: ...
 
 
+class Escalations(Protocol):
+    """The staff side, as the citizen's chat sees it."""
+
+    async def citizen_opened(self, channel: str, external_id: str) -> None: ...
+
+    async def relay(self, message: Message) -> None: ...
+
+    def wake(self) -> None: ...
+
+
 class Seen(Protocol):
     async def first_time(self, channel: str, key: str) -> bool: ...
 
@@ -43,15 +53,27 @@ class OncePerUpdate(BaseMiddleware):
         return await handler(event, data)
 
 
-def citizen_router(engine: Conversations, renderer: TelegramRenderer) -> Router:
+def citizen_router(
+    engine: Conversations, renderer: TelegramRenderer, staff: Escalations | None = None
+) -> Router:
     router = Router(name="citizens")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
+
+    async def after(reply: Reply, chat_id: int, message: Message | None) -> None:
+        if staff is None:
+            return
+        if reply.escalate:
+            await staff.citizen_opened(CHANNEL, str(chat_id))
+        if reply.relay and message is not None:
+            await staff.relay(message)
+        staff.wake()  # a submission or an objection may have queued messages for staff
 
     @router.message()
     async def on_message(message: Message, bot: Bot) -> None:
         reply = await engine.handle(message_event(message, bot))
         await renderer.send(bot, message.chat.id, reply)
+        await after(reply, message.chat.id, message)
 
     @router.callback_query()
     async def on_button(callback: CallbackQuery, bot: Bot) -> None:
@@ -59,5 +81,6 @@ def citizen_router(engine: Conversations, renderer: TelegramRenderer) -> Router:
         # Answer first: the spinner on the person's button stops at once.
         await callback.answer(renderer.notice(reply))
         await renderer.send(bot, callback.from_user.id, reply)
+        await after(reply, callback.from_user.id, None)
 
     return router

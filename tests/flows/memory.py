@@ -39,6 +39,7 @@ class MemoryFiles:
 @dataclass
 class MemoryApplications:
     submitted: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objections: list[tuple[str, str, StoredFile | None]] = field(default_factory=list)
 
     async def submit(
         self, channel: str, user_id: str, service: str, answers: dict[str, Any],
@@ -63,3 +64,12 @@ class MemoryApplications:
     async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None:
         views = await self.list_for(channel, user_id)
         return next((v for v in views if v.ref == ref), None)
+
+    async def add_objection(
+        self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None
+    ) -> str | None:
+        view = await self.get_for(channel, user_id, ref)
+        if view is None:
+            return None
+        self.objections.append((view.number, text, document))
+        return view.number

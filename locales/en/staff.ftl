@@ -1,0 +1,104 @@
+## The staff side (the staff group) and the citizen's notifications of status changes
+
+## The card of an application in the citizen's topic
+
+staff-card-title = 📄 Application {$number}
+    Status: {$status}
+staff-card-dates =
+    Registered: {$registered}
+    Completeness check due: {$check}
+    Decision due: {$decision}
+    A preliminary refusal must be sent by: {$preliminary}
+staff-card-hearing =
+    Hearing: {$date} at {$time}, {$place}
+    Final answer due (1 working day after the hearing): {$final}
+staff-document-id-document = Identity document — {$number}
+staff-document-other-documents = Other document — {$number}
+staff-document-objection = Objection attached — {$number}
+
+staff-action-accept = ✅ Accept: documents complete
+staff-action-incomplete = 📋 Refuse to accept: incomplete
+staff-action-hearing = ⚖️ Preliminary refusal and hearing
+staff-action-approve = 🟢 Approve
+staff-action-refuse = 🔴 Final refusal
+
+## Asking staff for details (reply to the bot's message)
+
+staff-ask-missing = Application {$number}: tick the missing documents, then confirm.
+staff-missing-on = ☑ {$document}
+staff-missing-off = ☐ {$document}
+staff-missing-confirm = Confirm the refusal to accept
+staff-missing-comment = Add a comment, then confirm
+staff-ask-missing-comment = Application {$number}: reply to this message with what else is missing.
+staff-ask-hearing = Application {$number}: reply to this message with the hearing as "date time; place; grounds". Example: 27.11.2026 15:00; Rudny, Lenin street 1, room 5; the child's psychologist advises against meetings now
+staff-ask-approve = Application {$number}: approve for the requested period, {$from} – {$to}?
+staff-approve-as-asked = Approve for {$from} – {$to}
+staff-approve-other = Another period
+staff-ask-period = Application {$number}: reply to this message with the period as "DD.MM.YYYY DD.MM.YYYY".
+staff-ask-reasons = Application {$number}: reply to this message with the reasons for the refusal.
+staff-error-hearing-format = Could not read that. Please reply as "date time; place; grounds", e.g. 27.11.2026 15:00; Rudny, Lenin street 1, room 5; grounds.
+staff-error-period-format = Could not read that. Please reply with two dates: 01.12.2026 31.12.2026 (the second after the first).
+staff-error-empty = The answer is empty; please reply with the text.
+staff-error-wrong-status = Application {$number} is "{$status}" now, so this step is not allowed.
+staff-error-not-found = This application was not found.
+staff-not-allowed = Only the staff of the guardianship body can do this.
+
+## What happened, told in the topic
+
+staff-done = {$who}: {$action} — application {$number}, now "{$status}".
+staff-citizen-opened = The citizen asked to talk to a specialist. Reply in this topic: your messages reach them, labelled as from a specialist.
+staff-delivery-undeliverable = ⚠️ The last message could not be delivered: the citizen has blocked the bot.
+staff-delivery-failed = ⚠️ The last message could not be delivered after several attempts.
+staff-delivery-uncertain = ⚠️ The bot restarted while sending a message to this citizen; it may not have arrived. Please check and repeat it if needed.
+staff-digest-title = Due today or overdue ({$date}):
+staff-digest-line = {$number} — {$status}, due {$due}
+staff-digest-empty = Nothing is due today ({$date}).
+
+## The citizen's side
+
+staff-reply = 💬 Specialist: {$text}
+specialist-open = You are writing to a specialist of the guardianship body. Send your question, photos or files here. Your application, if you were filling one in, is kept.
+specialist-after-hours = Specialists work Mon–Fri 9:00–18:30 (lunch 13:00–14:30, Astana time). Yours will answer from {$when}.
+specialist-sent = Sent to the specialist. They will answer here.
+specialist-back = ◀ Back to the bot
+specialist-not-available = Talking to a specialist is not available in the bot yet. Please call 1414 or 8 800 080 7777.
+nav-specialist = 💬 Specialist
+
+## Notifications of status changes (seed 004)
+
+notify-under-review =
+    Application {$number}: the documents are complete and have been accepted.
+    The decision will be made by {$decision}.
+notify-list-item = • {$item}
+notify-incomplete =
+    RECEIPT of refusal to accept documents
+    Application {$number} ("{$service}"): the documents cannot be accepted because the set is incomplete. Missing:
+    {$missing}
+    You may apply again with the full set of documents.
+notify-hearing =
+    PRELIMINARY DECISION to refuse — application {$number}
+    Grounds: {$grounds}
+    NOTICE of hearing (art. 73 of the Administrative Procedural Code): {$date} at {$time}, {$place}.
+    You may state your position at the hearing, or send your objections here: My applications → {$number} → Send objections.
+    The final answer will be sent by {$final}.
+notify-approved =
+    PERMISSION to meet the child — application {$number}
+    {$body} permits meetings with the child (children) from {$from} to {$to}:
+    {$children}
+    Where the child lives: {$residence}.
+notify-refused =
+    REASONED REFUSAL — application {$number}
+    Reasons: {$reasons}
+    How to complain: to the head of the guardianship body (decided within {$head_days} working days) or to the body that assesses the quality of public services (within {$review_days} working days). After that you may go to court.
+
+## Objections (after a preliminary refusal)
+
+apps-send-objection = ✍️ Send objections
+objection-ask = Write your objections to the preliminary decision, or send a photo or a file. They will be attached to application {$number}.
+objection-saved = Your objection is attached to application {$number} and passed to the specialist.
+
+## Missing documents a receipt may list
+
+document-application = application in the established form
+document-identity = identity document
+document-court-decision = copy of the court decision

@@ -1,0 +1,140 @@
+"""The outbox: messages written with the change they announce, delivered by a worker.
+
+Delivery protocol (never lost, never doubled):
+1. `claim_due` marks a message `sending` and records the attempt, committed *before* the send;
+2. the worker sends it, then `mark_sent`;
+3. a message still `sending` after a restart may or may not have gone out: `recover` marks it
+   `uncertain` (never resent automatically) and tells staff, who can check and resend.
+Transient failures go back to `pending` with a later `next_attempt_at`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.messages import OutgoingMessage, Text
+from flows.wire import message_to_json
+from storage.clock import to_db
+from storage.models import OutboxMessage, Person
+
+CITIZEN = "citizen"
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    key: str
+    audience: str
+    person_id: int
+    channel: str  # the citizen's channel (staff messages go to the staff group)
+    external_id: str
+    language: str | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    key: str,
+    audience: str,
+    person_id: int,
+    message: OutgoingMessage,
+    application_id: int | None = None,
+    document: dict[str, Any] | None = None,
+) -> None:
+    """Add a message inside the caller's transaction: the change and its message commit together."""
+    session.add(OutboxMessage(
+        key=key, audience=audience, person_id=person_id, application_id=application_id,
+        payload=message_to_json(message, document),
+    ))
+
+
+def say(*parts: Text) -> OutgoingMessage:
+    return OutgoingMessage(parts)
+
+
+class OutboxStore:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        async with self.sessions.begin() as session:
+            rows = (await session.execute(
+                select(OutboxMessage, Person)
+                .join(Person, Person.id == OutboxMessage.person_id)
+                .where(OutboxMessage.status == "pending",
+                       OutboxMessage.next_attempt_at <= to_db(now))
+                .order_by(OutboxMessage.id)
+                .limit(limit)
+            )).all()
+            items = []
+            for message, person in rows:
+                message.status = "sending"
+                message.attempts += 1
+                message.last_attempt_at = to_db(now)
+                items.append(OutboxItem(
+                    message.id, message.key, message.audience, person.id, person.channel,
+                    person.external_id, person.language, message.payload, message.attempts,
+                ))
+            return items
+
+    async def release(self, item_id: int) -> None:
+        """Put back a claimed message that was not tried (rate limit, shutdown)."""
+        async with self.sessions.begin() as session:
+            message = await session.get(OutboxMessage, item_id)
+            if message is not None and message.status == "sending":
+                message.status = "pending"
+                message.attempts -= 1
+
+    async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime) -> None:
+        await self._set(item_id, status="sent", sent_at=to_db(now),
+                        provider_message_id=provider_message_id)
+
+    async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
+        await self._set(item_id, status="pending", next_attempt_at=to_db(at),
+                        last_error=error[:500])
+
+    async def mark_failed(self, item_id: int, status: str, error: str) -> None:
+        """`failed` (gave up) or `undeliverable` (blocked by the person); staff are told."""
+        async with self.sessions.begin() as session:
+            message = await session.get(OutboxMessage, item_id)
+            if message is None:
+                return
+            message.status = status
+            message.last_error = error[:500]
+            if message.audience == CITIZEN:
+                enqueue(session, key=f"alert:{message.key}", audience=STAFF,
+                        person_id=message.person_id, application_id=message.application_id,
+                        message=say(Text(f"staff-delivery-{status}")))
+
+    async def recover(self) -> int:
+        """At start-up: messages caught mid-send are `uncertain`; staff check them."""
+        async with self.sessions.begin() as session:
+            stuck = (await session.scalars(
+                select(OutboxMessage).where(OutboxMessage.status == "sending")
+            )).all()
+            for message in stuck:
+                message.status = "uncertain"
+                if message.audience == CITIZEN:
+                    enqueue(session, key=f"uncertain:{message.key}", audience=STAFF,
+                            person_id=message.person_id, application_id=message.application_id,
+                            message=say(Text("staff-delivery-uncertain")))
+            return len(stuck)
+
+    async def _set(self, item_id: int, **values: Any) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
+            )
+
+
+def backoff(attempts: int) -> timedelta:
+    """2, 4, 8 ... seconds, at most 10 minutes."""
+    return timedelta(seconds=min(2 ** attempts, 600))

@@ -1,0 +1,230 @@
+"""The staff desk's data: citizens' topics, status changes, notes, reply-requests, the digest.
+
+Every status change writes, in one transaction: the application, a status-history row, an
+audit row and the citizen's notification in the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.messages import OutgoingMessage, Text
+from flows.procedure import TRANSITIONS, Snapshot, allowed, citizen_notice
+from storage.applications import OPEN_STATUSES, snapshot_of
+from storage.clock import to_db
+from storage.models import (
+    Application,
+    ApplicationNote,
+    AuditEntry,
+    JobRun,
+    OutboxMessage,
+    Person,
+    StaffRequest,
+    StaffThread,
+    StatusChange,
+)
+from storage.outbox import CITIZEN, STAFF, enqueue
+
+
+@dataclass(frozen=True)
+class Citizen:
+    person_id: int
+    channel: str
+    external_id: str
+    language: str | None
+    display_name: str
+
+
+@dataclass(frozen=True)
+class ActResult:
+    ok: bool
+    snapshot: Snapshot | None = None
+    error: str = ""  # a staff-facing message id when not ok
+
+
+def _citizen(person: Person) -> Citizen:
+    return Citizen(person.id, person.channel, person.external_id, person.language,
+                   person.display_name)
+
+
+class StaffDesk:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    # ------------------------------------------------------------------ topics
+    async def thread_of(self, person_id: int) -> int | None:
+        async with self.sessions() as session:
+            thread = await session.scalar(
+                select(StaffThread).where(StaffThread.person_id == person_id))
+            return thread.thread_id if thread else None
+
+    async def save_thread(self, person_id: int, chat_id: int, thread_id: int, title: str) -> None:
+        async with self.sessions.begin() as session:
+            session.add(StaffThread(person_id=person_id, chat_id=chat_id, thread_id=thread_id,
+                                    title=title))
+
+    async def set_title(self, person_id: int, title: str) -> bool:
+        """Remember a new topic title; False when it did not change."""
+        async with self.sessions.begin() as session:
+            thread = await session.scalar(
+                select(StaffThread).where(StaffThread.person_id == person_id))
+            if thread is None or thread.title == title:
+                return False
+            thread.title = title
+            return True
+
+    async def citizen_of_thread(self, chat_id: int, thread_id: int) -> Citizen | None:
+        async with self.sessions() as session:
+            person = await session.scalar(
+                select(Person).join(StaffThread, StaffThread.person_id == Person.id)
+                .where(StaffThread.chat_id == chat_id, StaffThread.thread_id == thread_id))
+            return _citizen(person) if person else None
+
+    async def citizen(self, person_id: int) -> Citizen | None:
+        async with self.sessions() as session:
+            person = await session.get(Person, person_id)
+            return _citizen(person) if person else None
+
+    async def citizen_by_address(self, channel: str, external_id: str) -> Citizen | None:
+        async with self.sessions() as session:
+            person = await session.scalar(select(Person).where(
+                Person.channel == channel, Person.external_id == external_id))
+            return _citizen(person) if person else None
+
+    async def open_numbers(self, person_id: int) -> list[str]:
+        async with self.sessions() as session:
+            rows = await session.scalars(
+                select(Application.number).where(Application.person_id == person_id,
+                                                 Application.status.in_(OPEN_STATUSES))
+                .order_by(Application.id))
+            return list(rows)
+
+    # ------------------------------------------------------------------ applications
+    async def snapshot(self, application_id: int) -> Snapshot | None:
+        async with self.sessions() as session:
+            application = await session.get(Application, application_id)
+            return snapshot_of(application) if application else None
+
+    async def card_message_id(self, application_id: int) -> int | None:
+        async with self.sessions() as session:
+            raw = await session.scalar(select(OutboxMessage.provider_message_id).where(
+                OutboxMessage.key == f"card:{application_id}"))
+            return int(raw) if raw else None
+
+    async def person_of(self, application_id: int) -> int | None:
+        async with self.sessions() as session:
+            application = await session.get(Application, application_id)
+            return application.person_id if application else None
+
+    async def act(
+        self, application_id: int, action: str, actor: str, details: dict[str, Any], at: datetime
+    ) -> ActResult:
+        """Move an application one legal step; refused when its status does not allow it."""
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, application_id)
+            if application is None:
+                return ActResult(False, error="staff-error-not-found")
+            if not allowed(action, application.status):
+                return ActResult(False, snapshot_of(application), "staff-error-wrong-status")
+            application.status = TRANSITIONS[action][1]
+            application.decision = {**application.decision, **details}
+            session.add(StatusChange(application_id=application.id, status=application.status,
+                                     at=to_db(at), actor=actor,
+                                     note=str(details)[:1000]))
+            session.add(AuditEntry(actor=actor, action=f"application.{action}",
+                                   subject=application.number, details=details))
+            snapshot = snapshot_of(application)
+            enqueue(session, key=f"status:{application.id}:{application.status}",
+                    audience=CITIZEN, person_id=application.person_id,
+                    application_id=application.id, message=citizen_notice(snapshot))
+            return ActResult(True, snapshot)
+
+    async def add_note(
+        self, person_id: int, ref: str, kind: str, text: str, sha256: str | None, actor: str
+    ) -> str | None:
+        """Attach a note (a citizen's objection) to their own application; its number or None."""
+        if not ref.isdigit():
+            return None
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, int(ref))
+            if application is None or application.person_id != person_id:
+                return None
+            session.add(ApplicationNote(application_id=application.id, kind=kind, text=text,
+                                        document_sha256=sha256, actor=actor))
+            session.add(AuditEntry(actor=actor, action=f"note.{kind}",
+                                   subject=application.number))
+            return application.number
+
+    async def notes(self, application_id: int) -> list[ApplicationNote]:
+        async with self.sessions() as session:
+            return list(await session.scalars(select(ApplicationNote).where(
+                ApplicationNote.application_id == application_id).order_by(ApplicationNote.id)))
+
+    async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None:
+        """A specialist's answer in the topic, queued for the citizen (never lost)."""
+        async with self.sessions.begin() as session:
+            enqueue(session, key=key, audience=CITIZEN, person_id=person_id,
+                    message=OutgoingMessage((Text("staff-reply", {"text": text}),)))
+            session.add(AuditEntry(actor=actor, action="staff.reply", subject=str(person_id)))
+
+    async def enqueue_staff(self, person_id: int, key: str, message: OutgoingMessage,
+                            application_id: int | None = None) -> None:
+        async with self.sessions.begin() as session:
+            exists = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
+            if exists is None:
+                enqueue(session, key=key, audience=STAFF, person_id=person_id,
+                        application_id=application_id, message=message)
+
+    async def audit(self, actor: str, action: str, subject: str, details: dict[str, Any]) -> None:
+        async with self.sessions.begin() as session:
+            session.add(AuditEntry(actor=actor, action=action, subject=subject, details=details))
+
+    # ------------------------------------------------------------------ reply-requests
+    async def open_request(self, chat_id: int, message_id: int, application_id: int,
+                           action: str, staff_user_id: int, data: dict[str, Any]) -> None:
+        async with self.sessions.begin() as session:
+            session.add(StaffRequest(chat_id=chat_id, message_id=message_id,
+                                     application_id=application_id, action=action,
+                                     staff_user_id=staff_user_id, data=data))
+
+    async def take_request(self, chat_id: int, message_id: int) -> StaffRequest | None:
+        async with self.sessions.begin() as session:
+            request = await session.scalar(select(StaffRequest).where(
+                StaffRequest.chat_id == chat_id, StaffRequest.message_id == message_id,
+                StaffRequest.done.is_(False)))
+            if request is not None:
+                request.done = True
+            return request
+
+    # ------------------------------------------------------------------ the daily digest
+    async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
+        """Applications whose completeness check or decision is due today or overdue."""
+        async with self.sessions() as session:
+            rows = await session.scalars(select(Application).where(or_(
+                (Application.status == "submitted") & (Application.check_due <= today),
+                Application.status.in_(("under_review", "hearing_scheduled"))
+                & (Application.decision_due <= today),
+            )).order_by(Application.id))
+            result = []
+            for application in rows:
+                due = application.check_due if application.status == "submitted" \
+                    else application.decision_due
+                result.append((snapshot_of(application), due))
+            return result
+
+    async def claim_job(self, name: str, on: date) -> bool:
+        """True once per job and day: a restart on the same day does not run it again."""
+        async with self.sessions.begin() as session:
+            run = await session.get(JobRun, name)
+            if run is not None and run.last_run_on >= on:
+                return False
+            if run is None:
+                session.add(JobRun(name=name, last_run_on=on))
+            else:
+                run.last_run_on = on
+            return True

@@ -1,0 +1,410 @@
+"""The delivery worker on a real SQLite outbox, with a scripted sender and virtual time.
+
+Virtual time: the worker's clocks read a counter and its `sleep` advances it at once, so a
+run that takes minutes of (rate-limited) time takes well under a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.delivery import (
+    Blocked,
+    Delivered,
+    Delivery,
+    DeliveryWorker,
+    RateLimiter,
+    RetryAfter,
+    Transient,
+)
+from flows.messages import Text
+from storage.db import create_engine, migrate, sessions
+from storage.models import OutboxMessage, Person
+from storage.outbox import CITIZEN, STAFF, OutboxItem, OutboxStore, enqueue, say
+
+Sessions = async_sessionmaker[AsyncSession]
+EPSILON = 1e-6  # float noise of the virtual clock
+
+
+class VirtualClock:
+    """Wall clock and monotonic clock from one counter; `sleep` moves it forward instantly."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        # Ahead of the real clock: rows are due from the moment they were written (real time).
+        self.base = datetime.now(UTC) + timedelta(minutes=1)
+
+    def monotonic(self) -> float:
+        return self.t
+
+    def now(self) -> datetime:
+        return self.base + timedelta(seconds=self.t)
+
+    async def sleep(self, seconds: float) -> None:
+        self.t += max(seconds, 0.0)
+        await asyncio.sleep(0)
+
+
+@dataclass
+class Send:
+    at: float
+    chat: str
+    key: str
+
+
+@dataclass
+class FakeSender:
+    """Records every attempt; returns scripted outcomes per outbox key, then Delivered."""
+
+    clock: VirtualClock
+    attempts: list[Send] = field(default_factory=list)
+    sent: list[Send] = field(default_factory=list)
+    script: dict[str, deque[Delivery | BaseException]] = field(default_factory=dict)
+
+    def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
+        if item.audience == STAFF:
+            return "tg:staff", True
+        return f"tg:{item.external_id}", False
+
+    def will(self, key: str, *outcomes: Delivery | BaseException) -> None:
+        self.script.setdefault(key, deque()).extend(outcomes)
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        send = Send(self.clock.t, self.rate_key(item)[0], item.key)
+        self.attempts.append(send)
+        queue = self.script.get(item.key)
+        outcome = queue.popleft() if queue else Delivered(f"m{len(self.sent) + 1}")
+        if isinstance(outcome, BaseException):
+            raise outcome
+        if isinstance(outcome, Delivered):
+            self.sent.append(send)
+        return outcome
+
+    def sends_of(self, key: str) -> list[Send]:
+        return [send for send in self.sent if send.key == key]
+
+
+def fast_engine(url: str) -> AsyncEngine:
+    """The real engine without fsync per commit: these tests are about logic, not disks
+    (a commit costs ~3 ms on disk; bench/outbox_throughput.py measures that)."""
+    engine = create_engine(url)
+    event.listen(engine.sync_engine, "connect", _no_fsync)
+    return engine
+
+
+def _no_fsync(connection: Any, _record: Any) -> None:
+    connection.execute("PRAGMA synchronous=OFF")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/outbox.db"
+    await migrate(url)
+    engine = fast_engine(url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def maker(db: AsyncEngine) -> Sessions:
+    return sessions(db)
+
+
+@pytest.fixture
+def clock() -> VirtualClock:
+    return VirtualClock()
+
+
+@pytest.fixture
+def sender(clock: VirtualClock) -> FakeSender:
+    return FakeSender(clock)
+
+
+def worker_for(store: OutboxStore, sender: FakeSender, clock: VirtualClock,
+               **options: Any) -> DeliveryWorker:
+    return DeliveryWorker(store, {"telegram": sender}, clock=clock.now,
+                          monotonic=clock.monotonic, sleep=clock.sleep, **options)
+
+
+async def add_people(maker: Sessions, count: int, channel: str = "telegram") -> list[int]:
+    async with maker.begin() as session:
+        people = [Person(channel=channel, external_id=str(1000 + i), language="kk")
+                  for i in range(count)]
+        session.add_all(people)
+        await session.flush()
+        return [person.id for person in people]
+
+
+async def queue(maker: Sessions, messages: Iterable[tuple[str, str, int]]) -> None:
+    """(key, audience, person_id) in the order they are written."""
+    async with maker.begin() as session:
+        for key, audience, person_id in messages:
+            enqueue(session, key=key, audience=audience, person_id=person_id,
+                    message=say(Text("staff-reply", {"text": key})))
+
+
+async def row(maker: Sessions, key: str) -> OutboxMessage | None:
+    async with maker() as session:
+        found: OutboxMessage | None = await session.scalar(
+            select(OutboxMessage).where(OutboxMessage.key == key))
+        return found
+
+
+async def open_count(maker: Sessions) -> int:
+    async with maker() as session:
+        return int(await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status.in_(("pending", "sending")))) or 0)
+
+
+async def drain(worker: DeliveryWorker, maker: Sessions, clock: VirtualClock,
+                done: Callable[[], bool] | None = None, max_virtual: float = 3600.0) -> None:
+    """Run the worker until nothing is left to send (or `done()`), then stop it."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        async with asyncio.timeout(10):
+            while await open_count(maker) and not (done and done()):
+                assert clock.t < max_virtual, "the worker does not get through the outbox"
+                assert not task.done(), task.exception()
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await task
+
+
+# ---------------------------------------------------------------------------- the limiter
+
+
+def test_rate_limiter_waits_per_chat_per_group_and_globally() -> None:
+    now = [0.0]
+    limiter = RateLimiter(lambda: now[0], global_per_second=3, per_chat_interval=1.0,
+                          per_group_per_minute=2)
+    assert limiter.wait_time("a", False) == 0
+    limiter.record("a", False)
+    now[0] = 0.25
+    assert limiter.wait_time("a", False) == pytest.approx(0.75)
+    assert limiter.wait_time("b", False) == 0
+    limiter.record("g", True)
+    limiter.record("g", True)
+    assert limiter.chat_wait("g", True) == pytest.approx(60.0)  # both went at 0.25
+    assert limiter.global_wait() == pytest.approx(0.75)  # three sends in the last second
+    now[0] = 1.0
+    assert limiter.wait_time("a", False) == 0
+    assert limiter.global_wait() == 0
+
+
+# ---------------------------------------------------------------------------- the worker
+
+
+async def test_a_thousand_notifications_keep_every_limit_and_their_order(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    citizens = await add_people(maker, 300)
+    # 60 citizens with 8 messages, 240 with 2, and 40 staff messages: 1,000, shuffled.
+    plan: list[tuple[str, int]] = []
+    for i, person in enumerate(citizens):
+        plan += [(CITIZEN, person)] * (8 if i < 60 else 2)
+    plan += [(STAFF, citizens[i]) for i in range(40)]
+    random.Random(7).shuffle(plan)
+    await queue(maker, [(f"n:{seq:04d}", audience, person)
+                        for seq, (audience, person) in enumerate(plan)])
+    # Every pass claims and releases the staff group's backlog again: a 5 s poll keeps that
+    # churn (~2 ms a row) low while the group waits out its minute.
+    worker = worker_for(OutboxStore(maker), sender, clock, poll_interval=5.0)
+
+    await drain(worker, maker, clock, done=lambda: len(sender.sent) >= 1000)
+
+    assert sorted(send.key for send in sender.sent) == [f"n:{seq:04d}" for seq in range(1000)]
+    assert sender.attempts == sender.sent  # never a second try, never a 429
+    times = [send.at for send in sender.sent]
+    assert times == sorted(times)
+    # No 1 s window holds more than 25 sends: any 26 in a row span at least a second.
+    assert all(times[i + 25] - times[i] >= 1.0 - EPSILON for i in range(len(times) - 25))
+    by_chat: dict[str, list[Send]] = defaultdict(list)
+    for send in sender.sent:
+        by_chat[send.chat].append(send)
+    for chat, sends in by_chat.items():
+        keys = [send.key for send in sends]
+        assert keys == sorted(keys), f"{chat} got its messages out of order"
+        at = [send.at for send in sends]
+        assert all(b - a >= 1.0 - EPSILON for a, b in pairwise(at))  # any chat: 1 a second
+        if chat == "tg:staff":  # a group: and at most 20 in any minute
+            assert len(at) == 40
+            assert all(at[i + 20] - at[i] >= 60.0 - EPSILON for i in range(len(at) - 20))
+    async with maker() as session:
+        statuses = (await session.scalars(select(OutboxMessage.status).distinct())).all()
+    assert statuses == ["sent"]
+
+
+async def test_retry_after_pauses_everything_then_sends_once(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    a, b, c = await add_people(maker, 3)
+    await queue(maker, [("a1", CITIZEN, a), ("b1", CITIZEN, b), ("c1", CITIZEN, c),
+                        ("a2", CITIZEN, a)])
+    sender.will("a1", RetryAfter(5))
+    worker = worker_for(OutboxStore(maker), sender, clock)
+
+    await drain(worker, maker, clock)
+
+    refused_at = sender.attempts[0].at
+    assert [send.key for send in sender.attempts[:1]] == ["a1"]
+    again = sender.sends_of("a1")
+    assert len(again) == 1 and again[0].at >= refused_at + 5 - EPSILON
+    assert not [s for s in sender.sent if refused_at < s.at < refused_at + 5 - EPSILON]
+    assert sorted(s.key for s in sender.sent) == ["a1", "a2", "b1", "c1"]
+    assert sender.sends_of("a2")[0].at > again[0].at  # a2 did not overtake a1
+
+
+async def test_transient_errors_back_off_then_fail_and_alert_staff(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1)
+    await queue(maker, [("status:1:approved", CITIZEN, person)])
+    sender.will("status:1:approved", *[Transient("502 Bad Gateway")] * 4)
+    worker = worker_for(OutboxStore(maker), sender, clock, max_attempts=4)
+
+    await drain(worker, maker, clock)
+
+    tries = [s.at for s in sender.attempts if s.key == "status:1:approved"]
+    gaps = [b - a for a, b in pairwise(tries)]
+    assert len(tries) == 4
+    assert gaps == sorted(gaps) and gaps[0] >= 2 - EPSILON and gaps[-1] >= 8 - EPSILON
+    message = await row(maker, "status:1:approved")
+    assert message is not None
+    assert (message.status, message.attempts, message.last_error) == (
+        "failed", 4, "502 Bad Gateway")
+    alert = await row(maker, "alert:status:1:approved")
+    assert alert is not None and alert.audience == STAFF and alert.person_id == person
+    assert alert.payload["parts"][0]["key"] == "staff-delivery-failed"
+    assert [s.chat for s in sender.sends_of("alert:status:1:approved")] == ["tg:staff"]
+
+
+async def test_a_blocked_bot_makes_the_message_undeliverable_and_tells_staff(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1)
+    await queue(maker, [("reply:1", CITIZEN, person)])
+    sender.will("reply:1", Blocked("Forbidden: bot was blocked by the user"))
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    message = await row(maker, "reply:1")
+    assert message is not None and (message.status, message.attempts) == ("undeliverable", 1)
+    alert = await row(maker, "alert:reply:1")
+    assert alert is not None and alert.status == "sent"
+    assert alert.payload["parts"][0]["key"] == "staff-delivery-undeliverable"
+    assert len(sender.attempts) == 2  # the refused one, then the alert
+
+
+async def test_a_sender_exception_is_a_transient_failure(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1)
+    await queue(maker, [("x", CITIZEN, person)])
+    sender.will("x", RuntimeError("boom"))
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    message = await row(maker, "x")
+    assert message is not None and (message.status, message.attempts) == ("sent", 2)
+    assert len(sender.sends_of("x")) == 1
+
+
+async def test_a_channel_without_sender_fails(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1, channel="whatsapp")
+    await queue(maker, [("w", CITIZEN, person)])
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    message = await row(maker, "w")
+    assert message is not None and message.status == "failed"
+    assert "whatsapp" in message.last_error
+    assert [s.key for s in sender.sent] == ["alert:w"]  # staff hear of it on Telegram
+
+
+class Crash(Exception):
+    """The process dies between the send and its record."""
+
+
+class CrashingStore(OutboxStore):
+    async def mark_sent(self, item_id: int, provider_message_id: str | None,
+                        now: datetime) -> None:
+        raise Crash
+
+
+async def test_a_crash_after_the_send_is_never_resent(
+    tmp_path: Path, maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    a, b = await add_people(maker, 2)
+    await queue(maker, [("decision:1", CITIZEN, a), ("decision:2", CITIZEN, b)])
+
+    with pytest.raises(Crash):
+        await worker_for(CrashingStore(maker), sender, clock).run_once()
+    assert [s.key for s in sender.sent] == ["decision:1"]
+    untried = await row(maker, "decision:2")
+    assert untried is not None and (untried.status, untried.attempts) == ("pending", 0)
+
+    # A new process on the same database file.
+    restarted = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db")
+    try:
+        again = sessions(restarted)
+        await drain(worker_for(OutboxStore(again), sender, clock), again, clock)
+    finally:
+        await restarted.dispose()
+
+    assert len(sender.sends_of("decision:1")) == 1
+    assert len(sender.sends_of("decision:2")) == 1
+    crashed = await row(maker, "decision:1")
+    assert crashed is not None and crashed.status == "uncertain"
+    alert = await row(maker, "uncertain:decision:1")
+    assert alert is not None and alert.audience == STAFF and alert.status == "sent"
+    assert alert.payload["parts"][0]["key"] == "staff-delivery-uncertain"
+
+
+async def test_a_cancelled_pass_returns_its_untried_messages(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    a, b = await add_people(maker, 2)
+    await queue(maker, [("c:1", CITIZEN, a), ("c:2", CITIZEN, b)])
+    sender.will("c:1", asyncio.CancelledError())  # shutdown in the middle of the first send
+
+    with pytest.raises(asyncio.CancelledError):
+        await worker_for(OutboxStore(maker), sender, clock).run_once()
+
+    first, second = await row(maker, "c:1"), await row(maker, "c:2")
+    assert first is not None and first.status == "sending"  # its fate is unknown
+    assert second is not None and (second.status, second.attempts) == ("pending", 0)
+
+
+async def test_wake_starts_a_pass_before_the_poll_interval(maker: Sessions) -> None:
+    [person] = await add_people(maker, 1)
+    clock = VirtualClock()
+    sender = FakeSender(clock)
+    # Real sleep: with a 60 s poll interval only wake() can deliver within the test.
+    worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender}, poll_interval=60)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    await asyncio.sleep(0.05)
+    await queue(maker, [("hello", CITIZEN, person)])
+    worker.wake()
+    async with asyncio.timeout(2):
+        while not sender.sent:
+            await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 1)
+    assert [s.key for s in sender.sent] == ["hello"]
