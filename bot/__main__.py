@@ -19,12 +19,17 @@ def main() -> int:
         first = error.errors()[0]
         print(f"Bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
         return 2
-    if not settings.telegram_bot_token:
+    if not settings.telegram_bot_token and not settings.whatsapp_enabled:
         print("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment "
-              "or in .env (see .env.example).", file=sys.stderr)
+              "or in .env (see .env.example); or set the WHATSAPP_* settings to run on "
+              "WhatsApp alone.", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.whatsapp_enabled:
+        logging.info("WhatsApp settings are not set: running on Telegram alone")
+    elif not settings.telegram_bot_token:
+        logging.info("TELEGRAM_BOT_TOKEN is not set: running on WhatsApp alone")
     from bot.app import build_app
 
     async def run() -> None:

@@ -1,4 +1,8 @@
-"""The composition root: settings -> storage -> engine -> Telegram transport and workers."""
+"""The composition root: settings -> storage -> engine -> transports and workers.
+
+Telegram (long polling, the staff group) and WhatsApp (a webhook on the bot's aiohttp
+server) are each optional; the engine, the storage and the outbox are shared.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,17 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
-from sqlalchemy.ext.asyncio import AsyncEngine
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.delivery import DeliveryWorker
+from bot.delivery import DeliveryWorker, Sender
 from bot.l10n import LANGUAGES, Localizer
 from bot.settings import Settings
 from flows.calendar import KZ_TZ
@@ -28,7 +33,12 @@ from handlers.telegram.router import OncePerUpdate, citizen_router
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import StaffGate, StaffSide, staff_router
 from handlers.telegram.topics import StaffTopics
+from handlers.whatsapp.client import GraphClient
+from handlers.whatsapp.render import WhatsAppRenderer
+from handlers.whatsapp.sender import WhatsAppSender
+from handlers.whatsapp.webhook import WhatsAppChannel
 from storage.applications import SqlApplications
+from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
@@ -48,34 +58,79 @@ def kz_now() -> datetime:
     return datetime.now(KZ_TZ)
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Telegram:
+    bot: Bot
+    dispatcher: Dispatcher
+    staff: StaffSide | None
+
+
+@dataclass
+class WhatsApp:
+    client: GraphClient
+    channel: WhatsAppChannel
+
+
 @dataclass
 class App:
     settings: Settings
     db: AsyncEngine
     engine: Engine
     localizer: Localizer
-    bot: Bot
-    dispatcher: Dispatcher
     worker: DeliveryWorker
-    staff: StaffSide | None
+    telegram: Telegram | None
+    whatsapp: WhatsApp | None
+    http_url: str = ""  # where the webhook server listens, once running
+    _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def run(self, *, handle_as_tasks: bool = True) -> None:
-        """Long polling, with the outbox worker and the staff digest beside it."""
+        """Everything until `stop()`: polling, the webhook server, the outbox, the digest."""
         stop = asyncio.Event()
         background = [asyncio.create_task(self.worker.run(stop))]
-        if self.staff is not None:
-            background.append(asyncio.create_task(run_digest(self.staff, stop)))
-        else:
-            log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
+        runner: web.AppRunner | None = None
+        if self.telegram is not None and self.telegram.staff is not None:
+            background.append(asyncio.create_task(run_digest(self.telegram.staff, stop)))
+        if self.whatsapp is not None:
+            background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
+            runner = await self._serve(self.whatsapp.channel)
         try:
-            await run_polling(self, handle_as_tasks=handle_as_tasks)
+            if self.telegram is not None:
+                await run_polling(self, self.telegram, handle_as_tasks=handle_as_tasks)
+            else:
+                await self._stop.wait()
         finally:
             stop.set()
             self.worker.wake()
             await asyncio.gather(*background, return_exceptions=True)
+            if runner is not None:
+                await runner.cleanup()
+
+    async def _serve(self, channel: WhatsAppChannel) -> web.AppRunner:
+        server = web.Application()
+        channel.install(server)
+        runner = web.AppRunner(server)
+        await runner.setup()
+        site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        self.http_url = f"http://{host}:{port}"
+        log.info("WhatsApp webhook at %s/webhooks/whatsapp", self.http_url)
+        return runner
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self.telegram is not None:
+            await self.telegram.dispatcher.stop_polling()
 
     async def close(self) -> None:
-        await self.bot.session.close()
+        if self.telegram is not None:
+            await self.telegram.bot.session.close()
+        if self.whatsapp is not None:
+            await self.whatsapp.client.close()
         await self.db.dispose()
 
 
@@ -86,8 +141,9 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None
         files=DiskFileStore(settings.files_dir),
         applications=SqlApplications(maker),
     )
+    specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, [VISIT], default_language=settings.default_locale, clock=clock,
-                  coming_soon=COMING_SOON, specialists=settings.staff_chat_id is not None)
+                  coming_soon=COMING_SOON, specialists=specialists)
 
 
 async def build_app(settings: Settings, clock: Clock | None = None) -> App:
@@ -96,28 +152,42 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     maker = sessions(db)
     engine = build_engine(settings, db, clock)
     localizer = Localizer(settings.default_locale)
+    senders: dict[str, Sender] = {}
+    # Delivery works in real time: retries and rate limits are about the real clock.
+    worker = DeliveryWorker(OutboxStore(maker), senders, clock=utc_now,
+                            monotonic=time.monotonic, sleep=asyncio.sleep)
+    telegram = None
+    if settings.telegram_bot_token:
+        telegram = _telegram(settings, maker, engine, localizer, senders, worker, clock)
+    whatsapp = None
+    if settings.whatsapp_enabled:
+        staff = telegram.staff if telegram else None
+        whatsapp = _whatsapp(settings, maker, engine, localizer, senders, worker, staff)
+    return App(settings, db, engine, localizer, worker, telegram, whatsapp)
+
+
+def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
+              localizer: Localizer, senders: dict[str, Sender], worker: DeliveryWorker,
+              clock: Clock | None) -> Telegram:
     renderer = TelegramRenderer(localizer)
     api = TelegramAPIServer.from_base(settings.telegram_api_server)
     bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
-
     desk = StaffDesk(maker)
-    topics = staff = None
+    topics = None
     if settings.staff_chat_id is not None:
         topics = StaffTopics(bot, desk, settings.staff_chat_id)
-    sender = TelegramSender(bot, renderer, localizer, settings.files_dir, topics,
-                            settings.staff_chat_id, settings.staff_locale)
-    # Delivery times are real time: retries and rate limits are about the real clock.
-    worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender},
-                            clock=lambda: datetime.now(UTC), monotonic=time.monotonic,
-                            sleep=asyncio.sleep)
-
+    senders["telegram"] = TelegramSender(bot, renderer, localizer, settings.files_dir, topics,
+                                         settings.staff_chat_id, settings.staff_locale)
     dispatcher = Dispatcher()
     dispatcher.update.outer_middleware(OncePerUpdate(SeenUpdates(maker)))
+    staff = None
     if settings.staff_chat_id is not None and topics is not None:
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
                           settings.staff_locale, clock or kz_now, worker.wake)
         dispatcher.include_router(staff_router(staff))
+    else:
+        log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
     dispatcher.include_router(citizen_router(engine, renderer, staff))
 
     @dispatcher.errors()
@@ -136,24 +206,42 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
             text = localizer.render(Text("error-internal"), settings.default_locale)
             await bot.send_message(chat, text)
 
-    return App(settings, db, engine, localizer, bot, dispatcher, worker, staff)
+    return Telegram(bot, dispatcher, staff)
 
 
-async def set_commands(app: App) -> None:
+def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
+              localizer: Localizer, senders: dict[str, Sender], worker: DeliveryWorker,
+              staff: StaffSide | None) -> WhatsApp:
+    client = GraphClient(settings.whatsapp_api_base, settings.whatsapp_phone_number_id,
+                         settings.whatsapp_access_token)
+    renderer = WhatsAppRenderer(localizer)
+    contacts = Contacts(maker)
+    senders["whatsapp"] = WhatsAppSender(client, renderer, localizer, contacts,
+                                         settings.files_dir, settings.whatsapp_template_status,
+                                         utc_now)
+    channel = WhatsAppChannel(
+        client=client, renderer=renderer, engine=engine, seen=SeenUpdates(maker),
+        contacts=contacts, app_secret=settings.whatsapp_app_secret,
+        verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
+    )
+    return WhatsApp(client, channel)
+
+
+async def set_commands(app: App, telegram: Telegram) -> None:
     for lang in LANGUAGES:
         commands = [
             BotCommand(command=name,
                        description=app.localizer.render(Text(f"command-{name}"), lang))
             for name in COMMANDS
         ]
-        await app.bot.set_my_commands(commands, language_code=lang)
+        await telegram.bot.set_my_commands(commands, language_code=lang)
 
 
-async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
-    await app.bot.delete_webhook(drop_pending_updates=False)
-    await set_commands(app)
+async def run_polling(app: App, telegram: Telegram, *, handle_as_tasks: bool = True) -> None:
+    await telegram.bot.delete_webhook(drop_pending_updates=False)
+    await set_commands(app, telegram)
     log.info("polling Telegram at %s", app.settings.telegram_api_server)
-    await app.dispatcher.start_polling(
-        app.bot, handle_as_tasks=handle_as_tasks, handle_signals=False,
+    await telegram.dispatcher.start_polling(
+        telegram.bot, handle_as_tasks=handle_as_tasks, handle_signals=False,
         allowed_updates=["message", "callback_query"],
     )

@@ -171,7 +171,7 @@ class DeliveryWorker:
         self._paused_until = 0.0  # monotonic: after a 429 nothing goes out until then
         # Hints from the last pass for the next one.
         self._carry = 0  # messages released for their chat's limit
-        self._soonest: float | None = None  # seconds until the first released one may go
+        self._soonest: float | None = None  # monotonic: when the first released one may go
         self._full = False  # the claim was full and moved: more may be due right now
 
     def wake(self) -> None:
@@ -207,17 +207,21 @@ class DeliveryWorker:
                                                  f"no sender for channel {item.channel!r}")
                     continue
                 key, is_group = sender.rate_key(item)
-                chat_wait = self.limiter.chat_wait(key, is_group)
-                if key in held or chat_wait > 0:
-                    held.add(key)
+                if key not in held:
+                    # The global limit first: its wait may free the chat as well.
+                    while (wait := self.limiter.global_wait()) > 0:
+                        await self.sleep(max(wait, MIN_SLEEP))
+                    chat_wait = self.limiter.chat_wait(key, is_group)
+                    if chat_wait > 0:
+                        free_at = self.monotonic() + chat_wait
+                        if self._soonest is None or free_at < self._soonest:
+                            self._soonest = free_at
+                        held.add(key)
+                if key in held:
                     del untried[item.id]
                     await self.store.release(item.id)
                     self._carry += 1
-                    if chat_wait > 0 and (self._soonest is None or chat_wait < self._soonest):
-                        self._soonest = chat_wait
                     continue
-                while (wait := self.limiter.global_wait()) > 0:
-                    await self.sleep(max(wait, MIN_SLEEP))
                 del untried[item.id]  # from here on its fate is the send's
                 result = await self._send(sender, item)
                 if isinstance(result, Delivered | Transient):  # it may have reached the chat
@@ -277,7 +281,7 @@ class DeliveryWorker:
         if self._full:
             return 0.0
         if self._soonest is not None:
-            return min(self.poll_interval, max(self._soonest, MIN_SLEEP))
+            return min(self.poll_interval, max(self._soonest - self.monotonic(), MIN_SLEEP))
         return self.poll_interval
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentLocalization, FluentResourceLoader
+from fluent.syntax import FluentParser
+from fluent.syntax.ast import Message
 
 from flows.calendar import KZ_TZ
 from flows.messages import Arg, Text
@@ -22,6 +24,15 @@ LANGUAGES = ("kk", "ru", "en")
 FALLBACKS = {"kk": ["kk", "ru"], "ru": ["ru", "kk"], "en": ["en", "ru"]}
 
 log = logging.getLogger(__name__)
+
+
+def _message_ids(folder: Path) -> set[str]:
+    ids: set[str] = set()
+    for path in folder.glob("*.ftl"):
+        for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(entry, Message):
+                ids.add(entry.id.name)
+    return ids
 
 
 def resource_ids(root: Path = LOCALES_DIR) -> list[str]:
@@ -36,6 +47,12 @@ class Localizer:
         self._l10n = {
             lang: FluentLocalization(FALLBACKS[lang], ids, loader) for lang in LANGUAGES
         }
+        known = {lang: _message_ids(root / lang) for lang in LANGUAGES}
+        self._known = {lang: set().union(*(known[f] for f in FALLBACKS[lang]))
+                       for lang in LANGUAGES}
+
+    def has(self, key: str, lang: str | None) -> bool:
+        return key in self._known[self.language(lang)]
 
     def language(self, lang: str | None) -> str:
         return lang if lang in self._l10n else self.default

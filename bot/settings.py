@@ -29,6 +29,23 @@ class Settings(BaseSettings):
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, alias="STAFF_ADMIN_IDS")
     staff_locale: str = Field(default="ru", alias="STAFF_LOCALE")
+    # The bot's own HTTP server (WhatsApp webhook).
+    http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
+    http_port: int = Field(default=8080, alias="HTTP_PORT")
+    # WhatsApp Cloud API; without these the bot runs on Telegram alone.
+    whatsapp_phone_number_id: str = Field(default="", alias="WHATSAPP_PHONE_NUMBER_ID")
+    whatsapp_access_token: str = Field(default="", alias="WHATSAPP_ACCESS_TOKEN")
+    whatsapp_app_secret: str = Field(default="", alias="WHATSAPP_APP_SECRET")
+    whatsapp_verify_token: str = Field(default="", alias="WHATSAPP_VERIFY_TOKEN")
+    whatsapp_api_base: str = Field(default="https://graph.facebook.com/v23.0",
+                                   alias="WHATSAPP_API_BASE")
+    whatsapp_template_status: str = Field(default="application_status",
+                                          alias="WHATSAPP_TEMPLATE_STATUS")
+
+    @property
+    def whatsapp_enabled(self) -> bool:
+        return all((self.whatsapp_phone_number_id, self.whatsapp_access_token,
+                    self.whatsapp_app_secret, self.whatsapp_verify_token))
 
     @field_validator("staff_admin_ids", mode="before")
     @classmethod

@@ -27,6 +27,8 @@ class Person(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     display_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The person's last message to us: WhatsApp allows free-form replies for 24 h after it.
+    last_inbound_at: Mapped[datetime | None]
 
     conversation: Mapped[Conversation | None] = relationship(back_populates="person")
 
@@ -191,7 +193,9 @@ class OutboxMessage(Base):
     last_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
-    provider_message_id: Mapped[str | None] = mapped_column(String(100))
+    provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # What the messenger later reported: sent, delivered, read, failed (WhatsApp statuses).
+    provider_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

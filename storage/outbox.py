@@ -24,6 +24,7 @@ from storage.models import OutboxMessage, Person
 
 CITIZEN = "citizen"
 STAFF = "staff"
+OUTSIDE_WINDOW = "outside the 24-hour window"
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,15 @@ def enqueue(
     message: OutgoingMessage,
     application_id: int | None = None,
     document: dict[str, Any] | None = None,
+    template: dict[str, str] | None = None,
 ) -> None:
     """Add a message inside the caller's transaction: the change and its message commit together."""
+    payload = message_to_json(message, document)
+    if template is not None:  # what a messenger template needs when free text is not allowed
+        payload["template"] = template
     session.add(OutboxMessage(
         key=key, audience=audience, person_id=person_id, application_id=application_id,
-        payload=message_to_json(message, document),
+        payload=payload,
     ))
 
 
@@ -110,9 +115,11 @@ class OutboxStore:
             message.status = status
             message.last_error = error[:500]
             if message.audience == CITIZEN:
+                # Outside WhatsApp's 24-hour window: staff must wait until the citizen writes.
+                reason = "window" if error.startswith(OUTSIDE_WINDOW) else status
                 enqueue(session, key=f"alert:{message.key}", audience=STAFF,
                         person_id=message.person_id, application_id=message.application_id,
-                        message=say(Text(f"staff-delivery-{status}")))
+                        message=say(Text(f"staff-delivery-{reason}")))
 
     async def recover(self) -> int:
         """At start-up: messages caught mid-send are `uncertain`; staff check them."""

@@ -141,7 +141,8 @@ class StaffDesk:
             snapshot = snapshot_of(application)
             enqueue(session, key=f"status:{application.id}:{application.status}",
                     audience=CITIZEN, person_id=application.person_id,
-                    application_id=application.id, message=citizen_notice(snapshot))
+                    application_id=application.id, message=citizen_notice(snapshot),
+                    template={"number": application.number, "status": application.status})
             return ActResult(True, snapshot)
 
     async def add_note(

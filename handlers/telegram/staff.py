@@ -19,6 +19,7 @@ from typing import Any
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
     ForceReply,
     InlineKeyboardButton,
@@ -105,6 +106,25 @@ class StaffSide:
         thread = await self.topics.thread_for(citizen.person_id)
         await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
                                     message_thread_id=thread)
+
+    async def _thread_of(self, channel: str, external_id: str) -> int | None:
+        citizen = await self.desk.citizen_by_address(channel, external_id)
+        return await self.topics.thread_for(citizen.person_id) if citizen else None
+
+    async def relay_text(self, channel: str, external_id: str, text: str) -> None:
+        """A message from a citizen on another messenger, posted into their topic."""
+        thread = await self._thread_of(channel, external_id)
+        if thread is not None:
+            for piece in split_text(self.text("staff-citizen-says", text=text)):
+                await self.bot.send_message(self.chat_id, piece, message_thread_id=thread)
+
+    async def relay_file(self, channel: str, external_id: str, data: bytes,
+                         filename: str) -> None:
+        thread = await self._thread_of(channel, external_id)
+        if thread is not None:
+            await self.bot.send_document(self.chat_id, BufferedInputFile(data, filename),
+                                         caption=self.text("staff-citizen-file"),
+                                         message_thread_id=thread)
 
     # ------------------------------------------------------------------ the card
     async def refresh_card(self, snapshot: Snapshot, card_id: int | None = None) -> None:

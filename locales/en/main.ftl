@@ -200,3 +200,9 @@ suggest-months = { $count ->
     [one] 1 month, until {$date}
    *[other] {$count} months, until {$date}
 }
+
+## WhatsApp: words around its buttons and lists
+
+wa-choose = Choose:
+wa-more-options = More options ({$page} of {$pages}):
+wa-list-button = Choose

@@ -102,3 +102,6 @@ objection-saved = Your objection is attached to application {$number} and passed
 document-application = application in the established form
 document-identity = identity document
 document-court-decision = copy of the court decision
+staff-delivery-window = ⚠️ Not delivered: more than 24 hours have passed since this citizen last wrote on WhatsApp. It can be delivered once they write again.
+staff-citizen-says = Citizen: {$text}
+staff-citizen-file = Citizen sent a file.

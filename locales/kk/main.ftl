@@ -197,3 +197,9 @@ section-documents = Құжаттар
 suggest-today = Бүгін, {$date}
 suggest-date = {$date}
 suggest-months = {$count} ай, {$date} дейін
+
+## WhatsApp: түймелер мен тізімдердің маңындағы сөздер
+
+wa-choose = Таңдаңыз:
+wa-more-options = Басқа нұсқалар ({$page}/{$pages}):
+wa-list-button = Таңдау

@@ -102,3 +102,6 @@ objection-saved = Қарсылығыңыз № {$number} өтінішке қос
 document-application = белгіленген нысандағы өтініш
 document-identity = жеке басын куәландыратын құжат
 document-court-decision = сот шешімінің көшірмесі
+staff-delivery-window = ⚠️ Жеткізілмеді: азамат WhatsApp-та соңғы рет жазғаннан бері 24 сағаттан астам уақыт өтті. Ол қайта жазған соң жеткізуге болады.
+staff-citizen-says = Азамат: {$text}
+staff-citizen-file = Азамат файл жіберді.

@@ -215,3 +215,9 @@ suggest-months = { $count ->
     [few] {$count} месяца, до {$date}
    *[other] {$count} месяцев, до {$date}
 }
+
+## WhatsApp: слова вокруг кнопок и списков
+
+wa-choose = Выберите:
+wa-more-options = Еще варианты ({$page} из {$pages}):
+wa-list-button = Выбрать

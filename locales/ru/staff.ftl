@@ -102,3 +102,6 @@ objection-saved = Ваше возражение приложено к заявл
 document-application = заявление по установленной форме
 document-identity = документ, удостоверяющий личность
 document-court-decision = копия решения суда
+staff-delivery-window = ⚠️ Не доставлено: с последнего сообщения гражданина в WhatsApp прошло больше 24 часов. Доставить можно будет, когда он снова напишет.
+staff-citizen-says = Гражданин: {$text}
+staff-citizen-file = Гражданин отправил файл.

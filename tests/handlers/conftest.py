@@ -51,7 +51,7 @@ class RunningBot:
     async def stop(self) -> None:
         assert self.app is not None and self.task is not None
         await self.telegram.settled()
-        await self.app.dispatcher.stop_polling()
+        await self.app.stop()
         await self.task
         await self.app.close()
         self.app = None

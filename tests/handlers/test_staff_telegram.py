@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from flows.calendar import KZ_TZ
 from storage.db import sessions
 from storage.models import Application, ApplicationNote, AuditEntry
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
@@ -246,3 +248,30 @@ async def test_a_citizen_talks_to_a_specialist(telegram: FakeTelegram,
                             and c.params.get("message_thread_id") == thread
                             and len(telegram.calls_of("copyMessage")) == 3, timeout=10)
     assert len(telegram.calls_of("createForumTopic")) == 1
+
+
+async def test_the_morning_digest_lists_what_is_due_once_a_day(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    from handlers.telegram.digest import JOB, next_run, post_digest
+
+    citizen = telegram.user(id=3006)
+    await apply(citizen, "ru")  # registered Mon 23.11, check due Tue 24.11
+    await the_card(telegram)
+    assert staffed.app is not None and staffed.app.telegram is not None
+    side = staffed.app.telegram.staff
+    assert side is not None
+    await post_digest(side, date(2026, 11, 24))
+    digest = telegram.last_message(STAFF_CHAT)
+    assert digest["text"].splitlines()[0] == staff_says("staff-digest-title", date="24.11.2026")
+    assert NUMBER in digest["text"] and "24.11.2026" in digest["text"]
+    await post_digest(side, date(2026, 11, 23))  # nothing due yet on the day of registration
+    assert telegram.last_message(STAFF_CHAT)["text"] == staff_says("staff-digest-empty",
+                                                                   date="23.11.2026")
+    # once per working day, at 9:00 Astana time; a restart the same day does not repeat it
+    assert await side.desk.claim_job(JOB, date(2026, 11, 24))
+    assert not await side.desk.claim_job(JOB, date(2026, 11, 24))
+    friday_noon = datetime(2026, 11, 27, 12, 0, tzinfo=KZ_TZ)
+    assert next_run(friday_noon) == datetime(2026, 11, 30, 9, 0, tzinfo=KZ_TZ)
+    before_holiday = datetime(2026, 12, 15, 18, 0, tzinfo=KZ_TZ)
+    assert next_run(before_holiday) == datetime(2026, 12, 17, 9, 0, tzinfo=KZ_TZ)

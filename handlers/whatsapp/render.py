@@ -1,0 +1,92 @@
+"""The engine's messages -> WhatsApp Cloud API messages, within Meta's limits by construction.
+
+≤ 3 choices whose titles fit -> reply buttons; otherwise list messages of ≤ 10 rows, as many
+as needed (a paged list). A title that does not fit uses the `<id>-short` form from the
+locale files; with none, the row shows its number and the full label as its description —
+a word is never cut.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.l10n import Localizer
+from flows.messages import Choice, OutgoingMessage, Text
+from handlers.telegram.render import split_text
+
+Json = dict[str, Any]
+
+TEXT_LIMIT = 4096
+BODY_LIMIT = 1024  # interactive message body
+BUTTON_TITLE = 20
+MAX_BUTTONS = 3
+ROW_TITLE = 24
+ROW_DESCRIPTION = 72
+MAX_ROWS = 10
+LIST_BUTTON = 20
+
+
+def text_message(body: str) -> Json:
+    return {"type": "text", "text": {"body": body, "preview_url": False}}
+
+
+class WhatsAppRenderer:
+    def __init__(self, localizer: Localizer) -> None:
+        self.l10n = localizer
+
+    def fit(self, label: Text, lang: str, limit: int) -> str | None:
+        """The label, or its short form, if it fits the limit."""
+        full = self.l10n.render(label, lang)
+        if len(full) <= limit:
+            return full
+        short = f"{label.key}-short"
+        if self.l10n.has(short, lang):
+            text = self.l10n.render(Text(short, label.args), lang)
+            if len(text) <= limit:
+                return text
+        return None
+
+    def render(self, message: OutgoingMessage, lang: str) -> list[Json]:
+        text = self.l10n.join(message.parts, lang)
+        choices = [choice for row in message.choices for choice in row]
+        if not choices:
+            return [text_message(piece) for piece in split_text(text, TEXT_LIMIT)]
+        out: list[Json] = []
+        body = text
+        if len(text) > BODY_LIMIT:  # the words go first; the buttons get a short body
+            out += [text_message(piece) for piece in split_text(text, TEXT_LIMIT)]
+            body = self.l10n.render(Text("wa-choose"), lang)
+        buttons = self._buttons(choices, lang)
+        if buttons is not None:
+            out.append({"type": "interactive", "interactive": {
+                "type": "button", "body": {"text": body}, "action": {"buttons": buttons}}})
+            return out
+        pages = [choices[i:i + MAX_ROWS] for i in range(0, len(choices), MAX_ROWS)]
+        for number, page in enumerate(pages):
+            page_body = body if number == 0 else self.l10n.render(
+                Text("wa-more-options", {"page": number + 1, "pages": len(pages)}), lang)
+            out.append(self._list(page, page_body, lang, offset=number * MAX_ROWS))
+        return out
+
+    def _buttons(self, choices: list[Choice], lang: str) -> list[Json] | None:
+        if len(choices) > MAX_BUTTONS:
+            return None
+        titles = [self.fit(c.label, lang, BUTTON_TITLE) for c in choices]
+        if None in titles or len(set(titles)) != len(titles):
+            return None
+        return [{"type": "reply", "reply": {"id": c.payload, "title": title}}
+                for c, title in zip(choices, titles, strict=True)]
+
+    def _list(self, choices: list[Choice], body: str, lang: str, offset: int) -> Json:
+        rows = []
+        for n, choice in enumerate(choices, start=offset + 1):
+            full = self.l10n.render(choice.label, lang)
+            title = self.fit(choice.label, lang, ROW_TITLE) or f"{n}."
+            row: Json = {"id": choice.payload, "title": title}
+            if title != full:
+                row["description"] = full[:ROW_DESCRIPTION]
+            rows.append(row)
+        label = self.fit(Text("wa-list-button"), lang, LIST_BUTTON) or "☰"
+        return {"type": "interactive", "interactive": {
+            "type": "list", "body": {"text": body},
+            "action": {"button": label, "sections": [{"rows": rows}]}}}

@@ -1,0 +1,92 @@
+"""Delivers outbox messages to WhatsApp citizens, minding the 24-hour window.
+
+Inside the window (the person wrote less than 24 h ago) a message goes as it is. Outside it,
+only an approved template may go: a status notice becomes WHATSAPP_TEMPLATE_STATUS with the
+application number and status; anything else waits, and staff are told why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import aiohttp
+
+from bot.delivery import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
+from bot.l10n import Localizer
+from flows.menu import status_id
+from flows.messages import Text
+from flows.wire import document_of, message_from_json
+from handlers.whatsapp.client import RE_ENGAGEMENT, GraphClient, WhatsAppError
+from handlers.whatsapp.render import WhatsAppRenderer
+from storage.outbox import OUTSIDE_WINDOW, OutboxItem
+
+RATE_LIMITED = {130429, 131056, 80007}
+BLOCKED = {131026, 131051}  # the number is not on WhatsApp / cannot receive
+
+
+class Window(Protocol):
+    async def window_open(self, person_id: int, now: datetime) -> bool: ...
+
+
+def template_message(name: str, language: str, number: str, status: str) -> dict[str, Any]:
+    return {"type": "template", "template": {
+        "name": name,
+        "language": {"code": language},
+        "components": [{"type": "body", "parameters": [
+            {"type": "text", "text": number}, {"type": "text", "text": status}]}],
+    }}
+
+
+class WhatsAppSender:
+    def __init__(self, client: GraphClient, renderer: WhatsAppRenderer, localizer: Localizer,
+                 window: Window, files_dir: Path, template: str,
+                 clock: Callable[[], datetime]) -> None:
+        self.client, self.renderer, self.l10n = client, renderer, localizer
+        self.window, self.files_dir, self.template, self.clock = window, files_dir, template, clock
+
+    def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
+        return f"wa:{item.external_id}", False
+
+    async def deliver(self, item: OutboxItem) -> Delivery:
+        lang = self.l10n.language(item.language)
+        try:
+            if await self.window.window_open(item.person_id, self.clock()):
+                try:
+                    return Delivered(await self._free_form(item, lang))
+                except WhatsAppError as error:
+                    if error.code != RE_ENGAGEMENT:  # our clock and Meta's may disagree
+                        raise
+            return await self._template(item, lang)
+        except WhatsAppError as error:
+            if error.code in RATE_LIMITED or error.status == 429:
+                return RetryAfter(60.0)
+            if error.code in BLOCKED:
+                return Blocked(str(error))
+            if error.status >= 500:
+                return Transient(str(error))
+            return Rejected(str(error))
+        except (TimeoutError, aiohttp.ClientError) as error:
+            return Transient(repr(error))
+
+    async def _free_form(self, item: OutboxItem, lang: str) -> str:
+        wamid = ""
+        for message in self.renderer.render(message_from_json(item.payload), lang):
+            wamid = await self.client.send(item.external_id, message)
+        document = document_of(item.payload)
+        if document is not None:
+            data = (self.files_dir / document["sha256"]).read_bytes()
+            media = await self.client.upload(data, document["mime"], document["name"])
+            wamid = await self.client.send(item.external_id, {"type": "document", "document": {
+                "id": media, "filename": document["name"]}})
+        return wamid
+
+    async def _template(self, item: OutboxItem, lang: str) -> Delivery:
+        data = item.payload.get("template")
+        if not data:
+            return Rejected(OUTSIDE_WINDOW)
+        status = self.l10n.render(Text(status_id(data["status"])), lang)
+        message = template_message(self.template, lang, data["number"], status)
+        return Delivered(await self.client.send(item.external_id, message))
