@@ -168,7 +168,9 @@ async def main() -> None:
             print(f"  transactions   {sum(v for k, v in calls.items() if k != 'rows claimed')}"
                   f"  ({', '.join(f'{k} {v}' for k, v in sorted(calls.items()))})")
             if limiter_for is telegram_limits:
-                floor = max(args.n / 25, most - 1, 60 * ((staff - 1) // 20), staff - 1)
+                # The group's k-th message cannot go before minute k // 20, second k % 20.
+                group = 60 * ((staff - 1) // 20) + (staff - 1) % 20 if staff else 0
+                floor = max(args.n / 25, most - 1, group)
                 print(f"  virtual time   {virtual:7.1f} s   (the limits' floor: {floor:.1f} s; "
                       f"25/s overall, 1/s a chat, 20/min in the group)")
 

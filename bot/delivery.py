@@ -8,7 +8,6 @@ A message that waits for its chat's rate limit is released untried, so it keeps 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import deque
@@ -76,7 +75,8 @@ class Sender(Protocol):
 
 
 class RateLimiter:
-    """Telegram's limits: ~30 messages/s overall, 1/s in any chat, and 20/min in a group.
+    """Telegram's limits: ~30 messages/s overall (25 leaves a margin), 1/s in any chat, and
+    20/min in a group.
 
     The worker asks before a send and records after it, so a send is counted from the moment
     the messenger has surely seen it.
@@ -313,5 +313,5 @@ class DeliveryWorker:
         finally:
             for waiter in waiters:
                 waiter.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await waiter
+            # Collected, not awaited one by one: a cancellation of run() itself must go through.
+            await asyncio.gather(*waiters, return_exceptions=True)

@@ -14,6 +14,7 @@ from bot.app import App, build_app
 from bot.settings import Settings
 from flows.calendar import KZ_TZ
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.whatsapp_api import FakeWhatsApp
 
 # Monday 23 November 2026, 10:00 in Astana: a working day within office hours.
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
@@ -27,30 +28,59 @@ class RunningBot:
     folder: Path
     now: datetime = NOW
     staff_chat_id: int | None = None
+    whatsapp: FakeWhatsApp | None = None
+    with_telegram: bool = True
     app: App | None = None
     task: asyncio.Task[None] | None = None
     starts: int = field(default=0)
 
     @property
     def settings(self) -> Settings:
+        whatsapp = {}
+        if self.whatsapp is not None:
+            whatsapp = {
+                "WHATSAPP_PHONE_NUMBER_ID": self.whatsapp.phone_number_id,
+                "WHATSAPP_ACCESS_TOKEN": self.whatsapp.access_token,
+                "WHATSAPP_APP_SECRET": APP_SECRET,
+                "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+                "WHATSAPP_API_BASE": self.whatsapp.base_url,
+                "WHATSAPP_TEMPLATE_STATUS": TEMPLATE,
+                "HTTP_PORT": 0,  # any free port
+            }
         return Settings(
-            TELEGRAM_BOT_TOKEN=self.telegram.token,
+            TELEGRAM_BOT_TOKEN=self.telegram.token if self.with_telegram else "",
             TELEGRAM_API_SERVER=self.telegram.base_url,
             DATABASE_URL=f"sqlite+aiosqlite:///{self.folder}/bot.db",
             FILES_DIR=self.folder / "files",
             STAFF_CHAT_ID=self.staff_chat_id,
             _env_file=None,
+            **whatsapp,
         )
+
+    @property
+    def webhook_url(self) -> str:
+        assert self.app is not None
+        return f"{self.app.http_url}/webhooks/whatsapp"
+
+    async def settle(self) -> None:
+        """Everything sent to the bot so far is handled."""
+        assert self.app is not None
+        if self.app.whatsapp is not None:
+            await self.app.whatsapp.channel.drain()
+        if self.app.telegram is not None:
+            await self.telegram.settled()
 
     async def start(self) -> None:
         self.app = await build_app(self.settings, clock=lambda: self.now)
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
         self.task = asyncio.create_task(self.app.run(handle_as_tasks=False))
         self.starts += 1
+        while self.app.whatsapp is not None and not self.app.http_url:
+            await asyncio.sleep(0.01)  # the webhook server is starting
 
     async def stop(self) -> None:
         assert self.app is not None and self.task is not None
-        await self.telegram.settled()
+        await self.settle()
         await self.app.stop()
         await self.task
         await self.app.close()
@@ -78,6 +108,9 @@ async def running(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Runni
         await bot.stop()
 
 
+APP_SECRET = "test-app-secret"
+VERIFY_TOKEN = "test-verify-token"
+TEMPLATE = "application_status"
 STAFF_CHAT = -1001234567
 STAFF_MEMBER = 77
 
@@ -89,6 +122,42 @@ async def staffed(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Runni
     telegram.user(id=STAFF_MEMBER, first_name="Дана", last_name="Маман")
     telegram.set_chat_member(STAFF_CHAT, STAFF_MEMBER, "member")
     bot = RunningBot(telegram, tmp_path, staff_chat_id=STAFF_CHAT)
+    await bot.start()
+    yield bot
+    if bot.app is not None:
+        await bot.stop()
+
+
+@pytest.fixture
+async def graph() -> AsyncIterator[FakeWhatsApp]:
+    fake = FakeWhatsApp()
+    fake.approve_template(TEMPLATE, languages=("kk", "ru", "en"), parameters=2)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def on_whatsapp(
+    telegram: FakeTelegram, graph: FakeWhatsApp, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot on WhatsApp alone (no Telegram token)."""
+    bot = RunningBot(telegram, tmp_path, whatsapp=graph, with_telegram=False)
+    await bot.start()
+    yield bot
+    if bot.app is not None:
+        await bot.stop()
+
+
+@pytest.fixture
+async def on_both(
+    telegram: FakeTelegram, graph: FakeWhatsApp, tmp_path: Path
+) -> AsyncIterator[RunningBot]:
+    """The bot on WhatsApp and Telegram, with the staff group."""
+    telegram.supergroup(id=STAFF_CHAT, title="Staff", is_forum=True)
+    telegram.user(id=STAFF_MEMBER, first_name="Дана")
+    telegram.set_chat_member(STAFF_CHAT, STAFF_MEMBER, "member")
+    bot = RunningBot(telegram, tmp_path, staff_chat_id=STAFF_CHAT, whatsapp=graph)
     await bot.start()
     yield bot
     if bot.app is not None:
