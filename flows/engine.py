@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from flows import menu
+from flows import booking, menu
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
 from flows.filetypes import MAX_DOCUMENT_BYTES, detect_document_type
 from flows.messages import (
@@ -36,6 +36,8 @@ from flows.ports import (
     ConversationState,
     ConversationStore,
     FileStore,
+    Interviews,
+    SlotOffer,
     StoredFile,
 )
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Option, Step, TextStep
@@ -52,6 +54,7 @@ class Ports:
     conversations: ConversationStore
     files: FileStore
     applications: Applications
+    interviews: Interviews | None = None  # the child-opinion conversation, when offered
 
 
 class Engine:
@@ -64,6 +67,7 @@ class Engine:
         clock: Callable[[], datetime] | None = None,
         coming_soon: frozenset[str] = frozenset(),
         specialists: bool = False,
+        invite_text: booking.InviteText | None = None,
     ) -> None:
         self.ports = ports
         self.flows = {flow.id: flow for flow in flows}
@@ -71,6 +75,7 @@ class Engine:
         self.clock = clock or (lambda: datetime.now(KZ_TZ))
         self.coming_soon = coming_soon
         self.specialists = specialists  # is there a staff desk to escalate to
+        self.invite_text = invite_text
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ entry point
@@ -108,6 +113,9 @@ class Engine:
         elif state.pending:
             turn.say(Text("hint-use-buttons"))
             await self._ask_current(turn)
+        elif state.flow is None and self.ports.interviews is not None and \
+                event.kind is EventKind.TEXT and booking.looks_like_code(event.text):
+            await self._child_joins(turn, event.text)
         elif state.flow is None:
             turn.say(Text("hint-menu-unexpected"))
             self._show_menu(turn)
@@ -119,7 +127,9 @@ class Engine:
         state, name = turn.state, turn.event.text
         if state.pending and state.pending.startswith(("specialist", "objection:")):
             state.pending = None  # a command always brings the bot back
-        if name == "start":
+        if name == "start" and turn.event.argument and self.ports.interviews is not None:
+            await self._child_joins(turn, turn.event.argument)
+        elif name == "start":
             if state.language is None:
                 menu.greet(turn)
                 self._ask_language(turn)
@@ -186,6 +196,11 @@ class Engine:
             await self._ask_current(turn)
         elif action.startswith("lang:"):
             await self._set_language(turn, action.removeprefix("lang:"))
+        elif action.startswith("child:") and self.ports.interviews is not None:
+            _, ref, verdict = action.split(":")
+            await self.ports.interviews.child_reply(turn.event.channel, turn.event.user_id, ref,
+                                                    verdict == "yes")
+            turn.say(Text("child-confirmed" if verdict == "yes" else "child-another-time"))
         elif state.pending == "cancel":
             await self._cancel_answer(turn, action)
         elif state.pending == "language":
@@ -207,6 +222,8 @@ class Engine:
         if state.flow is not None:
             turn.say(Text("language-set"))
             await self._ask_current(turn)
+        elif booking.remembered(turn) is not None:
+            booking.child_intro(turn, booking.remembered(turn))  # type: ignore[arg-type]
         else:
             if not first_time:
                 turn.say(Text("language-set"))
@@ -249,7 +266,10 @@ class Engine:
             view = await self.ports.applications.get_for(
                 turn.event.channel, turn.event.user_id, arg
             )
-            menu.show_application(turn, view)
+            offer = await self._offer(turn, arg) if view and view.service == "interview" else None
+            menu.show_application(turn, view, offer)
+        elif kind in ("book", "day", "slot", "unbook") and self.ports.interviews is not None:
+            await self._booking(turn, kind, arg)
         elif kind == "contacts":
             menu.show_contacts(turn)
         elif kind == "obj":
@@ -264,6 +284,50 @@ class Engine:
                          choices=[[button("nav-menu", "specialist:back")]])
         else:
             self._show_menu(turn)
+
+    # ------------------------------------------------------------------ the child's opinion
+    async def _offer(self, turn: Turn, ref: str) -> SlotOffer | None:
+        if self.ports.interviews is None:
+            return None
+        return await self.ports.interviews.offer(turn.event.channel, turn.event.user_id, ref,
+                                                 self.clock())
+
+    async def _booking(self, turn: Turn, kind: str, arg: str) -> None:
+        interviews, event = self.ports.interviews, turn.event
+        assert interviews is not None
+        ref, _, rest = arg.partition(":")
+        if kind == "unbook":
+            cancelled = await interviews.cancel(event.channel, event.user_id, ref)
+            turn.say(Text("booking-cancelled" if cancelled else "booking-not-available"))
+            self._show_menu(turn)
+            return
+        if kind == "slot":
+            result = await interviews.book(event.channel, event.user_id, ref, rest, self.clock())
+            if not isinstance(result, str):
+                invite = self.invite_text(event.channel, result.code) \
+                    if self.invite_text and result.zone else None
+                booking.booked(turn, result, invite)
+                return
+            turn.say(Text(result))  # taken a moment ago: other times follow
+        offer = await self._offer(turn, ref)
+        if offer is None:
+            turn.say(Text("booking-not-available"))
+            self._show_menu(turn)
+        elif kind == "day":
+            booking.show_times(turn, offer, rest)
+        else:
+            booking.show_days(turn, offer)
+
+    async def _child_joins(self, turn: Turn, code: str) -> None:
+        assert self.ports.interviews is not None
+        joined = await booking.join(turn, self.ports.interviews, code, self.clock())
+        if joined is None:
+            await self._ask_current(turn)
+        elif turn.state.language is None:
+            menu.greet(turn)
+            self._ask_language(turn)
+        else:
+            booking.child_intro(turn, joined)
 
     # ------------------------------------------------------------------ a specialist
     async def _open_specialist(self, turn: Turn) -> None:
@@ -588,12 +652,14 @@ class Engine:
     # ------------------------------------------------------------------ moving around
     def _advance(self, turn: Turn, flow: Flow, step_id: str) -> None:
         state = turn.state
-        if state.editing and step_id == flow.section(state.editing).steps[-1]:
-            state.editing = None
-            state.cursor = SUMMARY
-            return
-        index = flow.index(step_id) + 1
-        if index >= len(flow.steps):
+        index = flow.next_active(state.answers, flow.index(step_id) + 1, +1)
+        if state.editing:
+            section = flow.section(state.editing)
+            if index is None or flow.steps[index].id not in section.steps:
+                state.editing = None
+                state.cursor = SUMMARY
+                return
+        if index is None:
             state.cursor = SUMMARY
             return
         _enter(state, flow, index)
@@ -616,7 +682,8 @@ class Engine:
             state.cursor = SUMMARY
             return
         if state.cursor == SUMMARY:
-            _enter(state, flow, len(flow.steps) - 1)
+            last = flow.next_active(state.answers, len(flow.steps) - 1, -1)
+            _enter(state, flow, last if last is not None else 0)
             return
         step_id, item, sub = _split(state.cursor)
         step = flow.step(step_id)
@@ -634,23 +701,24 @@ class Engine:
                 del items[item:]  # drop the child being started; the earlier ones stay
                 state.cursor = f"{step.id}/{item - 1}/{MORE}"
                 return
-        index = flow.index(step_id)
-        if index == 0:
+        index = flow.next_active(state.answers, flow.index(step_id) - 1, -1)
+        if index is None:
             turn.say(Text("flow-at-first-step"))
             return
-        _enter(state, flow, index - 1)
+        _enter(state, flow, index)
 
     # ------------------------------------------------------------------ summary & submit
     def _show_summary(self, turn: Turn) -> None:
         flow, answers = self._flow(turn.state), turn.state.answers
         lines: list[Text] = []
-        for number, section in enumerate(flow.sections, start=1):
+        sections = flow.shown_sections(answers)
+        for number, section in enumerate(sections, start=1):
             shown = section.show(answers)
             values = shown if isinstance(shown, tuple) else (shown,)
             lines.append(Text("summary-line", {"n": number, "label": Text(section.label),
                                               "value": values}))
         rows = [[button("summary-edit", f"edit:{s.id}", section=Text(s.label))]
-                for s in flow.sections]
+                for s in sections]
         rows.insert(0, [button("summary-submit", "submit")])
         rows.append([button("nav-back", "back")])
         turn.say(Text("summary-title"), *lines, choices=rows)
@@ -659,7 +727,7 @@ class Engine:
         state, event = turn.state, turn.event
         assert state.draft_key is not None
         result = await self.ports.applications.submit(
-            event.channel, event.user_id, flow.service, dict(state.answers),
+            event.channel, event.user_id, flow.service, flow.cleaned(state.answers),
             state.draft_key, self.clock(),
         )
         self._leave_flow(state)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flows.interview import slot_text
 from flows.messages import Text
-from flows.ports import ApplicationView
+from flows.ports import ApplicationView, SlotOffer
 from flows.turn import Turn, button
 
 # The services in menu order: (flow id, label id).
@@ -42,7 +43,8 @@ def show_applications(turn: Turn, views: Sequence[ApplicationView]) -> None:
     turn.say(Text("apps-title"), *lines, choices=rows)
 
 
-def show_application(turn: Turn, view: ApplicationView | None) -> None:
+def show_application(turn: Turn, view: ApplicationView | None,
+                     offer: SlotOffer | None = None) -> None:
     if view is None:
         turn.say(Text("apps-not-found"))
         show(turn)
@@ -54,7 +56,15 @@ def show_application(turn: Turn, view: ApplicationView | None) -> None:
     rows = [[button("apps-back", "apps")], [button("nav-menu", "menu")]]
     if view.status == "hearing_scheduled":  # the citizen may object to a preliminary refusal
         rows.insert(0, [button("apps-send-objection", f"obj:{view.ref}")])
-    turn.say(_line(view), Text("apps-history-title"), *history, choices=rows)
+    parts = [_line(view), Text("apps-history-title"), *history]
+    if offer is not None:  # the child's opinion: the conversation's time
+        if offer.booked is not None:
+            parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
+            rows[:0] = [[button("booking-change", f"book:{view.ref}")],
+                        [button("booking-cancel", f"unbook:{view.ref}")]]
+        else:
+            rows.insert(0, [button("booking-choose", f"book:{view.ref}")])
+    turn.say(*parts, choices=rows)
 
 
 def _line(view: ApplicationView) -> Text:

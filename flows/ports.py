@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from flows.slots import Slot
+
 # Every status an application can have, in the order of the legal procedure (seed 004).
 STATUSES = (
     "submitted",
@@ -30,6 +32,7 @@ class ConversationState:
     editing: str | None = None  # a section being edited from the summary
     last_tap: str | None = None  # the last accepted button payload (double taps)
     draft_key: str | None = None  # one application per draft, whatever the taps on Submit
+    invite: str | None = None  # a child's opened invite: "ref|slot key|zone"
 
 
 class ConversationStore(Protocol):
@@ -96,3 +99,49 @@ class Applications(Protocol):
     ) -> str | None:
         """Attach a citizen's objection to their application; its number, or None."""
         ...
+
+
+@dataclass(frozen=True)
+class SlotOffer:
+    """The free times of one application's conversation with the child."""
+
+    ref: str
+    number: str
+    slots: tuple[Slot, ...]
+    zone: str | None  # the child's zone code when abroad ("berlin"), else None
+    booked: Slot | None
+
+
+@dataclass(frozen=True)
+class Booking:
+    ref: str
+    number: str
+    slot: Slot
+    zone: str | None
+    code: str  # the one-time invite code for the child
+    calendar: bytes  # the .ics file
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A child who opened an invite: whose conversation, and when."""
+
+    ref: str
+    number: str
+    slot: Slot
+    zone: str | None
+
+
+class Interviews(Protocol):
+    async def offer(self, channel: str, user_id: str, ref: str,
+                    now: datetime) -> SlotOffer | None: ...
+
+    async def book(self, channel: str, user_id: str, ref: str, key: str,
+                   now: datetime) -> Booking | str: ...
+
+    async def cancel(self, channel: str, user_id: str, ref: str) -> bool: ...
+
+    async def join(self, channel: str, user_id: str, code: str,
+                   now: datetime) -> Joined | str: ...
+
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> None: ...

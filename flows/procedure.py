@@ -12,18 +12,32 @@ from datetime import date
 from typing import Any
 
 from flows.calendar import add_working_days, subtract_working_days
+from flows.common import full_name
 from flows.menu import status_id
 from flows.messages import Choice, OutgoingMessage, Text
-from flows.visit import VISIT, full_name
+from flows.services import FLOWS
+from flows.slots import term_end
+
+Transitions = Mapping[str, tuple[tuple[str, ...], str]]
 
 # action -> (statuses it is allowed from, the status it leads to)
-TRANSITIONS: Mapping[str, tuple[tuple[str, ...], str]] = {
+TRANSITIONS: Transitions = {
     "accept": (("submitted",), "under_review"),
     "incomplete": (("submitted",), "rejected_incomplete"),
     "hearing": (("under_review",), "hearing_scheduled"),
     "approve": (("under_review", "hearing_scheduled"), "approved"),
     "refuse": (("hearing_scheduled",), "refused"),
 }
+# The child-opinion decision: documents checked, the conversation held, the decision issued.
+INTERVIEW_TRANSITIONS: Transitions = {
+    "accept": (("submitted",), "under_review"),
+    "incomplete": (("submitted",), "rejected_incomplete"),
+    "decide": (("under_review",), "approved"),
+}
+
+
+def transitions(service: str) -> Transitions:
+    return INTERVIEW_TRANSITIONS if service == "interview" else TRANSITIONS
 
 # The documents of the visit-permission service a receipt (appendix 3) may list as missing.
 REQUIRED_DOCUMENTS = ("application", "identity", "court-decision")
@@ -34,13 +48,14 @@ COMPLAINT_HEAD_DAYS = 5
 COMPLAINT_REVIEW_DAYS = 15
 
 
-def allowed(action: str, status: str) -> bool:
-    sources, _target = TRANSITIONS[action]
-    return status in sources
+def allowed(action: str, status: str, service: str = "visit") -> bool:
+    rules = transitions(service)
+    return action in rules and status in rules[action][0]
 
 
-def actions_from(status: str) -> list[str]:
-    return [action for action, (sources, _t) in TRANSITIONS.items() if status in sources]
+def actions_from(status: str, service: str = "visit") -> list[str]:
+    return [action for action, (sources, _t) in transitions(service).items()
+            if status in sources]
 
 
 @dataclass(frozen=True)
@@ -56,6 +71,13 @@ class Snapshot:
     check_due: date
     decision_due: date
     decision: Mapping[str, Any] = field(default_factory=dict)
+
+
+def interview_term_end(snapshot: Snapshot) -> date:
+    """The last day of the conversation: 4 working days after the documents were checked."""
+    checked = date.fromisoformat(snapshot.decision.get("accepted_on", snapshot.check_due
+                                                       .isoformat()))
+    return term_end(checked)
 
 
 def preliminary_by(snapshot: Snapshot) -> date:
@@ -85,13 +107,14 @@ def card(snapshot: Snapshot) -> OutgoingMessage:
             "place": hearing["place"],
             "final": final_after_hearing_by(date.fromisoformat(hearing["date"])),
         }))
-    for number, section in enumerate(VISIT.sections, start=1):
+    flow = FLOWS[snapshot.service]
+    for number, section in enumerate(flow.shown_sections(snapshot.answers), start=1):
         shown = section.show(snapshot.answers)
         parts.append(Text("summary-line", {"n": number, "label": Text(section.label),
                                            "value": shown}))
     rows = tuple(
         (Choice(Text(f"staff-action-{action}"), f"st:{snapshot.id}:{action}"),)
-        for action in actions_from(snapshot.status)
+        for action in actions_from(snapshot.status, snapshot.service)
     )
     return OutgoingMessage(tuple(parts), rows)
 
@@ -108,6 +131,13 @@ def citizen_notice(snapshot: Snapshot) -> OutgoingMessage:
     """What the citizen is told when the application reaches its current status."""
     number, decision, answers = snapshot.number, snapshot.decision, snapshot.answers
     status = snapshot.status
+    if status == "under_review" and snapshot.service == "interview":
+        return OutgoingMessage((Text("notify-interview-accepted", {
+            "number": number, "term": interview_term_end(snapshot)}),))
+    if status == "approved" and snapshot.service == "interview":
+        return OutgoingMessage((Text("notify-interview-decision", {
+            "number": number, "body": Text(f"body-{answers['body']}"),
+            "child": full_name(answers, "child_"), "decision": decision.get("text", "")}),))
     if status == "under_review":
         text = Text("notify-under-review", {"number": number, "decision": snapshot.decision_due})
         return OutgoingMessage((text,))

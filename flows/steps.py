@@ -32,6 +32,8 @@ class Context:
 
 
 Parser = Callable[[str, Context], Any]
+# A step asked only when earlier answers call for it (the country, for a child abroad).
+Condition = Callable[[Mapping[str, Any]], bool]
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class TextStep:
     skippable: bool = False
     accepts_contact: bool = False  # a phone: the messenger's share-contact button works too
     suggest: Callable[[Context], Sequence[Suggestion]] | None = None
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class ChoiceStep:
     options: OptionSource
     refusals: Mapping[str, str] = field(default_factory=dict)
     columns: int = 1
+    when: Condition | None = None
 
     def options_for(self, ctx: Context) -> Sequence[Option]:
         return self.options(ctx) if callable(self.options) else self.options
@@ -88,6 +92,7 @@ class FilesStep:
     id: str
     prompt: str
     required: bool
+    when: Condition | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class GroupStep:
     steps: tuple[TextStep | ChoiceStep, ...]
     more_prompt: str
     max_items: int = 10
+    when: Condition | None = None
 
 
 Step = TextStep | ChoiceStep | FilesStep | GroupStep
@@ -126,6 +132,26 @@ class Flow:
         covered = [step_id for section in self.sections for step_id in section.steps]
         if sorted(ids) != sorted(covered):
             raise ValueError(f"{self.id}: every step must belong to exactly one section")
+
+    def active(self, step: Step, answers: Mapping[str, Any]) -> bool:
+        return step.when is None or step.when(answers)
+
+    def next_active(self, answers: Mapping[str, Any], index: int, direction: int) -> int | None:
+        """The first step from `index` on (or back) that applies to these answers."""
+        while 0 <= index < len(self.steps):
+            if self.active(self.steps[index], answers):
+                return index
+            index += direction
+        return None
+
+    def shown_sections(self, answers: Mapping[str, Any]) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections
+                     if any(self.active(self.step(i), answers) for i in s.steps))
+
+    def cleaned(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The answers without those of steps that no longer apply."""
+        dropped = {s.id for s in self.steps if not self.active(s, answers)}
+        return {k: v for k, v in answers.items() if k not in dropped}
 
     def step(self, step_id: str) -> Step:
         return next(step for step in self.steps if step.id == step_id)

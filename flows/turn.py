@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from flows.messages import MAX_PAYLOAD_BYTES, Choice, IncomingEvent, OutgoingMessage, Text
+from flows.messages import (
+    MAX_PAYLOAD_BYTES,
+    Attachment,
+    Choice,
+    IncomingEvent,
+    OutgoingMessage,
+    Text,
+)
 from flows.ports import ConversationState
 
 
@@ -22,10 +29,12 @@ class Turn:
     relay: bool = False
 
     def say(
-        self, *parts: Text, choices: Sequence[Sequence[Choice]] = (), contact: bool = False
+        self, *parts: Text, choices: Sequence[Sequence[Choice]] = (), contact: bool = False,
+        attachment: Attachment | None = None,
     ) -> None:
         rows = tuple(tuple(row) for row in choices if row)
-        self.messages.append(OutgoingMessage(tuple(parts), rows, ask_contact=contact))
+        self.messages.append(OutgoingMessage(tuple(parts), rows, ask_contact=contact,
+                                             attachment=attachment))
 
 
 # The engine prefixes every action with "<seq>:"; 16 bytes are kept for that prefix.

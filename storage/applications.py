@@ -121,7 +121,7 @@ class SqlApplications:
                 patronymic=child.get("patronymic"),
                 birth_date=date.fromisoformat(child["birth_date"]),
             )
-            for i, child in enumerate(answers.get("children", []))
+            for i, child in enumerate(children_of(answers))
         ]
         application.documents = [
             Document(kind=kind, sha256=f["sha256"], mime=f["mime"], size=f["size"],
@@ -162,7 +162,7 @@ class SqlApplications:
 
     async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None:
         async with self.sessions() as session:
-            row = await _owned(session, channel, user_id, ref)
+            row = await owned_application(session, channel, user_id, ref)
             if row is None:
                 return None
             await session.refresh(row, ["history"])
@@ -172,7 +172,7 @@ class SqlApplications:
         self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None
     ) -> str | None:
         async with self.sessions.begin() as session:
-            row = await _owned(session, channel, user_id, ref)
+            row = await owned_application(session, channel, user_id, ref)
             if row is None:
                 return None
             session.add(ApplicationNote(
@@ -188,7 +188,17 @@ class SqlApplications:
             return row.number
 
 
-async def _owned(session: AsyncSession, channel: str, user_id: str,
+def children_of(answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The children of a form: a list (visit permission) or one child (child's opinion)."""
+    if "children" in answers:
+        return list(answers["children"])
+    if "child_birth_date" in answers:
+        return [{key: answers.get(f"child_{key}")
+                 for key in ("surname", "first_name", "patronymic", "birth_date")}]
+    return []
+
+
+async def owned_application(session: AsyncSession, channel: str, user_id: str,
                  ref: str) -> Application | None:
     """The application `ref` if it belongs to this person (never someone else's)."""
     if not ref.isdigit():

@@ -241,3 +241,65 @@ class JobRun(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     last_run_on: Mapped[date]
+
+
+class InterviewBooking(Base):
+    """A booked conversation with the child. One live booking per slot and body: the partial
+    unique index makes a double booking impossible, even for two parents at the same instant."""
+
+    __tablename__ = "interview_bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    body_code: Mapped[str] = mapped_column(String(32))
+    slot_key: Mapped[str] = mapped_column(String(12))
+    starts_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="booked")  # booked, cancelled
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+Index("ux_interview_slot_taken", InterviewBooking.body_code, InterviewBooking.slot_key,
+      unique=True, sqlite_where=InterviewBooking.status == "booked",
+      postgresql_where=InterviewBooking.status == "booked")
+
+
+class InterviewInvite(Base):
+    """The one-time code a parent forwards to a child abroad; it reveals nothing by itself."""
+
+    __tablename__ = "interview_invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    child_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+
+
+class SlotOverride(Base):
+    """Staff opened or closed times of a body, on top of the office-hours default."""
+
+    __tablename__ = "slot_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_code: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # open, close
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class InterviewSession(Base):
+    """The conversation in the messenger; its transcript is the interview record."""
+
+    __tablename__ = "interview_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
+    representative_present: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
+    staff_actor: Mapped[str] = mapped_column(String(100))
+    transcript: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -50,15 +50,17 @@ def enqueue(
     application_id: int | None = None,
     document: dict[str, Any] | None = None,
     template: dict[str, str] | None = None,
+    not_before: datetime | None = None,
 ) -> None:
     """Add a message inside the caller's transaction: the change and its message commit together."""
     payload = message_to_json(message, document)
     if template is not None:  # what a messenger template needs when free text is not allowed
         payload["template"] = template
-    session.add(OutboxMessage(
-        key=key, audience=audience, person_id=person_id, application_id=application_id,
-        payload=payload,
-    ))
+    row = OutboxMessage(key=key, audience=audience, person_id=person_id,
+                        application_id=application_id, payload=payload)
+    if not_before is not None:  # a reminder: the worker sends it when this time comes
+        row.next_attempt_at = to_db(not_before)
+    session.add(row)
 
 
 def say(*parts: Text) -> OutgoingMessage:

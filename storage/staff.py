@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.calendar import KZ_TZ
 from flows.messages import OutgoingMessage, Text
-from flows.procedure import TRANSITIONS, Snapshot, allowed, citizen_notice
+from flows.procedure import Snapshot, allowed, citizen_notice, transitions
 from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
 from storage.models import (
@@ -129,9 +130,11 @@ class StaffDesk:
             application = await session.get(Application, application_id)
             if application is None:
                 return ActResult(False, error="staff-error-not-found")
-            if not allowed(action, application.status):
+            if not allowed(action, application.status, application.service):
                 return ActResult(False, snapshot_of(application), "staff-error-wrong-status")
-            application.status = TRANSITIONS[action][1]
+            application.status = transitions(application.service)[action][1]
+            if action == "accept":  # the child's-opinion term counts from this day
+                details = {**details, "accepted_on": at.astimezone(KZ_TZ).date().isoformat()}
             application.decision = {**application.decision, **details}
             session.add(StatusChange(application_id=application.id, status=application.status,
                                      at=to_db(at), actor=actor,

@@ -31,7 +31,7 @@ from bot.l10n import Localizer
 from flows.calendar import KZ_TZ
 from flows.menu import status_id
 from flows.messages import OutgoingMessage, Text
-from flows.procedure import REQUIRED_DOCUMENTS, TRANSITIONS, Snapshot, allowed, card
+from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, card, transitions
 from flows.validators import Invalid, check_after, check_not_past, parse_date
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
@@ -282,10 +282,14 @@ def staff_router(side: StaffSide) -> Router:
 async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str, user_id: int,
                        user_name: str, thread: int | None, message: Message | None) -> None:
     number = snapshot.number
+
+    def can(action: str) -> bool:
+        return allowed(action, snapshot.status, snapshot.service)
+
     if verb == "accept":
         await side.apply(snapshot.id, "accept", {}, user_id, user_name, thread,
                          message.message_id if message else None)
-    elif verb in ("incomplete", "miss") and allowed("incomplete", snapshot.status):
+    elif verb in ("incomplete", "miss") and can("incomplete"):
         mask = int(arg) if arg.isdigit() else 0
         markup = InlineKeyboardMarkup(inline_keyboard=_mask_rows(side, snapshot, mask))
         if verb == "incomplete" or message is None:
@@ -300,13 +304,13 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
         mask = int(arg) if arg.isdigit() else 0
         await side.apply(snapshot.id, "incomplete", {"missing": _missing(mask)}, user_id,
                          user_name, thread)
-    elif verb == "inc-note" and allowed("incomplete", snapshot.status):
+    elif verb == "inc-note" and can("incomplete"):
         await side.ask(thread, snapshot.id, "incomplete", user_id, "staff-ask-missing-comment",
                        {"mask": int(arg) if arg.isdigit() else 0}, number=number)
-    elif verb == "hearing" and allowed("hearing", snapshot.status):
+    elif verb == "hearing" and can("hearing"):
         await side.ask(thread, snapshot.id, "hearing", user_id, "staff-ask-hearing",
                        number=number)
-    elif verb == "approve" and allowed("approve", snapshot.status):
+    elif verb == "approve" and can("approve"):
         asked = _requested_period(snapshot)
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=side.text("staff-approve-as-asked", **asked),
@@ -320,17 +324,20 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
     elif verb == "approve-asked":
         period = {k: v.isoformat() for k, v in _requested_period(snapshot).items()}
         await side.apply(snapshot.id, "approve", {"period": period}, user_id, user_name, thread)
-    elif verb == "approve-other" and allowed("approve", snapshot.status):
+    elif verb == "approve-other" and can("approve"):
         await side.ask(thread, snapshot.id, "approve", user_id, "staff-ask-period",
                        number=number)
-    elif verb == "refuse" and allowed("refuse", snapshot.status):
+    elif verb == "decide" and can("decide"):
+        await side.ask(thread, snapshot.id, "decide", user_id, "staff-ask-decision",
+                       number=number)
+    elif verb == "refuse" and can("refuse"):
         await side.ask(thread, snapshot.id, "refuse", user_id, "staff-ask-reasons",
                        number=number)
     else:
         # A step the current status does not allow: say so, change nothing.
         action = {"miss": "incomplete", "inc-note": "incomplete",
                   "approve-other": "approve"}.get(verb, verb)
-        if action in TRANSITIONS:
+        if action in transitions(snapshot.service):
             await side.apply(snapshot.id, action, {}, user_id, user_name, thread)
 
 
@@ -358,6 +365,8 @@ async def _answer_request(side: StaffSide, request: Any, message: Message) -> No
             details = {"period": parse_period(text)}
         elif request.action == "refuse":
             details = {"reasons": text}
+        elif request.action == "decide":
+            details = {"text": text}
         else:  # incomplete, with a comment
             details = {"missing": _missing(int(request.data.get("mask", 0))), "comment": text}
     except Invalid as error:
@@ -366,7 +375,8 @@ async def _answer_request(side: StaffSide, request: Any, message: Message) -> No
                                     side.l10n.render(Text(error.key, error.args), side.language),
                                     message_thread_id=thread)
         key = {"hearing": "staff-ask-hearing", "approve": "staff-ask-period",
-               "refuse": "staff-ask-reasons"}.get(request.action, "staff-ask-missing-comment")
+               "refuse": "staff-ask-reasons", "decide": "staff-ask-decision"}.get(
+                   request.action, "staff-ask-missing-comment")
         await side.ask(thread, snapshot.id, request.action, user.id, key, request.data,
                        number=snapshot.number)
         return

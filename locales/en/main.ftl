@@ -140,14 +140,14 @@ visit-intro =
     Permission to meet the child — for a parent deprived of parental rights, when the meeting does not harm the child.
     Free of charge. The decision takes 5 working days.
     Have ready: your identity document (a photo or a file), the children's dates of birth, and the court decision if you have it.
-visit-ask-region = Which guardianship body decides? Choose the region or city:
-visit-ask-body = Choose the district or city:
-visit-ask-surname = Your surname (as in your identity document):
-visit-ask-first-name = Your first name:
-visit-ask-patronymic = Your patronymic (if you have one; otherwise tap "Skip"):
-visit-ask-iin = Your IIN (12 digits):
-visit-ask-address = Your address (city or village, street, house, flat):
-visit-ask-phone = Your phone number:
+ask-region = Which guardianship body decides? Choose the region or city:
+ask-body = Choose the district or city:
+ask-surname = Your surname (as in your identity document):
+ask-first-name = Your first name:
+ask-patronymic = Your patronymic (if you have one; otherwise tap "Skip"):
+ask-iin = Your IIN (12 digits):
+ask-address = Your address (city or village, street, house, flat):
+ask-phone = Your phone number:
 visit-ask-residence =
     Where does the child live now?
     • under guardianship;
@@ -173,14 +173,14 @@ visit-ask-child-birth-date = Child {$n}: date of birth (DD.MM.YYYY)
 visit-ask-more-children = Children added: {$count}. Is there another child you want to meet?
 visit-ask-period-from = From which date do you ask for the meetings? (DD.MM.YYYY)
 visit-ask-period-to = Until which date? (DD.MM.YYYY)
-visit-ask-consent =
+ask-consent =
     Consent:
     "I consent to the use of information constituting a secret protected by the Law of the Republic of Kazakhstan "On personal data and their protection", contained in information systems."
 consent-yes = ✅ I consent
 consent-no = I do not consent
 consent-required = Without this consent the guardianship body cannot check your data, so the application cannot go on. Everything you entered is kept: you can change your answer below, or come back later.
-visit-ask-id-document = Send your identity document (both sides, as photos or one PDF).
-visit-ask-other-documents = Other documents, if you have them: the court decision, a certificate from the place of the child, etc. Send them, or tap the button if there are none.
+ask-id-document = Send your identity document (both sides, as photos or one PDF).
+ask-other-documents = Other documents, if you have them: the court decision, a certificate from the place of the child, etc. Send them, or tap the button if there are none.
 section-body = Guardianship body
 section-applicant = Applicant
 section-iin = IIN

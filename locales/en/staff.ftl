@@ -105,3 +105,15 @@ document-court-decision = copy of the court decision
 staff-delivery-window = ⚠️ Not delivered: more than 24 hours have passed since this citizen last wrote on WhatsApp. It can be delivered once they write again.
 staff-citizen-says = Citizen: {$text}
 staff-citizen-file = Citizen sent a file.
+
+## The child's opinion: staff side and the parent's notices
+
+staff-action-decide = 📝 Record the decision
+staff-ask-decision = Application {$number}: reply to this message with the decision on taking the child's opinion into account.
+notify-interview-accepted =
+    Application {$number}: the documents are complete and have been accepted.
+    Now choose a time for the conversation with the child (by {$term}): My applications → {$number} → Choose a time.
+notify-interview-decision =
+    DECISION — application {$number}
+    {$body}, having heard {$child}, decided:
+    {$decision}

@@ -28,7 +28,7 @@ async def test_the_specialist_button_at_a_step_comes_back_to_that_step(ports: Po
     reply = await chat.say("И ещё вопрос")
     assert reply.relay and chat.said() == []  # passed on quietly; the first was confirmed
     await chat.tap("specialist-back", reply=chat.replies[-2])
-    assert chat.question() == "visit-ask-body"
+    assert chat.question() == "ask-body"
     state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
     assert state.answers == {"region": "astana"}
 

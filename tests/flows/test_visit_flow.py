@@ -17,7 +17,7 @@ async def open_visit(chat: Chat) -> None:
     assert "menu-title" in chat.said()
     await chat.tap("menu-visit")
     assert chat.said()[0] == "visit-intro"
-    assert "visit-ask-region" in chat.said()
+    assert "ask-region" in chat.said()
 
 
 async def fill_until_children(chat: Chat) -> None:
@@ -101,12 +101,12 @@ async def test_wrong_iin_is_explained_and_asked_again(chat: Chat) -> None:
     await chat.tap("nav-skip")
     await chat.say("871008401428")
     assert chat.said()[0] == "error-iin-checksum"
-    assert chat.question() == "visit-ask-iin"
+    assert chat.question() == "ask-iin"
     await chat.say("8710084014")
     assert chat.said()[0] == "error-iin-format"
     await chat.sticker()
     assert chat.said()[0] == "error-text-expected"
-    assert chat.question() == "visit-ask-iin"
+    assert chat.question() == "ask-iin"
 
 
 async def test_impossible_and_past_dates(chat: Chat) -> None:
@@ -137,9 +137,9 @@ async def test_no_consent_keeps_everything_and_asks_again(chat: Chat) -> None:
     await chat.say("31.12.2026")
     await chat.tap("consent-no")
     assert chat.said()[0] == "consent-required"
-    assert chat.question() == "visit-ask-consent"
+    assert chat.question() == "ask-consent"
     await chat.tap("consent-yes")
-    assert "visit-ask-id-document" in chat.said()
+    assert "ask-id-document" in chat.said()
 
 
 async def test_bad_files_are_refused(chat: Chat) -> None:
@@ -159,7 +159,7 @@ async def test_bad_files_are_refused(chat: Chat) -> None:
     await chat.upload(jpeg(3), "a-again.jpg")
     assert chat.said()[0] == "error-file-duplicate"
     # the question is asked again, and the document that was accepted is still there
-    assert chat.question() == "visit-ask-id-document"
+    assert chat.question() == "ask-id-document"
     received = chat.replies[-1].messages[-1].parts[-1]
     assert received.key == "files-received" and received.args == {"count": 1}
 
@@ -168,13 +168,13 @@ async def test_back_keeps_answers_and_edit_returns_to_summary(chat: Chat, ports:
     await fill_to_summary(chat)
     await chat.tap("summary-edit", section=chat.button("summary-edit").label.args["section"])
     # the first section is the body: region, then district
-    assert chat.question() == "visit-ask-region"
+    assert chat.question() == "ask-region"
     await chat.tap("region-kostanay")
     await chat.tap(f"body-{KOSTANAY_BODY}-short")
     assert chat.said()[0] == "summary-title"
     # Back from the summary to the last question, then forward again with "done"
     await chat.tap("nav-back")
-    assert chat.question() == "visit-ask-other-documents"
+    assert chat.question() == "ask-other-documents"
     await chat.tap("nav-back")
     assert "files-received" in chat.said()  # the identity document is kept
 
@@ -185,7 +185,7 @@ async def test_old_button_is_recognised(chat: Chat) -> None:
     await chat.tap("region-kostanay")
     stale = await chat.tap("menu-visit", reply=menu_reply)
     assert stale.notice is not None and stale.notice.key == "button-stale"
-    assert chat.question() == "visit-ask-body"
+    assert chat.question() == "ask-body"
 
 
 async def test_cancel_asks_before_discarding(chat: Chat) -> None:
@@ -194,7 +194,7 @@ async def test_cancel_asks_before_discarding(chat: Chat) -> None:
     await chat.command("cancel")
     assert chat.said() == ["cancel-confirm"]
     await chat.tap("cancel-no")
-    assert chat.question() == "visit-ask-body"
+    assert chat.question() == "ask-body"
     await chat.command("cancel")
     await chat.tap("cancel-yes")
     assert chat.said()[0] == "cancel-done"
@@ -221,7 +221,7 @@ async def test_period_buttons_give_ready_dates(chat: Chat, ports: Ports) -> None
     three = chat.button("suggest-months", count=3)
     assert three.label.args["date"].isoformat() == "2027-02-28"
     await chat.press(three)
-    assert chat.question() == "visit-ask-consent"
+    assert chat.question() == "ask-consent"
     state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
     assert (state.answers["period_from"], state.answers["period_to"]) == (
         "2026-12-01", "2027-02-28")

@@ -36,15 +36,15 @@ async def test_language_menu_and_restart_in_the_middle(
 
     replies = await person.press(menu, says("menu-visit", "ru"))
     assert replies[0]["text"] == says("visit-intro", "ru")
-    assert says("visit-ask-region", "ru") in replies[-1]["text"]
+    assert says("ask-region", "ru") in replies[-1]["text"]
     await person.press(replies[-1], says("region-kostanay", "ru"))
-    assert says("visit-ask-body", "ru") in person.last()["text"]
+    assert says("ask-body", "ru") in person.last()["text"]
 
     await running.restart()
 
     replies = await person.say("здравствуйте")
     assert replies[0]["text"] == says("hint-use-buttons", "ru")
-    assert says("visit-ask-body", "ru") in replies[-1]["text"]
+    assert says("ask-body", "ru") in replies[-1]["text"]
     # the district buttons of the region chosen before the restart
     assert says("body-kst-rudny-short", "ru") in buttons(replies[-1])
 
@@ -109,13 +109,13 @@ async def test_help_and_cancel_work_inside_a_flow(
     replies = await person.press(replies[-1], says("region-astana", "ru"))
     replies = await person.say("/help")
     assert replies[0]["text"] == says("help-flow", "ru")
-    assert says("visit-ask-body", "ru") in replies[-1]["text"]
+    assert says("ask-body", "ru") in replies[-1]["text"]
     (confirm,) = await person.say("/cancel")
     assert confirm["text"] == says("cancel-confirm", "ru")
     replies = await person.press(confirm, says("cancel-no", "ru"))
-    assert says("visit-ask-body", "ru") in replies[-1]["text"]
+    assert says("ask-body", "ru") in replies[-1]["text"]
     replies = await person.press(replies[-1], says("nav-back", "ru"))
-    assert says("visit-ask-region", "ru") in replies[-1]["text"]
+    assert says("ask-region", "ru") in replies[-1]["text"]
 
 
 def test_without_a_token_the_bot_says_what_to_set(tmp_path: Path) -> None:

@@ -67,16 +67,16 @@ async def fill_to_summary(
     await person.press(more, says("group-more-no", lang))
     await answer(person, "01.12.2026")
     question = await answer(person, "31.12.2026")
-    assert says("visit-ask-consent", lang) in question["text"]
+    assert says("ask-consent", lang) in question["text"]
     question = (await person.press(question, says("consent-yes", lang)))[-1]
-    assert says("visit-ask-id-document", lang) in question["text"]
+    assert says("ask-id-document", lang) in question["text"]
     person.send_photo(jpeg(1))
     await person.telegram.settled()
     person.send_document(PDF, "court-decision.pdf", "application/pdf")
     await person.telegram.settled()
     received = person.last()
     question = (await person.press(received, says("files-done", lang)))[-1]
-    assert says("visit-ask-other-documents", lang) in question["text"]
+    assert says("ask-other-documents", lang) in question["text"]
     replies = await person.press(question, says("files-none", lang))
     assert replies[0]["text"].startswith(says("summary-title", lang))
     return replies[-1]
@@ -153,14 +153,14 @@ async def test_bad_input_at_each_kind_of_question(
     await telegram.settled()
     texts = [m["text"] for m in telegram.sent_messages(2003)[-2:]]
     assert texts[0] == says("error-text-expected", "ru")
-    assert says("visit-ask-surname", "ru") in texts[1]
+    assert says("ask-surname", "ru") in texts[1]
 
     await answer(person, "Иванова")
     question = await answer(person, "Айгүл")
     await person.press(question, says("nav-skip", "ru"))
     replies = await person.say("871008401428")
     assert replies[0]["text"] == says("error-iin-checksum", "ru")
-    assert says("visit-ask-iin", "ru") in replies[-1]["text"]
+    assert says("ask-iin", "ru") in replies[-1]["text"]
     await answer(person, IIN)
     await answer(person, "г. Астана, пр. Мангилик Ел, д. 8, кв. 15")
     replies = await person.say("12345")
@@ -192,14 +192,14 @@ async def test_bad_input_at_each_kind_of_question(
     await telegram.settled()
     texts = [m["text"] for m in telegram.sent_messages(2003)[-2:]]
     assert texts[0] == says("error-file-type", "ru")
-    assert says("visit-ask-id-document", "ru") in texts[1]
+    assert says("ask-id-document", "ru") in texts[1]
 
     # a button from an old message: the region list, long gone
     old = next(m for m in telegram.sent_messages(2003)
                if says("region-astana", "ru") in buttons(m))
     replies = await person.press(old, says("region-astana", "ru"))
     assert replies[0]["text"] == says("button-stale", "ru")
-    assert says("visit-ask-id-document", "ru") in replies[-1]["text"]
+    assert says("ask-id-document", "ru") in replies[-1]["text"]
 
 
 async def test_an_album_is_several_documents(telegram: FakeTelegram, running: RunningBot) -> None:

@@ -90,7 +90,7 @@ async def fill_to_summary(who: WhatsAppPerson, lang: str) -> list[dict[str, Any]
     await who.say("01.12.2026")
     shown = await who.say("31.12.2026")
     shown = await pick(who, shown, says("consent-yes", lang))
-    assert says("visit-ask-id-document", lang) in texts(shown)
+    assert says("ask-id-document", lang) in texts(shown)
     shown = await who.send_document(EXE, "passport.pdf", "application/pdf")
     assert says("error-file-type", lang) in texts(shown)
     shown = await who.send_document(PDF, "passport.pdf", "application/pdf")

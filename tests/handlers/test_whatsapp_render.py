@@ -68,7 +68,7 @@ def test_many_choices_become_several_lists_and_long_text_goes_first() -> None:
 
 
 def test_a_label_too_long_for_a_button_uses_its_short_form() -> None:
-    message = OutgoingMessage((Text("visit-ask-body"),), (
+    message = OutgoingMessage((Text("ask-body"),), (
         (Choice(Text("body-kst-rudny"), "o:kst-rudny"),),))
     (payload,) = RENDERER.render(message, "ru")
     (button,) = payload["interactive"]["action"]["buttons"]
@@ -77,7 +77,7 @@ def test_a_label_too_long_for_a_button_uses_its_short_form() -> None:
 
 def test_a_long_label_without_a_short_form_is_never_cut() -> None:
     label = Text("value-plain", {"value": "Отдел образования города Рудного"})
-    message = OutgoingMessage((Text("visit-ask-body"),), ((Choice(label, "o:x"),),))
+    message = OutgoingMessage((Text("ask-body"),), ((Choice(label, "o:x"),),))
     (payload,) = RENDERER.render(message, "ru")
     row = payload["interactive"]["action"]["sections"][0]["rows"][0]
     assert row == {"id": "o:x", "title": "1.",

@@ -1,0 +1,84 @@
+"""Steps and summary lines both services ask the same way: the body, the applicant, consent,
+documents. A flow takes them from here, so a fix in one place serves every service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from flows.catalogue import Catalogue, load_catalogue
+from flows.messages import Text
+from flows.steps import ChoiceStep, Context, FilesStep, Option, Parser, Section, TextStep
+from flows.validators import parse_address, parse_iin, parse_person_name, parse_phone
+
+CATALOGUE: Catalogue = load_catalogue()
+
+
+def plain(parse: Callable[[str], Any]) -> Parser:
+    return lambda text, _ctx: parse(text)
+
+
+def _region_options(_ctx: Context) -> Sequence[Option]:
+    return [Option(r.code, Text(f"region-{r.code}")) for r in CATALOGUE.regions]
+
+
+def _body_options(ctx: Context) -> Sequence[Option]:
+    region = CATALOGUE.region(ctx.answers["region"])
+    return [Option(b.code, Text(f"body-{b.code}-short")) for b in region.bodies]
+
+
+def full_name(holder: Mapping[str, Any], prefix: str = "") -> str:
+    parts = (holder.get(f"{prefix}surname"), holder.get(f"{prefix}first_name"),
+             holder.get(f"{prefix}patronymic"))
+    return " ".join(part for part in parts if part)
+
+
+def value_of(key: str) -> Callable[[Mapping[str, Any]], Text]:
+    return lambda answers: Text("value-plain", {"value": str(answers.get(key) or "")})
+
+
+def _show_body(answers: Mapping[str, Any]) -> Text:
+    code = answers.get("body", "")
+    return Text("summary-body", {"name": Text(f"body-{code}"),
+                                 "address": Text(f"body-{code}-address")})
+
+
+def _show_documents(answers: Mapping[str, Any]) -> Text:
+    return Text("summary-documents", {"identity": len(answers.get("id_document", [])),
+                                      "other": len(answers.get("other_documents", []))})
+
+
+BODY_STEPS = (
+    ChoiceStep("region", "ask-region", _region_options),
+    ChoiceStep("body", "ask-body", _body_options, columns=2),
+)
+APPLICANT_STEPS = (
+    TextStep("surname", "ask-surname", plain(parse_person_name)),
+    TextStep("first_name", "ask-first-name", plain(parse_person_name)),
+    TextStep("patronymic", "ask-patronymic", plain(parse_person_name), skippable=True),
+    TextStep("iin", "ask-iin", plain(parse_iin)),
+    TextStep("address", "ask-address", plain(parse_address)),
+    TextStep("phone", "ask-phone", plain(parse_phone), accepts_contact=True),
+)
+CONSENT_STEP = ChoiceStep(
+    "consent", "ask-consent",
+    (Option("yes", Text("consent-yes")), Option("no", Text("consent-no"))),
+    refusals={"no": "consent-required"},
+)
+DOCUMENT_STEPS = (
+    FilesStep("id_document", "ask-id-document", required=True),
+    FilesStep("other_documents", "ask-other-documents", required=False),
+)
+
+BODY_SECTION = Section("body", "section-body", ("region", "body"), _show_body)
+APPLICANT_SECTIONS = (
+    Section("applicant", "section-applicant", ("surname", "first_name", "patronymic"),
+            lambda a: Text("value-plain", {"value": full_name(a)})),
+    Section("iin", "section-iin", ("iin",), value_of("iin")),
+    Section("address", "section-address", ("address",), value_of("address")),
+    Section("phone", "section-phone", ("phone",), value_of("phone")),
+)
+CONSENT_SECTION = Section("consent", "section-consent", ("consent",),
+                          lambda a: Text("summary-consent"))
+DOCUMENTS_SECTION = Section("documents", "section-documents", ("id_document", "other_documents"),
+                            _show_documents)

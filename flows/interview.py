@@ -1,0 +1,179 @@
+"""Service 2: the body's decision on taking into account the opinion of a child aged 10+.
+
+The conversation with the child is held within 4 working days after the documents are
+checked, with a parent or legal representative present; a child who lives or studies abroad
+is heard through a messenger (seed 001, item 1, new p. 5). So the application asks where the
+child lives and, abroad, the country and city: their time zone is needed for the slots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flows.calendar import add_working_days
+from flows.common import (
+    APPLICANT_SECTIONS,
+    APPLICANT_STEPS,
+    BODY_SECTION,
+    BODY_STEPS,
+    CONSENT_SECTION,
+    CONSENT_STEP,
+    DOCUMENT_STEPS,
+    DOCUMENTS_SECTION,
+    full_name,
+    plain,
+)
+from flows.countries import Countries, city_label_id, country_label_id, load_countries
+from flows.messages import Text
+from flows.slots import Slot, times
+from flows.steps import ChoiceStep, Context, Flow, Option, Section, TextStep
+from flows.validators import (
+    Invalid,
+    age_on,
+    check_birth_date,
+    parse_date,
+    parse_free_text,
+    parse_person_name,
+)
+
+MIN_AGE = 10
+# Registration, the completeness check (1 working day), then the 4-working-day term.
+LAST_INTERVIEW_DAY = 1 + 4
+
+ROLES = ("parent", "guardian", "representative")
+SUBJECTS = ("residence", "name", "adoption", "guardianship", "other")
+PRESENT = ("applicant", "other")
+
+COUNTRIES: Countries = load_countries()
+
+
+def _options(prefix: str, codes: Sequence[str]) -> tuple[Option, ...]:
+    return tuple(Option(code, Text(f"{prefix}-{code}")) for code in codes)
+
+
+def _abroad(answers: Mapping[str, Any]) -> bool:
+    return answers.get("lives") == "abroad"
+
+
+def _needs_city(answers: Mapping[str, Any]) -> bool:
+    country = answers.get("country")
+    return _abroad(answers) and country is not None and \
+        not COUNTRIES.country(country).single
+
+
+def _country_options(_ctx: Context) -> Sequence[Option]:
+    return [Option(c.code, Text(country_label_id(c.code))) for c in COUNTRIES.all]
+
+
+def _city_options(ctx: Context) -> Sequence[Option]:
+    zones = COUNTRIES.zones_of(ctx.answers["country"])
+    return [Option(z.code, Text(city_label_id(z.code))) for z in zones]
+
+
+def child_zone(answers: Mapping[str, Any]) -> ZoneInfo | None:
+    """The child's time zone: None in Kazakhstan (the interview is in Astana time)."""
+    if not _abroad(answers) or "country" not in answers:
+        return None
+    code = answers.get("city") or COUNTRIES.zones_of(answers["country"])[0].code
+    return COUNTRIES.zone(code).zone
+
+
+def child_city(answers: Mapping[str, Any]) -> str | None:
+    """The zone code whose city names the child's local time ("06:00 Berlin")."""
+    if not _abroad(answers) or "country" not in answers:
+        return None
+    return answers.get("city") or COUNTRIES.zones_of(answers["country"])[0].code
+
+
+def _child_birth(text: str, ctx: Context) -> str:
+    born = check_birth_date(parse_date(text), ctx.today)
+    last_day = add_working_days(ctx.today, LAST_INTERVIEW_DAY)
+    if age_on(born, last_day) < MIN_AGE:
+        raise Invalid("error-child-under-ten", {"min": MIN_AGE})
+    return born.isoformat()
+
+
+def _show_child(answers: Mapping[str, Any]) -> Text:
+    return Text("summary-child", {"name": full_name(answers, "child_"),
+                                  "birth": date.fromisoformat(answers["child_birth_date"])})
+
+
+def _show_lives(answers: Mapping[str, Any]) -> Text:
+    zone = child_city(answers)
+    if zone is None:
+        return Text("lives-kz")
+    return Text("summary-lives-abroad", {"country": Text(country_label_id(answers["country"])),
+                                         "city": Text(city_label_id(zone))})
+
+
+def _show_subject(answers: Mapping[str, Any]) -> Text:
+    return Text("summary-subject", {"subject": Text(f"subject-{answers.get('subject')}"),
+                                    "details": str(answers.get("subject_details") or "")})
+
+
+INTERVIEW = Flow(
+    id="interview",
+    service="interview",
+    intro="interview-intro",
+    steps=(
+        *BODY_STEPS,
+        *APPLICANT_STEPS,
+        ChoiceStep("role", "interview-ask-role", _options("role", ROLES)),
+        TextStep("child_surname", "interview-ask-child-surname", plain(parse_person_name)),
+        TextStep("child_first_name", "interview-ask-child-first-name",
+                 plain(parse_person_name)),
+        TextStep("child_patronymic", "interview-ask-child-patronymic",
+                 plain(parse_person_name), skippable=True),
+        TextStep("child_birth_date", "interview-ask-child-birth-date", _child_birth),
+        ChoiceStep("subject", "interview-ask-subject", _options("subject", SUBJECTS)),
+        TextStep("subject_details", "interview-ask-subject-details", plain(parse_free_text)),
+        ChoiceStep("lives", "interview-ask-lives", _options("lives", ("kz", "abroad"))),
+        ChoiceStep("country", "interview-ask-country", _country_options, columns=2,
+                   when=_abroad),
+        ChoiceStep("city", "interview-ask-city", _city_options, columns=2, when=_needs_city),
+        ChoiceStep("present", "interview-ask-present", _options("present", PRESENT)),
+        CONSENT_STEP,
+        *DOCUMENT_STEPS,
+    ),
+    sections=(
+        BODY_SECTION,
+        *APPLICANT_SECTIONS,
+        Section("role", "section-role", ("role",), lambda a: Text(f"role-{a.get('role')}")),
+        Section("child", "section-child",
+                ("child_surname", "child_first_name", "child_patronymic", "child_birth_date"),
+                _show_child),
+        Section("subject", "section-subject", ("subject", "subject_details"), _show_subject),
+        Section("lives", "section-lives", ("lives", "country", "city"), _show_lives),
+        Section("present", "section-present", ("present",),
+                lambda a: Text(f"present-{a.get('present')}")),
+        CONSENT_SECTION,
+        DOCUMENTS_SECTION,
+    ),
+)
+
+
+def _zone_of(zone: str | None) -> ZoneInfo | None:
+    return COUNTRIES.zone(zone).zone if zone else None
+
+
+def slot_text(slot: Slot, zone: str | None) -> Text:
+    """'25.11.2026, 10:00 Astana — 06:00 Berlin' (the child's time only when it differs)."""
+    shown = times(slot, _zone_of(zone))
+    if zone is None or "child_start" not in shown:
+        return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
+    return Text("slot-time-abroad", {"date": shown["kz_date"], "time": shown["kz_start"],
+                                     "child_date": shown["child_date"],
+                                     "child_time": shown["child_start"],
+                                     "city": Text(city_label_id(zone))})
+
+
+def child_slot_text(slot: Slot, zone: str | None) -> Text:
+    """The child's own time first: that is the clock the child lives by."""
+    shown = times(slot, _zone_of(zone))
+    if zone is None or "child_start" not in shown:
+        return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
+    return Text("slot-time-child", {"date": shown["child_date"], "time": shown["child_start"],
+                                    "city": Text(city_label_id(zone))})

@@ -1,0 +1,229 @@
+"""The conversation with the child: free slots, bookings, the child's invite, reminders.
+
+A slot is booked by inserting a row that a partial unique index guards, so two parents
+tapping the same time at the same instant cannot both get it. Reminders are outbox rows
+whose `next_attempt_at` is 24 h and 1 h before the slot: the delivery worker sends them then.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.ics import calendar_invite
+from flows.interview import child_city, child_slot_text, slot_text
+from flows.messages import OutgoingMessage, Text
+from flows.ports import Booking, Joined, SlotOffer
+from flows.slots import Availability, Slot, free_slots
+from storage.applications import owned_application
+from storage.clock import from_db, to_db
+from storage.conversations import ensure_person
+from storage.models import (
+    Application,
+    AuditEntry,
+    InterviewBooking,
+    InterviewInvite,
+    OutboxMessage,
+    SlotOverride,
+)
+from storage.outbox import CITIZEN, STAFF, enqueue
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by a child
+CODE_LENGTH = 8
+REMINDERS = (24, 1)  # hours before the conversation
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class SqlInterviews:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def _offer(self, session: AsyncSession, application: Application,
+                     now: datetime) -> SlotOffer | None:
+        if application.service != "interview" or application.status != "under_review":
+            return None
+        accepted = application.decision.get("accepted_on")
+        if accepted is None:
+            return None
+        bookings = (await session.scalars(select(InterviewBooking).where(
+            InterviewBooking.body_code == application.body_code,
+            InterviewBooking.status == "booked"))).all()
+        mine = next((b for b in bookings if b.application_id == application.id), None)
+        taken = {b.slot_key for b in bookings if b.application_id != application.id}
+        overrides = (await session.scalars(select(SlotOverride).where(
+            SlotOverride.body_code == application.body_code))).all()
+        availability = Availability(
+            closed=[(from_db(o.starts_at), from_db(o.ends_at)) for o in overrides
+                    if o.kind == "close"],
+            opened=[(from_db(o.starts_at), from_db(o.ends_at)) for o in overrides
+                    if o.kind == "open"],
+        )
+        birth = date.fromisoformat(application.answers["child_birth_date"])
+        slots = free_slots(date.fromisoformat(accepted), now, taken, availability, birth=birth)
+        return SlotOffer(str(application.id), application.number, tuple(slots),
+                         child_city(application.answers),
+                         Slot.from_key(mine.slot_key) if mine else None)
+
+    async def offer(self, channel: str, user_id: str, ref: str,
+                    now: datetime) -> SlotOffer | None:
+        async with self.sessions() as session:
+            application = await owned_application(session, channel, user_id, ref)
+            return await self._offer(session, application, now) if application else None
+
+    async def book(self, channel: str, user_id: str, ref: str, key: str,
+                   now: datetime) -> Booking | str:
+        try:
+            async with self.sessions.begin() as session:
+                application = await owned_application(session, channel, user_id, ref)
+                offer = await self._offer(session, application, now) if application else None
+                if application is None or offer is None:
+                    return "booking-not-available"
+                slot = next((s for s in offer.slots if s.key == key), None)
+                if slot is None:
+                    return "booking-slot-taken"
+                await self._drop_booking(session, application.id)
+                session.add(InterviewBooking(application_id=application.id,
+                                             body_code=application.body_code, slot_key=key,
+                                             starts_at=to_db(slot.start)))
+                await session.flush()  # the unique index speaks here when the slot is gone
+                code = await self._invite(session, application.id, slot)
+                self._remind(session, application, slot, offer.zone, now)
+                session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.book",
+                                       subject=application.number, details={"slot": key}))
+                enqueue(session, key=f"booked:{application.id}:{key}:{secrets.token_hex(4)}",
+                        audience=STAFF, person_id=application.person_id,
+                        application_id=application.id, message=OutgoingMessage((Text(
+                            "staff-interview-booked", {"number": application.number,
+                                                       "slot": slot_text(slot, offer.zone)}),)))
+                calendar = calendar_invite(slot, f"{application.number}-{key}@applications-bot",
+                                           application.number, application.number)
+                return Booking(str(application.id), application.number, slot, offer.zone, code,
+                               calendar)
+        except IntegrityError:
+            return "booking-slot-taken"
+
+    async def cancel(self, channel: str, user_id: str, ref: str) -> bool:
+        async with self.sessions.begin() as session:
+            application = await owned_application(session, channel, user_id, ref)
+            if application is None:
+                return False
+            return await self._drop_booking(session, application.id)
+
+    async def _drop_booking(self, session: AsyncSession, application_id: int) -> bool:
+        booking = await session.scalar(select(InterviewBooking).where(
+            InterviewBooking.application_id == application_id,
+            InterviewBooking.status == "booked"))
+        if booking is None:
+            return False
+        booking.status = "cancelled"
+        await session.flush()
+        # Reminders of the old time must not go out.
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.application_id == application_id,
+            OutboxMessage.key.startswith(f"remind:{application_id}:{booking.slot_key}:"),
+            OutboxMessage.status == "pending").values(status="cancelled"))
+        return True
+
+    async def _invite(self, session: AsyncSession, application_id: int, slot: Slot) -> str:
+        """The child's code: one per application, valid until the conversation is over."""
+        invite = await session.scalar(select(InterviewInvite).where(
+            InterviewInvite.application_id == application_id))
+        expires = to_db(slot.end + timedelta(hours=1))
+        if invite is None:
+            invite = InterviewInvite(application_id=application_id, code=new_code(),
+                                     expires_at=expires)
+            session.add(invite)
+        else:
+            invite.expires_at = expires
+        return invite.code
+
+    def _remind(self, session: AsyncSession, application: Application, slot: Slot,
+                zone: str | None, now: datetime, child_person: int | None = None) -> None:
+        for hours in REMINDERS:
+            at = slot.start - timedelta(hours=hours)
+            if at <= now:
+                continue  # booked too late for this reminder
+            prefix = f"remind:{application.id}:{slot.key}:{hours}"
+            shown = slot_text(slot, zone)
+            if child_person is None:
+                self._at(session, f"{prefix}:parent", CITIZEN, application, at, Text(
+                    "reminder-parent", {"number": application.number, "hours": hours,
+                                        "slot": shown}))
+                self._at(session, f"{prefix}:staff", STAFF, application, at, Text(
+                    "reminder-staff", {"number": application.number, "hours": hours,
+                                       "slot": shown}))
+            else:
+                self._at(session, f"{prefix}:child", CITIZEN, application, at, Text(
+                    "reminder-child", {"hours": hours, "slot": child_slot_text(slot, zone)}),
+                         person_id=child_person)
+
+    def _at(self, session: AsyncSession, key: str, audience: str, application: Application,
+            at: datetime, text: Text, person_id: int | None = None) -> None:
+        enqueue(session, key=key, audience=audience,
+                person_id=person_id or application.person_id, application_id=application.id,
+                message=OutgoingMessage((text,)), not_before=at)
+
+    async def join(self, channel: str, user_id: str, code: str,
+                   now: datetime) -> Joined | str:
+        async with self.sessions.begin() as session:
+            invite = await session.scalar(select(InterviewInvite).where(
+                InterviewInvite.code == code.strip().upper()))
+            if invite is None:
+                return "invite-unknown"
+            if invite.used_at is not None:
+                return "invite-used"
+            if from_db(invite.expires_at) < now:
+                return "invite-expired"
+            application = await session.get(Application, invite.application_id)
+            booking = await session.scalar(select(InterviewBooking).where(
+                InterviewBooking.application_id == invite.application_id,
+                InterviewBooking.status == "booked"))
+            if application is None or booking is None:
+                return "invite-expired"
+            child = await ensure_person(session, channel, user_id)
+            invite.used_at = to_db(now)
+            invite.child_person_id = child.id
+            slot = Slot.from_key(booking.slot_key)
+            zone = child_city(application.answers)
+            self._remind(session, application, slot, zone, now, child_person=child.id)
+            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-joined",
+                                   subject=application.number))
+            return Joined(str(application.id), application.number, slot, zone)
+
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> None:
+        """The child confirmed the time, or asked for another one (the parent is told)."""
+        if not ref.isdigit():
+            return
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, int(ref))
+            if application is None:
+                return
+            verdict = "confirmed" if confirmed else "another-time"
+            session.add(AuditEntry(actor=f"{channel}:{user_id}",
+                                   action=f"interview.child-{verdict}",
+                                   subject=application.number))
+            message = OutgoingMessage((Text(f"notify-child-{verdict}",
+                                            {"number": application.number}),))
+            tag = secrets.token_hex(4)
+            enqueue(session, key=f"child:{application.id}:{verdict}:{tag}", audience=CITIZEN,
+                    person_id=application.person_id, application_id=application.id,
+                    message=message)
+            enqueue(session, key=f"child-staff:{application.id}:{verdict}:{tag}",
+                    audience=STAFF, person_id=application.person_id,
+                    application_id=application.id, message=message)
+
+    async def set_override(self, body_code: str, kind: str, start: datetime, end: datetime,
+                           actor: str) -> None:
+        """Staff open or close times of a body."""
+        async with self.sessions.begin() as session:
+            session.add(SlotOverride(body_code=body_code, kind=kind, starts_at=to_db(start),
+                                     ends_at=to_db(end), actor=actor))
+            session.add(AuditEntry(actor=actor, action=f"slots.{kind}", subject=body_code,
+                                   details={"from": start.isoformat(), "to": end.isoformat()}))
