@@ -26,7 +26,7 @@ from bot.settings import Settings
 from flows.calendar import KZ_TZ
 from flows.engine import Engine, Ports
 from flows.messages import Text
-from flows.visit import VISIT
+from flows.services import FLOWS
 from handlers.telegram.digest import run_digest
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.router import OncePerUpdate, citizen_router
@@ -42,6 +42,7 @@ from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
+from storage.interviews import SqlInterviews
 from storage.outbox import OutboxStore
 from storage.staff import StaffDesk
 from storage.updates import SeenUpdates
@@ -49,7 +50,7 @@ from storage.updates import SeenUpdates
 log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "cancel", "language")
-COMING_SOON = frozenset({"interview"})
+COMING_SOON: frozenset[str] = frozenset()
 
 Clock = Callable[[], datetime]
 
@@ -84,6 +85,7 @@ class App:
     worker: DeliveryWorker
     telegram: Telegram | None
     whatsapp: WhatsApp | None
+    invites: Invites | None = None
     http_url: str = ""  # where the webhook server listens, once running
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -134,27 +136,48 @@ class App:
         await self.db.dispose()
 
 
-def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None) -> Engine:
+class Invites:
+    """How a parent forwards the child's one-time code: a t.me deep link on Telegram (the
+    bot's username is learnt at start-up), the bare code to send to the bot on WhatsApp."""
+
+    def __init__(self) -> None:
+        self.telegram_username = ""
+
+    def __call__(self, channel: str, code: str) -> Text:
+        if channel == "telegram" and self.telegram_username:
+            link = f"https://t.me/{self.telegram_username}?start={code}"
+            return Text("invite-telegram", {"link": link, "code": code})
+        return Text("invite-whatsapp", {"code": code})
+
+
+def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None,
+                 invites: Invites | None = None) -> Engine:
     maker = sessions(db)
     ports = Ports(
         conversations=SqlConversationStore(maker),
         files=DiskFileStore(settings.files_dir),
         applications=SqlApplications(maker),
+        interviews=SqlInterviews(maker),
     )
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
-    return Engine(ports, [VISIT], default_language=settings.default_locale, clock=clock,
-                  coming_soon=COMING_SOON, specialists=specialists)
+    return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,
+                  clock=clock, coming_soon=COMING_SOON, specialists=specialists,
+                  invite_text=invites)
 
 
-async def build_app(settings: Settings, clock: Clock | None = None) -> App:
+async def build_app(settings: Settings, clock: Clock | None = None,
+                    delivery_clock: Clock = utc_now) -> App:
+    """`clock` is the citizens' "now" (deadlines, dates); `delivery_clock` drives the outbox
+    (retries, reminders) — tests move each on its own."""
     await migrate(settings.database_url)
     db = create_engine(settings.database_url)
     maker = sessions(db)
-    engine = build_engine(settings, db, clock)
+    invites = Invites()
+    engine = build_engine(settings, db, clock, invites)
     localizer = Localizer(settings.default_locale)
     senders: dict[str, Sender] = {}
     # Delivery works in real time: retries and rate limits are about the real clock.
-    worker = DeliveryWorker(OutboxStore(maker), senders, clock=utc_now,
+    worker = DeliveryWorker(OutboxStore(maker), senders, clock=delivery_clock,
                             monotonic=time.monotonic, sleep=asyncio.sleep)
     telegram = None
     if settings.telegram_bot_token:
@@ -163,7 +186,7 @@ async def build_app(settings: Settings, clock: Clock | None = None) -> App:
     if settings.whatsapp_enabled:
         staff = telegram.staff if telegram else None
         whatsapp = _whatsapp(settings, maker, engine, localizer, senders, worker, staff)
-    return App(settings, db, engine, localizer, worker, telegram, whatsapp)
+    return App(settings, db, engine, localizer, worker, telegram, whatsapp, invites=invites)
 
 
 def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
@@ -184,7 +207,8 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     if settings.staff_chat_id is not None and topics is not None:
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
-                          settings.staff_locale, clock or kz_now, worker.wake)
+                          settings.staff_locale, clock or kz_now, worker.wake,
+                          SqlInterviews(maker))
         dispatcher.include_router(staff_router(staff))
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
@@ -218,7 +242,7 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     contacts = Contacts(maker)
     senders["whatsapp"] = WhatsAppSender(client, renderer, localizer, contacts,
                                          settings.files_dir, settings.whatsapp_template_status,
-                                         utc_now)
+                                         worker.clock)
     channel = WhatsAppChannel(
         client=client, renderer=renderer, engine=engine, seen=SeenUpdates(maker),
         contacts=contacts, app_secret=settings.whatsapp_app_secret,
@@ -239,6 +263,8 @@ async def set_commands(app: App, telegram: Telegram) -> None:
 
 async def run_polling(app: App, telegram: Telegram, *, handle_as_tasks: bool = True) -> None:
     await telegram.bot.delete_webhook(drop_pending_updates=False)
+    if app.invites is not None:
+        app.invites.telegram_username = (await telegram.bot.me()).username or ""
     await set_commands(app, telegram)
     log.info("polling Telegram at %s", app.settings.telegram_api_server)
     await telegram.dispatcher.start_polling(

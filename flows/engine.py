@@ -316,6 +316,8 @@ class Engine:
         elif kind == "day":
             booking.show_times(turn, offer, rest)
         else:
+            if not offer.slots:
+                await interviews.no_slots(event.channel, event.user_id, ref)
             booking.show_days(turn, offer)
 
     async def _child_joins(self, turn: Turn, code: str) -> None:

@@ -219,6 +219,16 @@ class SqlInterviews:
                     audience=STAFF, person_id=application.person_id,
                     application_id=application.id, message=message)
 
+    async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
+        async with self.sessions.begin() as session:
+            application = await owned_application(session, channel, user_id, ref)
+            if application is None:
+                return
+            enqueue(session, key=f"no-slots:{application.id}:{secrets.token_hex(4)}",
+                    audience=STAFF, person_id=application.person_id,
+                    application_id=application.id, message=OutgoingMessage((Text(
+                        "staff-interview-no-slots", {"number": application.number}),)))
+
     async def set_override(self, body_code: str, kind: str, start: datetime, end: datetime,
                            actor: str) -> None:
         """Staff open or close times of a body."""

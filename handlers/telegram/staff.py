@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from datetime import time as dt_time
+from typing import Any, Protocol
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
@@ -29,6 +30,7 @@ from aiogram.types import (
 
 from bot.l10n import Localizer
 from flows.calendar import KZ_TZ
+from flows.common import CATALOGUE
 from flows.menu import status_id
 from flows.messages import OutgoingMessage, Text
 from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, card, transitions
@@ -41,6 +43,35 @@ log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class SlotOverrides(Protocol):
+    async def set_override(self, body_code: str, kind: str, start: datetime, end: datetime,
+                           actor: str) -> None: ...
+
+
+SLOTS_RE = re.compile(
+    r"^/(open|close)(?:@\w+)?\s+([a-z0-9-]+)\s+(\S+)\s+(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
+
+
+def parse_override(text: str) -> tuple[str, str, datetime, datetime] | None:
+    """"/close kst-rudny 25.11.2026 14:30-16:00" -> (kind, body, start, end) in Astana time."""
+    match = SLOTS_RE.match(text.strip())
+    if match is None:
+        return None
+    kind, body, day, start, end = match.groups()
+    try:
+        when = parse_date(day)
+    except Invalid:
+        return None
+    def at(clock: str) -> datetime:
+        hours, minutes = clock.replace(".", ":").split(":")
+        return datetime.combine(when, dt_time(int(hours), int(minutes)), KZ_TZ)
+    try:
+        begin, finish = at(start), at(end)
+    except ValueError:
+        return None
+    return (kind, body, begin, finish) if begin < finish else None
 
 
 class StaffGate:
@@ -81,6 +112,7 @@ class StaffSide:
     language: str
     clock: Callable[[], datetime]
     wake: Callable[[], None]  # tells the outbox worker there is something to deliver
+    slots: SlotOverrides | None = None
 
     def text(self, key: str, **args: Any) -> str:
         return self.l10n.render(Text(key, args), self.language)
@@ -246,6 +278,25 @@ def staff_router(side: StaffSide) -> Router:
             return
         await _card_action(side, snapshot, verb, arg, user.id, user.full_name, thread,
                            message if isinstance(message, Message) else None)
+
+    @router.message(F.text.regexp(r"^/(open|close)\b"))
+    async def on_slots_command(message: Message) -> None:
+        user = message.from_user
+        if user is None or not await side.gate.allows(user.id) or side.slots is None:
+            return
+        parsed = parse_override(message.text or "")
+        if parsed is None:
+            await message.reply(side.text("staff-slots-help"))
+            return
+        kind, body, start, end = parsed
+        codes = {b.code for b in CATALOGUE.bodies()}
+        if body not in codes:
+            await message.reply(side.text("staff-slots-unknown-body",
+                                          codes=", ".join(sorted(codes))))
+            return
+        await side.slots.set_override(body, kind, start, end, f"staff:{user.id}")
+        await message.reply(side.text("staff-slots-done", kind=f"/{kind}", body=body,
+                                      **{"from": start, "to": end}))
 
     @router.message(F.message_thread_id)
     async def on_topic_message(message: Message) -> None:

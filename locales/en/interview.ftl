@@ -35,3 +35,59 @@ section-child = Child
 section-subject = The question
 section-lives = Where the child lives
 section-present = Present at the conversation
+
+## Choosing the time of the conversation (the parent)
+
+booking-choose = 🗓 Choose a time for the conversation
+booking-change = 🗓 Change the time
+booking-cancel = ✖ Cancel the booking
+booking-current = The conversation with the child: {$slot}
+booking-ask-day = Application {$number}: choose the day of the conversation with the child.
+booking-day = {$date} — free: {$count}
+booking-ask-time = Choose the time:
+booking-slot = {$slot}
+slot-time = {$date}, {$time} (Astana)
+slot-time-abroad = {$date}, {$time} Astana — {$child_time} {$city}
+slot-time-child = {$date}, {$time} ({$city} time)
+booking-confirmed =
+    The conversation with the child is booked: {$slot}.
+    The calendar file is attached. You can change or cancel the time in My applications → {$number}.
+booking-cancelled = The booking is cancelled. You can choose another time in My applications.
+booking-not-available = Choosing a time is not possible for this application now (the documents must be accepted first).
+booking-slot-taken = Sorry, someone has just taken that time. Please choose another one.
+booking-no-slots = Application {$number}: there is no free time left within the term. A specialist has been told and will contact you.
+invite-telegram =
+    Forward this link to the child; it works once and only for this conversation:
+    {$link}
+invite-whatsapp = Ask the child to send this code to this WhatsApp number; it works once and only for this conversation: {$code}
+
+## The child (aged 10+, perhaps abroad): plain, short, friendly
+
+child-intro =
+    Hi! 👋
+    A specialist from the children's rights office in Kazakhstan would like to talk with you.
+    They want to hear what YOU think, because a decision about your life is being made, and your opinion matters.
+    Your mum, dad or another adult who looks after you will be there too.
+    There are no right or wrong answers. You can say what you really think, and you can ask questions.
+    When: {$slot}.
+    Is this time OK for you?
+child-yes = 👍 Yes, I will be there
+child-no = 🕐 Please, another time
+child-confirmed = Great! See you then. I will remind you the day before and one hour before. 🙂
+child-another-time = OK! I have told your parent that you need another time. They will choose a new one.
+invite-unknown = This code does not work. Please check it with your parent.
+invite-used = This invitation has already been used. If it was not you, tell your parent.
+invite-expired = This invitation is no longer valid: the conversation is over or was moved. Ask your parent for a new one.
+
+## Reminders
+
+reminder-parent = ⏰ Reminder: the conversation with the child on application {$number} is in {$hours ->
+    [one] 1 hour
+   *[other] {$hours} hours
+} — {$slot}.
+reminder-child = ⏰ Hi! Our conversation is in {$hours ->
+    [one] 1 hour
+   *[other] {$hours} hours
+} — {$slot}. See you soon!
+notify-child-confirmed = Application {$number}: the child has confirmed the time of the conversation.
+notify-child-another-time = Application {$number}: the child asks for another time. Please choose a new one in My applications → {$number}.

@@ -117,3 +117,12 @@ notify-interview-decision =
     DECISION — application {$number}
     {$body}, having heard {$child}, decided:
     {$decision}
+staff-interview-booked = 🗓 Application {$number}: the conversation with the child is booked for {$slot}.
+reminder-staff = ⏰ Application {$number}: the conversation with the child is in {$hours ->
+    [one] 1 hour
+   *[other] {$hours} hours
+} — {$slot}.
+staff-interview-no-slots = ⚠️ Application {$number}: the parent found no free time within the term. Please open times with /open or contact them.
+staff-slots-done = Done: {$kind} {$body}, {$from} – {$to}.
+staff-slots-help = Open or close times for conversations: /open <body> DD.MM.YYYY HH:MM-HH:MM or /close <body> DD.MM.YYYY HH:MM-HH:MM (e.g. /close kst-rudny 25.11.2026 14:30-16:00).
+staff-slots-unknown-body = Unknown body code. Codes: {$codes}

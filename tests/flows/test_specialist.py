@@ -62,3 +62,11 @@ async def test_a_command_leaves_the_specialist_chat(ports: Ports) -> None:
     assert not reply.relay and chat.said()[-1] == "menu-title"
     reply = await chat.say("сәлем")
     assert not reply.relay
+
+
+async def test_a_service_not_built_yet_says_so_honestly(ports: Ports) -> None:
+    chat = Chat(Engine(ports, [VISIT], clock=lambda: NOW, coming_soon=frozenset({"interview"})))
+    await chat.command("start")
+    await chat.tap("language-ru")
+    await chat.tap("menu-interview")
+    assert chat.said() == ["menu-coming-soon", "menu-title"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ class RunningBot:
     staff_chat_id: int | None = None
     whatsapp: FakeWhatsApp | None = None
     with_telegram: bool = True
+    delivery_ahead: timedelta = timedelta(0)  # moves the outbox's clock (reminders) forward
     app: App | None = None
     task: asyncio.Task[None] | None = None
     starts: int = field(default=0)
@@ -71,7 +72,8 @@ class RunningBot:
             await self.telegram.settled()
 
     async def start(self) -> None:
-        self.app = await build_app(self.settings, clock=lambda: self.now)
+        self.app = await build_app(self.settings, clock=lambda: self.now,
+                                   delivery_clock=lambda: datetime.now(UTC) + self.delivery_ahead)
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
         self.task = asyncio.create_task(self.app.run(handle_as_tasks=False))
         self.starts += 1

@@ -49,7 +49,7 @@ async def test_language_menu_and_restart_in_the_middle(
     assert says("body-kst-rudny-short", "ru") in buttons(replies[-1])
 
 
-async def test_contacts_and_coming_soon_are_honest(
+async def test_contacts_give_the_numbers_and_hours(
     telegram: FakeTelegram, running: RunningBot
 ) -> None:
     person = telegram.user(id=1002)
@@ -58,8 +58,6 @@ async def test_contacts_and_coming_soon_are_honest(
     replies = await person.press(menu, says("menu-contacts", "en"))
     assert "1414" in replies[0]["text"] and "8 800 080 7777" in replies[0]["text"]
     assert "13:00" in replies[0]["text"]
-    replies = await person.press(replies[-1], says("menu-interview", "en"))
-    assert replies[0]["text"] == says("menu-coming-soon", "en")
     assert replies[-1]["text"] == says("menu-title", "en")
 
 

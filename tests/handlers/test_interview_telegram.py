@@ -1,0 +1,137 @@
+"""Issue 6 over HTTP: a parent in Astana, a child in Berlin, the staff group in between."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flows.calendar import KZ_TZ
+from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.flows.documents import jpeg
+from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
+from tests.handlers.lingo import buttons, says
+from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
+
+NUMBER = "МР-2026-00001"
+BERLIN = says("city-berlin", "ru")
+
+
+async def apply(parent: FakeUser) -> None:
+    await parent.say("/start")
+    menu = (await parent.press(parent.last(), "Русский"))[-1]
+    shown = await parent.press(menu, says("menu-interview", "ru"))
+    for tap in ("region-astana", "body-astana-edu-short"):
+        shown = await parent.press(shown[-1], says(tap, "ru"))
+    for text in ("Смагулова", "Динара"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], says("nav-skip", "ru"))
+    for text in ("871008401427", "г. Астана, пр. Мангилик Ел, 8, кв. 15", "87011234567"):
+        shown = await parent.say(text)
+    shown = await parent.press(parent.last(), says("role-parent", "ru"))
+    for text in ("Смагулов", "Арман"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], says("nav-skip", "ru"))
+    shown = await parent.say("10.03.2013")
+    shown = await parent.press(shown[-1], says("subject-residence", "ru"))
+    shown = await parent.say("С кем из родителей будет жить сын")
+    shown = await parent.press(shown[-1], says("lives-abroad", "ru"))
+    shown = await parent.press(shown[-1], says("country-de", "ru"))
+    shown = await parent.press(shown[-1], says("present-applicant", "ru"))
+    shown = await parent.press(shown[-1], says("consent-yes", "ru"))
+    parent.send_photo(jpeg(1))
+    await parent.telegram.settled()
+    shown = await parent.press(parent.last(), says("files-done", "ru"))
+    shown = await parent.press(shown[-1], says("files-none", "ru"))
+    await parent.press(shown[-1], says("summary-submit", "ru"))
+
+
+async def open_application(parent: FakeUser) -> dict[str, Any]:
+    menu = (await parent.say("/start"))[-1]
+    listing = await parent.press(menu, says("menu-my-applications", "ru"))
+    return (await parent.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
+
+
+async def test_the_remote_interview_from_booking_to_reminders(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    parent = telegram.user(id=4001, first_name="Динара")
+    await apply(parent)
+    card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
+                      and bool(buttons(m)))
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await seen(telegram, 4001, lambda m: m.get("text", "").startswith(
+        says("notify-interview-accepted", "ru", number=NUMBER, term="").splitlines()[0]))
+
+    detail = await open_application(parent)
+    days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
+    day_labels = [b for b in buttons(days) if "—" in b]
+    assert [label.split(" ")[0] for label in day_labels] == [
+        "24.11.2026", "25.11.2026", "26.11.2026", "27.11.2026"]  # the 4-working-day term
+    times = (await parent.press(days, day_labels[1]))[-1]  # Wed 25.11
+    slots = [b for b in buttons(times) if BERLIN in b]
+    assert len(slots) == 16
+    for label in slots:  # "24.11.2026, 10:00 Астана — 06:00 Берлин": Berlin is 4 h behind
+        kz, berlin = re.findall(r"(\d\d):(\d\d)", label)
+        at = f"{kz[0]}:{kz[1]}"
+        assert "09:00" <= at <= "18:00" and not "13:00" <= at < "14:30"  # office, no lunch
+        assert int(kz[0]) - int(berlin[0]) == 4 and kz[1] == berlin[1]
+    ten = next(label for label in slots if ", 10:00 " in label)
+    confirmed = await parent.press(times, ten)
+    text = confirmed[0]["text"]
+    assert "10:00" in text and "06:00" in text and BERLIN in text
+    link = re.search(r"https://t\.me/test_applications_bot\?start=([A-Z0-9]{8})", text)
+    assert link is not None
+    code = link.group(1)
+    calendars = [c for c in telegram.calls_of("sendDocument") if c.params.get("chat_id") == 4001]
+    assert calendars and calendars[-1].files
+    ics = next(iter(calendars[-1].files.values()))
+    assert b"BEGIN:VEVENT" in ics and b"DTSTART:20261125T050000Z" in ics
+
+    child = telegram.user(id=5001, first_name="Арман")
+    (_greeting, language) = await child.say(f"/start {code}")
+    intro = (await child.press(language, "Русский"))[-1]
+    assert "06:00" in intro["text"] and BERLIN in intro["text"]
+    assert "10:00" not in intro["text"]  # the child reads their own time
+    replies = await child.press(intro, says("child-yes", "ru"))
+    assert replies[0]["text"] == says("child-confirmed", "ru")
+    await seen(telegram, 4001, lambda m: m.get("text") == says(
+        "notify-child-confirmed", "ru", number=NUMBER))
+
+    other = telegram.user(id=5002)
+    replies = await other.say(f"/start {code}")
+    assert replies[0]["text"] == says("invite-used", "kk")
+
+    # the day before: everyone is reminded, each in their own time
+    slot_start = datetime(2026, 11, 25, 10, 0, tzinfo=KZ_TZ)
+    staffed.delivery_ahead = slot_start - timedelta(hours=24) - datetime.now(UTC) + \
+        timedelta(seconds=1)
+    assert staffed.app is not None
+    staffed.app.worker.wake()
+    reminder = "⏰"
+    to_parent = await seen(telegram, 4001, lambda m: m.get("text", "").startswith(reminder))
+    to_child = await seen(telegram, 5001, lambda m: m.get("text", "").startswith(reminder))
+    thread = card["message_thread_id"]
+    to_staff = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(
+        reminder), thread)
+    assert "10:00" in to_parent["text"] and "06:00" in to_parent["text"]
+    assert "06:00" in to_child["text"] and "10:00" not in to_child["text"]
+    assert NUMBER in to_staff["text"]
+    assert not [m for m in telegram.sent_messages(4001) if "1 час" in m.get("text", "")]
+    # an hour before: the second round
+    staffed.delivery_ahead = slot_start - timedelta(hours=1) - datetime.now(UTC) + \
+        timedelta(seconds=1)
+    staffed.app.worker.wake()
+    await seen(telegram, 5001, lambda m: m.get("text", "").startswith(reminder)
+               and "1" in m.get("text", "") and m is not to_child)
+    assert current(telegram, card)["message_thread_id"] == thread
+    assert STAFF_MEMBER
+
+
+async def test_a_child_under_ten_and_a_code_that_does_not_exist(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    stranger = telegram.user(id=5003)
+    replies = await stranger.say("/start ABCDEFGH")
+    assert replies[0]["text"] == says("invite-unknown", "kk")
+    assert buttons(replies[-1]) == ["Қазақша", "Русский", "English"]

@@ -1,0 +1,112 @@
+"""Booking the conversation with the child, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from flows.calendar import KZ_TZ
+from flows.ports import Booking
+from storage.applications import SqlApplications
+from storage.db import create_engine, migrate, sessions
+from storage.interviews import SqlInterviews
+from storage.models import OutboxMessage
+from storage.staff import StaffDesk
+
+MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+ANSWERS: dict[str, Any] = {
+    "region": "astana", "body": "astana-edu", "surname": "Смагулова", "first_name": "Динара",
+    "patronymic": None, "iin": "871008401427", "address": "г. Астана, пр. Мангилик Ел, 8",
+    "phone": "+77011234567", "role": "parent", "child_surname": "Смагулов",
+    "child_first_name": "Арман", "child_patronymic": None, "child_birth_date": "2013-03-10",
+    "subject": "residence", "subject_details": "С кем жить", "lives": "abroad",
+    "country": "de", "present": "applicant", "consent": "yes",
+    "id_document": [], "other_documents": [],
+}
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
+    await migrate(url)
+    engine = create_engine(url)
+    yield engine
+    await engine.dispose()
+
+
+async def accepted(db: AsyncEngine, user: str, draft: str) -> str:
+    maker = sessions(db)
+    await SqlApplications(maker).submit("telegram", user, "interview", ANSWERS, draft, MONDAY)
+    (view,) = [v for v in await SqlApplications(maker).list_for("telegram", user)]
+    result = await StaffDesk(maker).act(int(view.ref), "accept", "staff:1", {}, MONDAY)
+    assert result.ok
+    return view.ref
+
+
+async def test_slots_lie_in_the_term_and_in_office_hours(db: AsyncEngine) -> None:
+    ref = await accepted(db, "1", "d1")
+    offer = await SqlInterviews(sessions(db)).offer("telegram", "1", ref, MONDAY)
+    assert offer is not None and offer.zone == "berlin"
+    days = sorted({slot.start.date().isoformat() for slot in offer.slots})
+    assert days == ["2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27"]
+    for slot in offer.slots:
+        local = slot.start.astimezone(KZ_TZ)
+        assert "09:00" <= local.strftime("%H:%M") < "18:30"
+        assert not ("13:00" <= local.strftime("%H:%M") < "14:30")
+
+
+async def test_two_parents_at_the_same_instant_one_wins(db: AsyncEngine) -> None:
+    first, second = await accepted(db, "1", "d1"), await accepted(db, "2", "d2")
+    interviews = SqlInterviews(sessions(db))
+    key = "202611241000"
+    results = await asyncio.gather(
+        interviews.book("telegram", "1", first, key, MONDAY),
+        interviews.book("telegram", "2", second, key, MONDAY),
+    )
+    winners = [r for r in results if isinstance(r, Booking)]
+    assert len(winners) == 1
+    assert [r for r in results if isinstance(r, str)] == ["booking-slot-taken"]
+    loser = "2" if winners[0].ref == first else "1"
+    offer = await interviews.offer("telegram", loser, second if loser == "2" else first, MONDAY)
+    assert offer is not None and key not in {slot.key for slot in offer.slots}
+    assert offer.slots  # other times are offered
+
+
+async def test_the_invite_is_single_use_and_expires(db: AsyncEngine) -> None:
+    ref = await accepted(db, "1", "d1")
+    interviews = SqlInterviews(sessions(db))
+    booking = await interviews.book("telegram", "1", ref, "202611251430", MONDAY)
+    assert isinstance(booking, Booking) and len(booking.code) == 8
+    assert await interviews.join("telegram", "77", "WRONG123", MONDAY) == "invite-unknown"
+    after = booking.slot.end + timedelta(hours=2)
+    assert await interviews.join("telegram", "77", booking.code, after) == "invite-expired"
+    joined = await interviews.join("telegram", "77", booking.code.lower(), MONDAY)
+    assert not isinstance(joined, str) and joined.slot == booking.slot
+    assert await interviews.join("telegram", "78", booking.code, MONDAY) == "invite-used"
+
+
+async def test_reminders_follow_the_booking(db: AsyncEngine) -> None:
+    ref = await accepted(db, "1", "d1")
+    interviews = SqlInterviews(sessions(db))
+    first = await interviews.book("telegram", "1", ref, "202611251430", MONDAY)
+    assert isinstance(first, Booking)
+    await interviews.book("telegram", "1", ref, "202611261000", MONDAY)  # rescheduled
+    async with sessions(db)() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.startswith("remind:")))).all()
+    pending = sorted((r.key, r.next_attempt_at) for r in rows if r.status == "pending")
+    cancelled = [r.key for r in rows if r.status == "cancelled"]
+    assert len(cancelled) == 4 and all("202611251430" in key for key in cancelled)
+    assert [key.rsplit(":", 2)[1:] for key, _ in pending] == [
+        ["1", "parent"], ["1", "staff"], ["24", "parent"], ["24", "staff"]]
+    # 24 h before 26.11 10:00 Astana is 25.11 05:00 UTC
+    times = {key.rsplit(":", 2)[1]: at for key, at in pending}
+    assert times["24"] == datetime(2026, 11, 25, 5, 0)
+    assert times["1"] == datetime(2026, 11, 26, 4, 0)
