@@ -44,6 +44,7 @@ from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
 from storage.interviews import SqlInterviews
 from storage.outbox import OutboxStore
+from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
 from storage.updates import SeenUpdates
 
@@ -158,6 +159,7 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None
         files=DiskFileStore(settings.files_dir),
         applications=SqlApplications(maker),
         interviews=SqlInterviews(maker),
+        sessions=SqlSessions(maker),
     )
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,
@@ -208,7 +210,8 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
                           settings.staff_locale, clock or kz_now, worker.wake,
-                          SqlInterviews(maker))
+                          SqlInterviews(maker), SqlSessions(maker),
+                          settings.interview_video_base)
         dispatcher.include_router(staff_router(staff))
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, alias="STAFF_ADMIN_IDS")
     staff_locale: str = Field(default="ru", alias="STAFF_LOCALE")
+    # Video rooms for the conversation with the child: a room is this URL + a random name.
+    interview_video_base: str = Field(default="", alias="INTERVIEW_VIDEO_BASE")
     # The bot's own HTTP server (WhatsApp webhook).
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(default=8080, alias="HTTP_PORT")

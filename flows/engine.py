@@ -37,6 +37,7 @@ from flows.ports import (
     ConversationStore,
     FileStore,
     Interviews,
+    Sessions,
     SlotOffer,
     StoredFile,
 )
@@ -55,6 +56,7 @@ class Ports:
     files: FileStore
     applications: Applications
     interviews: Interviews | None = None  # the child-opinion conversation, when offered
+    sessions: Sessions | None = None  # the conversation with the child in the messenger
 
 
 class Engine:
@@ -99,6 +101,8 @@ class Engine:
 
     async def _dispatch(self, turn: Turn) -> None:
         state, event = turn.state, turn.event
+        if event.kind is EventKind.TEXT and await self._in_session(turn):
+            return
         if event.kind is EventKind.COMMAND:
             await self._command(turn)
         elif event.kind is EventKind.CHOICE:
@@ -286,6 +290,19 @@ class Engine:
             self._show_menu(turn)
 
     # ------------------------------------------------------------------ the child's opinion
+    async def _in_session(self, turn: Turn) -> bool:
+        """During the conversation with the child, words go to the others, not to a form."""
+        if self.ports.sessions is None:
+            return False
+        event, now = turn.event, self.clock()
+        seat = await self.ports.sessions.seat_of(event.channel, event.user_id, now)
+        if seat is None:
+            return False
+        await self.ports.sessions.relay(seat.session_id, seat.role, event.text, now)
+        if not seat.open:  # after the end: the child's addition is passed on
+            turn.say(Text("session-added"))
+        return True
+
     async def _offer(self, turn: Turn, ref: str) -> SlotOffer | None:
         if self.ports.interviews is None:
             return None

@@ -149,3 +149,19 @@ class Interviews(Protocol):
     async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
         """Tell staff that a parent found no free time within the term."""
         ...
+
+
+@dataclass(frozen=True)
+class Seat:
+    """A person's place in a conversation with the child."""
+
+    session_id: int
+    application_id: int
+    role: str  # parent or child
+    open: bool  # False: ended, but the child may still add something
+
+
+class Sessions(Protocol):
+    async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
+
+    async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None: ...

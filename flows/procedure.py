@@ -112,9 +112,12 @@ def card(snapshot: Snapshot) -> OutgoingMessage:
         shown = section.show(snapshot.answers)
         parts.append(Text("summary-line", {"n": number, "label": Text(section.label),
                                            "value": shown}))
+    actions = actions_from(snapshot.status, snapshot.service)
+    if snapshot.service == "interview" and snapshot.status == "under_review":
+        actions.insert(0, "session")  # the conversation with the child, at the booked time
     rows = tuple(
         (Choice(Text(f"staff-action-{action}"), f"st:{snapshot.id}:{action}"),)
-        for action in actions_from(snapshot.status, snapshot.service)
+        for action in actions
     )
     return OutgoingMessage(tuple(parts), rows)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from datetime import time as dt_time
+from functools import partial
 from typing import Any, Protocol
 
 from aiogram import Bot, F, Router
@@ -37,6 +38,7 @@ from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, card, transit
 from flows.validators import Invalid, check_after, check_not_past, parse_date
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
+from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
 
 log = logging.getLogger(__name__)
@@ -113,6 +115,8 @@ class StaffSide:
     clock: Callable[[], datetime]
     wake: Callable[[], None]  # tells the outbox worker there is something to deliver
     slots: SlotOverrides | None = None
+    sessions: SqlSessions | None = None
+    video_base: str = ""  # INTERVIEW_VIDEO_BASE: rooms for a video call, when set
 
     def text(self, key: str, **args: Any) -> str:
         return self.l10n.render(Text(key, args), self.language)
@@ -315,6 +319,8 @@ def staff_router(side: StaffSide) -> Router:
         citizen = await side.desk.citizen_of_thread(side.chat_id, message.message_thread_id or 0)
         if citizen is None:
             return
+        if message.text and await _in_session(side, citizen, message.text):
+            return
         actor = f"staff:{user.id}"
         if message.text:
             await side.desk.staff_reply(citizen.person_id,
@@ -328,6 +334,23 @@ def staff_router(side: StaffSide) -> Router:
             await side.desk.audit(actor, "staff.reply.file", str(citizen.person_id), {})
 
     return router
+
+
+async def _in_session(side: StaffSide, citizen: Any, text: str) -> bool:
+    """A specialist's words during the conversation go to the child and the parent, labelled;
+    but only once the representative's presence is confirmed."""
+    if side.sessions is None:
+        return False
+    seat = await side.sessions.seat_of(citizen.channel, citizen.external_id, side.clock())
+    if seat is None or seat.role != "parent" or not seat.open:
+        return False
+    thread = await side.topics.thread_for(citizen.person_id)
+    if not await side.sessions.present(seat.application_id):
+        await side.post(thread, "staff-session-confirm-first")
+        return True
+    await side.sessions.relay(seat.session_id, "specialist", text, side.clock())
+    side.wake()
+    return True
 
 
 async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str, user_id: int,
@@ -378,6 +401,8 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
     elif verb == "approve-other" and can("approve"):
         await side.ask(thread, snapshot.id, "approve", user_id, "staff-ask-period",
                        number=number)
+    elif verb in ("session", "present", "video", "end") and side.sessions is not None:
+        await _session_action(side, snapshot, verb, user_id, thread)
     elif verb == "decide" and can("decide"):
         await side.ask(thread, snapshot.id, "decide", user_id, "staff-ask-decision",
                        number=number)
@@ -390,6 +415,53 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
                   "approve-other": "approve"}.get(verb, verb)
         if action in transitions(snapshot.service):
             await side.apply(snapshot.id, action, {}, user_id, user_name, thread)
+
+
+async def _session_action(side: StaffSide, snapshot: Snapshot, verb: str, user_id: int,
+                          thread: int | None) -> None:
+    """Start the conversation, confirm the representative, send a video link, end it."""
+    sessions, actor, now = side.sessions, f"staff:{user_id}", side.clock()
+    assert sessions is not None
+    post = partial(side.post, thread) if thread is not None else None
+    if verb == "session":
+        error = await sessions.start(snapshot.id, actor, now)
+        if error is not None:
+            if post:
+                await post(error, number=snapshot.number)
+            return
+        controls = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=side.text(f"staff-session-{action}"),
+                                  callback_data=f"st:{snapshot.id}:{action}")]
+            for action in ("present", "video", "end")])
+        await side.bot.send_message(side.chat_id, side.text("staff-session-started",
+                                                            number=snapshot.number),
+                                    message_thread_id=thread, reply_markup=controls)
+    elif verb == "present":
+        if await sessions.confirm_present(snapshot.id, actor) and post:
+            await post("staff-session-present-confirmed")
+    elif verb == "video":
+        seat = await sessions.open_id(snapshot.id)
+        if not side.video_base or seat is None:
+            if post:
+                await post("staff-video-not-configured")
+            return
+        room = f"{side.video_base.rstrip('/')}/{secrets.token_urlsafe(12)}"
+        await sessions.relay(seat, "specialist", room, now)
+        if post:
+            await post("staff-video-sent", link=room)
+    elif verb == "end":
+        lines = await sessions.end(snapshot.id, actor, now)
+        if lines is None:
+            return
+        record = "\n".join(
+            f"{line.at.astimezone(KZ_TZ):%d.%m.%Y %H:%M} "
+            f"{side.text(f'session-role-{line.role}')}: {line.text}" for line in lines)
+        name = f"{snapshot.number}-transcript.txt"
+        await side.bot.send_document(
+            side.chat_id, BufferedInputFile((record or "—").encode(), name),
+            caption=side.text("staff-session-ended", number=snapshot.number),
+            message_thread_id=thread)
+    side.wake()
 
 
 def _requested_period(snapshot: Snapshot) -> dict[str, date]:

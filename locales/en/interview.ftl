@@ -91,3 +91,14 @@ reminder-child = ⏰ Hi! Our conversation is in {$hours ->
 } — {$slot}. See you soon!
 notify-child-confirmed = Application {$number}: the child has confirmed the time of the conversation.
 notify-child-another-time = Application {$number}: the child asks for another time. Please choose a new one in My applications → {$number}.
+
+## The conversation in the messenger
+
+session-started = 💬 The conversation has started. Write here: the specialist, the parent and the child see each other's messages.
+session-says = {$role}: {$text}
+session-role-specialist = 👩‍💼 Specialist
+session-role-parent = 👤 Parent
+session-role-child = 🧒 Child
+session-ended = The conversation is over. Thank you! The decision will come here.
+session-ended-child = Thank you for talking with us! 🙂 If you want to add something, just write it here within the next hour.
+session-added = Thank you! I have passed it on to the specialist.

@@ -126,3 +126,18 @@ staff-interview-no-slots = ⚠️ Application {$number}: the parent found no fre
 staff-slots-done = Done: {$kind} {$body}, {$from} – {$to}.
 staff-slots-help = Open or close times for conversations: /open <body> DD.MM.YYYY HH:MM-HH:MM or /close <body> DD.MM.YYYY HH:MM-HH:MM (e.g. /close kst-rudny 25.11.2026 14:30-16:00).
 staff-slots-unknown-body = Unknown body code. Codes: {$codes}
+
+## The conversation with the child in the messenger
+
+staff-action-session = ▶ Start the conversation with the child
+staff-session-present = ✅ The representative is present
+staff-session-video = 🎥 Send a video-call link
+staff-session-end = ⏹ End the conversation
+staff-session-started = The conversation on application {$number} has started. First confirm that the parent or legal representative is present; then write in this topic: your messages reach the child and the parent, and theirs appear here.
+staff-session-present-confirmed = The representative's presence is confirmed. You can talk with the child now.
+staff-session-confirm-first = First confirm that the representative is present (the button above); until then your messages are not passed on.
+staff-session-not-booked = No conversation time is booked for application {$number} yet.
+staff-session-already-open = The conversation on application {$number} is already going on.
+staff-video-not-configured = Video rooms are not set up (INTERVIEW_VIDEO_BASE), or no conversation is going on.
+staff-video-sent = The video-call link was sent to the child and the parent: {$link}
+staff-session-ended = The conversation on application {$number} has ended; the transcript above is the interview record. Now record the decision with the button on the card.

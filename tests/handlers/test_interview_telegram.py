@@ -135,3 +135,96 @@ async def test_a_child_under_ten_and_a_code_that_does_not_exist(
     replies = await stranger.say("/start ABCDEFGH")
     assert replies[0]["text"] == says("invite-unknown", "kk")
     assert buttons(replies[-1]) == ["Қазақша", "Русский", "English"]
+
+
+async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser, dict[str, Any]]:
+    """A parent who applied, was accepted and booked 25.11 10:00; the child who joined."""
+    parent = telegram.user(id=4101, first_name="Динара")
+    await apply(parent)
+    card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
+                      and bool(buttons(m)))
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    detail = await open_application(parent)
+    days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
+    times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
+    confirmed = await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b))
+    code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"]).group(1)  # type: ignore
+    child = telegram.user(id=5101, first_name="Арман")
+    (_greeting, language) = await child.say(f"/start {code}")
+    intro = (await child.press(language, "Русский"))[-1]
+    await child.press(intro, says("child-yes", "ru"))
+    return parent, child, current(telegram, card)
+
+
+def label(role: str, text: str) -> str:
+    return says("session-says", "ru", role=says(f"session-role-{role}", "ru"), text=text)
+
+
+async def test_the_conversation_in_the_messenger_and_its_record(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    from sqlalchemy import select
+
+    from storage.db import sessions
+    from storage.models import ApplicationNote
+
+    parent, child, card = await booked_with_child(telegram)
+    thread = card["message_thread_id"]
+    staff = telegram.user(id=STAFF_MEMBER)
+    await staff_tap(telegram, card, staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, thread)
+    assert controls["text"] == staff_says("staff-session-started", number=NUMBER)
+    await seen(telegram, 5101, lambda m: m.get("text") == says("session-started", "ru"))
+
+    staff.send_text("Привет, Арман!", chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-session-confirm-first")
+    await staff_tap(telegram, controls, staff_says("staff-session-present"))
+
+    staff.send_text("Привет, Арман! Как тебе в Берлине?", chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    asked = label("specialist", "Привет, Арман! Как тебе в Берлине?")
+    await seen(telegram, 5101, lambda m: m.get("text") == asked)
+    await seen(telegram, 4101, lambda m: m.get("text") == asked)
+    assert not [m for m in telegram.sent_messages(5101)
+                if m.get("text") == label("specialist", "Привет, Арман!")]
+
+    await child.say("Хорошо, но я скучаю по маме")
+    answer = label("child", "Хорошо, но я скучаю по маме")
+    await seen(telegram, 4101, lambda m: m.get("text") == answer)
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == answer, thread)
+    await parent.say("Я рядом с ним")
+    await seen(telegram, 5101, lambda m: m.get("text") == label("parent", "Я рядом с ним"))
+
+    await staff_tap(telegram, controls, staff_says("staff-session-video"))
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-video-not-configured")
+
+    await staff_tap(telegram, controls, staff_says("staff-session-end"))
+    record = next(c for c in reversed(telegram.calls_of("sendDocument"))
+                  if c.params.get("chat_id") == STAFF_CHAT)
+    text = next(iter(record.files.values())).decode()
+    assert says("session-role-child", "ru") + ": Хорошо, но я скучаю по маме" in text
+    assert says("session-role-parent", "ru") + ": Я рядом с ним" in text
+    await seen(telegram, 5101, lambda m: m.get("text") == says("session-ended-child", "ru"))
+
+    replies = await child.say("Можно я ещё скажу: папа хороший")
+    assert replies[0]["text"] == says("session-added", "ru")
+    await seen(telegram, STAFF_CHAT, lambda m: "папа хороший" in m.get("text", ""), thread)
+
+    assert staffed.app is not None
+    async with sessions(staffed.app.db)() as session:
+        (note,) = (await session.scalars(select(ApplicationNote).where(
+            ApplicationNote.kind == "transcript"))).all()
+    assert "representative present: yes" in note.text
+    assert "child: Хорошо, но я скучаю по маме" in note.text
+    assert "specialist: Привет, Арман! Как тебе в Берлине?" in note.text
+
+    # the decision, recorded by staff, reaches the parent
+    await staff_tap(telegram, card, staff_says("staff-action-decide"))
+    prompt = telegram.last_message(STAFF_CHAT, thread)
+    staff.send_text("Учесть мнение ребенка: он хочет жить с матерью.", chat=STAFF_CHAT,
+                    thread_id=thread, reply_to=prompt)
+    await telegram.settled()
+    await seen(telegram, 4101, lambda m: "Учесть мнение ребенка" in m.get("text", ""))

@@ -1,0 +1,194 @@
+"""The conversation with the child in the messenger: who takes part, what each one said.
+
+Messages between the specialist, the child and the parent are relayed through the outbox
+(so they are never lost and respect the messengers' limits) and written to the session's
+transcript, which becomes the interview record when staff end the session.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.calendar import KZ_TZ
+from flows.messages import OutgoingMessage, Text
+from flows.ports import Seat
+from storage.clock import from_db, to_db
+from storage.models import (
+    Application,
+    ApplicationNote,
+    AuditEntry,
+    InterviewBooking,
+    InterviewInvite,
+    InterviewSession,
+    Person,
+)
+from storage.outbox import CITIZEN, STAFF, enqueue
+
+ROLES = ("specialist", "parent", "child")
+ADD_AFTER_END = timedelta(hours=1)  # the child may still add something after the end
+
+
+@dataclass(frozen=True)
+class Line:
+    at: datetime
+    role: str
+    text: str
+
+
+def says(role: str, text: str) -> OutgoingMessage:
+    return OutgoingMessage((Text("session-says", {"role": Text(f"session-role-{role}"),
+                                                  "text": text}),))
+
+
+class SqlSessions:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.sessions = sessions
+
+    async def _open(self, session: AsyncSession, application_id: int) -> InterviewSession | None:
+        return await session.scalar(select(InterviewSession).where(
+            InterviewSession.application_id == application_id,
+            InterviewSession.status == "open"))
+
+    async def _child(self, session: AsyncSession, application_id: int) -> int | None:
+        invite = await session.scalar(select(InterviewInvite).where(
+            InterviewInvite.application_id == application_id))
+        return invite.child_person_id if invite else None
+
+    async def start(self, application_id: int, actor: str, now: datetime) -> str | None:
+        """Open the session; None when done, else a staff-facing message id."""
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, application_id)
+            booked = await session.scalar(select(InterviewBooking).where(
+                InterviewBooking.application_id == application_id,
+                InterviewBooking.status == "booked"))
+            if application is None or application.status != "under_review" or booked is None:
+                return "staff-session-not-booked"
+            if await self._open(session, application_id) is not None:
+                return "staff-session-already-open"
+            session.add(InterviewSession(application_id=application_id, staff_actor=actor,
+                                         started_at=to_db(now),
+                                         transcript={"lines": []}))
+            session.add(AuditEntry(actor=actor, action="interview.session-start",
+                                   subject=application.number))
+            for person in (application.person_id, await self._child(session, application_id)):
+                if person is not None:
+                    enqueue(session, key=f"session-start:{application_id}:{person}:"
+                            f"{secrets.token_hex(4)}", audience=CITIZEN, person_id=person,
+                            application_id=application_id,
+                            message=OutgoingMessage((Text("session-started"),)))
+            return None
+
+    async def confirm_present(self, application_id: int, actor: str) -> bool:
+        async with self.sessions.begin() as session:
+            row = await self._open(session, application_id)
+            if row is None:
+                return False
+            row.representative_present = True
+            session.add(AuditEntry(actor=actor, action="interview.representative-present",
+                                   subject=str(application_id)))
+            return True
+
+    async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None:
+        """Where this citizen sits in a session that is open (or just ended, for a child)."""
+        async with self.sessions() as session:
+            person = await session.scalar(select(Person).where(
+                Person.channel == channel, Person.external_id == external_id))
+            if person is None:
+                return None
+            rows = (await session.scalars(select(InterviewSession).where(
+                InterviewSession.status.in_(("open", "closed"))).order_by(
+                InterviewSession.id.desc()))).all()
+            for row in rows:
+                application = await session.get(Application, row.application_id)
+                child = await self._child(session, row.application_id)
+                recent = row.ended_at is not None and now - from_db(row.ended_at) < ADD_AFTER_END
+                if row.status == "open" and application and application.person_id == person.id:
+                    return Seat(row.id, row.application_id, "parent", True)
+                if child == person.id and (row.status == "open" or recent):
+                    return Seat(row.id, row.application_id, "child", row.status == "open")
+            return None
+
+    async def open_id(self, application_id: int) -> int | None:
+        async with self.sessions() as session:
+            row = await self._open(session, application_id)
+            return row.id if row else None
+
+    async def present(self, application_id: int) -> bool | None:
+        """Whether staff confirmed the representative; None when no session is open."""
+        async with self.sessions() as session:
+            row = await self._open(session, application_id)
+            return None if row is None else row.representative_present
+
+    async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None:
+        """Write one message to the transcript and pass it to everyone else in the session."""
+        async with self.sessions.begin() as session:
+            row = await session.get(InterviewSession, session_id)
+            if row is None:
+                return
+            application = await session.get(Application, row.application_id)
+            assert application is not None
+            lines = [*row.transcript.get("lines", []),
+                     {"at": now.isoformat(), "role": role, "text": text}]
+            row.transcript = {**row.transcript, "lines": lines}
+            tag = f"{session_id}:{len(lines)}"
+            message = says(role, text)
+            if role != "specialist":  # staff read it in the applicant's topic
+                enqueue(session, key=f"session:{tag}:staff", audience=STAFF,
+                        person_id=application.person_id, application_id=application.id,
+                        message=message)
+            if row.status != "open":
+                return  # the child's words after the end reach staff only
+            child = await self._child(session, row.application_id)
+            for person, who in ((application.person_id, "parent"), (child, "child")):
+                if person is not None and who != role:
+                    enqueue(session, key=f"session:{tag}:{who}", audience=CITIZEN,
+                            person_id=person, application_id=application.id, message=message)
+
+    async def end(self, application_id: int, actor: str, now: datetime) -> list[Line] | None:
+        """Close the session; its transcript becomes the interview record."""
+        async with self.sessions.begin() as session:
+            row = await self._open(session, application_id)
+            if row is None:
+                return None
+            row.status = "closed"
+            row.ended_at = to_db(now)
+            lines = [Line(datetime.fromisoformat(item["at"]), item["role"], item["text"])
+                     for item in row.transcript.get("lines", [])]
+            session.add(ApplicationNote(application_id=application_id, kind="transcript",
+                                        text=transcript_text(row, lines), actor=actor))
+            session.add(AuditEntry(actor=actor, action="interview.session-end",
+                                   subject=str(application_id),
+                                   details={"lines": len(lines)}))
+            application = await session.get(Application, application_id)
+            assert application is not None
+            child = await self._child(session, application_id)
+            tag = secrets.token_hex(4)
+            enqueue(session, key=f"session-end:{application_id}:parent:{tag}", audience=CITIZEN,
+                    person_id=application.person_id, application_id=application_id,
+                    message=OutgoingMessage((Text("session-ended"),)))
+            if child is not None:
+                enqueue(session, key=f"session-end:{application_id}:child:{tag}",
+                        audience=CITIZEN, person_id=child, application_id=application_id,
+                        message=OutgoingMessage((Text("session-ended-child"),)))
+            return lines
+
+    async def participants(self, application_id: int) -> dict[str, Any]:
+        async with self.sessions() as session:
+            application = await session.get(Application, application_id)
+            child = await self._child(session, application_id)
+            return {"parent": application.person_id if application else None, "child": child}
+
+
+def transcript_text(row: InterviewSession, lines: list[Line]) -> str:
+    """The record as plain text: date, time (Astana), role, words — one line each."""
+    head = [f"started {from_db(row.started_at).astimezone(KZ_TZ):%d.%m.%Y %H:%M} (Astana); "
+            f"specialist {row.staff_actor}; representative present: "
+            f"{'yes' if row.representative_present else 'no'}"]
+    body = [f"{line.at.astimezone(KZ_TZ):%H:%M} {line.role}: {line.text}" for line in lines]
+    return "\n".join(head + body)
