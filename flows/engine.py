@@ -107,6 +107,9 @@ class Engine:
             await self._command(turn)
         elif event.kind is EventKind.CHOICE:
             await self._choice(turn)
+        elif state.flow is None and self.ports.interviews is not None and \
+                event.kind is EventKind.TEXT and booking.looks_like_code(event.text):
+            await self._child_joins(turn, event.text)  # a child sends the invite code
         elif state.language is None:
             menu.greet(turn)
             self._ask_language(turn)
@@ -117,9 +120,6 @@ class Engine:
         elif state.pending:
             turn.say(Text("hint-use-buttons"))
             await self._ask_current(turn)
-        elif state.flow is None and self.ports.interviews is not None and \
-                event.kind is EventKind.TEXT and booking.looks_like_code(event.text):
-            await self._child_joins(turn, event.text)
         elif state.flow is None:
             turn.say(Text("hint-menu-unexpected"))
             self._show_menu(turn)

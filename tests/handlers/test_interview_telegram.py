@@ -228,3 +228,52 @@ async def test_the_conversation_in_the_messenger_and_its_record(
                     thread_id=thread, reply_to=prompt)
     await telegram.settled()
     await seen(telegram, 4101, lambda m: "Учесть мнение ребенка" in m.get("text", ""))
+
+
+async def test_staff_close_times_with_a_command(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    staff = telegram.user(id=STAFF_MEMBER)
+    replies = await staff.say_in(STAFF_CHAT, "/close astana-edu 25.11.2026 09:00-13:00")
+    assert replies[-1]["text"].startswith(staff_says(
+        "staff-slots-done", kind="/close", body="astana-edu", **{"from": "", "to": ""})[:10])
+    replies = await staff.say_in(STAFF_CHAT, "/close nowhere 25.11.2026 09:00-13:00")
+    assert replies[-1]["text"].startswith(staff_says("staff-slots-unknown-body",
+                                                     codes="")[:20])
+    replies = await staff.say_in(STAFF_CHAT, "/close astana-edu tomorrow")
+    assert replies[-1]["text"] == staff_says("staff-slots-help")
+    outsider = telegram.user(id=98)
+    telegram.set_chat_member(STAFF_CHAT, 98, "left")
+    before = len(telegram.sent_messages(STAFF_CHAT))
+    outsider.send_text("/open astana-edu 25.11.2026 19:00-20:00", chat=STAFF_CHAT)
+    await telegram.settled()
+    assert len(telegram.sent_messages(STAFF_CHAT)) == before  # ignored
+
+
+async def test_a_child_joins_on_whatsapp_with_the_code(
+    telegram: FakeTelegram, graph: Any, on_both: RunningBot
+) -> None:
+    from tests.fakes.whatsapp_api import WhatsAppPerson
+    from tests.handlers.conftest import APP_SECRET
+    from tests.handlers.test_whatsapp import pick, texts
+
+    parent = telegram.user(id=4201, first_name="Динара")
+    await apply(parent)
+    card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
+                      and bool(buttons(m)))
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    detail = await open_application(parent)
+    days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
+    times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
+    confirmed = await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b))
+    code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"]).group(1)  # type: ignore
+
+    child = WhatsAppPerson(graph, graph.user(wa_id="4915112345678", name="Arman"),
+                           on_both.webhook_url, APP_SECRET, on_both.settle)
+    shown = await child.say(code.lower())
+    shown = await pick(child, shown, "Русский")
+    assert "06:00" in texts(shown) and BERLIN in texts(shown)
+    shown = await pick(child, shown, says("child-no", "ru"))
+    assert says("child-another-time", "ru") in texts(shown)
+    await seen(telegram, 4201, lambda m: m.get("text") == says(
+        "notify-child-another-time", "ru", number=NUMBER))

@@ -110,3 +110,31 @@ async def test_reminders_follow_the_booking(db: AsyncEngine) -> None:
     times = {key.rsplit(":", 2)[1]: at for key, at in pending}
     assert times["24"] == datetime(2026, 11, 25, 5, 0)
     assert times["1"] == datetime(2026, 11, 26, 4, 0)
+
+
+async def test_a_child_asking_for_another_time_is_told_to_the_parent_and_staff(
+    db: AsyncEngine,
+) -> None:
+    ref = await accepted(db, "1", "d1")
+    interviews = SqlInterviews(sessions(db))
+    booking = await interviews.book("telegram", "1", ref, "202611251430", MONDAY)
+    assert isinstance(booking, Booking)
+    await interviews.join("whatsapp", "4915112345678", booking.code, MONDAY)
+    await interviews.child_reply("whatsapp", "4915112345678", ref, confirmed=False)
+    async with sessions(db)() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.startswith("child")))).all()
+    assert sorted(r.audience for r in rows) == ["citizen", "staff"]
+    assert all(r.payload["parts"][0]["key"] == "notify-child-another-time" for r in rows)
+
+
+async def test_staff_closed_times_are_not_offered(db: AsyncEngine) -> None:
+    ref = await accepted(db, "1", "d1")
+    interviews = SqlInterviews(sessions(db))
+    start = datetime(2026, 11, 25, 9, 0, tzinfo=KZ_TZ)
+    await interviews.set_override("astana-edu", "close", start, start + timedelta(hours=4),
+                                  "staff:1")
+    offer = await interviews.offer("telegram", "1", ref, MONDAY)
+    assert offer is not None
+    on_wednesday = [s.key for s in offer.slots if s.key.startswith("20261125")]
+    assert on_wednesday and all(key[8:] >= "1430" for key in on_wednesday)
