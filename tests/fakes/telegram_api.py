@@ -58,6 +58,8 @@ from typing import Any, ClassVar
 
 from aiohttp import web
 
+from tests.fakes.server import LocalServer
+
 __all__ = [
     "BOT_FIRST_NAME",
     "BOT_USERNAME",
@@ -1437,7 +1439,7 @@ def _json_dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class FakeTelegram:
+class FakeTelegram(LocalServer):
     """In-process fake of the Telegram Bot API.  See the module docstring."""
 
     def __init__(
@@ -1448,6 +1450,7 @@ class FakeTelegram:
         bot_first_name: str = BOT_FIRST_NAME,
         bot_username: str = BOT_USERNAME,
     ) -> None:
+        super().__init__()
         self.token = token
         self.spec = BotApiSpec.load(spec_path)
         self.bot_id = int(token.split(":", 1)[0])
@@ -1498,8 +1501,6 @@ class FakeTelegram:
         self._progress_event = asyncio.Event()  # updates confirmed or dropped
         self._call_event = asyncio.Event()  # a call was recorded
 
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         self._handlers: dict[str, Callable[[_Request], Any]] = {
             "getMe": lambda req: dict(
                 self.bot_user,
@@ -1547,44 +1548,29 @@ class FakeTelegram:
 
     # ---------------------------------------------------------------------------- lifecycle
 
-    async def start(self) -> None:
+    def app(self) -> web.Application:
         app = web.Application(client_max_size=CLIENT_MAX_SIZE)
         app.router.add_route("*", "/file/bot{token}/{path:.+}", self._on_file)
         app.router.add_route("*", "/bot{token}/{method}", self._on_api)
-        # handler_cancellation: a poll whose client went away must not linger as a "conflict".
-        self._runner = web.AppRunner(
-            app, handler_cancellation=True, access_log=None, shutdown_timeout=1.0
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
+        return app
+
+    def runner_options(self) -> dict[str, Any]:
+        # A poll whose client went away must not linger as a "conflict".
+        return {"handler_cancellation": True}
+
+    async def start(self) -> None:
+        await super().start()
         self._closing = False
 
     async def stop(self) -> None:
         self._closing = True
         self._update_event.set()  # release long polls right away
         self._progress_event.set()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeTelegram is not started; await fake.start() first")
-        return self._port
+        await super().stop()
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return self.root_url
 
     # ---------------------------------------------------------------------------- world setup
 

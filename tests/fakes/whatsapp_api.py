@@ -61,6 +61,8 @@ from typing import Any, Literal
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.server import LocalServer
+
 __all__ = [
     "DEFAULT_ACCESS_TOKEN",
     "DEFAULT_API_VERSION",
@@ -594,7 +596,7 @@ class FakeWhatsAppUser:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeWhatsApp:
+class FakeWhatsApp(LocalServer):
     """In-process fake of the WhatsApp Cloud API.  See the module docstring."""
 
     def __init__(
@@ -609,6 +611,7 @@ class FakeWhatsApp:
         reengagement: Literal["reject", "status"] = "reject",
         file_size_as_string: bool = False,
     ) -> None:
+        super().__init__()
         self.phone_number_id = phone_number_id
         self.access_token = access_token
         self.api_version = api_version
@@ -641,47 +644,22 @@ class FakeWhatsApp:
         self._wamid_seq = itertools.count(1)
         self._salt = secrets.token_hex(3).upper()
 
-        self._runner: web.AppRunner | None = None
-        self._port: int | None = None
         self._session: aiohttp.ClientSession | None = None
 
     # ---------------------------------------------------------------------------- lifecycle
 
-    async def start(self) -> None:
+    def app(self) -> web.Application:
         app = web.Application(client_max_size=CLIENT_MAX_SIZE)
         app.router.add_route("GET", "/media-download/{media_id}", self._on_download)
         app.router.add_route("*", r"/{version:v\d+\.\d+}/{path:.*}", self._on_graph)
         app.router.add_route("*", "/{path:.*}", self._on_unknown)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self._port = int(self._runner.addresses[0][1])
+        return app
 
     async def stop(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeWhatsApp:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeWhatsApp is not started; await fake.start() first")
-        return self._port
-
-    @property
-    def root_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        await super().stop()
 
     @property
     def base_url(self) -> str:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from fluent.syntax import FluentParser, ast
 
 from flows.catalogue import (
     BODIES_PATH,
@@ -18,6 +17,7 @@ from flows.catalogue import (
     load_catalogue,
     region_label_id,
 )
+from tests.ftl import plain_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("kk", "ru", "en")
@@ -55,22 +55,7 @@ def catalogue() -> Catalogue:
 
 
 def _messages(lang: str) -> dict[str, str]:
-    """Message id -> plain text of its value; fails on any Junk entry."""
-    path = ROOT / "locales" / lang / "bodies.ftl"
-    resource = FluentParser().parse(path.read_text(encoding="utf-8"))
-    junk = [entry.content for entry in resource.body if isinstance(entry, ast.Junk)]
-    assert not junk, f"{path}: junk {junk}"
-    messages: dict[str, str] = {}
-    for entry in resource.body:
-        if isinstance(entry, ast.Message):
-            assert entry.id.name not in messages, f"{lang}: duplicate {entry.id.name}"
-            assert entry.value is not None, f"{lang}: {entry.id.name} has no value"
-            elements = entry.value.elements
-            assert all(isinstance(e, ast.TextElement) for e in elements), entry.id.name
-            messages[entry.id.name] = "".join(
-                e.value for e in elements if isinstance(e, ast.TextElement)
-            )
-    return messages
+    return plain_messages(lang, "bodies.ftl")
 
 
 @pytest.fixture(scope="module", params=LOCALES)

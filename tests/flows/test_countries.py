@@ -8,7 +8,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from fluent.syntax import FluentParser, ast
 
 from flows.countries import (
     COUNTRIES_PATH,
@@ -20,6 +19,7 @@ from flows.countries import (
     country_short_id,
     load_countries,
 )
+from tests.ftl import plain_messages
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("kk", "ru", "en")
@@ -83,22 +83,7 @@ def countries() -> Countries:
 
 
 def _messages(lang: str) -> dict[str, str]:
-    """Message id -> plain text of its value; fails on any Junk entry."""
-    path = ROOT / "locales" / lang / "countries.ftl"
-    resource = FluentParser().parse(path.read_text(encoding="utf-8"))
-    junk = [entry.content for entry in resource.body if isinstance(entry, ast.Junk)]
-    assert not junk, f"{path}: junk {junk}"
-    messages: dict[str, str] = {}
-    for entry in resource.body:
-        if isinstance(entry, ast.Message):
-            assert entry.id.name not in messages, f"{lang}: duplicate {entry.id.name}"
-            assert entry.value is not None, f"{lang}: {entry.id.name} has no value"
-            elements = entry.value.elements
-            assert all(isinstance(e, ast.TextElement) for e in elements), entry.id.name
-            messages[entry.id.name] = "".join(
-                e.value for e in elements if isinstance(e, ast.TextElement)
-            )
-    return messages
+    return plain_messages(lang, "countries.ftl")
 
 
 @pytest.fixture(scope="module", params=LOCALES)

@@ -137,9 +137,9 @@ async def test_a_child_under_ten_and_a_code_that_does_not_exist(
     assert buttons(replies[-1]) == ["Қазақша", "Русский", "English"]
 
 
-async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser, dict[str, Any]]:
-    """A parent who applied, was accepted and booked 25.11 10:00; the child who joined."""
-    parent = telegram.user(id=4101, first_name="Динара")
+async def book_wednesday_ten(telegram: FakeTelegram,
+                            parent: FakeUser) -> tuple[dict[str, Any], str]:
+    """Apply, have staff accept, book Wed 25.11 at 10:00: the card and the child's code."""
     await apply(parent)
     card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
                       and bool(buttons(m)))
@@ -148,7 +148,15 @@ async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser,
     days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
     times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
     confirmed = await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b))
-    code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"]).group(1)  # type: ignore
+    code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"])
+    assert code is not None
+    return card, code.group(1)
+
+
+async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser, dict[str, Any]]:
+    """A parent who applied, was accepted and booked 25.11 10:00; the child who joined."""
+    parent = telegram.user(id=4101, first_name="Динара")
+    card, code = await book_wednesday_ten(telegram, parent)
     child = telegram.user(id=5101, first_name="Арман")
     (_greeting, language) = await child.say(f"/start {code}")
     intro = (await child.press(language, "Русский"))[-1]
@@ -258,15 +266,7 @@ async def test_a_child_joins_on_whatsapp_with_the_code(
     from tests.handlers.test_whatsapp import pick, texts
 
     parent = telegram.user(id=4201, first_name="Динара")
-    await apply(parent)
-    card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
-                      and bool(buttons(m)))
-    await staff_tap(telegram, card, staff_says("staff-action-accept"))
-    detail = await open_application(parent)
-    days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
-    times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
-    confirmed = await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b))
-    code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"]).group(1)  # type: ignore
+    _card, code = await book_wednesday_ten(telegram, parent)
 
     child = WhatsAppPerson(graph, graph.user(wa_id="4915112345678", name="Arman"),
                            on_both.webhook_url, APP_SECRET, on_both.settle)

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
 from flows.ports import Booking
 from storage.applications import SqlApplications
-from storage.db import create_engine, migrate, sessions
+from storage.db import sessions
 from storage.interviews import SqlInterviews
 from storage.models import OutboxMessage
 from storage.staff import StaffDesk
@@ -32,13 +29,6 @@ ANSWERS: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/bot.db"
-    await migrate(url)
-    engine = create_engine(url)
-    yield engine
-    await engine.dispose()
 
 
 async def accepted(db: AsyncEngine, user: str, draft: str) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -14,10 +12,11 @@ from flows.calendar import KZ_TZ
 from flows.ports import ConversationState
 from storage.applications import SqlApplications
 from storage.conversations import SqlConversationStore
-from storage.db import create_engine, migrate, sessions
+from storage.db import create_engine, sessions
 from storage.files import DiskFileStore
 from storage.models import Application, AuditEntry
 from storage.updates import SeenUpdates
+from tests.storage.conftest import database_url
 
 ANSWERS = {
     "region": "kostanay", "body": "kst-rudny", "surname": "Иванова", "first_name": "Айгүл",
@@ -31,13 +30,6 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    url = f"sqlite+aiosqlite:///{tmp_path}/nested/bot.db"
-    await migrate(url)
-    engine = create_engine(url)
-    yield engine
-    await engine.dispose()
 
 
 async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
@@ -52,7 +44,7 @@ async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Pat
                               answers={"surname": "Иванова"}, seq=7)
     await store.save("telegram", "42", state, "Айгүл")
     await db.dispose()
-    again = SqlConversationStore(sessions(create_engine(f"sqlite+aiosqlite:///{tmp_path}/nested/bot.db")))
+    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path))))
     assert await again.load("telegram", "42") == state
     assert await again.load("telegram", "43") is None
 
