@@ -7,7 +7,6 @@ kk is the first language and ru its fallback (then en). `FluentLocalization` def
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,3 @@ class Localizer:
             return value.strftime("%d.%m.%Y")
         return value
 
-    def render_all(self, key: str, args: Mapping[str, Arg] | None = None) -> dict[str, str]:
-        """The same message in every language (for command lists and the like)."""
-        return {lang: self.render(Text(key, args or {}), lang) for lang in LANGUAGES}

@@ -41,7 +41,7 @@ from flows.ports import (
     SlotOffer,
     StoredFile,
 )
-from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Option, Step, TextStep
+from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Step, TextStep
 from flows.turn import Turn, button
 from flows.validators import Invalid
 
@@ -824,7 +824,3 @@ def _plain(value: Any) -> str:
             return value
     return str(value)
 
-
-def options_from(keys: Mapping[str, str]) -> tuple[Option, ...]:
-    """Static options from {code: label id}."""
-    return tuple(Option(code, Text(label)) for code, label in keys.items())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flows.interview import slot_text
-from flows.messages import Text
+from flows.messages import Arg, Text
 from flows.ports import ApplicationView, SlotOffer
 from flows.turn import Turn, button
 
@@ -68,7 +68,7 @@ def show_application(turn: Turn, view: ApplicationView | None,
 
 
 def _line(view: ApplicationView) -> Text:
-    args = {
+    args: dict[str, Arg] = {
         "number": view.number,
         "service": Text(f"service-{view.service}"),
         "status": Text(status_id(view.status)),

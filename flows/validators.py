@@ -10,6 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
+from flows.messages import Arg
+
 __all__ = [
     "Invalid",
     "age_on",
@@ -32,14 +34,14 @@ class Invalid(Exception):
     ``_(e.key, **e.args)``; the exception still pickles and prints as (key, args).
     """
 
-    def __init__(self, key: str, args: Mapping[str, object] | None = None) -> None:
+    def __init__(self, key: str, args: Mapping[str, Arg] | None = None) -> None:
         params = dict(args or {})
         super().__init__(key, params)
         self.key = key
         self._params = params
 
     @property
-    def args(self) -> dict[str, object]:  # type: ignore[override]
+    def args(self) -> dict[str, Arg]:  # type: ignore[override]
         return self._params
 
     def __str__(self) -> str:

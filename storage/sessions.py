@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -178,11 +177,6 @@ class SqlSessions:
                         message=OutgoingMessage((Text("session-ended-child"),)))
             return lines
 
-    async def participants(self, application_id: int) -> dict[str, Any]:
-        async with self.sessions() as session:
-            application = await session.get(Application, application_id)
-            child = await self._child(session, application_id)
-            return {"parent": application.person_id if application else None, "child": child}
 
 
 def transcript_text(row: InterviewSession, lines: list[Line]) -> str:

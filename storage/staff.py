@@ -148,21 +148,6 @@ class StaffDesk:
                     template={"number": application.number, "status": application.status})
             return ActResult(True, snapshot)
 
-    async def add_note(
-        self, person_id: int, ref: str, kind: str, text: str, sha256: str | None, actor: str
-    ) -> str | None:
-        """Attach a note (a citizen's objection) to their own application; its number or None."""
-        if not ref.isdigit():
-            return None
-        async with self.sessions.begin() as session:
-            application = await session.get(Application, int(ref))
-            if application is None or application.person_id != person_id:
-                return None
-            session.add(ApplicationNote(application_id=application.id, kind=kind, text=text,
-                                        document_sha256=sha256, actor=actor))
-            session.add(AuditEntry(actor=actor, action=f"note.{kind}",
-                                   subject=application.number))
-            return application.number
 
     async def notes(self, application_id: int) -> list[ApplicationNote]:
         async with self.sessions() as session:

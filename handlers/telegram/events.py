@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message
@@ -33,26 +35,25 @@ def _file(bot: Bot, file_id: str, name: str | None, size: int | None) -> Incomin
 
 
 def message_event(message: Message, bot: Bot) -> IncomingEvent:
-    user_id = str(message.chat.id)
-    base = {"channel": CHANNEL, "user_id": user_id, "display_name": _name(message)}
+    def event(kind: EventKind, text: str = "", **extra: Any) -> IncomingEvent:
+        return IncomingEvent(CHANNEL, str(message.chat.id), kind, text,
+                             display_name=_name(message), **extra)
+
     if message.text is not None:
         if message.text.startswith("/"):
             command, _, argument = message.text[1:].partition(" ")
             name = command.split("@", 1)[0].lower()
-            return IncomingEvent(kind=EventKind.COMMAND, text=name, argument=argument.strip(),
-                                 **base)
-        return IncomingEvent(kind=EventKind.TEXT, text=message.text, **base)
+            return event(EventKind.COMMAND, name, argument=argument.strip())
+        return event(EventKind.TEXT, message.text)
     if message.contact is not None:
-        return IncomingEvent(kind=EventKind.CONTACT, text=message.contact.phone_number, **base)
+        return event(EventKind.CONTACT, message.contact.phone_number)
     if message.photo:
         largest = message.photo[-1]
-        return IncomingEvent(kind=EventKind.FILE, **base,
-                             file=_file(bot, largest.file_id, None, largest.file_size))
+        return event(EventKind.FILE, file=_file(bot, largest.file_id, None, largest.file_size))
     if message.document is not None:
         doc = message.document
-        return IncomingEvent(kind=EventKind.FILE, **base,
-                             file=_file(bot, doc.file_id, doc.file_name, doc.file_size))
-    return IncomingEvent(kind=EventKind.UNSUPPORTED, **base)
+        return event(EventKind.FILE, file=_file(bot, doc.file_id, doc.file_name, doc.file_size))
+    return event(EventKind.UNSUPPORTED)
 
 
 def callback_event(callback: CallbackQuery) -> IncomingEvent:

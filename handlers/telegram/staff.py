@@ -33,7 +33,7 @@ from bot.l10n import Localizer
 from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.menu import status_id
-from flows.messages import OutgoingMessage, Text
+from flows.messages import Arg, OutgoingMessage, Text
 from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, card, transitions
 from flows.validators import Invalid, check_after, check_not_past, parse_date
 from handlers.telegram.render import TelegramRenderer, split_text
@@ -190,7 +190,7 @@ class StaffSide:
         if thread is None:
             return
         if not result.ok or snapshot is None:
-            args = {}
+            args: dict[str, Arg] = {}
             if snapshot is not None:
                 args = {"number": snapshot.number, "status": Text(status_id(snapshot.status))}
             await self.bot.send_message(
