@@ -29,7 +29,7 @@ from flows.messages import Text
 from flows.services import FLOWS
 from handlers.telegram.digest import run_digest
 from handlers.telegram.render import TelegramRenderer
-from handlers.telegram.router import OncePerUpdate, citizen_router
+from handlers.telegram.router import OncePerUpdate, citizen_router, elsewhere_router
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import StaffGate, StaffSide, staff_router
 from handlers.telegram.topics import StaffTopics
@@ -216,6 +216,7 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
     dispatcher.include_router(citizen_router(engine, renderer, staff))
+    dispatcher.include_router(elsewhere_router())
 
     @dispatcher.errors()
     async def on_error(event: ErrorEvent) -> None:

@@ -69,6 +69,13 @@ class StaffDesk:
             session.add(StaffThread(person_id=person_id, chat_id=chat_id, thread_id=thread_id,
                                     title=title))
 
+    async def forget_thread(self, person_id: int) -> None:
+        async with self.sessions.begin() as session:
+            thread = await session.scalar(
+                select(StaffThread).where(StaffThread.person_id == person_id))
+            if thread is not None:
+                await session.delete(thread)
+
     async def set_title(self, person_id: int, title: str) -> bool:
         """Remember a new topic title; False when it did not change."""
         async with self.sessions.begin() as session:

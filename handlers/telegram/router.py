@@ -84,3 +84,20 @@ def citizen_router(
         await after(reply, callback.from_user.id, None)
 
     return router
+
+
+def elsewhere_router() -> Router:
+    """Anything from a chat that is neither a citizen's nor the staff group: logged, ignored."""
+    router = Router(name="elsewhere")
+
+    @router.message()
+    async def on_stray_message(message: Message) -> None:
+        log.warning("message from chat %s (%s) ignored", message.chat.id, message.chat.type)
+
+    @router.callback_query()
+    async def on_stray_button(callback: CallbackQuery) -> None:
+        log.warning("button from chat %s ignored", callback.message.chat.id
+                    if callback.message else "?")
+        await callback.answer()  # every button is answered, even one we ignore
+
+    return router

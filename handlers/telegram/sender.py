@@ -98,7 +98,10 @@ class TelegramSender:
             return Blocked(exc.message)
         except TelegramBadRequest as exc:
             if staff and "message thread not found" in exc.message.lower():
-                return Transient(exc.message)  # the topic was deleted: staff may restore it
+                # The topic was deleted: forget it, so the retry opens a new one.
+                if self.topics is not None:
+                    await self.topics.forget(item.person_id)
+                return Transient(exc.message)
             return Rejected(exc.message)
         except TelegramEntityTooLarge as exc:  # a network error by type, but final
             return Rejected(exc.message)

@@ -18,6 +18,7 @@ class TopicStore(Protocol):
                           title: str) -> None: ...
     async def set_title(self, person_id: int, title: str) -> bool: ...
     async def open_numbers(self, person_id: int) -> list[str]: ...
+    async def forget_thread(self, person_id: int) -> None: ...
     async def citizen(self, person_id: int) -> Citizen | None: ...
 
 
@@ -45,6 +46,11 @@ class StaffTopics:
             topic = await self.bot.create_forum_topic(self.chat_id, title)
             await self.store.save_thread(person_id, self.chat_id, topic.message_thread_id, title)
             return topic.message_thread_id
+
+    async def forget(self, person_id: int) -> None:
+        """The topic was deleted in the group: the next message opens a new one."""
+        async with self._lock:
+            await self.store.forget_thread(person_id)
 
     async def refresh_title(self, person_id: int) -> None:
         """Keep the open application numbers in the title."""

@@ -1075,6 +1075,10 @@ class FakeChat:
         """Register an existing forum topic (as if created by a human admin)."""
         return self._fake._add_topic(self._fake._chats[self.id], name, thread_id, icon_color)
 
+    def delete_topic(self, thread_id: int) -> None:
+        """What an admin does in the Telegram app: the topic and its messages are gone."""
+        self._fake._drop_topic(self._fake._chats[self.id], thread_id)
+
     def topic(self, thread_id: int) -> Json | None:
         topic = self._fake._chats[self.id].topics.get(thread_id)
         if topic is None:
@@ -3019,12 +3023,15 @@ class FakeTelegram(LocalServer):
 
     def _delete_forum_topic(self, req: _Request) -> bool:
         chat = self._forum(req.params)
-        topic = self._topic(chat, req.params)
-        del chat.topics[topic.thread_id]
-        for record in chat.messages.values():
-            if record.message.get("message_thread_id") == topic.thread_id:
-                record.deleted = True
+        self._drop_topic(chat, self._topic(chat, req.params).thread_id)
         return True
+
+    @staticmethod
+    def _drop_topic(chat: Any, thread_id: int) -> None:
+        del chat.topics[thread_id]
+        for record in chat.messages.values():
+            if record.message.get("message_thread_id") == thread_id:
+                record.deleted = True
 
     def _member_object(self, status: str, user: Json, fields: Json) -> Json:
         member = {

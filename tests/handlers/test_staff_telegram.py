@@ -11,7 +11,7 @@ from sqlalchemy import select
 from flows.calendar import KZ_TZ
 from storage.db import sessions
 from storage.models import Application, ApplicationNote, AuditEntry
-from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.fakes.telegram_api import FakeChat, FakeTelegram, FakeUser
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
@@ -275,3 +275,17 @@ async def test_the_morning_digest_lists_what_is_due_once_a_day(
     assert next_run(friday_noon) == datetime(2026, 11, 30, 9, 0, tzinfo=KZ_TZ)
     before_holiday = datetime(2026, 12, 15, 18, 0, tzinfo=KZ_TZ)
     assert next_run(before_holiday) == datetime(2026, 12, 17, 9, 0, tzinfo=KZ_TZ)
+
+
+async def test_a_deleted_topic_is_opened_again(telegram: FakeTelegram,
+                                               staffed: RunningBot) -> None:
+    citizen = telegram.user(id=3007, first_name="Ерлан")
+    await apply(citizen, "ru")
+    card = await the_card(telegram)
+    FakeChat(telegram, STAFF_CHAT).delete_topic(card["message_thread_id"])
+    menu = (await citizen.say("/start"))[-1]
+    await citizen.press(menu, says("menu-specialist", "ru"))
+    opened = staff_says("staff-citizen-opened")
+    note = await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == opened)
+    assert note["message_thread_id"] != card["message_thread_id"]
+    assert len(telegram.calls_of("createForumTopic")) == 2
