@@ -26,8 +26,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
-from bot.delivery import Delivered, Delivery, DeliveryWorker, RateLimiter
+from bot.delivery import DeliveryWorker, RateLimiter
 from flows.messages import Text
+from handlers.outcomes import Delivered, Delivery
 from storage.db import create_engine, migrate, sessions
 from storage.models import Person
 from storage.outbox import CITIZEN, STAFF, OutboxItem, OutboxStore, enqueue, say

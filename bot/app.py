@@ -20,13 +20,14 @@ from aiogram.types import BotCommand, ErrorEvent
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.delivery import DeliveryWorker, Sender
-from bot.l10n import LANGUAGES, Localizer
+from bot.delivery import DeliveryWorker
 from bot.settings import Settings
 from flows.calendar import KZ_TZ
 from flows.engine import Engine, Ports
 from flows.messages import Text
 from flows.services import FLOWS
+from handlers.l10n import LANGUAGES, Localizer
+from handlers.outcomes import Sender
 from handlers.telegram.digest import run_digest
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.router import OncePerUpdate, citizen_router, elsewhere_router

@@ -12,63 +12,23 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
 
+from handlers.outcomes import (
+    Blocked,
+    Delivered,
+    Delivery,
+    Rejected,
+    RetryAfter,
+    Sender,
+    Transient,
+)
 from storage.outbox import STAFF, OutboxItem, OutboxStore, backoff
 
 log = logging.getLogger(__name__)
 
 # Below this a wait is rounded up: adding a tiny float to a large clock value may not move it.
 MIN_SLEEP = 0.001
-
-
-# ---------------------------------------------------------------------------- what a send gives
-
-
-@dataclass(frozen=True)
-class Delivered:
-    provider_id: str | None  # the messenger's id of the (last) message sent
-
-
-@dataclass(frozen=True)
-class RetryAfter:
-    """The messenger asked us to slow down (HTTP 429); Telegram's limit may be bot-wide."""
-
-    seconds: float
-
-
-@dataclass(frozen=True)
-class Transient:
-    """A network error or a 5xx: worth trying again later."""
-
-    error: str
-
-
-@dataclass(frozen=True)
-class Blocked:
-    """The person blocked the bot (403): nothing will reach them until they unblock it."""
-
-    error: str
-
-
-@dataclass(frozen=True)
-class Rejected:
-    """The messenger refused the message itself (400): it will never succeed."""
-
-    error: str
-
-
-Delivery = Delivered | RetryAfter | Transient | Blocked | Rejected
-
-
-class Sender(Protocol):
-    async def deliver(self, item: OutboxItem) -> Delivery: ...
-
-    def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
-        """The destination chat's key, and whether it is a group chat."""
-        ...
 
 
 # ---------------------------------------------------------------------------- rate limits

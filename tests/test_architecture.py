@@ -31,3 +31,14 @@ def test_the_rule_catches_a_forbidden_import(tmp_path: Path) -> None:
     bad = tmp_path / "bad.py"
     bad.write_text("from aiogram import Bot\nimport storage.models\n")
     assert imported_roots(bad) & FORBIDDEN == {"aiogram", "storage"}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "handlers").rglob("*.py")), ids=str)
+def test_handlers_never_import_the_composition_root(path: Path) -> None:
+    """bot -> handlers, never back: the transports know nothing of how they are wired."""
+    assert "bot" not in imported_roots(path)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "storage").rglob("*.py")), ids=str)
+def test_storage_knows_no_transport(path: Path) -> None:
+    assert not imported_roots(path) & {"aiogram", "handlers", "bot"}

@@ -23,16 +23,9 @@ from alembic import command
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.delivery import (
-    Blocked,
-    Delivered,
-    Delivery,
-    DeliveryWorker,
-    RateLimiter,
-    RetryAfter,
-    Transient,
-)
+from bot.delivery import DeliveryWorker, RateLimiter
 from flows.messages import Text
+from handlers.outcomes import Blocked, Delivered, Delivery, RetryAfter, Transient
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import CITIZEN, STAFF, OutboxItem, OutboxStore, enqueue, say

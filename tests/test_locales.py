@@ -12,11 +12,11 @@ from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
 from bot.app import COMMANDS
-from bot.l10n import LANGUAGES, LOCALES_DIR, Localizer
 from flows.menu import SERVICES, status_id
 from flows.messages import Text
 from flows.ports import STATUSES
 from flows.visit import CATALOGUE, RESIDENCES
+from handlers.l10n import LANGUAGES, LOCALES_DIR, Localizer
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_DIRS = ("flows", "handlers", "bot")

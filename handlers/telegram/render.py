@@ -12,8 +12,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.l10n import Localizer
 from flows.messages import OutgoingMessage, Reply, Text
+from handlers.l10n import Localizer
 
 MAX_TEXT = 4096  # Telegram's cap for one message (UTF-16 units; see split_text)
 

@@ -24,9 +24,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
-from bot.delivery import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
-from bot.l10n import Localizer
 from flows.wire import document_of, message_from_json
+from handlers.l10n import Localizer
+from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
 from storage.outbox import STAFF, OutboxItem

@@ -29,13 +29,13 @@ from aiogram.types import (
     Message,
 )
 
-from bot.l10n import Localizer
 from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.menu import status_id
 from flows.messages import Arg, OutgoingMessage, Text
 from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, card, transitions
 from flows.validators import Invalid, check_after, check_not_past, parse_date
+from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
 from storage.sessions import SqlSessions

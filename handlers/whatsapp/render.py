@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.l10n import Localizer
 from flows.messages import Choice, OutgoingMessage, Text
+from handlers.l10n import Localizer
 from handlers.telegram.render import split_text
 
 Json = dict[str, Any]

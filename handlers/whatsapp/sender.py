@@ -14,11 +14,11 @@ from typing import Any, Protocol
 
 import aiohttp
 
-from bot.delivery import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
-from bot.l10n import Localizer
 from flows.menu import status_id
 from flows.messages import Text
 from flows.wire import document_of, message_from_json
+from handlers.l10n import Localizer
+from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
 from handlers.whatsapp.client import RE_ENGAGEMENT, GraphClient, WhatsAppError
 from handlers.whatsapp.render import WhatsAppRenderer
 from storage.outbox import OUTSIDE_WINDOW, OutboxItem

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.l10n import Localizer
 from flows.messages import Text
+from handlers.l10n import Localizer
 
 _L10N = Localizer()
 

@@ -26,8 +26,8 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
-from bot.l10n import Localizer
 from flows.messages import Text
+from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.topics import StaffTopics

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from bot.l10n import LANGUAGES, Localizer
 from flows.engine import Engine, Ports
 from flows.messages import Choice, OutgoingMessage, Text
 from flows.visit import VISIT
+from handlers.l10n import LANGUAGES, Localizer
 from handlers.whatsapp.render import WhatsAppRenderer
 from tests.flows.chat import Chat
 from tests.flows.conftest import NOW

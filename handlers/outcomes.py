@@ -1,0 +1,52 @@
+"""What a messenger's sender reports for one outbox message; the delivery worker acts on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from storage.outbox import OutboxItem
+
+
+@dataclass(frozen=True)
+class Delivered:
+    provider_id: str | None  # the messenger's id of the (last) message sent
+
+
+@dataclass(frozen=True)
+class RetryAfter:
+    """The messenger asked us to slow down (HTTP 429); Telegram's limit may be bot-wide."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Transient:
+    """A network error or a 5xx: worth trying again later."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """The person blocked the bot (403): nothing will reach them until they unblock it."""
+
+    error: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The messenger refused the message itself (400): it will never succeed."""
+
+    error: str
+
+
+Delivery = Delivered | RetryAfter | Transient | Blocked | Rejected
+
+
+class Sender(Protocol):
+    async def deliver(self, item: OutboxItem) -> Delivery: ...
+
+    def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
+        """The destination chat's key, and whether it is a group chat."""
+        ...
