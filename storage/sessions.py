@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
+from flows.common import full_name
 from flows.messages import OutgoingMessage, Text
 from flows.ports import Seat
 from storage.clock import from_db, to_db
@@ -159,13 +160,14 @@ class SqlSessions:
             row.ended_at = to_db(now)
             lines = [Line(datetime.fromisoformat(item["at"]), item["role"], item["text"])
                      for item in row.transcript.get("lines", [])]
+            application = await session.get(Application, application_id)
+            assert application is not None
             session.add(ApplicationNote(application_id=application_id, kind="transcript",
-                                        text=transcript_text(row, lines), actor=actor))
+                                        text=transcript_text(row, application, lines),
+                                        actor=actor))
             session.add(AuditEntry(actor=actor, action="interview.session-end",
                                    subject=str(application_id),
                                    details={"lines": len(lines)}))
-            application = await session.get(Application, application_id)
-            assert application is not None
             child = await self._child(session, application_id)
             tag = secrets.token_hex(4)
             enqueue(session, key=f"session-end:{application_id}:parent:{tag}", audience=CITIZEN,
@@ -179,10 +181,19 @@ class SqlSessions:
 
 
 
-def transcript_text(row: InterviewSession, lines: list[Line]) -> str:
-    """The record as plain text: date, time (Astana), role, words — one line each."""
-    head = [f"started {from_db(row.started_at).astimezone(KZ_TZ):%d.%m.%Y %H:%M} (Astana); "
-            f"specialist {row.staff_actor}; representative present: "
-            f"{'yes' if row.representative_present else 'no'}"]
+def transcript_text(row: InterviewSession, application: Application,
+                    lines: list[Line]) -> str:
+    """The record as plain text: when, who took part in which role, then each message with
+    its time (Astana) — one line each."""
+    answers = application.answers
+    parent = full_name(answers)
+    child = full_name(answers, "child_")
+    head = [
+        f"application {application.number}; conversation with the child, "
+        f"started {from_db(row.started_at).astimezone(KZ_TZ):%d.%m.%Y %H:%M} (Astana)",
+        f"specialist: {row.staff_actor}; parent ({answers.get('role')}): {parent}; "
+        f"child: {child}; representative present: "
+        f"{'yes' if row.representative_present else 'no'}",
+    ]
     body = [f"{line.at.astimezone(KZ_TZ):%H:%M} {line.role}: {line.text}" for line in lines]
     return "\n".join(head + body)

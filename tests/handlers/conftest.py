@@ -31,6 +31,7 @@ class RunningBot:
     whatsapp: FakeWhatsApp | None = None
     with_telegram: bool = True
     delivery_ahead: timedelta = timedelta(0)  # moves the outbox's clock (reminders) forward
+    video_base: str = ""
     app: App | None = None
     task: asyncio.Task[None] | None = None
     starts: int = field(default=0)
@@ -54,6 +55,7 @@ class RunningBot:
             DATABASE_URL=f"sqlite+aiosqlite:///{self.folder}/bot.db",
             FILES_DIR=self.folder / "files",
             STAFF_CHAT_ID=self.staff_chat_id,
+            INTERVIEW_VIDEO_BASE=self.video_base,
             _env_file=None,
             **whatsapp,
         )
@@ -72,6 +74,7 @@ class RunningBot:
             await self.telegram.settled()
 
     async def start(self) -> None:
+        polls = self.telegram.poll_count
         self.app = await build_app(self.settings, clock=lambda: self.now,
                                    delivery_clock=lambda: datetime.now(UTC) + self.delivery_ahead)
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
@@ -79,6 +82,8 @@ class RunningBot:
         self.starts += 1
         while self.app.whatsapp is not None and not self.app.http_url:
             await asyncio.sleep(0.01)  # the webhook server is starting
+        while self.with_telegram and self.telegram.poll_count == polls:
+            await asyncio.sleep(0.01)  # polling has not begun: it could not be stopped yet
 
     async def stop(self) -> None:
         assert self.app is not None and self.task is not None

@@ -226,6 +226,7 @@ async def test_the_conversation_in_the_messenger_and_its_record(
         (note,) = (await session.scalars(select(ApplicationNote).where(
             ApplicationNote.kind == "transcript"))).all()
     assert "representative present: yes" in note.text
+    assert "parent (parent): Смагулова Динара" in note.text and "child: Смагулов Арман" in note.text
     assert "child: Хорошо, но я скучаю по маме" in note.text
     assert "specialist: Привет, Арман! Как тебе в Берлине?" in note.text
 
@@ -277,3 +278,22 @@ async def test_a_child_joins_on_whatsapp_with_the_code(
     assert says("child-another-time", "ru") in texts(shown)
     await seen(telegram, 4201, lambda m: m.get("text") == says(
         "notify-child-another-time", "ru", number=NUMBER))
+
+
+async def test_a_video_link_reaches_the_child_and_the_parent(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    await staffed.stop()
+    staffed.video_base = "https://meet.example.kz/opinion"
+    await staffed.start()
+    _parent, _child, card = await booked_with_child(telegram)
+    thread = card["message_thread_id"]
+    await staff_tap(telegram, card, staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, thread)
+    await staff_tap(telegram, controls, staff_says("staff-session-video"))
+    room = re.search(r"https://meet\.example\.kz/opinion/\S+",
+                     telegram.last_message(STAFF_CHAT, thread)["text"])
+    assert room is not None
+    link = label("specialist", room.group(0))
+    await seen(telegram, 5101, lambda m: m.get("text") == link)
+    await seen(telegram, 4101, lambda m: m.get("text") == link)

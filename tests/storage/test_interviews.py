@@ -128,3 +128,13 @@ async def test_staff_closed_times_are_not_offered(db: AsyncEngine) -> None:
     assert offer is not None
     on_wednesday = [s.key for s in offer.slots if s.key.startswith("20261125")]
     assert on_wednesday and all(key[8:] >= "1430" for key in on_wednesday)
+
+
+async def test_no_free_time_alerts_staff(db: AsyncEngine) -> None:
+    ref = await accepted(db, "1", "d1")
+    await SqlInterviews(sessions(db)).no_slots("telegram", "1", ref)
+    async with sessions(db)() as session:
+        (row,) = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.key.startswith("no-slots:")))).all()
+    assert row.audience == "staff"
+    assert row.payload["parts"][0]["key"] == "staff-interview-no-slots"
