@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.messages import Text
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person
 from storage.models import OutboxMessage, Person
-from storage.outbox import STAFF, enqueue, say
+from storage.outbox import OUTSIDE_WINDOW, STAFF, enqueue, say
 
 WINDOW = timedelta(hours=24)
 
@@ -22,11 +22,17 @@ class Contacts:
         self.sessions = sessions
 
     async def wrote(self, channel: str, external_id: str, at: datetime, name: str = "") -> None:
+        """The person wrote: the window opens, and what waited for it goes out now."""
         async with self.sessions.begin() as session:
             person = await ensure_person(session, channel, external_id)
             person.last_inbound_at = to_db(at)
             if name and not person.display_name:
                 person.display_name = name[:200]
+            await session.execute(update(OutboxMessage).where(
+                OutboxMessage.person_id == person.id,
+                OutboxMessage.status == "failed",
+                OutboxMessage.last_error.startswith(OUTSIDE_WINDOW),
+            ).values(status="pending", next_attempt_at=to_db(at), last_error=""))
 
     async def window_open(self, person_id: int, now: datetime) -> bool:
         async with self.sessions() as session:

@@ -119,7 +119,10 @@ class OutboxStore:
             if message.audience == CITIZEN:
                 # Outside WhatsApp's 24-hour window: staff must wait until the citizen writes.
                 reason = "window" if error.startswith(OUTSIDE_WINDOW) else status
-                enqueue(session, key=f"alert:{message.key}", audience=STAFF,
+                key = f"alert:{message.key}"
+                if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                    key = f"{key}:{message.attempts}"  # it failed before, was retried, failed again
+                enqueue(session, key=key, audience=STAFF,
                         person_id=message.person_id, application_id=message.application_id,
                         message=say(Text(f"staff-delivery-{reason}")))
 

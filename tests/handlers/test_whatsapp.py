@@ -257,3 +257,8 @@ async def test_a_staff_reply_reaches_a_whatsapp_citizen(
     window = says("staff-delivery-window", "ru")
     await telegram.wait_for(lambda c: c.method == "sendMessage"
                             and c.params.get("text") == window, timeout=10)
+    # once the citizen writes again, the held reply goes out
+    await who.say("Иә, тағы бір сұрақ бар")
+    held = says("staff-reply", "kk", text="Тағы бір сұрақ бар ма?")
+    await graph_waits(graph, lambda: any(
+        m.get("text", {}).get("body") == held for m in graph.sent("77017776655")))
