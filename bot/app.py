@@ -32,7 +32,8 @@ from handlers.telegram.digest import run_digest
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.router import OncePerUpdate, citizen_router, elsewhere_router
 from handlers.telegram.sender import TelegramSender
-from handlers.telegram.staff import StaffGate, StaffSide, staff_router
+from handlers.telegram.staff import staff_router
+from handlers.telegram.staff_side import StaffGate, StaffSide
 from handlers.telegram.topics import StaffTopics
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer

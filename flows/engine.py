@@ -11,20 +11,18 @@ button from an older question is recognised (and a double tap is told apart from
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from flows import booking, menu
+from flows import booking, cursor, menu
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
-from flows.filetypes import MAX_DOCUMENT_BYTES, detect_document_type
+from flows.cursor import MORE, SUMMARY
 from flows.messages import (
     Choice,
     EventKind,
-    FileTooBig,
     IncomingEvent,
     IncomingFile,
     OutgoingMessage,
@@ -39,14 +37,12 @@ from flows.ports import (
     Interviews,
     Sessions,
     SlotOffer,
-    StoredFile,
 )
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Step, TextStep
 from flows.turn import Turn, button
+from flows.uploads import accept_file
 from flows.validators import Invalid
 
-SUMMARY = "__summary__"
-MORE = "__more__"
 LANGUAGES = ("kk", "ru", "en")
 
 
@@ -376,7 +372,7 @@ class Engine:
         event, state = turn.event, turn.state
         stored = None
         if event.kind is EventKind.FILE and event.file is not None:
-            accepted = await self._accept_file(event.file, set())
+            accepted = await accept_file(self.ports.files, event.file, set())
             if isinstance(accepted, Text):
                 turn.say(accepted)
                 return
@@ -434,7 +430,7 @@ class Engine:
 
     def _ask_step(self, turn: Turn) -> None:
         flow, state = self._flow(turn.state), turn.state
-        step_id, item, sub = _split(state.cursor)
+        step_id, item, sub = cursor.split(state.cursor)
         step = flow.step(step_id)
         header = Text(
             "flow-progress",
@@ -504,7 +500,7 @@ class Engine:
     async def _flow_choice(self, turn: Turn, action: str) -> None:
         state, flow = turn.state, self._flow(turn.state)
         if action == "back":
-            self._back(turn)
+            cursor.back(turn, flow)
         elif action == "submit" and state.cursor == SUMMARY:
             await self._submit(turn, flow)
             return
@@ -514,7 +510,7 @@ class Engine:
             state.cursor = section.steps[0]
             if isinstance(flow.step(section.steps[0]), GroupStep):
                 state.answers[section.steps[0]] = []
-                state.cursor = _group_cursor(flow.step(section.steps[0]), 0)
+                state.cursor = cursor.group_cursor(flow.step(section.steps[0]), 0)
         elif state.cursor != SUMMARY:
             await self._step_choice(turn, flow, action)
             return
@@ -522,28 +518,28 @@ class Engine:
 
     async def _step_choice(self, turn: Turn, flow: Flow, action: str) -> None:
         state = turn.state
-        step_id, item, sub = _split(state.cursor)
+        step_id, item, sub = cursor.split(state.cursor)
         step = flow.step(step_id)
         if isinstance(step, GroupStep):
             items = state.answers.setdefault(step.id, [])
             if sub == MORE:
                 if action == "more" and len(items) < step.max_items:
-                    state.cursor = _group_cursor(step, len(items))
+                    state.cursor = cursor.group_cursor(step, len(items))
                 elif action == "done":
-                    self._advance(turn, flow, step.id)
+                    cursor.advance(turn.state, flow, step.id)
                 await self._ask_current(turn)
                 return
             while len(items) <= item:
                 items.append({})
             sub_step = next(s for s in step.steps if s.id == sub)
             if await self._simple_choice(turn, sub_step, items[item], action):
-                self._advance_in_group(turn, flow, step, item, sub)
+                cursor.advance_in_group(turn, step, item, sub)
         elif isinstance(step, FilesStep):
             if action == "done" and (state.answers.get(step.id) or not step.required):
                 state.answers.setdefault(step.id, [])
-                self._advance(turn, flow, step.id)
+                cursor.advance(turn.state, flow, step.id)
         elif await self._simple_choice(turn, step, state.answers, action):
-            self._advance(turn, flow, step.id)
+            cursor.advance(turn.state, flow, step.id)
         await self._ask_current(turn)
 
     async def _simple_choice(
@@ -589,7 +585,7 @@ class Engine:
             turn.say(Text("hint-use-buttons"))
             await self._ask_current(turn)
             return
-        step_id, item, sub = _split(state.cursor)
+        step_id, item, sub = cursor.split(state.cursor)
         step = flow.step(step_id)
         if isinstance(step, FilesStep):
             await self._file_input(turn, flow, step)
@@ -614,9 +610,9 @@ class Engine:
                 turn.say(Text("error-text-expected"))
             elif self._parse_into(turn, simple, holder, raw):
                 if isinstance(step, GroupStep):
-                    self._advance_in_group(turn, flow, step, item, sub)
+                    cursor.advance_in_group(turn, step, item, sub)
                 else:
-                    self._advance(turn, flow, step.id)
+                    cursor.advance(turn.state, flow, step.id)
         await self._ask_current(turn)
 
     async def _file_input(self, turn: Turn, flow: Flow, step: FilesStep) -> None:
@@ -640,7 +636,7 @@ class Engine:
         flow = self._flow(turn.state)
         sent = {f["sha256"] for other in flow.steps if isinstance(other, FilesStep)
                 for f in turn.state.answers.get(other.id, [])}
-        accepted = await self._accept_file(incoming, sent)
+        accepted = await accept_file(self.ports.files, incoming, sent)
         if isinstance(accepted, Text):
             return accepted
         turn.state.answers.setdefault(step.id, []).append(
@@ -648,83 +644,6 @@ class Engine:
              "name": incoming.name or ""}
         )
         return None
-
-    async def _accept_file(self, incoming: IncomingFile, sent: set[str]) -> StoredFile | Text:
-        """Size, real type by content, not sent before; then stored. Or what is wrong."""
-        limit_mb = MAX_DOCUMENT_BYTES // (1024 * 1024)
-        too_big = Text("error-file-too-big", {"limit": limit_mb})
-        if incoming.size is not None and incoming.size > MAX_DOCUMENT_BYTES:
-            return too_big
-        try:
-            data = await incoming.fetch()
-        except FileTooBig:
-            return too_big
-        if len(data) > MAX_DOCUMENT_BYTES:
-            return too_big
-        mime = detect_document_type(data[:512])
-        if mime is None:
-            return Text("error-file-type")
-        if hashlib.sha256(data).hexdigest() in sent:
-            return Text("error-file-duplicate")
-        return await self.ports.files.save(data, mime)
-
-    # ------------------------------------------------------------------ moving around
-    def _advance(self, turn: Turn, flow: Flow, step_id: str) -> None:
-        state = turn.state
-        index = flow.next_active(state.answers, flow.index(step_id) + 1, +1)
-        if state.editing:
-            section = flow.section(state.editing)
-            if index is None or flow.steps[index].id not in section.steps:
-                state.editing = None
-                state.cursor = SUMMARY
-                return
-        if index is None:
-            state.cursor = SUMMARY
-            return
-        _enter(state, flow, index)
-
-    def _advance_in_group(
-        self, turn: Turn, flow: Flow, step: GroupStep, item: int, sub: str
-    ) -> None:
-        ids = [s.id for s in step.steps]
-        position = ids.index(sub)
-        if position + 1 < len(ids):
-            turn.state.cursor = f"{step.id}/{item}/{ids[position + 1]}"
-        else:
-            turn.say(Text("group-added", {"count": item + 1}))
-            turn.state.cursor = f"{step.id}/{item}/{MORE}"
-
-    def _back(self, turn: Turn) -> None:
-        state, flow = turn.state, self._flow(turn.state)
-        if state.editing:
-            state.editing = None
-            state.cursor = SUMMARY
-            return
-        if state.cursor == SUMMARY:
-            last = flow.next_active(state.answers, len(flow.steps) - 1, -1)
-            _enter(state, flow, last if last is not None else 0)
-            return
-        step_id, item, sub = _split(state.cursor)
-        step = flow.step(step_id)
-        if isinstance(step, GroupStep):
-            ids = [s.id for s in step.steps]
-            items = state.answers.setdefault(step.id, [])
-            if sub == MORE:
-                state.cursor = f"{step.id}/{item}/{ids[-1]}"
-                return
-            position = ids.index(sub)
-            if position > 0:
-                state.cursor = f"{step.id}/{item}/{ids[position - 1]}"
-                return
-            if item > 0:
-                del items[item:]  # drop the child being started; the earlier ones stay
-                state.cursor = f"{step.id}/{item - 1}/{MORE}"
-                return
-        index = flow.next_active(state.answers, flow.index(step_id) - 1, -1)
-        if index is None:
-            turn.say(Text("flow-at-first-step"))
-            return
-        _enter(state, flow, index)
 
     # ------------------------------------------------------------------ summary & submit
     def _show_summary(self, turn: Turn) -> None:
@@ -776,27 +695,10 @@ def _bind(message: OutgoingMessage, seq: int) -> OutgoingMessage:
     return replace(message, choices=rows)
 
 
-def _split(cursor: str) -> tuple[str, int, str]:
-    """"children/1/birth_date" -> ("children", 1, "birth_date"); "iin" -> ("iin", 0, "")."""
-    parts = cursor.split("/")
-    if len(parts) == 3:
-        return parts[0], int(parts[1]), parts[2]
-    return parts[0], 0, ""
 
 
-def _enter(state: ConversationState, flow: Flow, index: int) -> None:
-    """Put the cursor on a step; a group with items already opens on "another one?"."""
-    step = flow.steps[index]
-    items = state.answers.get(step.id) if isinstance(step, GroupStep) else None
-    if isinstance(step, GroupStep):
-        state.cursor = f"{step.id}/{len(items) - 1}/{MORE}" if items else _group_cursor(step, 0)
-    else:
-        state.cursor = step.id
 
 
-def _group_cursor(step: Step, item: int) -> str:
-    assert isinstance(step, GroupStep)
-    return f"{step.id}/{item}/{step.steps[0].id}"
 
 
 def _section_number(flow: Flow, step_id: str) -> int:

@@ -10,7 +10,7 @@ from flows.calendar import KZ_TZ, OFFICE_OPEN, is_working_day, next_working_day
 from flows.menu import status_id
 from flows.messages import Text
 from handlers.telegram.render import split_text
-from handlers.telegram.staff import StaffSide
+from handlers.telegram.staff_side import StaffSide
 
 JOB = "daily_digest"
 

@@ -1,0 +1,97 @@
+"""Where a person is in a flow, and how Next and Back move them.
+
+The cursor is a string saved with the conversation: "iin" (a step), "children/1/birth_date"
+(a group item's sub-step), "children/1/__more__" ("another one?") or "__summary__".
+"""
+
+from __future__ import annotations
+
+from flows.messages import Text
+from flows.ports import ConversationState
+from flows.steps import Flow, GroupStep, Step
+from flows.turn import Turn
+
+SUMMARY = "__summary__"
+MORE = "__more__"
+
+
+def split(cursor: str) -> tuple[str, int, str]:
+    """"children/1/birth_date" -> ("children", 1, "birth_date"); "iin" -> ("iin", 0, "")."""
+    parts = cursor.split("/")
+    if len(parts) == 3:
+        return parts[0], int(parts[1]), parts[2]
+    return parts[0], 0, ""
+
+
+def group_cursor(step: Step, item: int) -> str:
+    assert isinstance(step, GroupStep)
+    return f"{step.id}/{item}/{step.steps[0].id}"
+
+
+def enter(state: ConversationState, flow: Flow, index: int) -> None:
+    """Put the cursor on a step; a group with items already opens on "another one?"."""
+    step = flow.steps[index]
+    if isinstance(step, GroupStep):
+        items = state.answers.get(step.id)
+        state.cursor = f"{step.id}/{len(items) - 1}/{MORE}" if items else group_cursor(step, 0)
+    else:
+        state.cursor = step.id
+
+
+def advance(state: ConversationState, flow: Flow, step_id: str) -> None:
+    """After an answer: the next step that applies, or back to the summary when editing."""
+    index = flow.next_active(state.answers, flow.index(step_id) + 1, +1)
+    if state.editing:
+        section = flow.section(state.editing)
+        if index is None or flow.steps[index].id not in section.steps:
+            state.editing = None
+            state.cursor = SUMMARY
+            return
+    if index is None:
+        state.cursor = SUMMARY
+        return
+    enter(state, flow, index)
+
+
+def advance_in_group(turn: Turn, step: GroupStep, item: int, sub: str) -> None:
+    ids = [s.id for s in step.steps]
+    position = ids.index(sub)
+    if position + 1 < len(ids):
+        turn.state.cursor = f"{step.id}/{item}/{ids[position + 1]}"
+    else:
+        turn.say(Text("group-added", {"count": item + 1}))
+        turn.state.cursor = f"{step.id}/{item}/{MORE}"
+
+
+def back(turn: Turn, flow: Flow) -> None:
+    """One question back; nothing entered is lost (only a child just being started)."""
+    state = turn.state
+    if state.editing:
+        state.editing = None
+        state.cursor = SUMMARY
+        return
+    if state.cursor == SUMMARY:
+        last = flow.next_active(state.answers, len(flow.steps) - 1, -1)
+        enter(state, flow, last if last is not None else 0)
+        return
+    step_id, item, sub = split(state.cursor)
+    step = flow.step(step_id)
+    if isinstance(step, GroupStep):
+        ids = [s.id for s in step.steps]
+        items = state.answers.setdefault(step.id, [])
+        if sub == MORE:
+            state.cursor = f"{step.id}/{item}/{ids[-1]}"
+            return
+        position = ids.index(sub)
+        if position > 0:
+            state.cursor = f"{step.id}/{item}/{ids[position - 1]}"
+            return
+        if item > 0:
+            del items[item:]  # drop the child being started; the earlier ones stay
+            state.cursor = f"{step.id}/{item - 1}/{MORE}"
+            return
+    index = flow.next_active(state.answers, flow.index(step_id) - 1, -1)
+    if index is None:
+        turn.say(Text("flow-at-first-step"))
+        return
+    enter(state, flow, index)

@@ -1,0 +1,78 @@
+"""The conversation with the child, from the staff group: start it, confirm the
+representative, send a video link, end it (the transcript goes into the topic as a file)."""
+
+from __future__ import annotations
+
+import secrets
+from functools import partial
+from typing import Any
+
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.calendar import KZ_TZ
+from flows.procedure import Snapshot
+from handlers.telegram.staff_side import StaffSide
+
+
+async def in_session(side: StaffSide, citizen: Any, text: str) -> bool:
+    """A specialist's words during the conversation go to the child and the parent, labelled;
+    but only once the representative's presence is confirmed."""
+    if side.sessions is None:
+        return False
+    seat = await side.sessions.seat_of(citizen.channel, citizen.external_id, side.clock())
+    if seat is None or seat.role != "parent" or not seat.open:
+        return False
+    thread = await side.topics.thread_for(citizen.person_id)
+    if not await side.sessions.present(seat.application_id):
+        await side.post(thread, "staff-session-confirm-first")
+        return True
+    await side.sessions.relay(seat.session_id, "specialist", text, side.clock())
+    side.wake()
+    return True
+
+
+async def session_action(side: StaffSide, snapshot: Snapshot, verb: str, user_id: int,
+                          thread: int | None) -> None:
+    """Start the conversation, confirm the representative, send a video link, end it."""
+    sessions, actor, now = side.sessions, f"staff:{user_id}", side.clock()
+    assert sessions is not None
+    post = partial(side.post, thread) if thread is not None else None
+    if verb == "session":
+        error = await sessions.start(snapshot.id, actor, now)
+        if error is not None:
+            if post:
+                await post(error, number=snapshot.number)
+            return
+        controls = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=side.text(f"staff-session-{action}"),
+                                  callback_data=f"st:{snapshot.id}:{action}")]
+            for action in ("present", "video", "end")])
+        await side.bot.send_message(side.chat_id, side.text("staff-session-started",
+                                                            number=snapshot.number),
+                                    message_thread_id=thread, reply_markup=controls)
+    elif verb == "present":
+        if await sessions.confirm_present(snapshot.id, actor) and post:
+            await post("staff-session-present-confirmed")
+    elif verb == "video":
+        seat = await sessions.open_id(snapshot.id)
+        if not side.video_base or seat is None:
+            if post:
+                await post("staff-video-not-configured")
+            return
+        room = f"{side.video_base.rstrip('/')}/{secrets.token_urlsafe(12)}"
+        await sessions.relay(seat, "specialist", room, now)
+        if post:
+            await post("staff-video-sent", link=room)
+    elif verb == "end":
+        lines = await sessions.end(snapshot.id, actor, now)
+        if lines is None:
+            return
+        record = "\n".join(
+            f"{line.at.astimezone(KZ_TZ):%d.%m.%Y %H:%M} "
+            f"{side.text(f'session-role-{line.role}')}: {line.text}" for line in lines)
+        name = f"{snapshot.number}-transcript.txt"
+        await side.bot.send_document(
+            side.chat_id, BufferedInputFile((record or "—").encode(), name),
+            caption=side.text("staff-session-ended", number=snapshot.number),
+            message_thread_id=thread)
+    side.wake()

@@ -1,0 +1,60 @@
+"""What staff type: a hearing, a period, opening or closing times — read strictly, with a
+clear error (a Fluent id) when it cannot be read."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from datetime import time as dt_time
+
+from flows.calendar import KZ_TZ
+from flows.validators import Invalid, check_after, check_not_past, parse_date
+
+TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def parse_hearing(text: str, today: date) -> dict[str, str]:
+    """"27.11.2026 15:00; place; grounds" -> the hearing's details."""
+    parts = [part.strip() for part in text.split(";", 2)]
+    if len(parts) != 3 or not all(parts):
+        raise Invalid("staff-error-hearing-format")
+    when = parts[0].split()
+    if len(when) != 2 or not TIME_RE.match(when[1]):
+        raise Invalid("staff-error-hearing-format")
+    day = check_not_past(parse_date(when[0]), today)
+    hours, minutes = TIME_RE.match(when[1]).groups()  # type: ignore[union-attr]
+    return {"date": day.isoformat(), "time": f"{int(hours):02d}:{minutes}", "place": parts[1],
+            "grounds": parts[2]}
+
+
+def parse_period(text: str) -> dict[str, str]:
+    words = text.replace("–", " ").replace("-", " ").split()
+    if len(words) != 2:
+        raise Invalid("staff-error-period-format")
+    start = parse_date(words[0])
+    end = check_after(parse_date(words[1]), start)
+    return {"from": start.isoformat(), "to": end.isoformat()}
+
+
+SLOTS_RE = re.compile(
+    r"^/(open|close)(?:@\w+)?\s+([a-z0-9-]+)\s+(\S+)\s+(\d{1,2}[:.]\d{2})\s*-\s*(\d{1,2}[:.]\d{2})$")
+
+
+def parse_override(text: str) -> tuple[str, str, datetime, datetime] | None:
+    """"/close kst-rudny 25.11.2026 14:30-16:00" -> (kind, body, start, end) in Astana time."""
+    match = SLOTS_RE.match(text.strip())
+    if match is None:
+        return None
+    kind, body, day, start, end = match.groups()
+    try:
+        when = parse_date(day)
+    except Invalid:
+        return None
+    def at(clock: str) -> datetime:
+        hours, minutes = clock.replace(".", ":").split(":")
+        return datetime.combine(when, dt_time(int(hours), int(minutes)), KZ_TZ)
+    try:
+        begin, finish = at(start), at(end)
+    except ValueError:
+        return None
+    return (kind, body, begin, finish) if begin < finish else None

@@ -1,0 +1,174 @@
+"""The staff side's shared parts: who may act as staff, and the object every staff
+handler works with (the bot, the desk, the topics, the language, the clock)."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import BufferedInputFile, ForceReply, Message
+
+from flows.menu import status_id
+from flows.messages import Arg, OutgoingMessage, Text
+from flows.procedure import Snapshot, card
+from handlers.l10n import Localizer
+from handlers.telegram.render import TelegramRenderer, split_text
+from handlers.telegram.topics import StaffTopics
+from storage.sessions import SqlSessions
+from storage.staff import StaffDesk
+
+log = logging.getLogger(__name__)
+
+MEMBER_STATUSES = {"creator", "administrator", "member"}
+
+
+class SlotOverrides(Protocol):
+    async def set_override(self, body_code: str, kind: str, start: datetime, end: datetime,
+                           actor: str) -> None: ...
+
+
+class StaffGate:
+    """Who may act as staff: members of the staff group (asked briefly cached) or admins."""
+
+    def __init__(self, bot: Bot, chat_id: int, admin_ids: list[int], ttl: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.bot, self.chat_id, self.admin_ids = bot, chat_id, set(admin_ids)
+        self.ttl, self.clock = ttl, clock
+        self._cache: dict[int, tuple[float, bool]] = {}
+
+    async def allows(self, user_id: int) -> bool:
+        if user_id in self.admin_ids:
+            return True
+        cached = self._cache.get(user_id)
+        if cached and self.clock() - cached[0] < self.ttl:
+            return cached[1]
+        try:
+            member = await self.bot.get_chat_member(self.chat_id, user_id)
+            verdict = member.status in MEMBER_STATUSES
+        except TelegramBadRequest:
+            verdict = False
+        self._cache[user_id] = (self.clock(), verdict)
+        return verdict
+
+
+@dataclass
+class StaffSide:
+    """What the staff handlers and the citizen bridge share."""
+
+    bot: Bot
+    desk: StaffDesk
+    topics: StaffTopics
+    gate: StaffGate
+    renderer: TelegramRenderer
+    l10n: Localizer
+    chat_id: int
+    language: str
+    clock: Callable[[], datetime]
+    wake: Callable[[], None]  # tells the outbox worker there is something to deliver
+    slots: SlotOverrides | None = None
+    sessions: SqlSessions | None = None
+    video_base: str = ""  # INTERVIEW_VIDEO_BASE: rooms for a video call, when set
+
+    def text(self, key: str, **args: Any) -> str:
+        return self.l10n.render(Text(key, args), self.language)
+
+    async def post(self, thread: int, key: str, **args: Any) -> Message:
+        return await self.bot.send_message(self.chat_id, self.text(key, **args),
+                                           message_thread_id=thread)
+
+    # ------------------------------------------------------------------ citizen -> topic
+    async def citizen_opened(self, channel: str, external_id: str) -> None:
+        citizen = await self.desk.citizen_by_address(channel, external_id)
+        if citizen is None:
+            return
+        await self.desk.enqueue_staff(citizen.person_id, f"opened:{secrets.token_hex(8)}",
+                                      OutgoingMessage((Text("staff-citizen-opened"),)))
+        self.wake()
+
+    async def relay(self, message: Message) -> None:
+        """Copy a citizen's message (text, photo, file) into their topic."""
+        citizen = await self.desk.citizen_by_address("telegram", str(message.chat.id))
+        if citizen is None:
+            return
+        thread = await self.topics.thread_for(citizen.person_id)
+        await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
+                                    message_thread_id=thread)
+
+    async def _thread_of(self, channel: str, external_id: str) -> int | None:
+        citizen = await self.desk.citizen_by_address(channel, external_id)
+        return await self.topics.thread_for(citizen.person_id) if citizen else None
+
+    async def relay_text(self, channel: str, external_id: str, text: str) -> None:
+        """A message from a citizen on another messenger, posted into their topic."""
+        thread = await self._thread_of(channel, external_id)
+        if thread is not None:
+            for piece in split_text(self.text("staff-citizen-says", text=text)):
+                await self.bot.send_message(self.chat_id, piece, message_thread_id=thread)
+
+    async def relay_file(self, channel: str, external_id: str, data: bytes,
+                         filename: str) -> None:
+        thread = await self._thread_of(channel, external_id)
+        if thread is not None:
+            await self.bot.send_document(self.chat_id, BufferedInputFile(data, filename),
+                                         caption=self.text("staff-citizen-file"),
+                                         message_thread_id=thread)
+
+    # ------------------------------------------------------------------ the card
+    async def refresh_card(self, snapshot: Snapshot, card_id: int | None = None) -> None:
+        # The card's id is recorded when its delivery is; a tap on the card itself knows it.
+        card_id = card_id or await self.desk.card_message_id(snapshot.id)
+        if card_id is None:
+            return
+        message = card(snapshot)
+        text = split_text(self.l10n.join(message.parts, self.language))[0]
+        try:
+            await self.bot.edit_message_text(text=text, chat_id=self.chat_id,
+                                             message_id=card_id,
+                                             reply_markup=self.renderer.inline(message,
+                                                                               self.language))
+        except TelegramBadRequest as error:
+            log.info("card %s not refreshed: %s", snapshot.number, error.message)
+
+    async def apply(self, application_id: int, action: str, details: dict[str, Any],
+                    user_id: int, user_name: str, thread: int | None,
+                    card_id: int | None = None) -> None:
+        actor = f"staff:{user_id}"
+        result = await self.desk.act(application_id, action, actor, details, self.clock())
+        snapshot = result.snapshot
+        if thread is None and snapshot is not None:
+            person = await self.desk.person_of(snapshot.id)
+            thread = await self.topics.thread_for(person) if person else None
+        if thread is None:
+            return
+        if not result.ok or snapshot is None:
+            args: dict[str, Arg] = {}
+            if snapshot is not None:
+                args = {"number": snapshot.number, "status": Text(status_id(snapshot.status))}
+            await self.bot.send_message(
+                self.chat_id, self.l10n.render(Text(result.error, args), self.language),
+                message_thread_id=thread)
+            return
+        self.wake()
+        await self.post(thread, "staff-done", who=user_name,
+                        action=Text(f"staff-action-{action}"), number=snapshot.number,
+                        status=Text(status_id(snapshot.status)))
+        await self.refresh_card(snapshot, card_id)
+        person = await self.desk.person_of(snapshot.id)
+        if person is not None:
+            await self.topics.refresh_title(person)
+
+    async def ask(self, thread: int | None, application_id: int, action: str, user_id: int,
+                  key: str, data: dict[str, Any] | None = None, **args: Any) -> None:
+        """A question staff answer by replying to it (Telegram's force-reply)."""
+        prompt = await self.bot.send_message(
+            self.chat_id, self.text(key, **args), message_thread_id=thread,
+            reply_markup=ForceReply(selective=True))
+        await self.desk.open_request(self.chat_id, prompt.message_id, application_id, action,
+                                     user_id, data or {})
