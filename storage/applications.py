@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -35,12 +35,21 @@ OPEN_STATUSES = ("submitted", "under_review", "hearing_scheduled")
 
 
 async def next_number(session: AsyncSession, prefix: str, year: int) -> str:
-    sequence = await session.get(NumberSequence, (prefix, year))
-    if sequence is None:
-        sequence = NumberSequence(prefix=prefix, year=year, last=0)
-        session.add(sequence)
-    sequence.last += 1
-    return f"{prefix}-{year}-{sequence.last:05d}"
+    """The next number of the year, taken atomically: one UPDATE increments and returns it,
+    so two people submitting at the same instant never get the same number."""
+    bump = (update(NumberSequence)
+            .where(NumberSequence.prefix == prefix, NumberSequence.year == year)
+            .values(last=NumberSequence.last + 1)
+            .returning(NumberSequence.last))
+    last = (await session.execute(bump)).scalar_one_or_none()
+    if last is None:  # the year's first application
+        try:
+            async with session.begin_nested():
+                session.add(NumberSequence(prefix=prefix, year=year, last=1))
+            last = 1
+        except IntegrityError:  # someone else started the year a moment ago
+            last = (await session.execute(bump)).scalar_one()
+    return f"{prefix}-{year}-{last:05d}"
 
 
 def _date(value: Any) -> date | None:
@@ -69,11 +78,12 @@ class SqlApplications:
                                                  draft_key, at)
                 return _submitted(application)
         except IntegrityError:
-            # Two Submit taps raced; the other one created it.
+            # Two Submit taps raced and the other one created it; anything else is a bug.
             async with self.sessions() as session:
                 existing = await self._by_draft(session, draft_key)
-                assert existing is not None
-                return _submitted(existing)
+            if existing is None:
+                raise
+            return _submitted(existing)
 
     async def _by_draft(self, session: AsyncSession, draft_key: str) -> Application | None:
         return await session.scalar(select(Application).where(Application.draft_key == draft_key))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime
 from pathlib import Path
 
@@ -91,3 +92,19 @@ async def test_files_are_named_by_their_hash(tmp_path: Path) -> None:
     stored = await store.save(b"%PDF-1.4 hello", "application/pdf")
     assert (tmp_path / "files" / stored.sha256).read_bytes() == b"%PDF-1.4 hello"
     assert stored.size == 14
+
+
+async def test_people_submitting_at_the_same_instant_get_distinct_numbers(
+    db: AsyncEngine,
+) -> None:
+    applications = SqlApplications(sessions(db))
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    store = SqlConversationStore(sessions(db))
+    for n in range(12):  # people who have been filling in the form: they exist already
+        await store.save("telegram", str(n), ConversationState(language="kk"))
+    results = await asyncio.gather(*(
+        applications.submit("telegram", str(n), "visit", ANSWERS, f"draft-{n}", at)
+        for n in range(12)
+    ))
+    numbers = sorted(result.number for result in results)
+    assert numbers == [f"ВП-2026-{n:05d}" for n in range(1, 13)]
