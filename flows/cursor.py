@@ -58,6 +58,8 @@ def advance_in_group(turn: Turn, step: GroupStep, item: int, sub: str) -> None:
     position = ids.index(sub)
     if position + 1 < len(ids):
         turn.state.cursor = f"{step.id}/{item}/{ids[position + 1]}"
+    elif item + 1 < len(turn.state.answers.get(step.id, [])):
+        turn.state.cursor = group_cursor(step, item + 1)  # going through those entered before
     else:
         turn.say(Text("group-added", {"count": item + 1}))
         turn.state.cursor = f"{step.id}/{item}/{MORE}"
@@ -87,8 +89,12 @@ def back(turn: Turn, flow: Flow) -> None:
             state.cursor = f"{step.id}/{item}/{ids[position - 1]}"
             return
         if item > 0:
-            del items[item:]  # drop the child being started; the earlier ones stay
-            state.cursor = f"{step.id}/{item - 1}/{MORE}"
+            started = item == len(items) - 1 and ids[-1] not in items[item]
+            if started:  # a child only begun: back to "another one?", the others stay
+                del items[item]
+                state.cursor = f"{step.id}/{item - 1}/{MORE}"
+            else:  # a child entered before: back to their last answer, nothing is lost
+                state.cursor = f"{step.id}/{item - 1}/{ids[-1]}"
             return
     index = flow.next_active(state.answers, flow.index(step_id) - 1, -1)
     if index is None:

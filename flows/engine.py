@@ -118,7 +118,7 @@ class Engine:
             await self._ask_current(turn)
         elif state.flow is None:
             turn.say(Text("hint-menu-unexpected"))
-            self._show_menu(turn)
+            menu.show(turn)
         else:
             await self._flow_input(turn)
 
@@ -139,7 +139,7 @@ class Engine:
             else:
                 state.pending = None
                 menu.greet(turn)
-                self._show_menu(turn)
+                menu.show(turn)
         elif name == "language":
             self._ask_language(turn)
         elif name == "help":
@@ -149,7 +149,7 @@ class Engine:
             await self._cancel(turn)
         elif name == "menu" and state.flow is None:
             state.pending = None
-            self._show_menu(turn)
+            menu.show(turn)
         elif name == "menu":
             await self._cancel(turn)
         else:
@@ -161,11 +161,11 @@ class Engine:
         if state.flow is None:
             state.pending = None
             turn.say(Text("cancel-nothing"))
-            self._show_menu(turn)
+            menu.show(turn)
         elif not state.answers:
             self._leave_flow(state)
             turn.say(Text("cancel-done"))
-            self._show_menu(turn)
+            menu.show(turn)
         else:
             state.pending = "cancel"
             self._ask_cancel(turn)
@@ -222,12 +222,12 @@ class Engine:
         if state.flow is not None:
             turn.say(Text("language-set"))
             await self._ask_current(turn)
-        elif booking.remembered(turn) is not None:
-            booking.child_intro(turn, booking.remembered(turn))  # type: ignore[arg-type]
+        elif (joined := booking.remembered(turn)) is not None:
+            booking.child_intro(turn, joined)
         else:
             if not first_time:
                 turn.say(Text("language-set"))
-            self._show_menu(turn)
+            menu.show(turn)
 
     async def _cancel_answer(self, turn: Turn, action: str) -> None:
         state = turn.state
@@ -235,14 +235,11 @@ class Engine:
         if action == "cancel:yes":
             self._leave_flow(state)
             turn.say(Text("cancel-done"))
-            self._show_menu(turn)
+            menu.show(turn)
         else:
             await self._ask_current(turn)
 
     # ------------------------------------------------------------------ the main menu
-    def _show_menu(self, turn: Turn) -> None:
-        menu.show(turn)
-
     def _ask_language(self, turn: Turn) -> None:
         turn.state.pending = "language"
         turn.say(
@@ -256,7 +253,7 @@ class Engine:
             await self._start_flow(turn, self.flows[arg])
         elif kind == "flow":
             turn.say(Text("menu-coming-soon"))
-            self._show_menu(turn)
+            menu.show(turn)
         elif kind == "apps":
             views = await self.ports.applications.list_for(
                 turn.event.channel, turn.event.user_id
@@ -283,7 +280,7 @@ class Engine:
                 turn.say(Text("objection-ask", {"number": view.number}),
                          choices=[[button("nav-menu", "specialist:back")]])
         else:
-            self._show_menu(turn)
+            menu.show(turn)
 
     # ------------------------------------------------------------------ the child's opinion
     async def _in_session(self, turn: Turn) -> bool:
@@ -312,7 +309,7 @@ class Engine:
         if kind == "unbook":
             cancelled = await interviews.cancel(event.channel, event.user_id, ref)
             turn.say(Text("booking-cancelled" if cancelled else "booking-not-available"))
-            self._show_menu(turn)
+            menu.show(turn)
             return
         if kind == "slot":
             result = await interviews.book(event.channel, event.user_id, ref, rest, self.clock())
@@ -325,7 +322,7 @@ class Engine:
         offer = await self._offer(turn, ref)
         if offer is None:
             turn.say(Text("booking-not-available"))
-            self._show_menu(turn)
+            menu.show(turn)
         elif kind == "day":
             booking.show_times(turn, offer, rest)
         else:
@@ -386,7 +383,7 @@ class Engine:
         if number is not None:
             turn.relay = True
             turn.say(Text("objection-saved", {"number": number}))
-        self._show_menu(turn)
+        menu.show(turn)
 
     # ------------------------------------------------------------------ flows
     async def _start_flow(self, turn: Turn, flow: Flow) -> None:
@@ -422,7 +419,7 @@ class Engine:
         elif state.pending == "language" or state.language is None:
             self._ask_language(turn)
         elif state.flow is None:
-            self._show_menu(turn)
+            menu.show(turn)
         elif state.cursor == SUMMARY:
             self._show_summary(turn)
         else:
@@ -509,7 +506,7 @@ class Engine:
             state.editing = section.id
             state.cursor = section.steps[0]
             if isinstance(flow.step(section.steps[0]), GroupStep):
-                state.answers[section.steps[0]] = []
+                # Walk the children already entered (each answer offers "Keep"), then "another?".
                 state.cursor = cursor.group_cursor(flow.step(section.steps[0]), 0)
         elif state.cursor != SUMMARY:
             await self._step_choice(turn, flow, action)
@@ -681,7 +678,7 @@ class Engine:
                 },
             )
         )
-        self._show_menu(turn)
+        menu.show(turn)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -693,12 +690,6 @@ def _bind(message: OutgoingMessage, seq: int) -> OutgoingMessage:
     rows = tuple(tuple(replace(c, payload=f"{seq}:{c.payload}") for c in row)
                  for row in message.choices)
     return replace(message, choices=rows)
-
-
-
-
-
-
 
 
 def _section_number(flow: Flow, step_id: str) -> int:

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -95,24 +95,31 @@ class SqlSessions:
             return True
 
     async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None:
-        """Where this citizen sits in a session that is open (or just ended, for a child)."""
+        """Where this citizen sits in a session that is open (or just ended, for a child).
+        Asked for every typed message, so it is two indexed queries, not a scan."""
         async with self.sessions() as session:
-            person = await session.scalar(select(Person).where(
+            person = await session.scalar(select(Person.id).where(
                 Person.channel == channel, Person.external_id == external_id))
             if person is None:
                 return None
-            rows = (await session.scalars(select(InterviewSession).where(
-                InterviewSession.status.in_(("open", "closed"))).order_by(
-                InterviewSession.id.desc()))).all()
-            for row in rows:
-                application = await session.get(Application, row.application_id)
-                child = await self._child(session, row.application_id)
-                recent = row.ended_at is not None and now - from_db(row.ended_at) < ADD_AFTER_END
-                if row.status == "open" and application and application.person_id == person.id:
-                    return Seat(row.id, row.application_id, "parent", True)
-                if child == person.id and (row.status == "open" or recent):
-                    return Seat(row.id, row.application_id, "child", row.status == "open")
-            return None
+            as_parent = await session.scalar(
+                select(InterviewSession)
+                .join(Application, Application.id == InterviewSession.application_id)
+                .where(Application.person_id == person, InterviewSession.status == "open"))
+            if as_parent is not None:
+                return Seat(as_parent.id, as_parent.application_id, "parent", True)
+            as_child = await session.scalar(
+                select(InterviewSession)
+                .join(InterviewInvite,
+                      InterviewInvite.application_id == InterviewSession.application_id)
+                .where(InterviewInvite.child_person_id == person,
+                       or_(InterviewSession.status == "open",
+                           InterviewSession.ended_at >= to_db(now - ADD_AFTER_END)))
+                .order_by(InterviewSession.id.desc()).limit(1))
+            if as_child is None:
+                return None
+            return Seat(as_child.id, as_child.application_id, "child",
+                        as_child.status == "open")
 
     async def open_id(self, application_id: int) -> int | None:
         async with self.sessions() as session:

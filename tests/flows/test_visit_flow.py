@@ -225,3 +225,26 @@ async def test_period_buttons_give_ready_dates(chat: Chat, ports: Ports) -> None
     state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
     assert (state.answers["period_from"], state.answers["period_to"]) == (
         "2026-12-01", "2027-02-28")
+
+
+async def test_editing_the_children_loses_none_of_them(chat: Chat, ports: Ports) -> None:
+    await fill_to_summary(chat)
+    section = next(c.label.args["section"] for m in chat.replies[-1].messages
+                   for row in m.choices for c in row
+                   if getattr(c.label.args.get("section"), "key", "") == "section-children")
+    await chat.tap("summary-edit", section=section)
+    assert chat.question() == "visit-ask-child-surname"
+    assert "step-current" in chat.said()  # the first child's surname, to keep or retype
+    for _ in range(4):  # surname, first name, patronymic, date of birth of the first child
+        await chat.tap("nav-keep")
+    assert chat.question() == "visit-ask-child-surname"  # straight on to the second child
+    await chat.say("Иванова-Серікова")  # the second child's surname is corrected
+    for _ in range(3):
+        await chat.tap("nav-keep")
+    assert chat.question() == "visit-ask-more-children"
+    await chat.tap("group-more-no")
+    assert chat.said()[0] == "summary-title"
+    state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
+    children = state.answers["children"]
+    assert [c["surname"] for c in children] == ["Иванов", "Иванова-Серікова"]
+    assert [c["birth_date"] for c in children] == ["2015-09-05", "2018-01-31"]
