@@ -20,7 +20,6 @@ from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
 from storage.models import (
     Application,
-    ApplicationNote,
     AuditEntry,
     JobRun,
     OutboxMessage,
@@ -156,10 +155,6 @@ class StaffDesk:
             return ActResult(True, snapshot)
 
 
-    async def notes(self, application_id: int) -> list[ApplicationNote]:
-        async with self.sessions() as session:
-            return list(await session.scalars(select(ApplicationNote).where(
-                ApplicationNote.application_id == application_id).order_by(ApplicationNote.id)))
 
     async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None:
         """A specialist's answer in the topic, queued for the citizen (never lost)."""

@@ -9,15 +9,12 @@ from typing import Any, Protocol
 from aiogram import BaseMiddleware, Bot, F, Router
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from flows.messages import IncomingEvent, Reply
+from flows.messages import Reply
+from handlers.ports import Conversations, Seen
 from handlers.telegram.events import CHANNEL, callback_event, message_event
 from handlers.telegram.render import TelegramRenderer
 
 log = logging.getLogger(__name__)
-
-
-class Conversations(Protocol):
-    async def handle(self, event: IncomingEvent) -> Reply: ...
 
 
 class Escalations(Protocol):
@@ -28,10 +25,6 @@ class Escalations(Protocol):
     async def relay(self, message: Message) -> None: ...
 
     def wake(self) -> None: ...
-
-
-class Seen(Protocol):
-    async def first_time(self, channel: str, key: str) -> bool: ...
 
 
 class OncePerUpdate(BaseMiddleware):

@@ -94,12 +94,10 @@ class StaffSide:
 
     async def relay(self, message: Message) -> None:
         """Copy a citizen's message (text, photo, file) into their topic."""
-        citizen = await self.desk.citizen_by_address("telegram", str(message.chat.id))
-        if citizen is None:
-            return
-        thread = await self.topics.thread_for(citizen.person_id)
-        await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
-                                    message_thread_id=thread)
+        thread = await self._thread_of("telegram", str(message.chat.id))
+        if thread is not None:
+            await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
+                                        message_thread_id=thread)
 
     async def _thread_of(self, channel: str, external_id: str) -> int | None:
         citizen = await self.desk.citizen_by_address(channel, external_id)
@@ -148,12 +146,9 @@ class StaffSide:
         if thread is None:
             return
         if not result.ok or snapshot is None:
-            args: dict[str, Arg] = {}
-            if snapshot is not None:
-                args = {"number": snapshot.number, "status": Text(status_id(snapshot.status))}
-            await self.bot.send_message(
-                self.chat_id, self.l10n.render(Text(result.error, args), self.language),
-                message_thread_id=thread)
+            args: dict[str, Arg] = {} if snapshot is None else {
+                "number": snapshot.number, "status": Text(status_id(snapshot.status))}
+            await self.post(thread, result.error, **args)
             return
         self.wake()
         await self.post(thread, "staff-done", who=user_name,

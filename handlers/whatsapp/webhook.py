@@ -28,6 +28,7 @@ from flows.messages import (
     OutgoingMessage,
     Reply,
 )
+from handlers.ports import Conversations, Seen
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
 
@@ -36,14 +37,6 @@ log = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
 PATH = "/webhooks/whatsapp"
 Json = dict[str, Any]
-
-
-class Conversations(Protocol):
-    async def handle(self, event: IncomingEvent) -> Reply: ...
-
-
-class Seen(Protocol):
-    async def first_time(self, channel: str, key: str) -> bool: ...
 
 
 class Contacts(Protocol):
