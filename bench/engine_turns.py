@@ -99,7 +99,7 @@ async def main(people: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
         await migrate(url)
-        db = create_engine(url)
+        db = create_engine(url, lambda: NOW)
         maker = sessions(db)
         ports = Ports(SqlConversationStore(maker), DiskFileStore(Path(folder) / "files"),
                       SqlApplications(maker))

@@ -27,6 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
 from bot.delivery import DeliveryWorker, RateLimiter
+from flows.clock import system_clock
 from flows.messages import Text
 from handlers.outcomes import Delivered, Delivery
 from storage.db import create_engine, migrate, sessions
@@ -97,7 +98,7 @@ class CountingStore(OutboxStore):
 async def queue(url: str, n: int, seed: int = 1) -> tuple[int, int, int]:
     """N messages: 5% to staff, the rest to citizens who get 1-4 each; shuffled."""
     rng = random.Random(seed)
-    engine = create_engine(url)
+    engine = create_engine(url, system_clock)  # rows are stamped "now": due at once
     maker = sessions(engine)
     staff = int(n * STAFF_SHARE)
     counts: list[int] = []
@@ -124,7 +125,7 @@ LimiterFor = Callable[[VirtualClock], RateLimiter]
 async def drain(url: str, n: int, batch: int,
                 limiter_for: LimiterFor) -> tuple[float, float, Counter[str]]:
     """Real seconds, virtual seconds to the last send, and the store's calls."""
-    engine = create_engine(url)
+    engine = create_engine(url, system_clock)
     store = CountingStore(sessions(engine))
     clock = VirtualClock()
     done, stop = asyncio.Event(), asyncio.Event()

@@ -9,12 +9,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
 from aiohttp import web
@@ -22,15 +19,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
-from flows.calendar import KZ_TZ
+from flows.clock import Clock, system_clock
 from flows.engine import Engine, Ports
 from flows.messages import Text
 from flows.services import FLOWS
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Sender
 from handlers.telegram.digest import run_digest
+from handlers.telegram.incoming import TolerantSession
 from handlers.telegram.render import TelegramRenderer
-from handlers.telegram.router import OncePerUpdate, citizen_router, elsewhere_router
+from handlers.telegram.router import citizen_router, elsewhere_router, keep_updates
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
@@ -54,17 +52,6 @@ log = logging.getLogger(__name__)
 
 COMMANDS = ("start", "help", "cancel", "language")
 COMING_SOON: frozenset[str] = frozenset()
-
-Clock = Callable[[], datetime]
-
-
-def kz_now() -> datetime:
-    return datetime.now(KZ_TZ)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 @dataclass
 class Telegram:
@@ -153,7 +140,7 @@ class Invites:
         return Text("invite-whatsapp", {"code": code})
 
 
-def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None,
+def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
                  invites: Invites | None = None) -> Engine:
     maker = sessions(db)
     ports = Ports(
@@ -169,19 +156,18 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock | None = None
                   invite_text=invites)
 
 
-async def build_app(settings: Settings, clock: Clock | None = None,
-                    delivery_clock: Clock = utc_now) -> App:
-    """`clock` is the citizens' "now" (deadlines, dates); `delivery_clock` drives the outbox
-    (retries, reminders) — tests move each on its own."""
+async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
+    """`clock` is the one "now" of the whole app: deadlines, slots, the outbox, reminders,
+    the digest, invites and WhatsApp's window all read it (tests pass a movable one)."""
     await migrate(settings.database_url)
-    db = create_engine(settings.database_url)
+    db = create_engine(settings.database_url, clock)
     maker = sessions(db)
     invites = Invites()
     engine = build_engine(settings, db, clock, invites)
     localizer = Localizer(settings.default_locale)
     senders: dict[str, Sender] = {}
-    # Delivery works in real time: retries and rate limits are about the real clock.
-    worker = DeliveryWorker(OutboxStore(maker), senders, clock=delivery_clock,
+    # Due times and expiry follow the app's clock; rate limits pace real seconds (monotonic).
+    worker = DeliveryWorker(OutboxStore(maker), senders, clock=clock,
                             monotonic=time.monotonic, sleep=asyncio.sleep)
     telegram = None
     if settings.telegram_bot_token:
@@ -195,10 +181,10 @@ async def build_app(settings: Settings, clock: Clock | None = None,
 
 def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
               localizer: Localizer, senders: dict[str, Sender], worker: DeliveryWorker,
-              clock: Clock | None) -> Telegram:
+              clock: Clock) -> Telegram:
     renderer = TelegramRenderer(localizer)
     api = TelegramAPIServer.from_base(settings.telegram_api_server)
-    bot = Bot(settings.telegram_bot_token, session=AiohttpSession(api=api))
+    bot = Bot(settings.telegram_bot_token, session=TolerantSession(api=api))
     desk = StaffDesk(maker)
     topics = None
     if settings.staff_chat_id is not None:
@@ -206,18 +192,19 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     senders["telegram"] = TelegramSender(bot, renderer, localizer, settings.files_dir, topics,
                                          settings.staff_chat_id, settings.staff_locale)
     dispatcher = Dispatcher()
-    dispatcher.update.outer_middleware(OncePerUpdate(SeenUpdates(maker)))
+    inbox = SeenUpdates(maker)  # replies a crash cut short are finished at start-up
+    keep_updates(bot, dispatcher, inbox)
     staff = None
     if settings.staff_chat_id is not None and topics is not None:
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
-                          settings.staff_locale, clock or kz_now, worker.wake,
+                          settings.staff_locale, clock, worker.wake,
                           SqlInterviews(maker), SqlSessions(maker),
                           settings.interview_video_base)
         dispatcher.include_router(staff_router(staff))
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
-    dispatcher.include_router(citizen_router(engine, renderer, staff))
+    dispatcher.include_router(citizen_router(engine, renderer, inbox, staff=staff))
     dispatcher.include_router(elsewhere_router())
 
     @dispatcher.errors()
@@ -253,6 +240,7 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
         client=client, renderer=renderer, engine=engine, seen=SeenUpdates(maker),
         contacts=contacts, app_secret=settings.whatsapp_app_secret,
         verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
+        clock=worker.clock,
     )
     return WhatsApp(client, channel)
 

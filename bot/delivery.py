@@ -12,8 +12,9 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from flows.clock import Clock
 from handlers.outcomes import (
     Blocked,
     Delivered,
@@ -110,7 +111,7 @@ class DeliveryWorker:
         store: OutboxStore,
         senders: Mapping[str, Sender],
         *,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         limiter: RateLimiter | None = None,

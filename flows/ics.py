@@ -24,19 +24,17 @@ def calendar_invite(
     description: str,
     location: str = "",
     *,
-    stamp: datetime | None = None,
+    stamp: datetime,
 ) -> bytes:
     """A VCALENDAR with one VEVENT for ``slot``; texts come already localized.
 
     ``uid`` must be globally unique and stable for the booking (a rebooking that keeps
-    the UID updates the event in the person's calendar). ``stamp`` is the DTSTAMP
-    (default: now); pass it to get byte-identical output.
+    the UID updates the event in the person's calendar). ``stamp`` is the DTSTAMP:
+    when the booking was made, on the app's clock.
     """
     if not uid.strip():
         raise ValueError("uid must not be empty")
-    if stamp is None:
-        stamp = datetime.now(UTC)
-    elif stamp.tzinfo is None or stamp.utcoffset() is None:
+    if stamp.tzinfo is None or stamp.utcoffset() is None:
         raise ValueError("stamp: an aware datetime is required")
 
     event = Event()

@@ -1,12 +1,15 @@
-"""Times are stored as naive UTC (SQLite has no time zones); this is the one place that says so."""
+"""Times are stored as naive UTC (SQLite has no time zones); this is the one place that says so.
+
+Row timestamps come from the app's clock, which `storage.db.create_engine` attaches to the
+engine: a column default reads it from the statement's execution options.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+CLOCK_OPTION = "app_clock"
 
 
 def to_db(moment: datetime) -> datetime:
@@ -15,3 +18,8 @@ def to_db(moment: datetime) -> datetime:
 
 def from_db(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC)
+
+
+def stamp(context: Any) -> datetime:
+    """Column default: "now" on the engine's clock."""
+    return to_db(context.execution_options[CLOCK_OPTION]())

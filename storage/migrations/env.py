@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from flows.clock import system_clock
 from storage.db import create_engine
 from storage.models import Base
 
@@ -22,7 +23,7 @@ def _run(connection: Connection) -> None:
 
 
 async def _online() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "")
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "", system_clock)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

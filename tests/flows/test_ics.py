@@ -60,11 +60,11 @@ def test_output_is_stable_for_the_same_stamp() -> None:
     assert invite() == invite()
 
 
-def test_default_stamp_is_now_in_utc() -> None:
-    before = datetime.now(UTC).replace(microsecond=0)
-    data = calendar_invite(SLOT, "u@example.kz", "s", "d")
+def test_the_stamp_is_the_booking_moment_in_utc() -> None:
+    booked = datetime(2026, 11, 23, 10, 15, tzinfo=KZ_TZ)
+    data = calendar_invite(SLOT, "u@example.kz", "s", "d", stamp=booked)
     stamp = Calendar.from_ical(data).walk("VEVENT")[0].decoded("DTSTAMP")
-    assert before <= stamp <= datetime.now(UTC)
+    assert stamp == booked.astimezone(UTC)
 
 
 def test_bad_input_is_refused() -> None:

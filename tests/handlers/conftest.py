@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ import pytest
 from bot.app import App, build_app
 from bot.settings import Settings
 from flows.calendar import KZ_TZ
+from tests.clock import MovableClock
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.whatsapp_api import FakeWhatsApp
 
@@ -26,11 +27,10 @@ class RunningBot:
 
     telegram: FakeTelegram
     folder: Path
-    now: datetime = NOW
+    clock: MovableClock = field(default_factory=lambda: MovableClock(NOW))
     staff_chat_id: int | None = None
     whatsapp: FakeWhatsApp | None = None
     with_telegram: bool = True
-    delivery_ahead: timedelta = timedelta(0)  # moves the outbox's clock (reminders) forward
     video_base: str = ""
     app: App | None = None
     task: asyncio.Task[None] | None = None
@@ -75,8 +75,7 @@ class RunningBot:
 
     async def start(self) -> None:
         polls = self.telegram.poll_count
-        self.app = await build_app(self.settings, clock=lambda: self.now,
-                                   delivery_clock=lambda: datetime.now(UTC) + self.delivery_ahead)
+        self.app = await build_app(self.settings, clock=self.clock)
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
         self.task = asyncio.create_task(self.app.run(handle_as_tasks=False))
         self.starts += 1
@@ -92,6 +91,12 @@ class RunningBot:
         await self.task
         await self.app.close()
         self.app = None
+
+    def advance_to(self, moment: datetime) -> None:
+        """Time passes for the whole app; the outbox looks at once for what came due."""
+        self.clock.move_to(moment)
+        if self.app is not None:
+            self.app.worker.wake()
 
     async def restart(self) -> None:
         await self.stop()

@@ -1,7 +1,7 @@
 """The outbox delivered by the real worker and a real aiogram Bot to the fake Bot API.
 
 Real time, kept short: the worker polls every 50 ms. Backoff delays are skipped by moving the
-worker's wall clock forward (`Clock.advance`); a 429 pause is waited for real.
+app's clock forward (`MovableClock.advance`); a 429 pause is waited for real.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,23 +35,12 @@ from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import CITIZEN, STAFF, OutboxStore, enqueue, say
 from storage.staff import StaffDesk
+from tests.clock import MovableClock
 from tests.fakes.telegram_api import FakeChat, FakeTelegram
+from tests.handlers.conftest import NOW
 
 STAFF_CHAT = -100777
 Sessions = async_sessionmaker[AsyncSession]
-
-
-class Clock:
-    """The real wall clock, which a test may move forward to skip a backoff."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, seconds: float) -> None:
-        self.offset += timedelta(seconds=seconds)
 
 
 @dataclass
@@ -62,7 +51,7 @@ class World:
     localizer: Localizer
     desk: StaffDesk
     worker: DeliveryWorker
-    clock: Clock
+    clock: MovableClock
     files: Path
     people: dict[int, int]  # Telegram user id -> person id
 
@@ -124,7 +113,8 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def world(telegram: FakeTelegram, tmp_path: Path, schema: Path) -> AsyncIterator[World]:
     staff = telegram.supergroup(id=STAFF_CHAT, title="Staff", is_forum=True)
     shutil.copy(schema, tmp_path / "bot.db")
-    db = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db")
+    clock = MovableClock(NOW)
+    db = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock)
     maker = sessions(db)
     bot = Bot(telegram.token,
               session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url)))
@@ -134,7 +124,6 @@ async def world(telegram: FakeTelegram, tmp_path: Path, schema: Path) -> AsyncIt
     files.mkdir()
     sender = TelegramSender(bot, TelegramRenderer(localizer), localizer, files,
                             StaffTopics(bot, desk, STAFF_CHAT), STAFF_CHAT, "ru")
-    clock = Clock()
     worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender}, clock=clock,
                             poll_interval=0.05)
     stop = asyncio.Event()
@@ -205,7 +194,7 @@ async def test_server_and_network_errors_are_retried_and_it_goes_once(world: Wor
         return all(row is not None and (row.status, row.attempts) == ("pending", 1)
                    for row in rows)
     await until(backing_off)
-    world.clock.advance(60)  # skip the backoff
+    world.clock.advance(timedelta(seconds=60))  # skip the backoff
     assert await world.settled("reply:3", "reply:4") == {"reply:3": "sent", "reply:4": "sent"}
     assert len(world.telegram.sent_messages(503)) == len(world.telegram.sent_messages(504)) == 1
     assert [c.ok for c in world.telegram.calls_of("sendMessage")] == [False, False, True, True]

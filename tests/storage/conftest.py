@@ -1,12 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from flows.calendar import KZ_TZ
 from storage.db import create_engine, migrate
+from tests.clock import MovableClock
+
+# Monday 23 November 2026, 10:00 in Astana.
+START = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
 
 
 def database_url(folder: Path) -> str:
@@ -15,9 +21,14 @@ def database_url(folder: Path) -> str:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+def clock() -> MovableClock:
+    return MovableClock(START)
+
+
+@pytest.fixture
+async def db(tmp_path: Path, clock: MovableClock) -> AsyncIterator[AsyncEngine]:
     url = database_url(tmp_path)
     await migrate(url)
-    engine = create_engine(url)
+    engine = create_engine(url, clock)
     yield engine
     await engine.dispose()

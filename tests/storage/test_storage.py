@@ -17,6 +17,7 @@ from storage.db import create_engine, sessions
 from storage.files import DiskFileStore
 from storage.models import Application, AuditEntry
 from storage.updates import SeenUpdates
+from tests.clock import MovableClock
 from tests.storage.conftest import database_url
 
 ANSWERS = {
@@ -39,13 +40,14 @@ async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
-async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Path) -> None:
+async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Path,
+                                                  clock: MovableClock) -> None:
     store = SqlConversationStore(sessions(db))
     state = ConversationState(language="ru", flow="visit", cursor="children/0/birth_date",
                               answers={"surname": "Иванова"}, seq=7)
     await store.save("telegram", "42", state, "Айгүл")
     await db.dispose()
-    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path))))
+    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path), clock)))
     assert await again.load("telegram", "42") == state
     assert await again.load("telegram", "43") is None
 

@@ -1,0 +1,46 @@
+"""`pytest --now 2027-03-15T10:00+05:00`: the whole suite runs as if the machine's clock said
+so. The app reads only its injected clock, so the suite must pass whatever the date; this
+option proves it. The `python -m bot` processes tests start are pinned with
+`bot_process_env`, since production's clock there is the machine's."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+OFFSET_ENV = "TESTS_CLOCK_OFFSET"
+TIMESHIFT_DIR = Path(__file__).resolve().parent / "timeshift"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--now", metavar="ISO_DATETIME", default=None,
+                     help="move the machine's clock for the whole run, e.g. "
+                          "2027-03-15T10:00+05:00 (the time then runs on from there)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    moved = config.getoption("--now")
+    if not moved:
+        return
+    import time_machine
+
+    destination = datetime.fromisoformat(moved)
+    if destination.tzinfo is None:
+        raise pytest.UsageError("--now needs a UTC offset, e.g. 2027-03-15T10:00+05:00")
+    os.environ[OFFSET_ENV] = str((destination - datetime.now(UTC)).total_seconds())
+    time_machine.travel(destination, tick=True).start()
+
+
+def bot_process_env(now: datetime) -> dict[str, str]:
+    """What makes the `python -m bot` processes a test starts read `now` at this moment, then
+    run on from there like the test's own `MovableClock(now)` made at the same time: a
+    restarted process goes on where the killed one was, never back to `now`."""
+    shift = timedelta(seconds=float(os.environ.get(OFFSET_ENV) or 0))
+    # Aligning two clocks, not deciding anything: the processes add this offset to the
+    # machine's real clock (under --now ours is moved by `shift`).
+    real_now = datetime.now(UTC) - shift
+    path = os.pathsep.join(filter(None, (str(TIMESHIFT_DIR), os.environ.get("PYTHONPATH"))))
+    return {"PYTHONPATH": path, OFFSET_ENV: str((now - real_now).total_seconds())}

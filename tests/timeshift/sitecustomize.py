@@ -1,0 +1,12 @@
+"""Imported by Python at start-up in the bot processes that tests launch (this folder is put
+on their PYTHONPATH): under `pytest --now ...` they live at the same moved date as the tests."""
+
+import os
+
+_offset = os.environ.get("TESTS_CLOCK_OFFSET")
+if _offset:
+    from datetime import UTC, datetime, timedelta
+
+    import time_machine
+
+    time_machine.travel(datetime.now(UTC) + timedelta(seconds=float(_offset)), tick=True).start()
