@@ -221,6 +221,11 @@ def registration_date(submitted_at: datetime) -> date:
     return default_calendar().registration_date(submitted_at)
 
 
+def end_of_day(d: date) -> datetime:
+    """The first moment after `d` in Astana: a term "by d" runs until then."""
+    return datetime.combine(d + timedelta(days=1), time(0), KZ_TZ)
+
+
 def is_office_open(at: datetime) -> bool:
     return default_calendar().is_office_open(at)
 

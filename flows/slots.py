@@ -70,6 +70,12 @@ def term_end(accepted_on: date) -> date:
     return add_working_days(accepted_on, TERM_WORKING_DAYS)
 
 
+def reminder_expires(start: datetime, hours_before: int) -> datetime:
+    """A reminder saying "in N hours" misleads once a quarter of N has passed, and is
+    pointless after the start: late, it is dropped rather than sent."""
+    return start - timedelta(hours=hours_before) * 3 / 4
+
+
 def term_days(accepted_on: date) -> list[date]:
     """The working days after ``accepted_on`` up to and including :func:`term_end`."""
     end = term_end(accepted_on)

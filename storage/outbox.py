@@ -4,27 +4,36 @@ Delivery protocol (never lost, never doubled):
 1. `claim_due` marks a message `sending` and records the attempt, committed *before* the send;
 2. the worker sends it, then `mark_sent`;
 3. a message still `sending` after a restart may or may not have gone out: `recover` marks it
-   `uncertain` (never resent automatically) and tells staff, who can check and resend.
-Transient failures go back to `pending` with a later `next_attempt_at`.
+   `uncertain` (never resent automatically). For a citizen's message staff are told, to check
+   and resend; a message to staff is posted again, marked as a repeat (a card carries the only
+   Accept/Refuse buttons, so staff must never silently lack it).
+Transient failures go back to `pending` with a later `next_attempt_at`. A message past its
+`not_after` is never sent: the claim marks it `expired` (the staff digest counts both kinds).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.messages import OutgoingMessage, Text
-from flows.wire import message_to_json
+from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
 from storage.models import OutboxMessage, Person
 
 CITIZEN = "citizen"
 STAFF = "staff"
+EXPIRED = "expired"
+UNCERTAIN = "uncertain"
+REPEAT_MARK = "staff-delivery-repeat"
 OUTSIDE_WINDOW = "outside the 24-hour window"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,7 @@ def enqueue(
     document: dict[str, Any] | None = None,
     template: dict[str, str] | None = None,
     not_before: datetime | None = None,
+    not_after: datetime | None = None,
 ) -> None:
     """Add a message inside the caller's transaction: the change and its message commit together."""
     payload = message_to_json(message, document)
@@ -60,6 +70,8 @@ def enqueue(
                         application_id=application_id, payload=payload)
     if not_before is not None:  # a reminder: the worker sends it when this time comes
         row.next_attempt_at = to_db(not_before)
+    if not_after is not None:  # pointless later: a reminder after the slot, a passed deadline
+        row.not_after = to_db(not_after)
     session.add(row)
 
 
@@ -73,6 +85,13 @@ class OutboxStore:
 
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         async with self.sessions.begin() as session:
+            expired: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+                update(OutboxMessage)
+                .where(OutboxMessage.status == "pending",
+                       OutboxMessage.not_after <= to_db(now))
+                .values(status=EXPIRED, last_attempt_at=to_db(now), last_error="expired"))
+            if expired.rowcount:
+                log.info("%d outbox messages expired unsent", expired.rowcount)
             rows = (await session.execute(
                 select(OutboxMessage, Person)
                 .join(Person, Person.id == OutboxMessage.person_id)
@@ -133,11 +152,16 @@ class OutboxStore:
                 select(OutboxMessage).where(OutboxMessage.status == "sending")
             )).all()
             for message in stuck:
-                message.status = "uncertain"
+                message.status = UNCERTAIN
                 if message.audience == CITIZEN:
                     enqueue(session, key=f"uncertain:{message.key}", audience=STAFF,
                             person_id=message.person_id, application_id=message.application_id,
                             message=say(Text("staff-delivery-uncertain")))
+                else:
+                    enqueue(session, key=f"repeat:{message.key}", audience=STAFF,
+                            person_id=message.person_id, application_id=message.application_id,
+                            message=_marked_repeat(message_from_json(message.payload)),
+                            document=document_of(message.payload))
             return len(stuck)
 
     async def _set(self, item_id: int, **values: Any) -> None:
@@ -145,6 +169,12 @@ class OutboxStore:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
             )
+
+
+def _marked_repeat(message: OutgoingMessage) -> OutgoingMessage:
+    if message.parts and message.parts[0].key == REPEAT_MARK:
+        return message
+    return replace(message, parts=(Text(REPEAT_MARK), *message.parts))
 
 
 def backoff(attempts: int) -> timedelta:

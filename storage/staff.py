@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
 from flows.messages import OutgoingMessage, Text
-from flows.procedure import Snapshot, allowed, citizen_notice, transitions
+from flows.procedure import Snapshot, allowed, citizen_notice, notice_expires, transitions
 from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
 from storage.models import (
@@ -28,7 +28,7 @@ from storage.models import (
     StaffThread,
     StatusChange,
 )
-from storage.outbox import CITIZEN, STAFF, enqueue
+from storage.outbox import CITIZEN, EXPIRED, STAFF, UNCERTAIN, enqueue
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,12 @@ class ActResult:
     ok: bool
     snapshot: Snapshot | None = None
     error: str = ""  # a staff-facing message id when not ok
+
+
+@dataclass(frozen=True)
+class DeliveryTroubles:
+    expired: int  # never sent: too late to be of use
+    uncertain: int  # a restart caught them mid-send: they may not have arrived
 
 
 def _citizen(person: Person) -> Citizen:
@@ -151,7 +157,8 @@ class StaffDesk:
             enqueue(session, key=f"status:{application.id}:{application.status}",
                     audience=CITIZEN, person_id=application.person_id,
                     application_id=application.id, message=citizen_notice(snapshot),
-                    template={"number": application.number, "status": application.status})
+                    template={"number": application.number, "status": application.status},
+                    not_after=notice_expires(snapshot))
             return ActResult(True, snapshot)
 
 
@@ -207,6 +214,17 @@ class StaffDesk:
                     else application.decision_due
                 result.append((snapshot_of(application), due))
             return result
+
+    async def delivery_troubles(self, since: datetime) -> DeliveryTroubles:
+        """Messages that expired unsent, and those a restart caught mid-send, since `since`."""
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(OutboxMessage.status, func.count())
+                .where(OutboxMessage.status.in_((EXPIRED, UNCERTAIN)),
+                       OutboxMessage.last_attempt_at >= to_db(since))
+                .group_by(OutboxMessage.status))
+            counts = {status: count for status, count in rows}
+            return DeliveryTroubles(counts.get(EXPIRED, 0), counts.get(UNCERTAIN, 0))
 
     async def claim_job(self, name: str, on: date) -> bool:
         """True once per job and day: a restart on the same day does not run it again."""

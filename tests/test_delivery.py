@@ -24,11 +24,23 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker, RateLimiter
-from flows.messages import Text
+from flows.messages import Choice, OutgoingMessage, Text
+from flows.wire import message_from_json
 from handlers.outcomes import Blocked, Delivered, Delivery, RetryAfter, Transient
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
-from storage.outbox import CITIZEN, STAFF, OutboxItem, OutboxStore, enqueue, say
+from storage.outbox import (
+    CITIZEN,
+    REPEAT_MARK,
+    STAFF,
+    OutboxItem,
+    OutboxStore,
+    enqueue,
+    say,
+)
+from storage.staff import StaffDesk
+
+START = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # a Monday, 10:00 in Astana
 
 Sessions = async_sessionmaker[AsyncSession]
 EPSILON = 1e-6  # float noise of the virtual clock
@@ -39,8 +51,7 @@ class VirtualClock:
 
     def __init__(self) -> None:
         self.t = 0.0
-        # Ahead of the real clock: rows are due from the moment they were written (real time).
-        self.base = datetime.now(UTC) + timedelta(minutes=1)
+        self.base = START
 
     def monotonic(self) -> float:
         return self.t
@@ -92,10 +103,10 @@ class FakeSender:
         return [send for send in self.sent if send.key == key]
 
 
-def fast_engine(url: str) -> AsyncEngine:
+def fast_engine(url: str, clock: VirtualClock) -> AsyncEngine:
     """The real engine without fsync per commit: these tests are about logic, not disks
     (a commit costs ~3 ms on disk; bench/outbox_throughput.py measures that)."""
-    engine = create_engine(url)
+    engine = create_engine(url, clock.now)
     event.listen(engine.sync_engine, "connect", _no_fsync)
     return engine
 
@@ -115,9 +126,9 @@ def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-async def db(tmp_path: Path, schema: Path) -> AsyncIterator[AsyncEngine]:
+async def db(tmp_path: Path, schema: Path, clock: VirtualClock) -> AsyncIterator[AsyncEngine]:
     shutil.copy(schema, tmp_path / "outbox.db")
-    engine = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db")
+    engine = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db", clock)
     yield engine
     await engine.dispose()
 
@@ -366,7 +377,7 @@ async def test_a_crash_after_the_send_is_never_resent(
     assert untried is not None and (untried.status, untried.attempts) == ("pending", 0)
 
     # A new process on the same database file.
-    restarted = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db")
+    restarted = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db", clock)
     try:
         again = sessions(restarted)
         await drain(worker_for(OutboxStore(again), sender, clock), again, clock)
@@ -397,12 +408,13 @@ async def test_a_cancelled_pass_returns_its_untried_messages(
     assert second is not None and (second.status, second.attempts) == ("pending", 0)
 
 
-async def test_wake_starts_a_pass_before_the_poll_interval(maker: Sessions) -> None:
+async def test_wake_starts_a_pass_before_the_poll_interval(maker: Sessions,
+                                                           clock: VirtualClock) -> None:
     [person] = await add_people(maker, 1)
-    clock = VirtualClock()
     sender = FakeSender(clock)
     # Real sleep: with a 60 s poll interval only wake() can deliver within the test.
-    worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender}, poll_interval=60)
+    worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender}, clock=clock.now,
+                            poll_interval=60)
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
     await asyncio.sleep(0.05)
@@ -414,3 +426,54 @@ async def test_wake_starts_a_pass_before_the_poll_interval(maker: Sessions) -> N
     stop.set()
     await asyncio.wait_for(task, 1)
     assert [s.key for s in sender.sent] == ["hello"]
+
+
+async def test_a_staff_card_caught_mid_send_is_posted_again_as_a_repeat(
+    tmp_path: Path, maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1)
+    card = OutgoingMessage((Text("staff-reply", {"text": "card"}),),
+                           ((Choice(Text("staff-action-accept"), "st:1:accept"),),))
+    async with maker.begin() as session:
+        enqueue(session, key="card:1", audience=STAFF, person_id=person, message=card)
+
+    with pytest.raises(Crash):
+        await worker_for(CrashingStore(maker), sender, clock).run_once()
+
+    restarted = fast_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db", clock)
+    try:
+        again = sessions(restarted)
+        await drain(worker_for(OutboxStore(again), sender, clock), again, clock)
+    finally:
+        await restarted.dispose()
+
+    assert len(sender.sends_of("card:1")) == 1  # never blindly resent under its own key
+    repeat = await row(maker, "repeat:card:1")
+    assert repeat is not None and repeat.status == "sent"
+    shown = message_from_json(repeat.payload)
+    assert [part.key for part in shown.parts] == [REPEAT_MARK, "staff-reply"]
+    assert shown.choices == card.choices  # the buttons come back with it
+    troubles = await StaffDesk(maker).delivery_troubles(clock.now() - timedelta(hours=1))
+    assert (troubles.expired, troubles.uncertain) == (0, 1)
+
+
+async def test_a_message_past_its_time_is_expired_never_sent(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    a, b = await add_people(maker, 2)
+    soon = clock.now() + timedelta(minutes=10)
+    async with maker.begin() as session:
+        enqueue(session, key="late", audience=CITIZEN, person_id=a,
+                message=say(Text("staff-reply", {"text": "late"})), not_after=soon)
+        enqueue(session, key="later", audience=CITIZEN, person_id=b,
+                message=say(Text("staff-reply", {"text": "later"})),
+                not_before=soon + timedelta(minutes=5), not_after=soon + timedelta(hours=1))
+    clock.t += 20 * 60  # the worker was stopped over the first one's time
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    assert [s.key for s in sender.sent] == ["later"]
+    late = await row(maker, "late")
+    assert late is not None and (late.status, late.attempts) == ("expired", 0)
+    troubles = await StaffDesk(maker).delivery_troubles(clock.now() - timedelta(hours=1))
+    assert (troubles.expired, troubles.uncertain) == (1, 0)

@@ -6,7 +6,13 @@ import asyncio
 import contextlib
 from datetime import date, datetime
 
-from flows.calendar import KZ_TZ, OFFICE_OPEN, is_working_day, next_working_day
+from flows.calendar import (
+    KZ_TZ,
+    OFFICE_OPEN,
+    is_working_day,
+    next_working_day,
+    subtract_working_days,
+)
 from flows.menu import status_id
 from flows.messages import Text
 from handlers.telegram.render import split_text
@@ -16,15 +22,22 @@ JOB = "daily_digest"
 
 
 async def post_digest(side: StaffSide, today: date) -> None:
+    """The terms due today or overdue, and what the outbox could not deliver since the
+    previous working day's digest."""
     due = await side.desk.due_or_overdue(today)
-    if not due:
-        await side.bot.send_message(side.chat_id, side.text("staff-digest-empty", date=today))
-        return
-    lines = [Text("staff-digest-line", {"number": snapshot.number,
-                                        "status": Text(status_id(snapshot.status)),
-                                        "due": deadline})
-             for snapshot, deadline in due]
-    text = side.l10n.join((Text("staff-digest-title", {"date": today}), *lines), side.language)
+    parts = [Text("staff-digest-title", {"date": today})] if due else \
+        [Text("staff-digest-empty", {"date": today})]
+    parts += [Text("staff-digest-line", {"number": snapshot.number,
+                                         "status": Text(status_id(snapshot.status)),
+                                         "due": deadline})
+              for snapshot, deadline in due]
+    since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
+    troubles = await side.desk.delivery_troubles(since)
+    if troubles.expired:
+        parts.append(Text("staff-digest-expired", {"count": troubles.expired}))
+    if troubles.uncertain:
+        parts.append(Text("staff-digest-uncertain", {"count": troubles.uncertain}))
+    text = side.l10n.join(tuple(parts), side.language)
     for piece in split_text(text.replace("\n\n", "\n")):
         await side.bot.send_message(side.chat_id, piece)
 

@@ -141,3 +141,12 @@ staff-session-already-open = The conversation on application {$number} is alread
 staff-video-not-configured = Video rooms are not set up (INTERVIEW_VIDEO_BASE), or no conversation is going on.
 staff-video-sent = The video-call link was sent to the child and the parent: {$link}
 staff-session-ended = The conversation on application {$number} has ended; the transcript above is the interview record. Now record the decision with the button on the card.
+staff-digest-expired = ⌛ Since the previous working day, { $count ->
+    [one] {$count} message was not sent in time and expired
+   *[other] {$count} messages were not sent in time and expired
+} (for example, a reminder after the conversation had begun); they were not sent.
+staff-digest-uncertain = ⚠️ Since the previous working day, { $count ->
+    [one] {$count} message was
+   *[other] {$count} messages were
+} being sent when the bot restarted and may not have arrived. Check the citizens' topics.
+staff-delivery-repeat = 🔁 Repeat: the bot restarted while sending this message; it may not have arrived.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flows.calendar import KZ_TZ
@@ -90,7 +90,9 @@ async def test_the_remote_interview_from_booking_to_reminders(
 
     child = telegram.user(id=5001, first_name="Арман")
     (_greeting, language) = await child.say(f"/start {code}")
-    intro = (await child.press(language, "Русский"))[-1]
+    asked = (await child.press(language, "Русский"))[-1]
+    assert asked["text"] == says("child-ask-who", "ru", name="Арман")
+    intro = (await child.press(asked, says("child-its-me", "ru", name="Арман")))[-1]
     assert "06:00" in intro["text"] and BERLIN in intro["text"]
     assert "10:00" not in intro["text"]  # the child reads their own time
     replies = await child.press(intro, says("child-yes", "ru"))
@@ -104,10 +106,7 @@ async def test_the_remote_interview_from_booking_to_reminders(
 
     # the day before: everyone is reminded, each in their own time
     slot_start = datetime(2026, 11, 25, 10, 0, tzinfo=KZ_TZ)
-    staffed.delivery_ahead = slot_start - timedelta(hours=24) - datetime.now(UTC) + \
-        timedelta(seconds=1)
-    assert staffed.app is not None
-    staffed.app.worker.wake()
+    staffed.advance_to(slot_start - timedelta(hours=24) + timedelta(seconds=1))
     reminder = "⏰"
     to_parent = await seen(telegram, 4001, lambda m: m.get("text", "").startswith(reminder))
     to_child = await seen(telegram, 5001, lambda m: m.get("text", "").startswith(reminder))
@@ -119,9 +118,7 @@ async def test_the_remote_interview_from_booking_to_reminders(
     assert NUMBER in to_staff["text"]
     assert not [m for m in telegram.sent_messages(4001) if "1 час" in m.get("text", "")]
     # an hour before: the second round
-    staffed.delivery_ahead = slot_start - timedelta(hours=1) - datetime.now(UTC) + \
-        timedelta(seconds=1)
-    staffed.app.worker.wake()
+    staffed.advance_to(slot_start - timedelta(hours=1) + timedelta(seconds=1))
     await seen(telegram, 5001, lambda m: m.get("text", "").startswith(reminder)
                and "1" in m.get("text", "") and m is not to_child)
     assert current(telegram, card)["message_thread_id"] == thread
@@ -159,7 +156,8 @@ async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser,
     card, code = await book_wednesday_ten(telegram, parent)
     child = telegram.user(id=5101, first_name="Арман")
     (_greeting, language) = await child.say(f"/start {code}")
-    intro = (await child.press(language, "Русский"))[-1]
+    asked = (await child.press(language, "Русский"))[-1]
+    intro = (await child.press(asked, says("child-its-me", "ru", name="Арман")))[-1]
     await child.press(intro, says("child-yes", "ru"))
     return parent, child, current(telegram, card)
 
@@ -273,6 +271,7 @@ async def test_a_child_joins_on_whatsapp_with_the_code(
                            on_both.webhook_url, APP_SECRET, on_both.settle)
     shown = await child.say(code.lower())
     shown = await pick(child, shown, "Русский")
+    shown = await pick(child, shown, says("child-its-me", "ru", name="Арман"))
     assert "06:00" in texts(shown) and BERLIN in texts(shown)
     shown = await pick(child, shown, says("child-no", "ru"))
     assert says("child-another-time", "ru") in texts(shown)
