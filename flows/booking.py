@@ -1,8 +1,9 @@
 """Screens of the child-opinion conversation: choosing a time, and the child who joins.
 
 The parent picks a day, then a time; each time shows in Astana time and, for a child
-abroad, in the child's time too. The child opens a one-time invite and reads, in plain words,
-what will happen.
+abroad, in the child's time too. The child opens a one-time invite, says "yes, I am <name>"
+(only then is the invite used, so a wrong person who opened it leaves it for the child), and
+reads, in plain words, what will happen.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from datetime import datetime
 from flows import menu
 from flows.interview import child_slot_text, slot_text
 from flows.messages import Attachment, Text
-from flows.ports import Booking, Interviews, Joined, SlotOffer
+from flows.payloads import Book, BookDay, BookTime, ChildReply, ItsMe, Menu
+from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
 from flows.slots import Slot
 from flows.turn import Turn, button
 
@@ -34,9 +36,9 @@ def show_days(turn: Turn, offer: SlotOffer) -> None:
         turn.say(Text("booking-no-slots", {"number": offer.number}))
         menu.show(turn)
         return
-    rows = [[button("booking-day", f"day:{offer.ref}:{day}", date=slots[0].start.date(),
+    rows = [[button("booking-day", BookDay(offer.ref, day), date=slots[0].start.date(),
                     count=len(slots))] for day, slots in days.items()]
-    rows.append([button("nav-menu", "menu")])
+    rows.append([button("nav-menu", Menu())])
     turn.say(Text("booking-ask-day", {"number": offer.number}), choices=rows)
 
 
@@ -45,9 +47,9 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
     if not slots:
         show_days(turn, offer)
         return
-    rows = [[button("booking-slot", f"slot:{offer.ref}:{slot.key}",
+    rows = [[button("booking-slot", BookTime(offer.ref, slot.key),
                     slot=slot_text(slot, offer.zone))] for slot in slots]
-    rows.append([button("nav-back", f"book:{offer.ref}")])
+    rows.append([button("nav-back", Book(offer.ref))])
     turn.say(Text("booking-ask-time"), choices=rows)
 
 
@@ -63,14 +65,58 @@ def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
 
 def child_intro(turn: Turn, joined: Joined) -> None:
     turn.say(Text("child-intro", {"slot": child_slot_text(joined.slot, joined.zone)}),
-             choices=[[button("child-yes", f"child:{joined.ref}:yes")],
-                      [button("child-no", f"child:{joined.ref}:no")]])
+             choices=[[button("child-yes", ChildReply(joined.ref, True))],
+                      [button("child-no", ChildReply(joined.ref, False))]])
+
+
+# The invite on the conversation of whoever opened it: "opened|<code>" until they say they
+# are the child, then "<application ref>|<slot key>|<zone>" (see `remembered`).
+OPENED = "opened|"
+
+
+async def open_invite(turn: Turn, interviews: Interviews, code: str,
+                      now: datetime) -> Invitation | None:
+    """An invite was opened: remembered, not yet used, or refused kindly."""
+    code = code.strip().upper()
+    result = await interviews.invitation(turn.event.channel, turn.event.user_id, code, now)
+    if isinstance(result, str):
+        turn.say(Text(result))
+        return None
+    turn.state.invite = OPENED + code
+    return result
+
+
+async def reopen_invite(turn: Turn, interviews: Interviews, now: datetime) -> Invitation | None:
+    """The invite opened earlier, checked again (it may have been used or moved since)."""
+    code = opened_code(turn.state)
+    turn.state.invite = None
+    return None if code is None else await open_invite(turn, interviews, code, now)
+
+
+def opened_code(state: ConversationState) -> str | None:
+    """The code of an invite this person opened but has not yet said is theirs."""
+    invite = state.invite or ""
+    return invite.removeprefix(OPENED) if invite.startswith(OPENED) else None
+
+
+def ask_who(turn: Turn, invitation: Invitation) -> None:
+    name = invitation.child_name
+    turn.say(Text("child-ask-who", {"name": name}),
+             choices=[[button("child-its-me", ItsMe(True), name=name)],
+                      [button("child-not-me", ItsMe(False))]])
+
+
+def not_me(turn: Turn) -> None:
+    """Not the child: the invite stays unused, for the child to open."""
+    turn.state.invite = None
+    turn.say(Text("child-not-me-done"))
 
 
 async def join(turn: Turn, interviews: Interviews, code: str, now: datetime) -> Joined | None:
-    """A child opened an invite: remembered on their conversation, or refused kindly."""
+    """The child said it is them: the invite is theirs now, or refused kindly."""
     result = await interviews.join(turn.event.channel, turn.event.user_id, code, now)
     if isinstance(result, str):
+        turn.state.invite = None
         turn.say(Text(result))
         return None
     turn.state.invite = f"{result.ref}|{result.slot.key}|{result.zone or ''}"
@@ -78,8 +124,8 @@ async def join(turn: Turn, interviews: Interviews, code: str, now: datetime) -> 
 
 
 def remembered(turn: Turn) -> Joined | None:
-    """The invite this person opened earlier (to show the explanation again)."""
-    if not turn.state.invite:
+    """The invite this child joined earlier (to show the explanation again)."""
+    if not turn.state.invite or opened_code(turn.state) is not None:
         return None
     ref, key, zone = turn.state.invite.split("|")
     return Joined(ref, "", Slot.from_key(key), zone or None)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flows import booking, cursor, menu
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
+from flows.clock import Clock
 from flows.cursor import MORE, SUMMARY
 from flows.messages import (
     Choice,
@@ -29,16 +30,46 @@ from flows.messages import (
     Reply,
     Text,
 )
+from flows.payloads import (
+    Action,
+    Back,
+    Book,
+    BookDay,
+    BookTime,
+    CancelAnswer,
+    ChildReply,
+    ChooseOption,
+    Contacts,
+    Done,
+    Edit,
+    ItsMe,
+    Keep,
+    Language,
+    More,
+    MyApplications,
+    OpenApplication,
+    Resume,
+    Skip,
+    Specialist,
+    StartFlow,
+    StartObjection,
+    Submit,
+    Tap,
+    Unbook,
+    UseSuggestion,
+    unpack,
+)
 from flows.ports import (
     Applications,
     ConversationState,
     ConversationStore,
     FileStore,
     Interviews,
+    Receipt,
     Sessions,
     SlotOffer,
 )
-from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Step, TextStep
+from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Section, Step, TextStep
 from flows.turn import Turn, button
 from flows.uploads import accept_file
 from flows.validators import Invalid
@@ -62,7 +93,7 @@ class Engine:
         flows: Sequence[Flow],
         *,
         default_language: str = "kk",
-        clock: Callable[[], datetime] | None = None,
+        clock: Clock,
         coming_soon: frozenset[str] = frozenset(),
         specialists: bool = False,
         invite_text: booking.InviteText | None = None,
@@ -70,14 +101,16 @@ class Engine:
         self.ports = ports
         self.flows = {flow.id: flow for flow in flows}
         self.default_language = default_language
-        self.clock = clock or (lambda: datetime.now(KZ_TZ))
+        self.clock = clock
         self.coming_soon = coming_soon
         self.specialists = specialists  # is there a staff desk to escalate to
         self.invite_text = invite_text
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ entry point
-    async def handle(self, event: IncomingEvent) -> Reply:
+    async def handle(self, event: IncomingEvent, update: str | None = None) -> Reply:
+        """One turn. `update` names the transport's update: it is marked handled, with the
+        reply, in the transaction that saves the new state (`HandledBefore` if it was)."""
         key = (event.channel, event.user_id)
         lock = self._locks.setdefault(key, asyncio.Lock())
         async with lock:  # one person's album or double tap must not race on their state
@@ -88,12 +121,14 @@ class Engine:
             await self._dispatch(turn)
             if _position(state) != before:
                 state.seq += 1
-            await self.ports.conversations.save(
-                event.channel, event.user_id, state, event.display_name
-            )
             messages = tuple(_bind(m, state.seq) for m in turn.messages)
-            return Reply(state.language or self.default_language, messages, turn.notice,
-                         escalate=turn.escalate, relay=turn.relay)
+            reply = Reply(state.language or self.default_language, messages, turn.notice,
+                          escalate=turn.escalate, relay=turn.relay)
+            receipt = None if update is None else Receipt(update, reply)
+            await self.ports.conversations.save(
+                event.channel, event.user_id, state, event.display_name, receipt
+            )
+            return reply
 
     async def _dispatch(self, turn: Turn) -> None:
         state, event = turn.state, turn.event
@@ -113,8 +148,8 @@ class Engine:
             self._to_specialist(turn)
         elif state.pending and state.pending.startswith("objection:"):
             await self._objection(turn, state.pending.removeprefix("objection:"))
-        elif state.pending:
-            turn.say(Text("hint-use-buttons"))
+        elif state.pending or (state.flow is None and booking.opened_code(state) is not None):
+            turn.say(Text("hint-use-buttons"))  # "is it you?" is answered with a button too
             await self._ask_current(turn)
         elif state.flow is None:
             turn.say(Text("hint-menu-unexpected"))
@@ -173,34 +208,33 @@ class Engine:
     def _ask_cancel(self, turn: Turn) -> None:
         turn.say(
             Text("cancel-confirm"),
-            choices=[[button("cancel-yes", "cancel:yes")], [button("cancel-no", "cancel:no")]],
+            choices=[[button("cancel-yes", CancelAnswer(True))],
+                     [button("cancel-no", CancelAnswer(False))]],
         )
 
     # ------------------------------------------------------------------ buttons
     async def _choice(self, turn: Turn) -> None:
-        state, payload = turn.state, turn.event.text
-        seq, _, action = payload.partition(":")
-        if seq != str(state.seq):
-            if payload == state.last_tap:
+        state, data = turn.state, turn.event.text
+        tapped = unpack(data)
+        if not isinstance(tapped, Tap) or tapped.seq != state.seq:
+            if data == state.last_tap:
                 turn.notice = Text("button-already-done")
-            else:
-                turn.notice = Text("button-stale")
-                turn.say(Text("button-stale"))
-                await self._ask_current(turn)
+            else:  # an older question's button, or no button of ours at all
+                await self._stale(turn)
             return
-        state.last_tap = payload
-        if action == "specialist":
+        state.last_tap = data
+        action = tapped.action
+        if isinstance(action, Specialist):
             await self._open_specialist(turn)
-        elif action == "specialist:back":
+        elif isinstance(action, Resume):
             state.pending = None
             await self._ask_current(turn)
-        elif action.startswith("lang:"):
-            await self._set_language(turn, action.removeprefix("lang:"))
-        elif action.startswith("child:") and self.ports.interviews is not None:
-            _, ref, verdict = action.split(":")
-            await self.ports.interviews.child_reply(turn.event.channel, turn.event.user_id, ref,
-                                                    verdict == "yes")
-            turn.say(Text("child-confirmed" if verdict == "yes" else "child-another-time"))
+        elif isinstance(action, Language):
+            await self._set_language(turn, action.code)
+        elif isinstance(action, ItsMe):
+            await self._its_me(turn, action.confirmed)
+        elif isinstance(action, ChildReply):
+            await self._child_reply(turn, action)
         elif state.pending == "cancel":
             await self._cancel_answer(turn, action)
         elif state.pending == "language":
@@ -209,6 +243,12 @@ class Engine:
             await self._menu_choice(turn, action)
         else:
             await self._flow_choice(turn, action)
+
+    async def _stale(self, turn: Turn) -> None:
+        """A button that is not this question's: say so, and ask the question again."""
+        turn.notice = Text("button-stale")
+        turn.say(Text("button-stale"))
+        await self._ask_current(turn)
 
     async def _set_language(self, turn: Turn, language: str) -> None:
         state = turn.state
@@ -222,17 +262,17 @@ class Engine:
         if state.flow is not None:
             turn.say(Text("language-set"))
             await self._ask_current(turn)
-        elif (joined := booking.remembered(turn)) is not None:
-            booking.child_intro(turn, joined)
+        elif turn.state.invite:  # a child who opened the invite has chosen a language
+            await self._ask_child(turn)
         else:
             if not first_time:
                 turn.say(Text("language-set"))
             menu.show(turn)
 
-    async def _cancel_answer(self, turn: Turn, action: str) -> None:
+    async def _cancel_answer(self, turn: Turn, action: Action) -> None:
         state = turn.state
         state.pending = None
-        if action == "cancel:yes":
+        if action == CancelAnswer(True):
             self._leave_flow(state)
             turn.say(Text("cancel-done"))
             menu.show(turn)
@@ -244,41 +284,38 @@ class Engine:
         turn.state.pending = "language"
         turn.say(
             Text("language-ask"),
-            choices=[[button(f"language-{code}", f"lang:{code}")] for code in LANGUAGES],
+            choices=[[button(f"language-{code}", Language(code))] for code in LANGUAGES],
         )
 
-    async def _menu_choice(self, turn: Turn, action: str) -> None:
-        kind, _, arg = action.partition(":")
-        if kind == "flow" and arg in self.flows and arg not in self.coming_soon:
-            await self._start_flow(turn, self.flows[arg])
-        elif kind == "flow":
+    async def _menu_choice(self, turn: Turn, action: Action) -> None:
+        channel, user_id = turn.event.channel, turn.event.user_id
+        if isinstance(action, StartFlow) and action.flow in self.flows \
+                and action.flow not in self.coming_soon:
+            await self._start_flow(turn, self.flows[action.flow])
+        elif isinstance(action, StartFlow):
             turn.say(Text("menu-coming-soon"))
             menu.show(turn)
-        elif kind == "apps":
-            views = await self.ports.applications.list_for(
-                turn.event.channel, turn.event.user_id
-            )
-            menu.show_applications(turn, views)
-        elif kind == "app":
-            view = await self.ports.applications.get_for(
-                turn.event.channel, turn.event.user_id, arg
-            )
-            offer = await self._offer(turn, arg) if view and view.service == "interview" else None
+        elif isinstance(action, MyApplications):
+            menu.show_applications(turn, await self.ports.applications.list_for(channel,
+                                                                                user_id))
+        elif isinstance(action, OpenApplication):
+            view = await self.ports.applications.get_for(channel, user_id, action.application)
+            offer = await self._offer(turn, action.application) \
+                if view and view.service == "interview" else None
             menu.show_application(turn, view, offer)
-        elif kind in ("book", "day", "slot", "unbook") and self.ports.interviews is not None:
-            await self._booking(turn, kind, arg)
-        elif kind == "contacts":
+        elif isinstance(action, Book | BookDay | BookTime | Unbook) \
+                and self.ports.interviews is not None:
+            await self._booking(turn, action)
+        elif isinstance(action, Contacts):
             menu.show_contacts(turn)
-        elif kind == "obj":
-            view = await self.ports.applications.get_for(
-                turn.event.channel, turn.event.user_id, arg
-            )
+        elif isinstance(action, StartObjection):
+            view = await self.ports.applications.get_for(channel, user_id, action.application)
             if view is None or view.status != "hearing_scheduled":
                 menu.show_application(turn, view)
             else:
-                turn.state.pending = f"objection:{arg}"
+                turn.state.pending = f"objection:{action.application}"
                 turn.say(Text("objection-ask", {"number": view.number}),
-                         choices=[[button("nav-menu", "specialist:back")]])
+                         choices=[[button("nav-menu", Resume())]])
         else:
             menu.show(turn)
 
@@ -302,17 +339,17 @@ class Engine:
         return await self.ports.interviews.offer(turn.event.channel, turn.event.user_id, ref,
                                                  self.clock())
 
-    async def _booking(self, turn: Turn, kind: str, arg: str) -> None:
-        interviews, event = self.ports.interviews, turn.event
+    async def _booking(self, turn: Turn, action: Book | BookDay | BookTime | Unbook) -> None:
+        interviews, event, ref = self.ports.interviews, turn.event, action.application
         assert interviews is not None
-        ref, _, rest = arg.partition(":")
-        if kind == "unbook":
+        if isinstance(action, Unbook):
             cancelled = await interviews.cancel(event.channel, event.user_id, ref)
             turn.say(Text("booking-cancelled" if cancelled else "booking-not-available"))
             menu.show(turn)
             return
-        if kind == "slot":
-            result = await interviews.book(event.channel, event.user_id, ref, rest, self.clock())
+        if isinstance(action, BookTime):
+            result = await interviews.book(event.channel, event.user_id, ref, action.slot,
+                                           self.clock())
             if not isinstance(result, str):
                 invite = self.invite_text(event.channel, result.code) \
                     if self.invite_text and result.zone else None
@@ -323,23 +360,58 @@ class Engine:
         if offer is None:
             turn.say(Text("booking-not-available"))
             menu.show(turn)
-        elif kind == "day":
-            booking.show_times(turn, offer, rest)
+        elif isinstance(action, BookDay):
+            booking.show_times(turn, offer, action.day)
         else:
             if not offer.slots:
                 await interviews.no_slots(event.channel, event.user_id, ref)
             booking.show_days(turn, offer)
 
     async def _child_joins(self, turn: Turn, code: str) -> None:
+        """Someone opened a child's invite: first they say whether they are that child."""
         assert self.ports.interviews is not None
-        joined = await booking.join(turn, self.ports.interviews, code, self.clock())
-        if joined is None:
+        invitation = await booking.open_invite(turn, self.ports.interviews, code, self.clock())
+        if invitation is None:
             await self._ask_current(turn)
         elif turn.state.language is None:
             menu.greet(turn)
             self._ask_language(turn)
         else:
+            booking.ask_who(turn, invitation)
+
+    async def _ask_child(self, turn: Turn) -> None:
+        """The invite's question again: "is it you?" until answered, then the time."""
+        interviews, now = self.ports.interviews, self.clock()
+        if interviews is not None and booking.opened_code(turn.state) is not None:
+            invitation = await booking.reopen_invite(turn, interviews, now)
+            if invitation is not None:
+                booking.ask_who(turn, invitation)
+                return
+        elif (joined := booking.remembered(turn)) is not None:
             booking.child_intro(turn, joined)
+            return
+        menu.show(turn)
+
+    async def _its_me(self, turn: Turn, confirmed: bool) -> None:
+        """The answer to "is it you?": only now is the invite used, and only by the child."""
+        interviews, code = self.ports.interviews, booking.opened_code(turn.state)
+        if interviews is None or code is None:
+            await self._stale(turn)
+        elif not confirmed:
+            booking.not_me(turn)
+            menu.show(turn)
+        elif (joined := await booking.join(turn, interviews, code, self.clock())) is not None:
+            booking.child_intro(turn, joined)
+        else:
+            menu.show(turn)
+
+    async def _child_reply(self, turn: Turn, reply: ChildReply) -> None:
+        interviews, event = self.ports.interviews, turn.event
+        if interviews is None or not await interviews.child_reply(
+                event.channel, event.user_id, reply.application, reply.confirmed):
+            await self._stale(turn)  # not this person's invite: nobody is told anything
+            return
+        turn.say(Text("child-confirmed" if reply.confirmed else "child-another-time"))
 
     # ------------------------------------------------------------------ a specialist
     async def _open_specialist(self, turn: Turn) -> None:
@@ -355,15 +427,14 @@ class Engine:
             turn.say(Text("specialist-after-hours", {"when": next_office_opening(now)}))
 
     def _say_specialist_open(self, turn: Turn) -> None:
-        turn.say(Text("specialist-open"), choices=[[button("specialist-back", "specialist:back")]])
+        turn.say(Text("specialist-open"), choices=[[button("specialist-back", Resume())]])
 
     def _to_specialist(self, turn: Turn) -> None:
         """While talking to a specialist every message is passed on; the first is confirmed."""
         turn.relay = True
         if turn.state.pending == "specialist":
             turn.state.pending = "specialist:sent"
-            turn.say(Text("specialist-sent"),
-                     choices=[[button("specialist-back", "specialist:back")]])
+            turn.say(Text("specialist-sent"), choices=[[button("specialist-back", Resume())]])
 
     async def _objection(self, turn: Turn, ref: str) -> None:
         event, state = turn.event, turn.state
@@ -418,6 +489,8 @@ class Engine:
             self._say_specialist_open(turn)
         elif state.pending == "language" or state.language is None:
             self._ask_language(turn)
+        elif state.flow is None and booking.opened_code(state) is not None:
+            await self._ask_child(turn)
         elif state.flow is None:
             menu.show(turn)
         elif state.cursor == SUMMARY:
@@ -433,9 +506,9 @@ class Engine:
             "flow-progress",
             {"current": _section_number(flow, step_id), "total": len(flow.sections)},
         )
-        nav = [button("nav-back", "back")]
+        nav = [button("nav-back", Back())]
         if self.specialists:
-            nav.append(button("nav-specialist", "specialist"))
+            nav.append(button("nav-specialist", Specialist()))
         if isinstance(step, GroupStep):
             items: list[dict[str, Any]] = state.answers.setdefault(step.id, [])
             if sub == MORE:
@@ -443,8 +516,9 @@ class Engine:
                     header,
                     Text(step.more_prompt, {"count": len(items)}),
                     choices=[
-                        [button("group-more-yes", "more")] if len(items) < step.max_items else [],
-                        [button("group-more-no", "done")],
+                        [button("group-more-yes", More())] if len(items) < step.max_items
+                        else [],
+                        [button("group-more-no", Done())],
                         nav,
                     ],
                 )
@@ -460,7 +534,7 @@ class Engine:
             done = "files-done" if files or step.required else "files-none"
             turn.say(
                 *parts,
-                choices=[[button(done, "done")] if files or not step.required else [], nav],
+                choices=[[button(done, Done())] if files or not step.required else [], nav],
             )
         else:
             self._ask_simple(turn, header, step, state.answers, {}, nav)
@@ -478,31 +552,34 @@ class Engine:
         rows: list[list[Choice]] = []
         if isinstance(step, ChoiceStep):
             options = step.options_for(self._context(turn, holder))
-            rows = _columns([button(o.label.key, f"o:{o.code}", **o.label.args) for o in options],
-                            step.columns)
+            rows = _columns([button(o.label.key, ChooseOption(o.code), **o.label.args)
+                             for o in options], step.columns)
         else:
             suggestions = step.suggest(self._context(turn, holder)) if step.suggest else ()
-            rows += [[button(sg.label.key, f"s:{i}", **sg.label.args)]
+            rows += [[button(sg.label.key, UseSuggestion(i), **sg.label.args)]
                      for i, sg in enumerate(suggestions)]
         if isinstance(step, TextStep) and step.id in holder:
             if holder[step.id] is not None:
                 parts.append(Text("step-current", {"value": _plain(holder[step.id])}))
-            rows.append([button("nav-keep", "keep")])
+            rows.append([button("nav-keep", Keep())])
         if isinstance(step, TextStep) and step.skippable:
-            rows.append([button("nav-skip", "skip")])
+            rows.append([button("nav-skip", Skip())])
         rows.append(nav)
         turn.say(*parts, choices=rows,
                  contact=isinstance(step, TextStep) and step.accepts_contact)
 
-    async def _flow_choice(self, turn: Turn, action: str) -> None:
+    async def _flow_choice(self, turn: Turn, action: Action) -> None:
         state, flow = turn.state, self._flow(turn.state)
-        if action == "back":
+        if isinstance(action, Back):
             cursor.back(turn, flow)
-        elif action == "submit" and state.cursor == SUMMARY:
+        elif isinstance(action, Submit) and state.cursor == SUMMARY:
             await self._submit(turn, flow)
             return
-        elif action.startswith("edit:") and state.cursor == SUMMARY:
-            section = flow.section(action.removeprefix("edit:"))
+        elif isinstance(action, Edit) and state.cursor == SUMMARY:
+            section = _shown_section(flow, state.answers, action.section)
+            if section is None:  # no such section on this summary
+                await self._stale(turn)
+                return
             state.editing = section.id
             state.cursor = section.steps[0]
             if isinstance(flow.step(section.steps[0]), GroupStep):
@@ -513,16 +590,16 @@ class Engine:
             return
         await self._ask_current(turn)
 
-    async def _step_choice(self, turn: Turn, flow: Flow, action: str) -> None:
+    async def _step_choice(self, turn: Turn, flow: Flow, action: Action) -> None:
         state = turn.state
         step_id, item, sub = cursor.split(state.cursor)
         step = flow.step(step_id)
         if isinstance(step, GroupStep):
             items = state.answers.setdefault(step.id, [])
             if sub == MORE:
-                if action == "more" and len(items) < step.max_items:
+                if isinstance(action, More) and len(items) < step.max_items:
                     state.cursor = cursor.group_cursor(step, len(items))
-                elif action == "done":
+                elif isinstance(action, Done):
                     cursor.advance(turn.state, flow, step.id)
                 await self._ask_current(turn)
                 return
@@ -532,7 +609,7 @@ class Engine:
             if await self._simple_choice(turn, sub_step, items[item], action):
                 cursor.advance_in_group(turn, step, item, sub)
         elif isinstance(step, FilesStep):
-            if action == "done" and (state.answers.get(step.id) or not step.required):
+            if isinstance(action, Done) and (state.answers.get(step.id) or not step.required):
                 state.answers.setdefault(step.id, [])
                 cursor.advance(turn.state, flow, step.id)
         elif await self._simple_choice(turn, step, state.answers, action):
@@ -540,22 +617,20 @@ class Engine:
         await self._ask_current(turn)
 
     async def _simple_choice(
-        self, turn: Turn, step: TextStep | ChoiceStep, holder: dict[str, Any], action: str
+        self, turn: Turn, step: TextStep | ChoiceStep, holder: dict[str, Any], action: Action
     ) -> bool:
         """Apply a button to a simple step; True when the step is answered."""
-        if action == "keep" and step.id in holder:
+        if isinstance(action, Keep) and step.id in holder:
             return True
-        if action == "skip" and isinstance(step, TextStep) and step.skippable:
+        if isinstance(action, Skip) and isinstance(step, TextStep) and step.skippable:
             holder[step.id] = None
             return True
-        if isinstance(step, TextStep) and step.suggest and action.startswith("s:"):
-            context = self._context(turn, holder)
-            suggestions = step.suggest(context)
-            index = int(action.removeprefix("s:"))
-            return index < len(suggestions) and self._parse_into(
-                turn, step, holder, suggestions[index].text)
-        if isinstance(step, ChoiceStep) and action.startswith("o:"):
-            code = action.removeprefix("o:")
+        if isinstance(step, TextStep) and step.suggest and isinstance(action, UseSuggestion):
+            suggestions = step.suggest(self._context(turn, holder))
+            return action.index < len(suggestions) and self._parse_into(
+                turn, step, holder, suggestions[action.index].text)
+        if isinstance(step, ChoiceStep) and isinstance(action, ChooseOption):
+            code = action.code
             codes = {o.code for o in step.options_for(self._context(turn, holder))}
             if code not in codes:
                 return False
@@ -626,7 +701,7 @@ class Engine:
         count = len(state.answers[step.id])
         turn.say(
             Text("files-accepted", {"count": count}),
-            choices=[[button("files-done", "done")], [button("nav-back", "back")]],
+            choices=[[button("files-done", Done())], [button("nav-back", Back())]],
         )
 
     async def _store_file(self, turn: Turn, step: FilesStep, incoming: IncomingFile) -> Text | None:
@@ -652,10 +727,10 @@ class Engine:
             values = shown if isinstance(shown, tuple) else (shown,)
             lines.append(Text("summary-line", {"n": number, "label": Text(section.label),
                                               "value": values}))
-        rows = [[button("summary-edit", f"edit:{s.id}", section=Text(s.label))]
+        rows = [[button("summary-edit", Edit(s.id), section=Text(s.label))]
                 for s in sections]
-        rows.insert(0, [button("summary-submit", "submit")])
-        rows.append([button("nav-back", "back")])
+        rows.insert(0, [button("summary-submit", Submit())])
+        rows.append([button("nav-back", Back())])
         turn.say(Text("summary-title"), *lines, choices=rows)
 
     async def _submit(self, turn: Turn, flow: Flow) -> None:
@@ -683,13 +758,18 @@ class Engine:
 
 # ---------------------------------------------------------------------- helpers
 def _position(state: ConversationState) -> tuple[Any, ...]:
-    return (state.language, state.flow, state.cursor, state.pending, state.editing)
+    return (state.language, state.flow, state.cursor, state.pending, state.editing,
+            state.invite)
 
 
 def _bind(message: OutgoingMessage, seq: int) -> OutgoingMessage:
-    rows = tuple(tuple(replace(c, payload=f"{seq}:{c.payload}") for c in row)
+    rows = tuple(tuple(replace(c, payload=Tap.bind(seq, c.payload)) for c in row)
                  for row in message.choices)
     return replace(message, choices=rows)
+
+
+def _shown_section(flow: Flow, answers: Mapping[str, Any], section_id: str) -> Section | None:
+    return next((s for s in flow.shown_sections(answers) if s.id == section_id), None)
 
 
 def _section_number(flow: Flow, step_id: str) -> int:

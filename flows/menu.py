@@ -6,6 +6,17 @@ from collections.abc import Sequence
 
 from flows.interview import slot_text
 from flows.messages import Arg, Text
+from flows.payloads import (
+    Book,
+    Contacts,
+    Menu,
+    MyApplications,
+    OpenApplication,
+    Specialist,
+    StartFlow,
+    StartObjection,
+    Unbook,
+)
 from flows.ports import ApplicationView, SlotOffer
 from flows.turn import Turn, button
 
@@ -18,11 +29,11 @@ def greet(turn: Turn) -> None:
 
 
 def show(turn: Turn) -> None:
-    rows = [[button(label, f"flow:{flow_id}")] for flow_id, label in SERVICES]
+    rows = [[button(label, StartFlow(flow_id))] for flow_id, label in SERVICES]
     rows += [
-        [button("menu-my-applications", "apps")],
-        [button("menu-specialist", "specialist")],
-        [button("menu-contacts", "contacts")],
+        [button("menu-my-applications", MyApplications())],
+        [button("menu-specialist", Specialist())],
+        [button("menu-contacts", Contacts())],
     ]
     turn.say(Text("menu-title"), choices=rows)
 
@@ -38,8 +49,9 @@ def show_applications(turn: Turn, views: Sequence[ApplicationView]) -> None:
         show(turn)
         return
     lines = tuple(_line(view) for view in views)
-    rows = [[button("apps-open", f"app:{view.ref}", number=view.number)] for view in views]
-    rows.append([button("nav-menu", "menu")])
+    rows = [[button("apps-open", OpenApplication(view.ref), number=view.number)]
+            for view in views]
+    rows.append([button("nav-menu", Menu())])
     turn.say(Text("apps-title"), *lines, choices=rows)
 
 
@@ -53,17 +65,17 @@ def show_application(turn: Turn, view: ApplicationView | None,
         Text("apps-history-line", {"at": entry.at, "status": Text(status_id(entry.status))})
         for entry in view.history
     )
-    rows = [[button("apps-back", "apps")], [button("nav-menu", "menu")]]
+    rows = [[button("apps-back", MyApplications())], [button("nav-menu", Menu())]]
     if view.status == "hearing_scheduled":  # the citizen may object to a preliminary refusal
-        rows.insert(0, [button("apps-send-objection", f"obj:{view.ref}")])
+        rows.insert(0, [button("apps-send-objection", StartObjection(view.ref))])
     parts = [_line(view), Text("apps-history-title"), *history]
     if offer is not None:  # the child's opinion: the conversation's time
         if offer.booked is not None:
             parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
-            rows[:0] = [[button("booking-change", f"book:{view.ref}")],
-                        [button("booking-cancel", f"unbook:{view.ref}")]]
+            rows[:0] = [[button("booking-change", Book(view.ref))],
+                        [button("booking-cancel", Unbook(view.ref))]]
         else:
-            rows.insert(0, [button("booking-choose", f"book:{view.ref}")])
+            rows.insert(0, [button("booking-choose", Book(view.ref))])
     turn.say(*parts, choices=rows)
 
 

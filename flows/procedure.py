@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from flows.calendar import add_working_days, subtract_working_days
+from flows.calendar import add_working_days, end_of_day, subtract_working_days
 from flows.common import full_name
 from flows.menu import status_id
 from flows.messages import Choice, OutgoingMessage, Text
+from flows.payloads import CardAction
 from flows.services import FLOWS
 from flows.slots import term_end
 
@@ -88,6 +89,16 @@ def final_after_hearing_by(hearing_day: date) -> date:
     return add_working_days(hearing_day, AFTER_HEARING_DAYS)
 
 
+def notice_expires(snapshot: Snapshot) -> datetime | None:
+    """A notice whose point is a deadline (book the conversation by..., the hearing is on...)
+    is pointless once that day is over: late, it is dropped and staff see it in the digest."""
+    if snapshot.status == "under_review" and snapshot.service == "interview":
+        return end_of_day(interview_term_end(snapshot))
+    if snapshot.status == "hearing_scheduled":
+        return end_of_day(date.fromisoformat(snapshot.decision["hearing"]["date"]))
+    return None
+
+
 def card(snapshot: Snapshot) -> OutgoingMessage:
     """The application's card in the citizen's staff topic: all fields, dates, next actions."""
     parts = [
@@ -116,7 +127,7 @@ def card(snapshot: Snapshot) -> OutgoingMessage:
     if snapshot.service == "interview" and snapshot.status == "under_review":
         actions.insert(0, "session")  # the conversation with the child, at the booked time
     rows = tuple(
-        (Choice(Text(f"staff-action-{action}"), f"st:{snapshot.id}:{action}"),)
+        (Choice(Text(f"staff-action-{action}"), CardAction(snapshot.id, action).pack()),)
         for action in actions
     )
     return OutgoingMessage(tuple(parts), rows)

@@ -8,13 +8,13 @@ from datetime import date
 from typing import Any
 
 from flows.messages import (
-    MAX_PAYLOAD_BYTES,
     Attachment,
     Choice,
     IncomingEvent,
     OutgoingMessage,
     Text,
 )
+from flows.payloads import Action
 from flows.ports import ConversationState
 
 
@@ -37,12 +37,7 @@ class Turn:
                                              attachment=attachment))
 
 
-# The engine prefixes every action with "<seq>:"; 16 bytes are kept for that prefix.
-MAX_ACTION_BYTES = MAX_PAYLOAD_BYTES - 16
-
-
-def button(key: str, action: str, **args: Any) -> Choice:
-    """A button whose payload is the bare action; the engine binds it to the seq later."""
-    if len(action.encode()) > MAX_ACTION_BYTES:
-        raise ValueError(f"button action over {MAX_ACTION_BYTES} bytes: {action!r}")
-    return Choice(Text(key, args), action)
+def button(key: str, action: Action, **args: Any) -> Choice:
+    """A button whose payload is the bare action (short by construction, see
+    `flows.payloads`); the engine binds it to the question's seq at the end of the turn."""
+    return Choice(Text(key, args), action.pack())

@@ -7,7 +7,9 @@ whose `next_attempt_at` is 24 h and 1 h before the slot: the delivery worker sen
 
 from __future__ import annotations
 
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -17,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.ics import calendar_invite
 from flows.interview import child_city, child_slot_text, slot_text
 from flows.messages import OutgoingMessage, Text
-from flows.ports import Booking, Joined, SlotOffer
-from flows.slots import Availability, Slot, free_slots
+from flows.ports import Booking, Invitation, Joined, SlotOffer
+from flows.slots import Availability, Slot, free_slots, reminder_expires
 from storage.applications import owned_application
 from storage.clock import from_db, to_db
-from storage.conversations import ensure_person
+from storage.conversations import ensure_person, person_for
 from storage.models import (
     Application,
     AuditEntry,
@@ -32,6 +34,8 @@ from storage.models import (
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
 
+log = logging.getLogger(__name__)
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by a child
 CODE_LENGTH = 8
 REMINDERS = (24, 1)  # hours before the conversation
@@ -39,6 +43,15 @@ REMINDERS = (24, 1)  # hours before the conversation
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@dataclass(frozen=True)
+class _Usable:
+    """An invite that may still be used, with what it is for."""
+
+    invite: InterviewInvite
+    application: Application
+    booking: InterviewBooking
 
 
 class SqlInterviews:
@@ -103,7 +116,7 @@ class SqlInterviews:
                             "staff-interview-booked", {"number": application.number,
                                                        "slot": slot_text(slot, offer.zone)}),)))
                 calendar = calendar_invite(slot, f"{application.number}-{key}@applications-bot",
-                                           application.number, application.number)
+                                           application.number, application.number, stamp=now)
                 return Booking(str(application.id), application.number, slot, offer.zone, code,
                                calendar)
         except IntegrityError:
@@ -151,45 +164,72 @@ class SqlInterviews:
             if at <= now:
                 continue  # booked too late for this reminder
             prefix = f"remind:{application.id}:{slot.key}:{hours}"
+            until = reminder_expires(slot.start, hours)
             shown = slot_text(slot, zone)
             if child_person is None:
-                self._at(session, f"{prefix}:parent", CITIZEN, application, at, Text(
+                self._at(session, f"{prefix}:parent", CITIZEN, application, at, until, Text(
                     "reminder-parent", {"number": application.number, "hours": hours,
                                         "slot": shown}))
-                self._at(session, f"{prefix}:staff", STAFF, application, at, Text(
+                self._at(session, f"{prefix}:staff", STAFF, application, at, until, Text(
                     "reminder-staff", {"number": application.number, "hours": hours,
                                        "slot": shown}))
             else:
-                self._at(session, f"{prefix}:child", CITIZEN, application, at, Text(
+                self._at(session, f"{prefix}:child", CITIZEN, application, at, until, Text(
                     "reminder-child", {"hours": hours, "slot": child_slot_text(slot, zone)}),
                          person_id=child_person)
 
     def _at(self, session: AsyncSession, key: str, audience: str, application: Application,
-            at: datetime, text: Text, person_id: int | None = None) -> None:
+            at: datetime, until: datetime, text: Text, person_id: int | None = None) -> None:
         enqueue(session, key=key, audience=audience,
                 person_id=person_id or application.person_id, application_id=application.id,
-                message=OutgoingMessage((text,)), not_before=at)
+                message=OutgoingMessage((text,)), not_before=at, not_after=until)
+
+    async def _usable(self, session: AsyncSession, channel: str, user_id: str, code: str,
+                      now: datetime) -> _Usable | str:
+        """The invite behind a code if this person may still use it; else why not."""
+        invite = await session.scalar(select(InterviewInvite).where(
+            InterviewInvite.code == code.strip().upper()))
+        if invite is None:
+            return "invite-unknown"
+        if invite.used_at is not None:
+            return "invite-used"
+        if from_db(invite.expires_at) < now:
+            return "invite-expired"
+        application = await session.get(Application, invite.application_id)
+        booking = await session.scalar(select(InterviewBooking).where(
+            InterviewBooking.application_id == invite.application_id,
+            InterviewBooking.status == "booked"))
+        if application is None or booking is None:
+            return "invite-expired"
+        person = await person_for(session, channel, user_id)
+        if person is not None and person.id == application.person_id:
+            return "invite-for-child"  # the applicant forwards it; it is not theirs to use
+        return _Usable(invite, application, booking)
+
+    async def invitation(self, channel: str, user_id: str, code: str,
+                         now: datetime) -> Invitation | str:
+        async with self.sessions() as session:
+            usable = await self._usable(session, channel, user_id, code, now)
+            if isinstance(usable, str):
+                return usable
+            return Invitation(str(usable.application.answers.get("child_first_name", "")))
 
     async def join(self, channel: str, user_id: str, code: str,
                    now: datetime) -> Joined | str:
         async with self.sessions.begin() as session:
-            invite = await session.scalar(select(InterviewInvite).where(
-                InterviewInvite.code == code.strip().upper()))
-            if invite is None:
-                return "invite-unknown"
-            if invite.used_at is not None:
-                return "invite-used"
-            if from_db(invite.expires_at) < now:
-                return "invite-expired"
-            application = await session.get(Application, invite.application_id)
-            booking = await session.scalar(select(InterviewBooking).where(
-                InterviewBooking.application_id == invite.application_id,
-                InterviewBooking.status == "booked"))
-            if application is None or booking is None:
-                return "invite-expired"
+            usable = await self._usable(session, channel, user_id, code, now)
+            if isinstance(usable, str):
+                return usable
+            application, booking = usable.application, usable.booking
             child = await ensure_person(session, channel, user_id)
-            invite.used_at = to_db(now)
-            invite.child_person_id = child.id
+            # Used once: of two people saying "it is me" at the same instant, one gets it.
+            claimed = await session.scalar(
+                update(InterviewInvite)
+                .where(InterviewInvite.id == usable.invite.id, InterviewInvite.used_at.is_(None))
+                .values(used_at=to_db(now), child_person_id=child.id)
+                .returning(InterviewInvite.id))
+            if claimed is None:
+                return "invite-used"
             slot = Slot.from_key(booking.slot_key)
             zone = child_city(application.answers)
             self._remind(session, application, slot, zone, now, child_person=child.id)
@@ -197,27 +237,53 @@ class SqlInterviews:
                                    subject=application.number))
             return Joined(str(application.id), application.number, slot, zone)
 
-    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> None:
-        """The child confirmed the time, or asked for another one (the parent is told)."""
-        if not ref.isdigit():
-            return
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> bool:
+        """The child confirmed the time, or asked for another one (the parent is told).
+        Only the child who joined this interview's invite may: anyone else is refused."""
         async with self.sessions.begin() as session:
-            application = await session.get(Application, int(ref))
+            application = await self._childs_application(session, channel, user_id, ref)
             if application is None:
-                return
+                return False
             verdict = "confirmed" if confirmed else "another-time"
+            booked = await session.scalar(select(InterviewBooking.slot_key).where(
+                InterviewBooking.application_id == application.id,
+                InterviewBooking.status == "booked"))
+            # One answer per booked time: a double tap must not tell the parent twice.
+            tag = f"{booked or '-'}:{verdict}"
+            if await session.scalar(select(OutboxMessage.id).where(
+                    OutboxMessage.key == f"child:{application.id}:{tag}")):
+                return True
             session.add(AuditEntry(actor=f"{channel}:{user_id}",
                                    action=f"interview.child-{verdict}",
                                    subject=application.number))
             message = OutgoingMessage((Text(f"notify-child-{verdict}",
                                             {"number": application.number}),))
-            tag = secrets.token_hex(4)
-            enqueue(session, key=f"child:{application.id}:{verdict}:{tag}", audience=CITIZEN,
+            enqueue(session, key=f"child:{application.id}:{tag}", audience=CITIZEN,
                     person_id=application.person_id, application_id=application.id,
                     message=message)
-            enqueue(session, key=f"child-staff:{application.id}:{verdict}:{tag}",
+            enqueue(session, key=f"child-staff:{application.id}:{tag}",
                     audience=STAFF, person_id=application.person_id,
                     application_id=application.id, message=message)
+            return True
+
+    async def _childs_application(self, session: AsyncSession, channel: str, user_id: str,
+                                  ref: str) -> Application | None:
+        """The interview application `ref` if this person is the child who joined its invite.
+        A refusal is logged once, with ids only: a forged button is not worth more."""
+        application = await session.get(Application, int(ref)) \
+            if ref.isascii() and ref.isdigit() and len(ref) <= 18 else None
+        person = await person_for(session, channel, user_id)
+        invite = await session.scalar(select(InterviewInvite).where(
+            InterviewInvite.application_id == application.id)) if application else None
+        if application is None or application.service != "interview":
+            reason = "no interview application"
+        elif invite is None or person is None or invite.child_person_id != person.id:
+            reason = "not its child"
+        else:
+            return application
+        log.warning("child reply refused: application %s, person %s: %s", ref[:18],
+                    person.id if person else "-", reason)
+        return None
 
     async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
         async with self.sessions.begin() as session:

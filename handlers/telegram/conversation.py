@@ -10,6 +10,7 @@ from typing import Any
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows.calendar import KZ_TZ
+from flows.payloads import CardAction
 from flows.procedure import Snapshot
 from handlers.telegram.staff_side import StaffSide
 
@@ -45,7 +46,7 @@ async def session_action(side: StaffSide, snapshot: Snapshot, verb: str, user_id
             return
         controls = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=side.text(f"staff-session-{action}"),
-                                  callback_data=f"st:{snapshot.id}:{action}")]
+                                  callback_data=CardAction(snapshot.id, action).pack())]
             for action in ("present", "video", "end")])
         await side.bot.send_message(side.chat_id, side.text("staff-session-started",
                                                             number=snapshot.number),

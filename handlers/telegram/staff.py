@@ -22,6 +22,7 @@ from aiogram.types import (
 from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.messages import Text
+from flows.payloads import CardAction, MissingDocuments, StaffPayload, unpack
 from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, transitions
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
@@ -30,20 +31,22 @@ from handlers.telegram.staff_side import StaffSide
 
 log = logging.getLogger(__name__)
 
+ALL_DOCUMENTS = (1 << len(REQUIRED_DOCUMENTS)) - 1  # a mask with every document's bit
 
 
 def _mask_rows(side: StaffSide, snapshot: Snapshot, mask: int) -> list[list[InlineKeyboardButton]]:
+    def row(label: str, verb: str, new_mask: int) -> list[InlineKeyboardButton]:
+        data = MissingDocuments(snapshot.id, verb, new_mask).pack()
+        return [InlineKeyboardButton(text=label, callback_data=data)]
+
     rows = []
     for bit, code in enumerate(REQUIRED_DOCUMENTS):
         on = bool(mask & (1 << bit))
         label = side.text("staff-missing-on" if on else "staff-missing-off",
                           document=Text(f"document-{code}"))
-        rows.append([InlineKeyboardButton(
-            text=label, callback_data=f"st:{snapshot.id}:miss:{mask ^ (1 << bit)}")])
-    rows.append([InlineKeyboardButton(text=side.text("staff-missing-confirm"),
-                                      callback_data=f"st:{snapshot.id}:inc-ok:{mask}")])
-    rows.append([InlineKeyboardButton(text=side.text("staff-missing-comment"),
-                                      callback_data=f"st:{snapshot.id}:inc-note:{mask}")])
+        rows.append(row(label, "miss", mask ^ (1 << bit)))
+    rows.append(row(side.text("staff-missing-confirm"), "inc-ok", mask))
+    rows.append(row(side.text("staff-missing-comment"), "inc-note", mask))
     return rows
 
 
@@ -56,24 +59,27 @@ def staff_router(side: StaffSide) -> Router:
     router.message.filter(F.chat.id == side.chat_id)
     router.callback_query.filter(F.message.chat.id == side.chat_id)
 
-    @router.callback_query(F.data.startswith("st:"))
+    @router.callback_query()  # every button in the staff group is ours, or a forged one
     async def on_card_button(callback: CallbackQuery) -> None:
         user = callback.from_user
         if not await side.gate.allows(user.id):
-            log.warning("non-staff user %s pressed %s", user.id, callback.data)
+            # One short line (never the data itself); the data goes to the audit table.
+            log.warning("non-staff user %s pressed a button in the staff group", user.id)
             await side.desk.audit(f"telegram:{user.id}", "staff.denied", callback.data or "", {})
             await callback.answer(side.text("staff-not-allowed"), show_alert=True)
             return
         await callback.answer()
-        _, raw_id, verb, arg = [*(callback.data or "").split(":"), "", "", ""][:4]
-        snapshot = await side.desk.snapshot(int(raw_id)) if raw_id.isdigit() else None
+        pressed = unpack(callback.data or "")
+        snapshot = await side.desk.snapshot(pressed.application) \
+            if isinstance(pressed, StaffPayload) else None
         message = callback.message
         thread = message.message_thread_id if isinstance(message, Message) else None
-        if snapshot is None:
+        if snapshot is None or not isinstance(pressed, StaffPayload):
+            log.info("staff button of user %s names no application", user.id)
             await side.bot.send_message(side.chat_id, side.text("staff-error-not-found"),
                                         message_thread_id=thread)
             return
-        await _card_action(side, snapshot, verb, arg, user.id, user.full_name, thread,
+        await _card_action(side, snapshot, pressed, user.id, user.full_name, thread,
                            message if isinstance(message, Message) else None)
 
     @router.message(F.text.regexp(r"^/(open|close)\b"))
@@ -129,9 +135,11 @@ def staff_router(side: StaffSide) -> Router:
     return router
 
 
-async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str, user_id: int,
-                       user_name: str, thread: int | None, message: Message | None) -> None:
-    number = snapshot.number
+async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,
+                       user_id: int, user_name: str, thread: int | None,
+                       message: Message | None) -> None:
+    number, verb = snapshot.number, pressed.verb
+    mask = pressed.mask & ALL_DOCUMENTS if isinstance(pressed, MissingDocuments) else 0
 
     def can(action: str) -> bool:
         return allowed(action, snapshot.status, snapshot.service)
@@ -140,7 +148,6 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
         await side.apply(snapshot.id, "accept", {}, user_id, user_name, thread,
                          message.message_id if message else None)
     elif verb in ("incomplete", "miss") and can("incomplete"):
-        mask = int(arg) if arg.isdigit() else 0
         markup = InlineKeyboardMarkup(inline_keyboard=_mask_rows(side, snapshot, mask))
         if verb == "incomplete" or message is None:
             await side.bot.send_message(side.chat_id, side.text("staff-ask-missing",
@@ -151,12 +158,11 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
                                                      message_id=message.message_id,
                                                      reply_markup=markup)
     elif verb == "inc-ok":
-        mask = int(arg) if arg.isdigit() else 0
         await side.apply(snapshot.id, "incomplete", {"missing": _missing(mask)}, user_id,
                          user_name, thread)
     elif verb == "inc-note" and can("incomplete"):
         await side.ask(thread, snapshot.id, "incomplete", user_id, "staff-ask-missing-comment",
-                       {"mask": int(arg) if arg.isdigit() else 0}, number=number)
+                       {"mask": mask}, number=number)
     elif verb == "hearing" and can("hearing"):
         await side.ask(thread, snapshot.id, "hearing", user_id, "staff-ask-hearing",
                        number=number)
@@ -164,14 +170,14 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
         asked = _requested_period(snapshot)
         markup = InlineKeyboardMarkup(inline_keyboard=[
             [InlineKeyboardButton(text=side.text("staff-approve-as-asked", **asked),
-                                  callback_data=f"st:{snapshot.id}:approve-asked")],
+                                  callback_data=CardAction(snapshot.id, "approve-asked").pack())],
             [InlineKeyboardButton(text=side.text("staff-approve-other"),
-                                  callback_data=f"st:{snapshot.id}:approve-other")],
+                                  callback_data=CardAction(snapshot.id, "approve-other").pack())],
         ])
         await side.bot.send_message(side.chat_id,
                                     side.text("staff-ask-approve", number=number, **asked),
                                     message_thread_id=thread, reply_markup=markup)
-    elif verb == "approve-asked":
+    elif verb == "approve-asked" and can("approve"):
         period = {k: v.isoformat() for k, v in _requested_period(snapshot).items()}
         await side.apply(snapshot.id, "approve", {"period": period}, user_id, user_name, thread)
     elif verb == "approve-other" and can("approve"):
@@ -188,7 +194,7 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, verb: str, arg: str,
     else:
         # A step the current status does not allow: say so, change nothing.
         action = {"miss": "incomplete", "inc-note": "incomplete",
-                  "approve-other": "approve"}.get(verb, verb)
+                  "approve-asked": "approve", "approve-other": "approve"}.get(verb, verb)
         if action in transitions(snapshot.service):
             await side.apply(snapshot.id, action, {}, user_id, user_name, thread)
 

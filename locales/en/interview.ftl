@@ -78,6 +78,13 @@ child-another-time = OK! I have told your parent that you need another time. The
 invite-unknown = This code does not work. Please check it with your parent.
 invite-used = This invitation has already been used. If it was not you, tell your parent.
 invite-expired = This invitation is no longer valid: the conversation is over or was moved. Ask your parent for a new one.
+child-ask-who =
+    Hi! 👋 This invitation is for a child called {$name}.
+    Is that you?
+child-its-me = ✅ Yes, I am {$name}
+child-not-me = No, that is not me
+child-not-me-done = OK, thank you! Then the invitation stays unused, for the child it was sent to.
+invite-for-child = This invitation is for the child, not for you. Please forward it to the child: they will open it in their own messenger.
 
 ## Reminders
 

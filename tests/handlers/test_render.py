@@ -29,13 +29,3 @@ def test_button_payloads_cannot_exceed_64_bytes() -> None:
         Choice(Text("nav-back"), "9" * 65)
     with pytest.raises(ValueError):
         Choice(Text("nav-back"), "o:қазақша")  # non-ASCII would take 2 bytes a letter
-
-
-def test_actions_leave_room_for_the_sequence_prefix() -> None:
-    from flows.turn import MAX_ACTION_BYTES, button
-
-    longest = button("nav-back", "x" * MAX_ACTION_BYTES)
-    bound = f"{10**15 - 1}:{longest.payload}"  # a 15-digit sequence number
-    assert len(bound.encode()) <= 64
-    with pytest.raises(ValueError):
-        button("nav-back", "x" * (MAX_ACTION_BYTES + 1))

@@ -1,0 +1,338 @@
+"""What a button sends back: every kind of button payload, packed and read in this one place.
+
+Each kind is a small frozen dataclass: a prefix and typed fields. `pack()` writes it,
+`unpack()` reads any text back into a kind, or into `Stale` when the text is not one: a
+forged button, a button of an older version, bytes from nowhere. Reading never raises.
+
+The wire is ASCII, `prefix:field:field`. A citizen's button is bound to the question it
+belongs to (`<seq>:<action>`, see `Tap`); staff buttons on an application's card are
+`st:<application>:<verb>[:<mask>]`, a format that must keep working for cards already
+posted. Telegram carries at most 64 bytes of callback_data: every field declares its longest
+form, and a kind that could ever pack longer than its budget fails when it is declared,
+so no value can overflow at run time.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, TypeVar, cast, get_args, get_type_hints
+
+from flows.messages import MAX_PAYLOAD_BYTES
+
+SEP = ":"
+SEQ_DIGITS = 15  # the room kept for the seq in front of a citizen's action ("<seq>:")
+ACTION_BYTES = MAX_PAYLOAD_BYTES - SEQ_DIGITS - len(SEP)
+
+
+@dataclass(frozen=True)
+class Wire:
+    """How one field travels: the exact shape of its text, its longest form, and the two
+    conversions between the text and the value."""
+
+    shape: str  # a regular expression of ASCII characters only
+    longest: int
+    read: Callable[[str], Any] = str
+    write: Callable[[Any], str] = str
+
+    def fits(self, text: str) -> bool:
+        return len(text) <= self.longest and re.fullmatch(self.shape, text) is not None
+
+
+def number(digits: int) -> Wire:
+    """A whole number 0..10**digits-1, written without sign or leading zeros, so that
+    `unpack(pack(x)) == x` and no number can overflow the database's 64-bit integers."""
+    return Wire(rf"0|[1-9][0-9]{{0,{digits - 1}}}", digits, int)
+
+
+def one_of(*values: str) -> Wire:
+    return Wire("|".join(re.escape(value) for value in values), max(map(len, values)))
+
+
+ID_DIGITS = 18  # below 2**63: any id the database can hold
+Id = Annotated[int, number(ID_DIGITS)]
+# An application's id as the ports take it: a string of digits, never a number from nowhere.
+Ref = Annotated[str, Wire(rf"[1-9][0-9]{{0,{ID_DIGITS - 1}}}", ID_DIGITS)]
+Index = Annotated[int, number(3)]
+Word = Annotated[str, Wire(r"[a-z0-9][a-z0-9_-]{0,23}", 24)]  # flow, section, option codes
+Day = Annotated[str, Wire(r"[0-9]{8}", 8)]  # YYYYMMDD
+SlotKey = Annotated[str, Wire(r"[0-9]{12}", 12)]  # YYYYMMDDHHMM
+YesNo = Annotated[bool, Wire("yes|no", 3, lambda text: text == "yes",
+                             lambda value: "yes" if value else "no")]
+SEQ = number(SEQ_DIGITS)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """Data that is no button of ours (any more): answered as a stale button, never raised."""
+
+    why: str  # a short reason for a log line; never the data itself
+
+
+class Payload:
+    """A kind of button. Subclasses are frozen dataclasses declared with their prefix:
+
+        @dataclass(frozen=True)
+        class Book(Action, prefix="book"):
+            application: Ref
+    """
+
+    prefix: ClassVar[str]
+    wires: ClassVar[tuple[tuple[str, Wire], ...]]
+    budget: ClassVar[int] = MAX_PAYLOAD_BYTES
+    kinds: ClassVar[dict[tuple[str, int], type[Payload]]]  # one table per family
+
+    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not prefix:  # a family of kinds (Action, StaffPayload): its own table
+            cls.kinds = {}
+            return
+        cls.prefix = prefix
+        hints = get_type_hints(cls, include_extras=True)
+        cls.wires = tuple((name, _wire_of(cls, name, hints[name]))
+                          for name in inspect.get_annotations(cls))
+        longest = len(prefix) + sum(len(SEP) + wire.longest for _, wire in cls.wires)
+        if longest > cls.budget:
+            raise TypeError(f"{cls.__name__} may pack {longest} bytes, over {cls.budget}")
+        key = (prefix, len(cls.wires))
+        if key in cls.kinds:
+            raise TypeError(f"{cls.__name__} reads like {cls.kinds[key].__name__}")
+        cls.kinds[key] = cls
+
+    def pack(self) -> str:
+        parts = [self.prefix]
+        for name, wire in self.wires:
+            text = wire.write(getattr(self, name))
+            if not wire.fits(text):  # a programming error: such a button must not be shown
+                raise ValueError(f"{type(self).__name__}.{name} cannot travel as {text!r}")
+            parts.append(text)
+        return SEP.join(parts)
+
+    @classmethod
+    def read(cls, texts: Sequence[str]) -> Payload | Stale:
+        values = {}
+        for (name, wire), text in zip(cls.wires, texts, strict=True):
+            if not wire.fits(text):
+                return Stale(f"bad {cls.prefix} {name}")
+            values[name] = wire.read(text)
+        return cls(**values)
+
+
+def _wire_of(cls: type, name: str, hint: Any) -> Wire:
+    wires = [arg for arg in get_args(hint)[1:] if isinstance(arg, Wire)]
+    if len(wires) != 1:
+        raise TypeError(f"{cls.__name__}.{name} needs one Wire (Annotated[..., Wire])")
+    return wires[0]
+
+
+Family = TypeVar("Family", bound=Payload)
+
+
+def _read(family: type[Family], text: str) -> Family | Stale:
+    prefix, *fields = text.split(SEP)
+    kind = family.kinds.get((prefix, len(fields)))
+    if kind is None:
+        return Stale("unknown kind")
+    # Each family's table holds only its own kinds, so what it reads is of that family.
+    return cast("Family | Stale", kind.read(fields))
+
+
+# ---------------------------------------------------------------------- a citizen's buttons
+class Action(Payload):
+    """What a citizen's button does; it travels bound to its question (see `Tap`)."""
+
+    budget = ACTION_BYTES
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A citizen's button as it comes back: the seq of its question, and what it does.
+    The engine binds every action of a reply to the seq at the end of the turn."""
+
+    seq: int
+    action: Action
+
+    @classmethod
+    def bind(cls, seq: int, packed_action: str) -> str:
+        return f"{SEQ.write(seq)}{SEP}{packed_action}"
+
+    def pack(self) -> str:
+        return self.bind(self.seq, self.action.pack())
+
+
+@dataclass(frozen=True)
+class Specialist(Action, prefix="specialist"):
+    pass
+
+
+@dataclass(frozen=True)
+class Resume(Action, prefix="resume"):
+    """Back from the specialist or the objection to where the person was."""
+
+
+@dataclass(frozen=True)
+class Language(Action, prefix="lang"):
+    code: Word
+
+
+@dataclass(frozen=True)
+class CancelAnswer(Action, prefix="cancel"):
+    confirmed: YesNo
+
+
+@dataclass(frozen=True)
+class Menu(Action, prefix="menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class StartFlow(Action, prefix="flow"):
+    flow: Word
+
+
+@dataclass(frozen=True)
+class MyApplications(Action, prefix="apps"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenApplication(Action, prefix="app"):
+    application: Ref
+
+
+@dataclass(frozen=True)
+class Contacts(Action, prefix="contacts"):
+    pass
+
+
+@dataclass(frozen=True)
+class StartObjection(Action, prefix="obj"):
+    application: Ref
+
+
+@dataclass(frozen=True)
+class Book(Action, prefix="book"):
+    """Choose (or change) the time of the conversation with the child: the days."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
+class BookDay(Action, prefix="day"):
+    application: Ref
+    day: Day
+
+
+@dataclass(frozen=True)
+class BookTime(Action, prefix="slot"):
+    application: Ref
+    slot: SlotKey
+
+
+@dataclass(frozen=True)
+class Unbook(Action, prefix="unbook"):
+    application: Ref
+
+
+@dataclass(frozen=True)
+class ItsMe(Action, prefix="me"):
+    """Whoever opened the child's invite says whether they are that child."""
+
+    confirmed: YesNo
+
+
+@dataclass(frozen=True)
+class ChildReply(Action, prefix="child"):
+    """The child can, or cannot, talk at the booked time."""
+
+    application: Ref
+    confirmed: YesNo
+
+
+@dataclass(frozen=True)
+class Back(Action, prefix="back"):
+    pass
+
+
+@dataclass(frozen=True)
+class Submit(Action, prefix="submit"):
+    pass
+
+
+@dataclass(frozen=True)
+class Edit(Action, prefix="edit"):
+    section: Word
+
+
+@dataclass(frozen=True)
+class More(Action, prefix="more"):
+    pass
+
+
+@dataclass(frozen=True)
+class Done(Action, prefix="done"):
+    pass
+
+
+@dataclass(frozen=True)
+class Keep(Action, prefix="keep"):
+    pass
+
+
+@dataclass(frozen=True)
+class Skip(Action, prefix="skip"):
+    pass
+
+
+@dataclass(frozen=True)
+class UseSuggestion(Action, prefix="s"):
+    index: Index
+
+
+@dataclass(frozen=True)
+class ChooseOption(Action, prefix="o"):
+    code: Word
+
+
+# ---------------------------------------------------------------------- staff buttons
+class StaffPayload(Payload):
+    """A button on an application's card (or its follow-ups) in the staff group."""
+
+    application: int
+    verb: str
+
+
+CARD_VERBS = ("accept", "incomplete", "hearing", "approve", "refuse", "decide",
+              "approve-asked", "approve-other", "session", "present", "video", "end")
+MISSING_STEPS = ("miss", "inc-ok", "inc-note")
+
+
+@dataclass(frozen=True)
+class CardAction(StaffPayload, prefix="st"):
+    """A step of the procedure, or of the conversation with the child."""
+
+    application: Id
+    verb: Annotated[str, one_of(*CARD_VERBS)]
+
+
+@dataclass(frozen=True)
+class MissingDocuments(StaffPayload, prefix="st"):
+    """Ticking the missing documents: `mask` has a bit per REQUIRED_DOCUMENTS entry."""
+
+    application: Id
+    verb: Annotated[str, one_of(*MISSING_STEPS)]
+    mask: Annotated[int, number(6)]
+
+
+# ---------------------------------------------------------------------- reading
+def unpack(data: str) -> Tap | StaffPayload | Stale:
+    """Any button's data back into its kind; whatever is not one is `Stale`."""
+    if not data.isascii() or len(data) > MAX_PAYLOAD_BYTES:
+        return Stale("not a button")
+    head, _, rest = data.partition(SEP)
+    if SEQ.fits(head):
+        action = _read(Action, rest)
+        return action if isinstance(action, Stale) else Tap(int(head), action)
+    return _read(StaffPayload, data)
