@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from flows.messages import Reply
 from flows.slots import Slot
 
 # Every status an application can have, in the order of the legal procedure (seed 004).
@@ -35,12 +36,29 @@ class ConversationState:
     invite: str | None = None  # a child's opened invite: "ref|slot key|zone"
 
 
+@dataclass(frozen=True)
+class Receipt:
+    """The transport's update a turn answered, and the reply it got: saved with the new state
+    in one transaction, so a crash leaves either the update to handle again or the reply to
+    send, never a changed state with the reply lost."""
+
+    update: str
+    reply: Reply
+
+
+class HandledBefore(Exception):
+    """The receipt's update was handled already: nothing of this turn is saved."""
+
+
 class ConversationStore(Protocol):
     async def load(self, channel: str, user_id: str) -> ConversationState | None: ...
 
     async def save(
-        self, channel: str, user_id: str, state: ConversationState, display_name: str = ""
-    ) -> None: ...
+        self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
+        receipt: Receipt | None = None,
+    ) -> None:
+        """Raises `HandledBefore` when `receipt` names an update handled already."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -132,6 +150,13 @@ class Joined:
     zone: str | None
 
 
+@dataclass(frozen=True)
+class Invitation:
+    """An invite someone opened, before they say they are the child it names."""
+
+    child_name: str  # the child's first name: "Yes, I am Arman"
+
+
 class Interviews(Protocol):
     async def offer(self, channel: str, user_id: str, ref: str,
                     now: datetime) -> SlotOffer | None: ...
@@ -141,10 +166,21 @@ class Interviews(Protocol):
 
     async def cancel(self, channel: str, user_id: str, ref: str) -> bool: ...
 
-    async def join(self, channel: str, user_id: str, code: str,
-                   now: datetime) -> Joined | str: ...
+    async def invitation(self, channel: str, user_id: str, code: str,
+                         now: datetime) -> Invitation | str:
+        """Whom an invite is for, without using it; or why it cannot be used (a message id):
+        unknown, used, expired, or opened by the applicant, whose child it is for."""
+        ...
 
-    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> None: ...
+    async def join(self, channel: str, user_id: str, code: str,
+                   now: datetime) -> Joined | str:
+        """The child says it is them: the invite becomes theirs, once; or why not."""
+        ...
+
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> bool:
+        """The child's answer about the time; False (nothing told to anyone) unless this
+        person is the child who joined the invite of that interview application."""
+        ...
 
     async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
         """Tell staff that a parent found no free time within the term."""

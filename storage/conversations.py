@@ -1,4 +1,5 @@
-"""ConversationStore on SQL: language on `people`, the flow state on `conversations`."""
+"""ConversationStore on SQL: language on `people`, the flow state on `conversations`, and the
+update the turn answered marked in the same transaction (`storage.updates`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.ports import ConversationState
+from flows.ports import ConversationState, Receipt
 from storage.models import Conversation, Person
+from storage.updates import record_handled
 
 _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
 
@@ -46,9 +48,12 @@ class SqlConversationStore:
             return ConversationState(language=person.language, **known)
 
     async def save(
-        self, channel: str, user_id: str, state: ConversationState, display_name: str = ""
+        self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
+        receipt: Receipt | None = None,
     ) -> None:
         async with self.sessions.begin() as session:
+            if receipt is not None:  # first: a second turn for one update fails before writing
+                await record_handled(session, channel, receipt.update, user_id, receipt.reply)
             person = await ensure_person(session, channel, user_id)
             person.language = state.language
             if display_name:

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.clock import utcnow
+from storage.clock import stamp
 
 
 class Base(DeclarativeBase):
@@ -26,7 +26,7 @@ class Person(Base):
     external_id: Mapped[str] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
     display_name: Mapped[str] = mapped_column(String(200), default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
     # The person's last message to us: WhatsApp allows free-form replies for 24 h after it.
     last_inbound_at: Mapped[datetime | None]
 
@@ -42,26 +42,40 @@ class Conversation(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
     flow: Mapped[str | None] = mapped_column(String(32))
     state: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
 
     person: Mapped[Person] = relationship(back_populates="conversation")
 
 
 class ProcessedUpdate(Base):
-    """Updates already handled, so a redelivered one is handled once."""
+    """The update log: every update received, so a redelivered one is handled once.
+
+    A citizen's update is kept from receipt until its reply is sent, and `status` says how far
+    it got: `received`; `handled` (the new state and `reply` were committed in one
+    transaction, `sent_calls` of the reply's messenger calls went out); `done` (the update
+    and the reply are dropped). A restart finishes whatever a crash left in between.
+    """
 
     __tablename__ = "processed_updates"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=stamp)
+    status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
+    chat: Mapped[str | None] = mapped_column(String(64))  # whom the reply goes to
+    payload: Mapped[dict[str, Any] | None]  # the update as received
+    reply: Mapped[dict[str, Any] | None]
+    sent_calls: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+Index("ix_processed_updates_open", ProcessedUpdate.channel, ProcessedUpdate.status)
 
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(default=stamp, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(100), default="")
@@ -151,7 +165,7 @@ class StatusChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     status: Mapped[str] = mapped_column(String(32))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=stamp)
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str] = mapped_column(Text, default="")
 
@@ -169,7 +183,7 @@ class StaffThread(Base):
     chat_id: Mapped[int]
     thread_id: Mapped[int]
     title: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class OutboxMessage(Base):
@@ -189,14 +203,17 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=stamp)
+    # A message that is pointless late (a reminder, a notice of a deadline) is never sent
+    # after this moment: it is marked `expired` and counted in the staff digest.
+    not_after: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
     # What the messenger later reported: sent, delivered, read, failed (WhatsApp statuses).
     provider_status: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 Index("ix_outbox_due", OutboxMessage.status, OutboxMessage.next_attempt_at)
@@ -213,7 +230,7 @@ class ApplicationNote(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(100))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class StaffRequest(Base):
@@ -229,7 +246,7 @@ class StaffRequest(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     staff_user_id: Mapped[int]
     done: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
     __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
 
@@ -255,7 +272,7 @@ class InterviewBooking(Base):
     slot_key: Mapped[str] = mapped_column(String(12))
     starts_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="booked")  # booked, cancelled
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 Index("ux_interview_slot_taken", InterviewBooking.body_code, InterviewBooking.slot_key,
@@ -287,7 +304,7 @@ class SlotOverride(Base):
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
 class InterviewSession(Base):
@@ -299,7 +316,7 @@ class InterviewSession(Base):
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
     representative_present: Mapped[bool] = mapped_column(default=False)
-    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(default=stamp)
     ended_at: Mapped[datetime | None]
     staff_actor: Mapped[str] = mapped_column(String(100))
     transcript: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,11 +1,42 @@
-"""Remembers handled updates so that one delivered twice is handled once."""
+"""The update log: what arrived, how far its handling got, and the reply still owed.
+
+`first_time` marks an update done on receipt (at most once). A citizen's update goes
+further: `receive` keeps it; `record_handled`, inside the transaction that saves the
+conversation, marks it handled and stores its reply; `progress` counts the reply's messenger
+calls as they go out, and the last one closes the update (`close` gives one up). After a
+crash, `received` and `owed` say what the restart still has to do.
+"""
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.messages import Attachment, OutgoingMessage, Reply
+from flows.ports import HandledBefore
+from flows.wire import message_from_json, message_to_json, text_from_json, text_to_json
 from storage.models import ProcessedUpdate
+
+Json = dict[str, Any]
+
+RECEIVED, HANDLED, DONE = "received", "handled", "done"
+# When nothing more is owed, the update and the reply are dropped (they hold personal data);
+# the mark stays.
+_DROPPED: dict[str, Any] = {"status": DONE, "payload": null(), "reply": null()}
+
+
+@dataclass(frozen=True)
+class OwedReply:
+    key: str
+    chat: str
+    reply: Reply
+    sent: int  # how many of the reply's messenger calls went out
+    update: Json  # the update as received
 
 
 class SeenUpdates:
@@ -13,10 +44,111 @@ class SeenUpdates:
         self.sessions = sessions
 
     async def first_time(self, channel: str, key: str) -> bool:
-        """Record the update; False when it was recorded before."""
+        """Record the update as done; False when it was recorded before."""
         try:
             async with self.sessions.begin() as session:
-                session.add(ProcessedUpdate(channel=channel, key=key))
+                session.add(ProcessedUpdate(channel=channel, key=key, status=DONE))
         except IntegrityError:
             return False
         return True
+
+    async def receive(self, channel: str, key: str, payload: Json) -> bool:
+        """Keep the update until it is answered; False when it was handled before (a receipt
+        cut short by a crash is to be handled again: True)."""
+        try:
+            async with self.sessions.begin() as session:
+                session.add(ProcessedUpdate(channel=channel, key=key, status=RECEIVED,
+                                            payload=payload))
+        except IntegrityError:
+            async with self.sessions() as session:
+                status = await session.scalar(
+                    select(ProcessedUpdate.status).where(*_row(channel, key)))
+            return status == RECEIVED
+        return True
+
+    async def progress(self, channel: str, key: str, sent: int, done: bool = False) -> None:
+        """`sent` of the reply's calls went out; `done`: nothing more is owed."""
+        async with self.sessions.begin() as session:
+            await session.execute(update(ProcessedUpdate).where(*_row(channel, key)).values(
+                sent_calls=sent, **(_DROPPED if done else {})))
+
+    async def close(self, channel: str, key: str) -> None:
+        """Nothing more is owed (a no-op, with nothing written, when that is known)."""
+        async with self.sessions.begin() as session:
+            await session.execute(update(ProcessedUpdate).where(
+                *_row(channel, key), ProcessedUpdate.status != DONE).values(**_DROPPED))
+
+    async def received(self, channel: str) -> list[Json]:
+        """Updates received and never handled, as they came."""
+        async with self.sessions() as session:
+            payloads = await session.scalars(select(ProcessedUpdate.payload).where(
+                ProcessedUpdate.channel == channel, ProcessedUpdate.status == RECEIVED))
+            return [payload for payload in payloads if payload is not None]
+
+    async def owed(self, channel: str) -> list[OwedReply]:
+        """Updates handled whose reply was not all sent."""
+        async with self.sessions() as session:
+            rows = await session.scalars(select(ProcessedUpdate).where(
+                ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED))
+            return [OwedReply(row.key, row.chat or "", reply_from_json(row.reply or {}),
+                              row.sent_calls, row.payload or {}) for row in rows]
+
+
+async def record_handled(session: AsyncSession, channel: str, key: str, chat: str,
+                         reply: Reply) -> None:
+    """In the transaction that saves the turn's state: the update is handled, its reply owed.
+    An update handled before raises `HandledBefore`, which rolls the whole turn back."""
+    values = {"status": HANDLED, "chat": chat, "reply": reply_to_json(reply), "sent_calls": 0}
+    marked = await session.execute(
+        update(ProcessedUpdate)
+        .where(*_row(channel, key), ProcessedUpdate.status == RECEIVED).values(**values))
+    if marked.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    if await session.get(ProcessedUpdate, (channel, key)) is not None:
+        raise HandledBefore(key)
+    session.add(ProcessedUpdate(channel=channel, key=key, **values))  # never logged on receipt
+
+
+def _row(channel: str, key: str) -> tuple[Any, ...]:
+    return ProcessedUpdate.channel == channel, ProcessedUpdate.key == key
+
+
+# ---------------------------------------------------------------------- the reply as JSON
+def reply_to_json(reply: Reply) -> Json:
+    return {
+        "language": reply.language,
+        "messages": [_message_to_json(message) for message in reply.messages],
+        "notice": text_to_json(reply.notice) if reply.notice is not None else None,
+        "escalate": reply.escalate,
+        "relay": reply.relay,
+    }
+
+
+def reply_from_json(data: Json) -> Reply:
+    notice = data.get("notice")
+    return Reply(
+        data.get("language", ""),
+        tuple(_message_from_json(message) for message in data.get("messages", [])),
+        text_from_json(notice) if notice is not None else None,
+        escalate=bool(data.get("escalate")),
+        relay=bool(data.get("relay")),
+    )
+
+
+def _message_to_json(message: OutgoingMessage) -> Json:
+    data = message_to_json(message)
+    data["ask_contact"] = message.ask_contact
+    if message.attachment is not None:
+        attachment = message.attachment
+        data["attachment"] = {"filename": attachment.filename, "mime": attachment.mime,
+                              "content": base64.b64encode(attachment.content).decode()}
+    return data
+
+
+def _message_from_json(data: Json) -> OutgoingMessage:
+    message = message_from_json(data)
+    attached = data.get("attachment")
+    attachment = None if attached is None else Attachment(
+        attached["filename"], base64.b64decode(attached["content"]), attached["mime"])
+    return OutgoingMessage(message.parts, message.choices, bool(data.get("ask_contact")),
+                           attachment)

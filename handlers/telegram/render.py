@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Bot
+from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
@@ -18,6 +18,7 @@ from handlers.l10n import Localizer
 MAX_TEXT = 4096  # Telegram's cap for one message (UTF-16 units; see split_text)
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Call = SendMessage | SendDocument
 
 
 def _utf16_len(text: str) -> int:
@@ -58,12 +59,14 @@ class TelegramRenderer:
         ]
         return InlineKeyboardMarkup(inline_keyboard=rows)
 
-    async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
-        lang = reply.language
-        for message in reply.messages:
-            await self._send_one(bot, chat_id, message, lang)
+    def calls(self, chat_id: int, reply: Reply) -> list[Call]:
+        """The Bot API calls that deliver a reply, in order (`await bot(call)` makes one):
+        a restart resumes after the last call Telegram confirmed."""
+        return [call for message in reply.messages
+                for call in self._calls_one(chat_id, message, reply.language)]
 
-    async def _send_one(self, bot: Bot, chat_id: int, message: OutgoingMessage, lang: str) -> None:
+    def _calls_one(self, chat_id: int, message: OutgoingMessage, lang: str) -> list[Call]:
+        calls: list[Call] = []
         markup: Markup | None = self.inline(message, lang)
         if markup is None and chat_id in self._contact_keyboard:
             markup = ReplyKeyboardRemove()
@@ -71,7 +74,8 @@ class TelegramRenderer:
         chunks = split_text(self.l10n.join(message.parts, lang))
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
-            await bot.send_message(chat_id, chunk, reply_markup=markup if last else None)
+            calls.append(SendMessage(chat_id=chat_id, text=chunk,
+                                     reply_markup=markup if last else None))
         if message.ask_contact:
             keyboard = ReplyKeyboardMarkup(
                 keyboard=[[KeyboardButton(text=self.l10n.render(Text("phone-share-button"), lang),
@@ -79,12 +83,13 @@ class TelegramRenderer:
                 resize_keyboard=True,
                 one_time_keyboard=True,
             )
-            await bot.send_message(chat_id, self.l10n.render(Text("phone-share-hint"), lang),
-                                   reply_markup=keyboard)
+            calls.append(SendMessage(chat_id=chat_id, reply_markup=keyboard,
+                                     text=self.l10n.render(Text("phone-share-hint"), lang)))
             self._contact_keyboard.add(chat_id)
         if message.attachment is not None:
             file = BufferedInputFile(message.attachment.content, message.attachment.filename)
-            await bot.send_document(chat_id, file)
+            calls.append(SendDocument(chat_id=chat_id, document=file))
+        return calls
 
     def notice(self, reply: Reply) -> str | None:
         if reply.notice is None:

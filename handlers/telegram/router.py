@@ -1,16 +1,33 @@
-"""aiogram routers: private-chat updates go to the engine, replies are rendered back."""
+"""aiogram routers: private-chat updates go to the engine, replies are rendered back.
+
+No answer is lost to a crash: every update is in the log (`Inbox`) before Telegram forgets
+it; the engine marks a citizen's update handled, with its reply, in the transaction of the
+state it changed; the reply's calls are counted as they go out. At start-up, before polling,
+the citizen router finishes what a crash left: owed replies go on from where they stopped,
+then updates never handled are handled.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from aiogram import BaseMiddleware, Bot, F, Router
+from aiogram import BaseMiddleware, Bot, Dispatcher, F, Router
+from aiogram.client.session.middlewares.base import (
+    BaseRequestMiddleware,
+    NextRequestMiddlewareType,
+)
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.methods import GetUpdates, Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from flows.messages import Reply
-from handlers.ports import Conversations, Seen
+from flows.ports import HandledBefore
+from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.telegram.events import CHANNEL, callback_event, message_event
 from handlers.telegram.render import TelegramRenderer
 
@@ -27,11 +44,39 @@ class Escalations(Protocol):
     def wake(self) -> None: ...
 
 
+def keep_updates(bot: Bot, dispatcher: Dispatcher, inbox: Inbox) -> None:
+    """Every update goes into the log on receipt, and is handled once."""
+    verdicts: dict[str, bool] = {}  # a poll's updates as logged, until they are dispatched
+    bot.session.middleware(LogOnReceipt(inbox, verdicts))
+    dispatcher.update.outer_middleware(OncePerUpdate(inbox, verdicts))
+
+
+class LogOnReceipt(BaseRequestMiddleware):
+    """Logs the updates a poll brought before aiogram polls again: that next request tells
+    Telegram to forget them, and with updates handled as tasks it leaves before any handler
+    has run."""
+
+    def __init__(self, inbox: Inbox, verdicts: dict[str, bool]) -> None:
+        self.inbox = inbox
+        self.verdicts = verdicts
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        result: Any = await make_request(bot, method)  # the result itself, despite the hint
+        if isinstance(method, GetUpdates) and isinstance(result, list):
+            for update in result:
+                self.verdicts[str(update.update_id)] = await log_receipt(self.inbox, update)
+        return result  # type: ignore[no-any-return]
+
+
 class OncePerUpdate(BaseMiddleware):
     """Telegram may deliver an update again (a restart before the offset was confirmed)."""
 
-    def __init__(self, seen: Seen) -> None:
-        self.seen = seen
+    def __init__(self, inbox: Inbox, verdicts: dict[str, bool] | None = None) -> None:
+        self.inbox = inbox
+        self.verdicts = {} if verdicts is None else verdicts
 
     async def __call__(
         self,
@@ -40,18 +85,79 @@ class OncePerUpdate(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         assert isinstance(event, Update)
-        if not await self.seen.first_time(CHANNEL, str(event.update_id)):
-            log.info("update %s seen before; skipped", event.update_id)
+        key = str(event.update_id)
+        first = self.verdicts.pop(key, None)
+        if first is None:  # not polled by this process: a restart's replay, a webhook
+            first = await log_receipt(self.inbox, event)
+        if not first:
+            log.info("update %s seen before; skipped", key)
             return None
-        return await handler(event, data)
+        citizens = citizen_chat(event) is not None
+        try:
+            result = await handler(event, data)
+        except HandledBefore:
+            log.info("update %s handled meanwhile; skipped", key)
+            return None
+        except Exception:
+            if citizens:  # the error handler answers; it is not tried again at every start
+                await self.inbox.close(CHANNEL, key)
+            raise
+        if citizens and result is UNHANDLED:  # a citizen's handler closes its update itself
+            await self.inbox.close(CHANNEL, key)
+        return result
+
+
+async def log_receipt(inbox: Inbox, update: Update) -> bool:
+    """Log an update; False when it was handled before. A citizen's update stays open until
+    its reply is out (the engine marks it handled); any other (the staff group, stray chats)
+    is marked on receipt, as it always was: a staff action never applies twice, even if a
+    crash loses it."""
+    key = str(update.update_id)
+    if citizen_chat(update) is None:
+        return await inbox.first_time(CHANNEL, key)
+    return await inbox.receive(CHANNEL, key, as_json(update))
+
+
+def citizen_chat(update: Update) -> int | None:
+    """The private chat a citizen's update comes from (what `citizen_router` takes)."""
+    if update.message is not None:
+        return update.message.chat.id if update.message.chat.type == "private" else None
+    callback = update.callback_query
+    if callback is not None and callback.message is not None \
+            and callback.message.chat.type == "private":
+        return callback.from_user.id
+    return None
+
+
+def message_in(update: Json, bot: Bot) -> Message | None:
+    """The citizen's message in a logged update (None for a button)."""
+    return Update.model_validate(update, context={"bot": bot}).message if update else None
+
+
+def as_json(update: Update) -> Json:
+    """The update as Telegram sent it, to be parsed again after a restart."""
+    return update.model_dump(mode="json", exclude_unset=True, by_alias=True)
 
 
 def citizen_router(
-    engine: Conversations, renderer: TelegramRenderer, staff: Escalations | None = None
+    engine: Conversations, renderer: TelegramRenderer, inbox: Inbox, *,
+    staff: Escalations | None = None,
 ) -> Router:
     router = Router(name="citizens")
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
+
+    async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply, sent: int = 0) -> int:
+        """Make the reply's calls after the first `sent`, counting each, and close the
+        update; how many calls it made."""
+        calls = renderer.calls(chat_id, reply)
+        if sent >= len(calls):
+            await inbox.close(CHANNEL, key)
+        for made in range(sent, len(calls)):
+            await bot(calls[made])
+            # Counted at once: a restart goes on after it; the last one closes the update.
+            await inbox.progress(CHANNEL, key, made + 1, done=made + 1 == len(calls))
+        return len(calls) - sent
 
     async def after(reply: Reply, chat_id: int, message: Message | None) -> None:
         if staff is None:
@@ -63,18 +169,45 @@ def citizen_router(
         staff.wake()  # a submission or an objection may have queued messages for staff
 
     @router.message()
-    async def on_message(message: Message, bot: Bot) -> None:
-        reply = await engine.handle(message_event(message, bot))
-        await renderer.send(bot, message.chat.id, reply)
+    async def on_message(message: Message, bot: Bot, event_update: Update) -> None:
+        key = str(event_update.update_id)
+        reply = await engine.handle(message_event(message, bot), key)
+        await deliver(bot, key, message.chat.id, reply)
         await after(reply, message.chat.id, message)
 
     @router.callback_query()
-    async def on_button(callback: CallbackQuery, bot: Bot) -> None:
-        reply = await engine.handle(callback_event(callback))
-        # Answer first: the spinner on the person's button stops at once.
-        await callback.answer(renderer.notice(reply))
-        await renderer.send(bot, callback.from_user.id, reply)
+    async def on_button(callback: CallbackQuery, bot: Bot, event_update: Update) -> None:
+        key = str(event_update.update_id)
+        reply = await engine.handle(callback_event(callback), key)
+        # Answer first: the spinner on the person's button stops at once. After a restart
+        # the query may be too old to answer; the reply goes out all the same.
+        with contextlib.suppress(TelegramBadRequest):
+            await callback.answer(renderer.notice(reply))
+        await deliver(bot, key, callback.from_user.id, reply)
         await after(reply, callback.from_user.id, None)
+
+    async def resume(bot: Bot, owed: Owed) -> None:
+        chat_id = int(owed.chat)
+        try:
+            if await deliver(bot, owed.key, chat_id, owed.reply, owed.sent):
+                # The staff follow-ups come after the last call: they have not run yet.
+                await after(owed.reply, chat_id, message_in(owed.update, bot))
+        except Exception as error:  # one person's blocked chat must not stop the start-up
+            log.warning("reply to update %s not sent after a restart: %s", owed.key,
+                        type(error).__name__)
+            await inbox.close(CHANNEL, owed.key)
+
+    @router.startup()
+    async def finish_what_a_crash_left(bot: Bot, dispatcher: Dispatcher) -> None:
+        for owed in sorted(await inbox.owed(CHANNEL), key=lambda owed: int(owed.key)):
+            await resume(bot, owed)
+        for payload in sorted(await inbox.received(CHANNEL), key=lambda u: int(u["update_id"])):
+            update = Update.model_validate(payload, context={"bot": bot})
+            try:
+                await dispatcher.feed_update(bot, update)
+            except Exception as error:  # logged and closed by now; polling must start
+                log.warning("update %s failed after a restart: %s", update.update_id,
+                            type(error).__name__)
 
     return router
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flows.calendar import add_working_days, registration_date
-from flows.ports import ApplicationView, ConversationState, StoredFile, Submitted
+from flows.ports import ApplicationView, ConversationState, Receipt, StoredFile, Submitted
 
 
 @dataclass
@@ -21,7 +21,8 @@ class MemoryConversations:
         return copy.deepcopy(state)
 
     async def save(
-        self, channel: str, user_id: str, state: ConversationState, display_name: str = ""
+        self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
+        receipt: Receipt | None = None,
     ) -> None:
         self.states[(channel, user_id)] = copy.deepcopy(state)
 

@@ -1,0 +1,119 @@
+"""The update log on a real SQLite file: an update is kept from its receipt until its reply
+is sent, and marked handled in the transaction that saves the state it changed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from flows.messages import Attachment, Choice, OutgoingMessage, Reply, Text
+from flows.ports import ConversationState, HandledBefore, Receipt
+from storage.conversations import SqlConversationStore
+from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.models import ProcessedUpdate
+from storage.updates import SeenUpdates
+from tests.clock import MovableClock
+from tests.storage.conftest import database_url
+
+UPDATE = {"update_id": 7, "message": {"message_id": 1, "text": "Иванова"}}
+REPLY = Reply(
+    "ru",
+    (
+        OutgoingMessage((Text("flow-progress", {"current": 2, "total": 6}),
+                         Text("submitted", {"number": "ВП-2026-00001",
+                                            "registered": date(2026, 11, 23),
+                                            "label": Text("section-period")})),
+                        ((Choice(Text("nav-back"), "3:back"),),), ask_contact=True),
+        OutgoingMessage((Text("booking-done"),),
+                        attachment=Attachment("visit.ics", b"BEGIN:VCALENDAR", "text/calendar")),
+    ),
+    notice=Text("language-set"),
+    escalate=True,
+)
+
+
+def turn(answer: str) -> ConversationState:
+    return ConversationState(language="ru", flow="visit", cursor="first_name",
+                             answers={"surname": answer}, seq=3)
+
+
+async def test_an_update_is_kept_until_its_reply_is_out(db: AsyncEngine) -> None:
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    assert await log.receive("telegram", "7", UPDATE)
+    assert await log.received("telegram") == [UPDATE]
+    assert await log.receive("telegram", "7", UPDATE)  # cut short before it was handled
+
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("7", REPLY))
+    assert await log.received("telegram") == []
+    (owed,) = await log.owed("telegram")
+    assert (owed.key, owed.chat, owed.reply, owed.sent, owed.update) == (
+        "7", "42", REPLY, 0, UPDATE)
+    assert not await log.receive("telegram", "7", UPDATE)  # handled: never again
+
+    await log.progress("telegram", "7", 1)
+    assert [owed.sent for owed in await log.owed("telegram")] == [1]
+    await log.progress("telegram", "7", 2, done=True)
+    assert await log.owed("telegram") == []
+    async with sessions(db)() as session:
+        row = await session.get(ProcessedUpdate, ("telegram", "7"))
+    assert row is not None and (row.payload, row.reply) == (None, None)  # personal data gone
+    assert row.sent_calls == 2
+    assert not await log.receive("telegram", "7", UPDATE)
+
+
+async def test_a_reply_given_up_is_owed_no_more(db: AsyncEngine) -> None:
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    await log.receive("telegram", "7", UPDATE)
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("7", REPLY))
+    await log.close("telegram", "7")  # e.g. the person blocked the bot
+    assert await log.owed("telegram") == [] and await log.received("telegram") == []
+    assert not await log.receive("telegram", "7", UPDATE)
+
+
+async def test_a_second_turn_for_one_update_saves_nothing(db: AsyncEngine) -> None:
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    await log.receive("telegram", "7", UPDATE)
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("7", REPLY))
+    with pytest.raises(HandledBefore):
+        await store.save("telegram", "42", turn("Петрова"), receipt=Receipt("7", REPLY))
+    assert await store.load("telegram", "42") == turn("Иванова")
+    assert [owed.reply for owed in await log.owed("telegram")] == [REPLY]
+
+
+async def test_a_turn_for_an_update_never_logged_marks_it(db: AsyncEngine) -> None:
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("9", REPLY))
+    assert [(owed.key, owed.update) for owed in await log.owed("telegram")] == [("9", {})]
+    assert not await log.receive("telegram", "9", UPDATE)
+
+
+async def test_channels_keep_their_own_updates(db: AsyncEngine) -> None:
+    log = SeenUpdates(sessions(db))
+    await log.receive("telegram", "7", UPDATE)
+    assert await log.received("whatsapp") == []
+    assert await log.first_time("whatsapp", "7")
+
+
+async def test_updates_marked_before_the_upgrade_stay_handled(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0005")
+    db = create_engine(url, clock)
+    async with db.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO processed_updates (channel, key, at) "
+            "VALUES ('telegram', '5', '2026-11-23 05:00:00')"))
+    await migrate(url)
+    log = SeenUpdates(sessions(db))
+    assert not await log.receive("telegram", "5", UPDATE)
+    assert await log.received("telegram") == [] and await log.owed("telegram") == []
+    async with sessions(db)() as session:
+        assert await session.scalar(select(ProcessedUpdate.status)) == "done"
+    await db.dispose()
