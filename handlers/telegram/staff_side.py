@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, ForceReply, Message
 
 from flows.menu import status_id
@@ -35,27 +34,28 @@ class SlotOverrides(Protocol):
 
 
 class StaffGate:
-    """Who may act as staff: members of the staff group (asked briefly cached) or admins."""
+    """Who may act as staff: `STAFF_ADMIN_IDS`, or whoever is in the staff group right now.
 
-    def __init__(self, bot: Bot, chat_id: int, admin_ids: list[int], ttl: float = 60.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    Membership is asked on every staff action, never cached: a specialist removed from the
+    group loses their powers on their very next tap or message. Staff act at a person's pace,
+    so this is one getChatMember per action; a cache kept fresh by chat_member updates would
+    be stale whenever such an update is missed (the bot must be an admin, opt in to them in
+    allowed_updates, and be running when they come).
+    """
+
+    def __init__(self, bot: Bot, chat_id: int, admin_ids: list[int]) -> None:
         self.bot, self.chat_id, self.admin_ids = bot, chat_id, set(admin_ids)
-        self.ttl, self.clock = ttl, clock
-        self._cache: dict[int, tuple[float, bool]] = {}
 
     async def allows(self, user_id: int) -> bool:
         if user_id in self.admin_ids:
             return True
-        cached = self._cache.get(user_id)
-        if cached and self.clock() - cached[0] < self.ttl:
-            return cached[1]
         try:
             member = await self.bot.get_chat_member(self.chat_id, user_id)
-            verdict = member.status in MEMBER_STATUSES
-        except TelegramBadRequest:
-            verdict = False
-        self._cache[user_id] = (self.clock(), verdict)
-        return verdict
+        except (TelegramBadRequest, TelegramForbiddenError) as error:
+            # Unknown user, or the bot itself is out of the group: no one acts as staff.
+            log.info("staff check for user %s refused: %s", user_id, error.message)
+            return False
+        return member.status in MEMBER_STATUSES
 
 
 @dataclass

@@ -1724,6 +1724,19 @@ class FakeTelegram(LocalServer):
         self._update_event.set()
         return update_id
 
+    def push_raw_update(self, payload: Json) -> int:
+        """Queue ``payload`` as it is, unchecked (only its update_id is set): an update the
+        bot may fail to parse, e.g. ``{"message": {"message_id": 1, "date": "today"}}``."""
+        body = {key: value for key, value in payload.items() if key != "update_id"}
+        if not body:
+            raise ValueError("an update needs something besides its update_id")
+        update_id = next(self._update_ids)
+        kind = next(iter(body))
+        update = {"update_id": update_id, **copy.deepcopy(body)}
+        self._pending.append(_PendingUpdate(update_id, kind, update))
+        self._update_event.set()
+        return update_id
+
     def redeliver(self, update_id: int) -> None:
         """Queue an update again with its old id, as Telegram does when a bot restarts
         before confirming it. Only a poll without an offset (a fresh start) receives it."""
