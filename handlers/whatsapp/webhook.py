@@ -1,8 +1,10 @@
 """The WhatsApp webhook on the bot's aiohttp server: `/webhooks/whatsapp`.
 
 GET answers Meta's verification. POST is checked against `X-Hub-Signature-256` (HMAC-SHA256
-of the raw body with the app secret) and answered 200 at once; the payload is processed
-afterwards, in arrival order, each message id once.
+of the raw body with the app secret): anything else gets 401/403 and is dropped. A signed body
+is answered 200 at once (Meta retries anything else for days) and read afterwards, in arrival
+order, each message id once; `inbound` reads it, and a part of an unexpected shape is logged in
+one line and skipped while the rest is handled.
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ import asyncio
 import contextlib
 import hashlib
 import hmac
-import json
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Protocol
 
 from aiohttp import web
 
+from flows.clock import Clock
 from flows.filetypes import MAX_DOCUMENT_BYTES
 from flows.messages import (
     EventKind,
@@ -29,6 +31,7 @@ from flows.messages import (
     Reply,
 )
 from handlers.ports import Conversations, Seen
+from handlers.whatsapp import inbound
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
 
@@ -36,7 +39,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "whatsapp"
 PATH = "/webhooks/whatsapp"
-Json = dict[str, Any]
+SIGNATURE = "X-Hub-Signature-256"
+SKIPS_LOGGED = 10  # lines per payload; the rest are counted
 
 
 class Contacts(Protocol):
@@ -58,19 +62,23 @@ class StaffBridge(Protocol):
     def wake(self) -> None: ...
 
 
-def signature_ok(body: bytes, header: str, secret: str) -> bool:
-    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header)
+def signature_ok(body: bytes, headers: list[str], secret: str) -> bool:
+    """Exactly one header, and it is what Meta sends: "sha256=" and the lowercase hex
+    HMAC-SHA256 of the raw body with the app secret. Compared as bytes, in constant time."""
+    if len(headers) != 1 or not secret:
+        return False
+    try:
+        given = headers[0].encode("ascii")
+    except UnicodeEncodeError:  # no digest holds a non-ASCII character
+        return False
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(b"sha256=" + digest.encode("ascii"), given)
 
 
-def sender_of(message: Json, contact: Json) -> str:
-    """The person's id: the phone-based wa_id, or the business-scoped user id (BSUID)
-    for people who hide their number."""
-    for value in (message.get("from"), contact.get("wa_id"), message.get("from_user_id"),
-                  contact.get("user_id")):
-        if value:
-            return str(value)
-    return ""
+def same_text(given: str, expected: str) -> bool:
+    """Constant-time equality of any two strings (`compare_digest` refuses non-ASCII str)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"),
+                               expected.encode("utf-8", "surrogatepass"))
 
 
 class WhatsAppChannel:
@@ -86,13 +94,13 @@ class WhatsAppChannel:
         verify_token: str,
         staff: StaffBridge | None = None,
         wake: Callable[[], None] = lambda: None,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock,
     ) -> None:
         self.client, self.renderer, self.engine = client, renderer, engine
         self.seen, self.contacts, self.staff = seen, contacts, staff
         self.app_secret, self.verify_token = app_secret, verify_token
         self.wake, self.clock = wake, clock
-        self._queue: asyncio.Queue[Json] = asyncio.Queue()
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue()
 
     def install(self, app: web.Application) -> None:
         app.router.add_get(PATH, self.verify)
@@ -100,26 +108,27 @@ class WhatsAppChannel:
 
     # ------------------------------------------------------------------ HTTP
     async def verify(self, request: web.Request) -> web.Response:
+        """Meta's handshake: one `hub.mode=subscribe`, one right `hub.verify_token`, and a
+        `hub.challenge` (a number) to echo; anything else is refused."""
         query = request.query
-        if query.get("hub.mode") == "subscribe" and self.verify_token and hmac.compare_digest(
-            query.get("hub.verify_token", ""), self.verify_token
-        ):
-            return web.Response(text=query.get("hub.challenge", ""))
+        modes, tokens, challenges = (query.getall(key, []) for key in (
+            "hub.mode", "hub.verify_token", "hub.challenge"))
+        if (modes == ["subscribe"] and len(tokens) == 1 and len(challenges) == 1
+                and self.verify_token and same_text(tokens[0], self.verify_token)):
+            challenge = challenges[0]
+            if challenge.isascii() and challenge.isprintable() and 0 < len(challenge) <= 1024:
+                return web.Response(text=challenge)
         return web.Response(status=403)
 
     async def receive(self, request: web.Request) -> web.Response:
         body = await request.read()
-        header = request.headers.get("X-Hub-Signature-256")
-        if not header:
+        headers = request.headers.getall(SIGNATURE, [])
+        if not any(headers):
             return web.Response(status=401)
-        if not signature_ok(body, header, self.app_secret):
+        if not signature_ok(body, headers, self.app_secret):
             log.warning("WhatsApp webhook with a wrong signature; ignored")
             return web.Response(status=403)
-        try:
-            payload = json.loads(body)
-        except ValueError:
-            return web.Response(status=400)
-        self._queue.put_nowait(payload)  # answered at once; handled by `run` in order
+        self._queue.put_nowait(body)  # answered at once; read and handled by `run` in order
         return web.Response(status=200)
 
     # ------------------------------------------------------------------ processing
@@ -143,27 +152,30 @@ class WhatsAppChannel:
         """Wait until everything received so far is handled (tests use it)."""
         await self._queue.join()
 
-    async def handle_payload(self, payload: Json) -> None:
-        for entry in payload.get("entry", []):
-            for change in entry.get("changes", []):
-                value = change.get("value", {})
-                contacts = value.get("contacts") or [{}]
-                for message in value.get("messages", []):
-                    await self._message(message, contacts[0])
-                for status in value.get("statuses", []):
-                    errors = status.get("errors") or [{}]
-                    await self.contacts.status(str(status.get("id")), str(status.get("status")),
-                                               str(errors[0].get("title", "")))
+    async def handle_payload(self, body: bytes) -> None:
+        skipped = 0
+        for item in inbound.read(body):
+            if isinstance(item, inbound.Skipped):
+                skipped += 1
+                if skipped <= SKIPS_LOGGED:
+                    log.warning("WhatsApp webhook: skipped %s", item)
+                continue
+            try:
+                if isinstance(item, inbound.Status):
+                    await self.contacts.status(item.message_id, item.status, item.error)
+                else:
+                    await self._message(item)
+            except Exception:  # one failure does not cost the other messages of the payload
+                log.exception("WhatsApp %s failed", type(item).__name__.lower())
+        if skipped > SKIPS_LOGGED:
+            log.warning("WhatsApp webhook: skipped %d more parts", skipped - SKIPS_LOGGED)
 
-    async def _message(self, message: Json, contact: Json) -> None:
-        if not await self.seen.first_time(CHANNEL, str(message.get("id"))):
+    async def _message(self, message: inbound.Message) -> None:
+        if not await self.seen.first_time(CHANNEL, message.id):
             return  # Meta delivers again when we were slow to answer; once is enough
-        user = sender_of(message, contact)
-        if not user:
-            return
-        name = (contact.get("profile") or {}).get("name", "")
+        user, name = message.sender, message.name
         await self.contacts.wrote(CHANNEL, user, self.clock(), name)
-        event = self.event(message, user, name)
+        event = self.event(message)
         reply = await self.engine.handle(event)
         await self.send(user, reply)
         if self.staff is not None:
@@ -183,43 +195,34 @@ class WhatsAppChannel:
         elif event.text:
             await self.staff.relay_text(CHANNEL, user, event.text)
 
-    def event(self, message: Json, user: str, name: str) -> IncomingEvent:
-        base: Json = {"channel": CHANNEL, "user_id": user, "display_name": name}
-        kind = message.get("type")
-        if kind == "text":
-            text = str((message.get("text") or {}).get("body", ""))
-            if text.startswith("/"):
-                command, _, argument = text[1:].partition(" ")
-                return IncomingEvent(kind=EventKind.COMMAND, text=command.lower(),
-                                     argument=argument.strip(), **base)
-            return IncomingEvent(kind=EventKind.TEXT, text=text, **base)
-        if kind == "interactive":
-            interactive = message.get("interactive") or {}
-            picked = interactive.get("button_reply") or interactive.get("list_reply") or {}
-            return IncomingEvent(kind=EventKind.CHOICE, text=str(picked.get("id", "")), **base)
-        if kind == "button":  # a quick-reply button of a template
-            return IncomingEvent(kind=EventKind.CHOICE,
-                                 text=str((message.get("button") or {}).get("payload", "")),
-                                 **base)
-        if kind in ("image", "document"):
-            media = message.get(kind) or {}
-            return IncomingEvent(kind=EventKind.FILE, file=self._file(media), **base)
-        if kind == "contacts":
-            phones = ((message.get("contacts") or [{}])[0].get("phones") or [{}])
-            return IncomingEvent(kind=EventKind.CONTACT, text=str(phones[0].get("phone", "")),
-                                 **base)
-        return IncomingEvent(kind=EventKind.UNSUPPORTED, **base)
+    def event(self, message: inbound.Message) -> IncomingEvent:
+        def of(kind: EventKind, text: str = "", argument: str = "",
+               file: IncomingFile | None = None) -> IncomingEvent:
+            return IncomingEvent(CHANNEL, message.sender, kind, text, argument, file,
+                                 display_name=message.name)
 
-    def _file(self, media: Json) -> IncomingFile:
-        media_id = str(media.get("id", ""))
+        content = message.content
+        if isinstance(content, inbound.Text):
+            if content.body.startswith("/"):
+                command, _, argument = content.body[1:].partition(" ")
+                return of(EventKind.COMMAND, command.lower(), argument.strip())
+            return of(EventKind.TEXT, content.body)
+        if isinstance(content, inbound.Choice):
+            return of(EventKind.CHOICE, content.id)
+        if isinstance(content, inbound.Media):
+            return of(EventKind.FILE, file=self._file(content))
+        if isinstance(content, inbound.SharedContact):
+            return of(EventKind.CONTACT, content.phone)
+        return of(EventKind.UNSUPPORTED)
 
+    def _file(self, media: inbound.Media) -> IncomingFile:
         async def fetch() -> bytes:
-            info = await self.client.media_info(media_id)
+            info = await self.client.media_info(media.id)
             if info.file_size is not None and info.file_size > MAX_DOCUMENT_BYTES:
                 raise FileTooBig  # do not even download it
             return await self.client.download(info.url)
 
-        return IncomingFile(name=media.get("filename"), size=None, fetch=fetch)
+        return IncomingFile(name=media.filename, size=None, fetch=fetch)
 
     async def send(self, user: str, reply: Reply) -> None:
         if reply.notice is not None and not reply.messages:

@@ -194,7 +194,7 @@ async def test_a_status_notice_after_25_hours_goes_as_the_template(
         assert person_row is not None and person_row.last_inbound_at is not None
         person_row.last_inbound_at -= timedelta(hours=25)
     application = (await StaffDesk(maker).act(1, "accept", "staff:test", {},
-                                              on_whatsapp.now)).snapshot
+                                              on_whatsapp.clock())).snapshot
     assert application is not None
     on_whatsapp.app.worker.wake()
     await graph_waits(graph, lambda: any(m["type"] == "template"
