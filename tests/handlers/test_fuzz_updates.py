@@ -238,6 +238,7 @@ async def a_busy_bot(telegram: FakeTelegram) -> tuple[Fuzz, list[FakeUser], list
     return fuzz, citizens, [telegram.user(id=STAFF_MEMBER), outsider]
 
 
+@pytest.mark.timeout(180)  # ~35 s alone; a loaded 2-core machine can take twice that
 async def test_random_and_forged_updates_never_raise_and_are_always_answered(
     telegram: FakeTelegram, staffed: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
