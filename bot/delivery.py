@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from flows.clock import Clock
+from flows.delivery import STAFF, OutboxItem
 from handlers.outcomes import (
     Blocked,
     Delivered,
@@ -24,7 +25,7 @@ from handlers.outcomes import (
     Sender,
     Transient,
 )
-from storage.outbox import STAFF, OutboxItem, OutboxStore, backoff
+from storage.outbox import OutboxStore, backoff
 
 log = logging.getLogger(__name__)
 

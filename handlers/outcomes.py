@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from storage.outbox import OutboxItem
+from flows.delivery import OutboxItem
 
 
 @dataclass(frozen=True)

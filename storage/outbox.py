@@ -14,39 +14,24 @@ Transient failures go back to `pending` with a later `next_attempt_at`. A messag
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
 from flows.messages import OutgoingMessage, Text
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
 from storage.models import OutboxMessage, Person
 
-CITIZEN = "citizen"
-STAFF = "staff"
 EXPIRED = "expired"
 UNCERTAIN = "uncertain"
 REPEAT_MARK = "staff-delivery-repeat"
-OUTSIDE_WINDOW = "outside the 24-hour window"
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    id: int
-    key: str
-    audience: str
-    person_id: int
-    channel: str  # the citizen's channel (staff messages go to the staff group)
-    external_id: str
-    language: str | None
-    payload: dict[str, Any]
-    attempts: int
 
 
 def enqueue(

@@ -8,7 +8,6 @@ transcript, which becomes the interview record when staff end the session.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
 from flows.common import full_name
+from flows.desk import Line
 from flows.messages import OutgoingMessage, Text
 from flows.ports import Seat
 from storage.clock import from_db, to_db
@@ -32,13 +32,6 @@ from storage.outbox import CITIZEN, STAFF, enqueue
 
 ROLES = ("specialist", "parent", "child")
 ADD_AFTER_END = timedelta(hours=1)  # the child may still add something after the end
-
-
-@dataclass(frozen=True)
-class Line:
-    at: datetime
-    role: str
-    text: str
 
 
 def says(role: str, text: str) -> OutgoingMessage:

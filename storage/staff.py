@@ -6,7 +6,6 @@ audit row and the citizen's notification in the outbox.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
+from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
 from flows.procedure import Snapshot, allowed, citizen_notice, notice_expires, transitions
 from storage.applications import OPEN_STATUSES, snapshot_of
@@ -29,28 +29,6 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN, EXPIRED, STAFF, UNCERTAIN, enqueue
-
-
-@dataclass(frozen=True)
-class Citizen:
-    person_id: int
-    channel: str
-    external_id: str
-    language: str | None
-    display_name: str
-
-
-@dataclass(frozen=True)
-class ActResult:
-    ok: bool
-    snapshot: Snapshot | None = None
-    error: str = ""  # a staff-facing message id when not ok
-
-
-@dataclass(frozen=True)
-class DeliveryTroubles:
-    expired: int  # never sent: too late to be of use
-    uncertain: int  # a restart caught them mid-send: they may not have arrived
 
 
 def _citizen(person: Person) -> Citizen:

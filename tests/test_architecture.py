@@ -39,6 +39,18 @@ def test_handlers_never_import_the_composition_root(path: Path) -> None:
     assert "bot" not in imported_roots(path)
 
 
+@pytest.mark.parametrize("path", sorted((ROOT / "handlers").rglob("*.py")), ids=str)
+def test_handlers_never_import_storage(path: Path) -> None:
+    """A handler declares the Protocol it needs and bot/ passes the SQL object in."""
+    assert "storage" not in imported_roots(path)
+
+
+def test_the_rule_sees_an_import_inside_a_function(tmp_path: Path) -> None:
+    lazy = tmp_path / "lazy.py"
+    lazy.write_text("def deliver():\n    from storage.outbox import STAFF\n    return STAFF\n")
+    assert imported_roots(lazy) == {"storage"}
+
+
 @pytest.mark.parametrize("path", sorted((ROOT / "storage").rglob("*.py")), ids=str)
 def test_storage_knows_no_transport(path: Path) -> None:
     assert not imported_roots(path) & {"aiogram", "handlers", "bot"}

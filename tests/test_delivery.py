@@ -24,20 +24,13 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker, RateLimiter
+from flows.delivery import CITIZEN, STAFF, OutboxItem
 from flows.messages import Choice, OutgoingMessage, Text
 from flows.wire import message_from_json
 from handlers.outcomes import Blocked, Delivered, Delivery, RetryAfter, Transient
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
-from storage.outbox import (
-    CITIZEN,
-    REPEAT_MARK,
-    STAFF,
-    OutboxItem,
-    OutboxStore,
-    enqueue,
-    say,
-)
+from storage.outbox import REPEAT_MARK, OutboxStore, enqueue, say
 from storage.staff import StaffDesk
 
 START = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # a Monday, 10:00 in Astana

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import secrets
 from functools import partial
-from typing import Any
 
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows.calendar import KZ_TZ
+from flows.desk import Citizen
 from flows.payloads import CardAction
 from flows.procedure import Snapshot
 from handlers.telegram.staff_side import StaffSide
 
 
-async def in_session(side: StaffSide, citizen: Any, text: str) -> bool:
+async def in_session(side: StaffSide, citizen: Citizen, text: str) -> bool:
     """A specialist's words during the conversation go to the child and the parent, labelled;
     but only once the representative's presence is confirmed."""
     if side.sessions is None:

@@ -24,12 +24,12 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
+from flows.delivery import STAFF, OutboxItem
 from flows.wire import document_of, message_from_json
 from handlers.l10n import Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
-from storage.outbox import STAFF, OutboxItem
 
 log = logging.getLogger(__name__)
 

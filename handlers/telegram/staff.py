@@ -27,7 +27,7 @@ from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, transitions
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
 from handlers.telegram.staff_input import parse_hearing, parse_override, parse_period
-from handlers.telegram.staff_side import StaffSide
+from handlers.telegram.staff_side import ReplyRequest, StaffSide
 
 log = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def _requested_period(snapshot: Snapshot) -> dict[str, date]:
             "to": date.fromisoformat(snapshot.answers["period_to"])}
 
 
-async def _answer_request(side: StaffSide, request: Any, message: Message) -> None:
+async def _answer_request(side: StaffSide, request: ReplyRequest, message: Message) -> None:
     """Staff replied to the bot's question: the reasons, the hearing, the period."""
     user = message.from_user
     assert user is not None

@@ -7,25 +7,72 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, ForceReply, Message
 
+from flows.desk import ActResult, Citizen, DeliveryTroubles, Line
 from flows.menu import status_id
 from flows.messages import Arg, OutgoingMessage, Text
+from flows.ports import Seat
 from flows.procedure import Snapshot, card
 from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
-from storage.sessions import SqlSessions
-from storage.staff import StaffDesk
 
 log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
+
+
+class ReplyRequest(Protocol):
+    """A question the bot asked staff, answered by replying to it."""
+
+    @property
+    def application_id(self) -> int: ...
+
+    @property
+    def action(self) -> str: ...
+
+    @property
+    def data(self) -> dict[str, Any]: ...
+
+
+class Desk(Protocol):
+    """The staff desk's data, as the staff handlers, the digest and the citizen bridge use it."""
+
+    async def citizen_by_address(self, channel: str, external_id: str) -> Citizen | None: ...
+    async def citizen_of_thread(self, chat_id: int, thread_id: int) -> Citizen | None: ...
+    async def snapshot(self, application_id: int) -> Snapshot | None: ...
+    async def card_message_id(self, application_id: int) -> int | None: ...
+    async def person_of(self, application_id: int) -> int | None: ...
+    async def act(self, application_id: int, action: str, actor: str, details: dict[str, Any],
+                  at: datetime) -> ActResult: ...
+    async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None: ...
+    async def enqueue_staff(self, person_id: int, key: str, message: OutgoingMessage) -> None: ...
+    async def audit(self, actor: str, action: str, subject: str,
+                    details: dict[str, Any]) -> None: ...
+    async def open_request(self, chat_id: int, message_id: int, application_id: int,
+                           action: str, staff_user_id: int, data: dict[str, Any]) -> None: ...
+    async def take_request(self, chat_id: int, message_id: int) -> ReplyRequest | None: ...
+    async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]: ...
+    async def delivery_troubles(self, since: datetime) -> DeliveryTroubles: ...
+    async def claim_job(self, name: str, on: date) -> bool: ...
+
+
+class InterviewSessions(Protocol):
+    """The conversation with the child, as staff run it from the citizen's topic."""
+
+    async def start(self, application_id: int, actor: str, now: datetime) -> str | None: ...
+    async def confirm_present(self, application_id: int, actor: str) -> bool: ...
+    async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
+    async def open_id(self, application_id: int) -> int | None: ...
+    async def present(self, application_id: int) -> bool | None: ...
+    async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None: ...
+    async def end(self, application_id: int, actor: str, now: datetime) -> list[Line] | None: ...
 
 
 class SlotOverrides(Protocol):
@@ -63,7 +110,7 @@ class StaffSide:
     """What the staff handlers and the citizen bridge share."""
 
     bot: Bot
-    desk: StaffDesk
+    desk: Desk
     topics: StaffTopics
     gate: StaffGate
     renderer: TelegramRenderer
@@ -73,7 +120,7 @@ class StaffSide:
     clock: Callable[[], datetime]
     wake: Callable[[], None]  # tells the outbox worker there is something to deliver
     slots: SlotOverrides | None = None
-    sessions: SqlSessions | None = None
+    sessions: InterviewSessions | None = None
     video_base: str = ""  # INTERVIEW_VIDEO_BASE: rooms for a video call, when set
 
     def text(self, key: str, **args: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from aiogram import Bot
 
-from storage.staff import Citizen
+from flows.desk import Citizen
 
 MAX_TITLE = 128  # Telegram's cap for a topic name
 

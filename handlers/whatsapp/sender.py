@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import aiohttp
 
+from flows.delivery import OUTSIDE_WINDOW, OutboxItem
 from flows.menu import status_id
 from flows.messages import Text
 from flows.wire import document_of, message_from_json
@@ -21,7 +22,6 @@ from handlers.l10n import Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
 from handlers.whatsapp.client import RE_ENGAGEMENT, GraphClient, WhatsAppError
 from handlers.whatsapp.render import WhatsAppRenderer
-from storage.outbox import OUTSIDE_WINDOW, OutboxItem
 
 RATE_LIMITED = {130429, 131056, 80007}
 BLOCKED = {131026, 131051}  # the number is not on WhatsApp / cannot receive

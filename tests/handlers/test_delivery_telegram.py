@@ -26,6 +26,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
+from flows.delivery import CITIZEN, STAFF
 from flows.messages import Text
 from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer
@@ -33,7 +34,7 @@ from handlers.telegram.sender import TelegramSender
 from handlers.telegram.topics import StaffTopics
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
-from storage.outbox import CITIZEN, STAFF, OutboxStore, enqueue, say
+from storage.outbox import OutboxStore, enqueue, say
 from storage.staff import StaffDesk
 from tests.clock import MovableClock
 from tests.fakes.telegram_api import FakeChat, FakeTelegram
