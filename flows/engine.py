@@ -69,6 +69,7 @@ from flows.ports import (
     Sessions,
     SlotOffer,
 )
+from flows.services import SERVICES
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Section, Step, TextStep
 from flows.turn import Turn, button
 from flows.uploads import accept_file
@@ -301,7 +302,7 @@ class Engine:
         elif isinstance(action, OpenApplication):
             view = await self.ports.applications.get_for(channel, user_id, action.application)
             offer = await self._offer(turn, action.application) \
-                if view and view.service == "interview" else None
+                if view and SERVICES[view.service].hears_the_child else None
             menu.show_application(turn, view, offer)
         elif isinstance(action, Book | BookDay | BookTime | Unbook) \
                 and self.ports.interviews is not None:

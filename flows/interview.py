@@ -9,11 +9,11 @@ child lives and, abroad, the country and city: their time zone is needed for the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.calendar import add_working_days
+from flows.calendar import add_working_days, end_of_day
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -27,9 +27,12 @@ from flows.common import (
     plain,
 )
 from flows.countries import Countries, city_label_id, country_label_id, load_countries
-from flows.messages import Text
+from flows.messages import OutgoingMessage, Text
+from flows.notices import incomplete
+from flows.service import ProcedureStep, Service, Snapshot
 from flows.slots import Slot, times
 from flows.steps import ChoiceStep, Context, Flow, Option, Section, TextStep
+from flows.terms import interview_term_end
 from flows.validators import (
     Invalid,
     age_on,
@@ -177,3 +180,62 @@ def child_slot_text(slot: Slot, zone: str | None) -> Text:
         return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
     return Text("slot-time-child", {"date": shown["child_date"], "time": shown["child_start"],
                                     "city": Text(city_label_id(zone))})
+
+
+# ---------------------------------------------------------------------- the procedure
+# Seed 001 p. 5: the documents checked, the conversation with the child within 4 working
+# days, then the decision. The seeds hold no standard of this service (RULES.md).
+PROCEDURE = (
+    ProcedureStep("accept", ("submitted",), "under_review"),
+    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
+    ProcedureStep("decide", ("under_review",), "approved"),
+)
+
+
+def _notice(snapshot: Snapshot) -> OutgoingMessage:
+    number, answers = snapshot.number, snapshot.answers
+    match snapshot.status:
+        case "under_review":
+            return OutgoingMessage((Text("notify-interview-accepted", {
+                "number": number, "term": interview_term_end(snapshot)}),))
+        case "rejected_incomplete":
+            return incomplete(snapshot)
+        case "approved":
+            return OutgoingMessage((Text("notify-interview-decision", {
+                "number": number, "body": Text(f"body-{answers['body']}"),
+                "child": full_name(answers, "child_"),
+                "decision": snapshot.decision.get("text", "")}),))
+    raise ValueError(f"no notice for status {snapshot.status!r}")
+
+
+def _notice_expires(snapshot: Snapshot) -> datetime | None:
+    """"Book the conversation by …" is pointless once that day is over."""
+    if snapshot.status == "under_review":
+        return end_of_day(interview_term_end(snapshot))
+    return None
+
+
+def _card_extras(snapshot: Snapshot) -> tuple[str, ...]:
+    """While the documents are accepted, staff start the conversation at the booked time."""
+    return ("session",) if snapshot.status == "under_review" else ()
+
+
+INTERVIEW_SERVICE = Service(
+    code="interview",
+    prefix="МР",
+    menu_label="menu-interview",
+    names={
+        # seed 001 item 1; 000 p. 7.16 has "… қорғаншы және қамқоршы органның шешімін беру"
+        "kk": "Он жасқа толған баланың пікірін ескеру туралы қорғаншылық және қамқоршылық "
+              "органының шешімін беру",
+        # GLOSSARY; to be checked against the official Russian text on adilet.zan.kz
+        "ru": "Выдача решения органа опеки и попечительства об учете мнения ребенка, "
+              "достигшего десятилетнего возраста",
+    },
+    form=INTERVIEW,
+    procedure=PROCEDURE,
+    notice=_notice,
+    notice_expires=_notice_expires,
+    card_extras=_card_extras,
+    hears_the_child=True,
+)

@@ -18,10 +18,8 @@ from flows.payloads import (
     Unbook,
 )
 from flows.ports import ApplicationView, SlotOffer
+from flows.services import SERVICES
 from flows.turn import Turn, button
-
-# The services in menu order: (flow id, label id).
-SERVICES = (("visit", "menu-visit"), ("interview", "menu-interview"))
 
 
 def greet(turn: Turn) -> None:
@@ -29,7 +27,8 @@ def greet(turn: Turn) -> None:
 
 
 def show(turn: Turn) -> None:
-    rows = [[button(label, StartFlow(flow_id))] for flow_id, label in SERVICES]
+    rows = [[button(service.menu_label, StartFlow(service.form.id))]
+            for service in SERVICES.values()]
     rows += [
         [button("menu-my-applications", MyApplications())],
         [button("menu-specialist", Specialist())],

@@ -1,9 +1,11 @@
-"""The public services the bot offers, by their service code."""
+"""The public services the bot offers, in menu order, by their service code."""
 
 from __future__ import annotations
 
-from flows.interview import INTERVIEW
+from flows.interview import INTERVIEW_SERVICE
+from flows.service import Service
 from flows.steps import Flow
-from flows.visit import VISIT
+from flows.visit import VISIT_SERVICE
 
-FLOWS: dict[str, Flow] = {flow.service: flow for flow in (VISIT, INTERVIEW)}
+SERVICES: dict[str, Service] = {s.code: s for s in (VISIT_SERVICE, INTERVIEW_SERVICE)}
+FLOWS: dict[str, Flow] = {code: service.form for code, service in SERVICES.items()}

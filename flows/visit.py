@@ -1,14 +1,16 @@
 """Service 1: permission for a parent deprived of parental rights to meet the child.
 
-The steps follow the official application form (seed 004, appendix 1) field by field.
+The form follows the official application (seed 004, appendix 1) field by field; the
+procedure follows seed 004 p. 7-12.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from flows.calendar import end_of_day
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -22,7 +24,9 @@ from flows.common import (
     full_name,
     plain,
 )
-from flows.messages import Text
+from flows.messages import OutgoingMessage, Text
+from flows.notices import incomplete
+from flows.service import ProcedureStep, Service, Snapshot
 from flows.steps import (
     ChoiceStep,
     Context,
@@ -33,6 +37,7 @@ from flows.steps import (
     Suggestion,
     TextStep,
 )
+from flows.terms import COMPLAINT_HEAD_DAYS, COMPLAINT_REVIEW_DAYS, final_after_hearing_by
 from flows.validators import (
     check_after,
     check_birth_date,
@@ -41,7 +46,7 @@ from flows.validators import (
     parse_person_name,
 )
 
-__all__ = ["CATALOGUE", "RESIDENCES", "VISIT", "full_name"]
+__all__ = ["CATALOGUE", "RESIDENCES", "VISIT", "VISIT_SERVICE", "full_name"]
 
 # Where the child lives: the five kinds of the form, in its order.
 RESIDENCES = ("guardianship", "trusteeship", "patronage", "receiving-family", "organisation")
@@ -138,4 +143,83 @@ VISIT = Flow(
         CONSENT_SECTION,
         DOCUMENTS_SECTION,
     ),
+)
+
+
+# ---------------------------------------------------------------------- the procedure
+# Seed 004 p. 7-12: the completeness check, then the permission, or a preliminary refusal
+# with a hearing and, after it, the permission or a reasoned refusal.
+PROCEDURE = (
+    ProcedureStep("accept", ("submitted",), "under_review"),
+    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
+    ProcedureStep("hearing", ("under_review",), "hearing_scheduled"),
+    ProcedureStep("approve", ("under_review", "hearing_scheduled"), "approved"),
+    ProcedureStep("refuse", ("hearing_scheduled",), "refused"),
+)
+
+
+def _children_lines(answers: Mapping[str, Any]) -> tuple[Text, ...]:
+    return tuple(
+        Text("summary-child", {"name": full_name(child),
+                               "birth": date.fromisoformat(child["birth_date"])})
+        for child in answers.get("children", [])
+    )
+
+
+def _notice(snapshot: Snapshot) -> OutgoingMessage:
+    number, decision, answers = snapshot.number, snapshot.decision, snapshot.answers
+    match snapshot.status:
+        case "under_review":
+            return OutgoingMessage((Text("notify-under-review", {
+                "number": number, "decision": snapshot.decision_due}),))
+        case "rejected_incomplete":
+            return incomplete(snapshot)
+        case "hearing_scheduled":
+            hearing = decision["hearing"]
+            day = date.fromisoformat(hearing["date"])
+            return OutgoingMessage((Text("notify-hearing", {
+                "number": number, "grounds": hearing["grounds"], "date": day,
+                "time": hearing["time"], "place": hearing["place"],
+                "final": final_after_hearing_by(day),
+            }),))
+        case "approved":
+            period = decision["period"]
+            return OutgoingMessage((Text("notify-approved", {
+                "number": number,
+                "body": Text(f"body-{answers['body']}"),
+                "from": date.fromisoformat(period["from"]),
+                "to": date.fromisoformat(period["to"]),
+                "children": _children_lines(answers),
+                "residence": Text(f"residence-{answers.get('residence')}"),
+            }),))
+        case "refused":
+            return OutgoingMessage((Text("notify-refused", {
+                "number": number, "reasons": decision["reasons"],
+                "head_days": COMPLAINT_HEAD_DAYS, "review_days": COMPLAINT_REVIEW_DAYS,
+            }),))
+    raise ValueError(f"no notice for status {snapshot.status!r}")
+
+
+def _notice_expires(snapshot: Snapshot) -> datetime | None:
+    """The hearing notice is pointless once the hearing day is over."""
+    if snapshot.status == "hearing_scheduled":
+        return end_of_day(date.fromisoformat(snapshot.decision["hearing"]["date"]))
+    return None
+
+
+VISIT_SERVICE = Service(
+    code="visit",
+    prefix="ВП",
+    menu_label="menu-visit",
+    names={
+        "kk": "Балаға кері әсер етпейтін ата-ана құқықтарынан айырылған ата-аналарға баламен "
+              "кездесуіне рұқсат беру",  # seed 004, title
+        # GLOSSARY; to be checked against the official Russian text on adilet.zan.kz
+        "ru": "Выдача разрешения на свидание с ребенком родителям, лишенным родительских "
+              "прав, не оказывающим на ребенка негативного влияния",
+    },
+    form=VISIT,
+    procedure=PROCEDURE,
+    notice=_notice,
+    notice_expires=_notice_expires,
 )

@@ -13,6 +13,7 @@ from flows.calendar import add_working_days, registration_date
 from flows.messages import OutgoingMessage, Text
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
 from flows.procedure import Snapshot, card
+from flows.services import SERVICES
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person, person_for
 from storage.models import (
@@ -26,8 +27,6 @@ from storage.models import (
 )
 from storage.outbox import STAFF, enqueue
 
-# Number prefixes people can dictate over the phone: ВП-2026-00042.
-PREFIXES = {"visit": "ВП", "interview": "МР"}
 # Terms in working days from registration (seed 004 p. 7, p. 12).
 CHECK_DAYS = 1
 DECISION_DAYS = 5
@@ -101,7 +100,7 @@ class SqlApplications:
         person = await ensure_person(session, channel, user_id)
         registered = registration_date(at)
         application = Application(
-            number=await next_number(session, PREFIXES[service], registered.year),
+            number=await next_number(session, SERVICES[service].prefix, registered.year),
             service=service,
             person_id=person.id,
             draft_key=draft_key,

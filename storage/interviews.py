@@ -20,6 +20,7 @@ from flows.ics import calendar_invite
 from flows.interview import child_city, child_slot_text, slot_text
 from flows.messages import OutgoingMessage, Text
 from flows.ports import Booking, Invitation, Joined, SlotOffer
+from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
 from storage.applications import owned_application
 from storage.clock import from_db, to_db
@@ -54,13 +55,17 @@ class _Usable:
     booking: InterviewBooking
 
 
+def hears_the_child(application: Application) -> bool:
+    return SERVICES[application.service].hears_the_child
+
+
 class SqlInterviews:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
     async def _offer(self, session: AsyncSession, application: Application,
                      now: datetime) -> SlotOffer | None:
-        if application.service != "interview" or application.status != "under_review":
+        if not hears_the_child(application) or application.status != "under_review":
             return None
         accepted = application.decision.get("accepted_on")
         if accepted is None:
@@ -275,7 +280,7 @@ class SqlInterviews:
         person = await person_for(session, channel, user_id)
         invite = await session.scalar(select(InterviewInvite).where(
             InterviewInvite.application_id == application.id)) if application else None
-        if application is None or application.service != "interview":
+        if application is None or not hears_the_child(application):
             reason = "no interview application"
         elif invite is None or person is None or invite.child_person_id != person.id:
             reason = "not its child"

@@ -12,9 +12,10 @@ from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
 from bot.app import COMMANDS
-from flows.menu import SERVICES, status_id
+from flows.menu import status_id
 from flows.messages import Text
 from flows.ports import STATUSES
+from flows.services import SERVICES
 from flows.visit import CATALOGUE, RESIDENCES
 from handlers.l10n import LANGUAGES, LOCALES_DIR, Localizer
 
@@ -64,7 +65,7 @@ def composed_ids() -> set[str]:
         ids |= {f"body-{body.code}", f"body-{body.code}-short", f"body-{body.code}-address"}
     ids |= {f"residence-{code}{end}" for code in RESIDENCES for end in ("", "-short")}
     ids |= {status_id(status) for status in STATUSES}
-    ids |= {f"service-{flow_id}" for flow_id, _label in SERVICES}
+    ids |= {f"service-{code}" for code in SERVICES}
     ids |= {f"command-{name}" for name in COMMANDS}
     ids |= {f"language-{lang}" for lang in LANGUAGES}
     return ids

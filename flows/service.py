@@ -1,0 +1,84 @@
+"""What a public service is: its names, its form and its procedure, declared in one object.
+
+Each service lives in its own file (`flows/visit.py`, `flows/interview.py`) and declares a
+`Service`; the menu, the staff card, numbering and the storage that applies a staff action
+read it, so nothing outside a service's file asks which service it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flows.messages import OutgoingMessage
+from flows.steps import Flow
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the procedure needs to know of an application."""
+
+    id: int
+    number: str
+    service: str
+    status: str
+    answers: Mapping[str, Any]
+    registered_on: date
+    check_due: date
+    decision_due: date
+    decision: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProcedureStep:
+    """One legal step staff take: allowed from these statuses, leading to that one."""
+
+    action: str
+    from_: tuple[str, ...]
+    to: str
+
+
+Notice = Callable[[Snapshot], OutgoingMessage]
+
+
+def never(_snapshot: Snapshot) -> datetime | None:
+    return None
+
+
+def no_extras(_snapshot: Snapshot) -> tuple[str, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str  # the application's service code, stored with it
+    prefix: str  # of its numbers, one people can dictate over the phone: ВП-2026-00042
+    menu_label: str  # Fluent id of its menu button
+    names: Mapping[str, str]  # the official full name by language, from the seeds
+    form: Flow
+    procedure: tuple[ProcedureStep, ...]
+    notice: Notice  # what the citizen is told when the application reaches its status
+    # A notice whose point is a deadline is dropped once it has passed (see the outbox).
+    notice_expires: Callable[[Snapshot], datetime | None] = never
+    # Card buttons that are not status changes (the conversation with the child).
+    card_extras: Callable[[Snapshot], tuple[str, ...]] = no_extras
+    hears_the_child: bool = False  # service 2: a conversation with the child is booked
+
+    def __post_init__(self) -> None:
+        if self.form.service != self.code:
+            raise ValueError(f"{self.code}: its form is declared for {self.form.service}")
+        actions = [step.action for step in self.procedure]
+        if len(set(actions)) != len(actions):
+            raise ValueError(f"{self.code}: an action is declared twice")
+
+    def step(self, action: str) -> ProcedureStep | None:
+        return next((step for step in self.procedure if step.action == action), None)
+
+    def allows(self, action: str, status: str) -> bool:
+        step = self.step(action)
+        return step is not None and status in step.from_
+
+    def actions_from(self, status: str) -> list[str]:
+        return [step.action for step in self.procedure if status in step.from_]

@@ -1,0 +1,30 @@
+"""The terms of the procedure (seed 004 p. 7-14; seed 001 p. 5), counted in Kazakhstan
+working days by `flows.calendar`: what the card, the notices and the digest show."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.calendar import add_working_days, subtract_working_days
+from flows.service import Snapshot
+from flows.slots import term_end
+
+PRELIMINARY_NOTICE_DAYS = 3  # the preliminary refusal goes out 3 working days before the term
+AFTER_HEARING_DAYS = 1  # the final answer within 1 working day of the hearing
+COMPLAINT_HEAD_DAYS = 5
+COMPLAINT_REVIEW_DAYS = 15
+
+
+def interview_term_end(snapshot: Snapshot) -> date:
+    """The last day of the conversation: 4 working days after the documents were checked."""
+    checked = date.fromisoformat(snapshot.decision.get("accepted_on", snapshot.check_due
+                                                       .isoformat()))
+    return term_end(checked)
+
+
+def preliminary_by(snapshot: Snapshot) -> date:
+    return subtract_working_days(snapshot.decision_due, PRELIMINARY_NOTICE_DAYS)
+
+
+def final_after_hearing_by(hearing_day: date) -> date:
+    return add_working_days(hearing_day, AFTER_HEARING_DAYS)
