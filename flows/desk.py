@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from flows.messages import Text
 from flows.procedure import Snapshot
 
 
@@ -22,6 +23,7 @@ class ActResult:
     ok: bool
     snapshot: Snapshot | None = None
     error: str = ""  # a staff-facing message id when not ok
+    reason: Text | None = None  # when a term refused it: why, for staff
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from flows.messages import OutgoingMessage
+from flows.messages import OutgoingMessage, Text
 from flows.steps import Flow
 
 
@@ -31,13 +31,20 @@ class Snapshot:
     decision: Mapping[str, Any] = field(default_factory=dict)
 
 
+# A term the law sets on a step: None when the step may be taken today with these details
+# (none yet when staff only press its button), else why not, for staff.
+Guard = Callable[[Snapshot, date, Mapping[str, Any]], Text | None]
+
+
 @dataclass(frozen=True)
 class ProcedureStep:
-    """One legal step staff take: allowed from these statuses, leading to that one."""
+    """One legal step staff take: allowed from these statuses, leading to that one, within
+    the terms its guards check."""
 
     action: str
     from_: tuple[str, ...]
     to: str
+    guards: tuple[Guard, ...] = ()
 
 
 Notice = Callable[[Snapshot], OutgoingMessage]
@@ -79,6 +86,13 @@ class Service:
     def allows(self, action: str, status: str) -> bool:
         step = self.step(action)
         return step is not None and status in step.from_
+
+    def refusal(self, action: str, snapshot: Snapshot, today: date,
+                details: Mapping[str, Any]) -> Text | None:
+        """Why this step may not be taken today, by the terms; None when it may."""
+        step = self.step(action)
+        reasons = (guard(snapshot, today, details) for guard in step.guards) if step else ()
+        return next((reason for reason in reasons if reason is not None), None)
 
     def actions_from(self, status: str) -> list[str]:
         return [step.action for step in self.procedure if status in step.from_]

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flows.calendar import end_of_day
+from flows.calendar import end_of_day, subtract_working_days
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -37,7 +37,13 @@ from flows.steps import (
     Suggestion,
     TextStep,
 )
-from flows.terms import COMPLAINT_HEAD_DAYS, COMPLAINT_REVIEW_DAYS, final_after_hearing_by
+from flows.terms import (
+    AFTER_HEARING_DAYS,
+    COMPLAINT_HEAD_DAYS,
+    COMPLAINT_REVIEW_DAYS,
+    final_after_hearing_by,
+    preliminary_by,
+)
 from flows.validators import (
     check_after,
     check_birth_date,
@@ -147,12 +153,36 @@ VISIT = Flow(
 
 
 # ---------------------------------------------------------------------- the procedure
+def _preliminary_in_time(snapshot: Snapshot, today: date,
+                         _details: Mapping[str, Any]) -> Text | None:
+    """p. 9: the preliminary refusal goes out no later than 3 working days before the term
+    ends; after that day it cannot be sent within the term."""
+    last = preliminary_by(snapshot)
+    if today > last:
+        return Text("staff-guard-preliminary-late", {"number": snapshot.number, "last": last,
+                                                     "end": snapshot.decision_due})
+    return None
+
+
+def _hearing_within_term(snapshot: Snapshot, today: date,
+                         details: Mapping[str, Any]) -> Text | None:
+    """The hearing comes after the notice, and early enough for the final answer (1 working
+    day after it) to fall within the term."""
+    hearing = details.get("hearing")
+    latest = subtract_working_days(snapshot.decision_due, AFTER_HEARING_DAYS)
+    if hearing and not today < date.fromisoformat(hearing["date"]) <= latest:
+        return Text("staff-guard-hearing-date", {"after": today, "latest": latest,
+                                                 "end": snapshot.decision_due})
+    return None
+
+
 # Seed 004 p. 7-12: the completeness check, then the permission, or a preliminary refusal
 # with a hearing and, after it, the permission or a reasoned refusal.
 PROCEDURE = (
     ProcedureStep("accept", ("submitted",), "under_review"),
     ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
-    ProcedureStep("hearing", ("under_review",), "hearing_scheduled"),
+    ProcedureStep("hearing", ("under_review",), "hearing_scheduled",
+                  guards=(_preliminary_in_time, _hearing_within_term)),
     ProcedureStep("approve", ("under_review", "hearing_scheduled"), "approved"),
     ProcedureStep("refuse", ("hearing_scheduled",), "refused"),
 )

@@ -16,6 +16,7 @@ from flows.calendar import KZ_TZ
 from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
 from flows.procedure import Snapshot, allowed, citizen_notice, notice_expires, transitions
+from flows.services import SERVICES
 from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
 from storage.models import (
@@ -122,6 +123,11 @@ class StaffDesk:
                 return ActResult(False, error="staff-error-not-found")
             if not allowed(action, application.status, application.service):
                 return ActResult(False, snapshot_of(application), "staff-error-wrong-status")
+            today = at.astimezone(KZ_TZ).date()
+            reason = SERVICES[application.service].refusal(action, snapshot_of(application),
+                                                           today, details)
+            if reason is not None:
+                return ActResult(False, snapshot_of(application), reason.key, reason)
             application.status = transitions(application.service)[action][1]
             if action == "accept":  # the child's-opinion term counts from this day
                 details = {**details, "accepted_on": at.astimezone(KZ_TZ).date().isoformat()}

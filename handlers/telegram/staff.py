@@ -24,6 +24,7 @@ from flows.common import CATALOGUE
 from flows.messages import Text
 from flows.payloads import CardAction, MissingDocuments, StaffPayload, unpack
 from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, transitions
+from flows.services import SERVICES
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
 from handlers.telegram.staff_input import parse_hearing, parse_override, parse_period
@@ -164,6 +165,10 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayloa
         await side.ask(thread, snapshot.id, "incomplete", user_id, "staff-ask-missing-comment",
                        {"mask": mask}, number=number)
     elif verb == "hearing" and can("hearing"):
+        if (reason := _refusal(side, snapshot, "hearing", {})) is not None:
+            if thread is not None:  # its term is over: say why, change nothing
+                await side.post(thread, reason.key, **reason.args)
+            return
         await side.ask(thread, snapshot.id, "hearing", user_id, "staff-ask-hearing",
                        number=number)
     elif verb == "approve" and can("approve"):
@@ -199,6 +204,13 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayloa
             await side.apply(snapshot.id, action, {}, user_id, user_name, thread)
 
 
+def _refusal(side: StaffSide, snapshot: Snapshot, action: str,
+             details: dict[str, Any]) -> Text | None:
+    """Why the law's terms do not allow this step today (with these details), if they do not."""
+    today = side.clock().astimezone(KZ_TZ).date()
+    return SERVICES[snapshot.service].refusal(action, snapshot, today, details)
+
+
 def _requested_period(snapshot: Snapshot) -> dict[str, date]:
     return {"from": date.fromisoformat(snapshot.answers["period_from"]),
             "to": date.fromisoformat(snapshot.answers["period_to"])}
@@ -227,6 +239,8 @@ async def _answer_request(side: StaffSide, request: ReplyRequest, message: Messa
             details = {"text": text}
         else:  # incomplete, with a comment
             details = {"missing": _missing(int(request.data.get("mask", 0))), "comment": text}
+        if (reason := _refusal(side, snapshot, request.action, details)) is not None:
+            raise Invalid(reason.key, dict(reason.args))
     except Invalid as error:
         # Say what is wrong and ask again: the details are not lost, staff just reply again.
         await side.bot.send_message(side.chat_id,

@@ -192,6 +192,9 @@ class StaffSide:
             thread = await self.topics.thread_for(person) if person else None
         if thread is None:
             return
+        if result.reason is not None:  # a term the law sets
+            await self.post(thread, result.reason.key, **result.reason.args)
+            return
         if not result.ok or snapshot is None:
             args: dict[str, Arg] = {} if snapshot is None else {
                 "number": snapshot.number, "status": Text(status_id(snapshot.status))}

@@ -4,11 +4,14 @@ status, and where it leads. Read against seed 004 p. 7-12 (service 1) and seed 0
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from flows.interview import INTERVIEW_SERVICE
+from flows.messages import Text
 from flows.ports import STATUSES
-from flows.service import Service
+from flows.service import Service, Snapshot
 from flows.visit import VISIT_SERVICE
 
 # status -> {action: the status it leads to}; every action not listed is refused there.
@@ -54,3 +57,29 @@ def test_the_services_are_told_apart_by_what_they_declare() -> None:
     # the official names, as the seeds give them (004 title; 001 item 1)
     assert VISIT_SERVICE.names["kk"].endswith("баламен кездесуіне рұқсат беру")
     assert INTERVIEW_SERVICE.names["kk"].startswith("Он жасқа толған баланың пікірін ескеру")
+
+
+def registered(on: date, check: date, end: date) -> Snapshot:
+    return Snapshot(1, "ВП-2026-00001", "visit", "under_review", {}, on, check, end)
+
+
+# RULES.md, "Sample computed terms": registered 19.03.2026, the term ends 31.03 (Nauryz
+# 21-25 March off), the preliminary refusal by 26.03.
+NAURYZ = registered(date(2026, 3, 19), date(2026, 3, 20), date(2026, 3, 31))
+
+
+def test_the_preliminary_refusal_may_go_out_until_its_last_day_and_not_after() -> None:
+    assert VISIT_SERVICE.refusal("hearing", NAURYZ, date(2026, 3, 26), {}) is None
+    late = VISIT_SERVICE.refusal("hearing", NAURYZ, date(2026, 3, 27), {})
+    assert late is not None and late.key == "staff-guard-preliminary-late"
+    assert late.args["last"] == date(2026, 3, 26)
+
+
+def test_the_hearing_leaves_a_working_day_for_the_final_answer_within_the_term() -> None:
+    def hearing_on(day: date) -> Text | None:
+        return VISIT_SERVICE.refusal("hearing", NAURYZ, date(2026, 3, 20),
+                                     {"hearing": {"date": day.isoformat()}})
+
+    assert hearing_on(date(2026, 3, 30)) is None  # the final answer on 31.03
+    assert hearing_on(date(2026, 3, 31)) is not None  # no day left for it
+    assert hearing_on(date(2026, 3, 20)) is not None  # not on the day of the notice
