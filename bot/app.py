@@ -237,7 +237,7 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
                                          settings.files_dir, settings.whatsapp_template_status,
                                          worker.clock)
     channel = WhatsAppChannel(
-        client=client, renderer=renderer, engine=engine, seen=SeenUpdates(maker),
+        client=client, renderer=renderer, engine=engine, inbox=SeenUpdates(maker),
         contacts=contacts, app_secret=settings.whatsapp_app_secret,
         verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
         clock=worker.clock,

@@ -82,14 +82,16 @@ class SeenUpdates:
         """Updates received and never handled, as they came."""
         async with self.sessions() as session:
             payloads = await session.scalars(select(ProcessedUpdate.payload).where(
-                ProcessedUpdate.channel == channel, ProcessedUpdate.status == RECEIVED))
+                ProcessedUpdate.channel == channel, ProcessedUpdate.status == RECEIVED,
+            ).order_by(ProcessedUpdate.at))  # as they came: not every key counts up
             return [payload for payload in payloads if payload is not None]
 
     async def owed(self, channel: str) -> list[OwedReply]:
         """Updates handled whose reply was not all sent."""
         async with self.sessions() as session:
             rows = await session.scalars(select(ProcessedUpdate).where(
-                ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED))
+                ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED,
+            ).order_by(ProcessedUpdate.at))
             return [OwedReply(row.key, row.chat or "", reply_from_json(row.reply or {}),
                               row.sent_calls, row.payload or {}) for row in rows]
 

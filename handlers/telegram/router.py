@@ -27,6 +27,7 @@ from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
 from flows.messages import Reply
 from flows.ports import HandledBefore
+from handlers import delivery
 from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.telegram.events import CHANNEL, callback_event, message_event
 from handlers.telegram.render import TelegramRenderer
@@ -147,17 +148,8 @@ def citizen_router(
     router.message.filter(F.chat.type == "private")
     router.callback_query.filter(F.message.chat.type == "private")
 
-    async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply, sent: int = 0) -> int:
-        """Make the reply's calls after the first `sent`, counting each, and close the
-        update; how many calls it made."""
-        calls = renderer.calls(chat_id, reply)
-        if sent >= len(calls):
-            await inbox.close(CHANNEL, key)
-        for made in range(sent, len(calls)):
-            await bot(calls[made])
-            # Counted at once: a restart goes on after it; the last one closes the update.
-            await inbox.progress(CHANNEL, key, made + 1, done=made + 1 == len(calls))
-        return len(calls) - sent
+    async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply) -> None:
+        await delivery.deliver(inbox, CHANNEL, key, renderer.calls(chat_id, reply), bot)
 
     async def after(reply: Reply, chat_id: int, message: Message | None) -> None:
         if staff is None:
@@ -188,14 +180,8 @@ def citizen_router(
 
     async def resume(bot: Bot, owed: Owed) -> None:
         chat_id = int(owed.chat)
-        try:
-            if await deliver(bot, owed.key, chat_id, owed.reply, owed.sent):
-                # The staff follow-ups come after the last call: they have not run yet.
-                await after(owed.reply, chat_id, message_in(owed.update, bot))
-        except Exception as error:  # one person's blocked chat must not stop the start-up
-            log.warning("reply to update %s not sent after a restart: %s", owed.key,
-                        type(error).__name__)
-            await inbox.close(CHANNEL, owed.key)
+        await delivery.finish(inbox, CHANNEL, owed, renderer.calls(chat_id, owed.reply), bot,
+                              lambda: after(owed.reply, chat_id, message_in(owed.update, bot)))
 
     @router.startup()
     async def finish_what_a_crash_left(bot: Bot, dispatcher: Dispatcher) -> None:

@@ -12,6 +12,8 @@ from typing import Any
 
 import aiohttp
 
+from flows.messages import Attachment
+
 Json = dict[str, Any]
 
 RE_ENGAGEMENT = 131047  # more than 24 hours since the person last wrote
@@ -28,6 +30,25 @@ class MediaInfo:
     url: str
     mime_type: str
     file_size: int | None
+
+
+@dataclass(frozen=True)
+class SendMessage:
+    """One message of a reply (text, interactive, document by media id)."""
+
+    to: str
+    message: Json
+
+
+@dataclass(frozen=True)
+class SendDocument:
+    """A file of a reply: uploaded, then sent as a document."""
+
+    to: str
+    attachment: Attachment
+
+
+GraphCall = SendMessage | SendDocument
 
 
 class GraphClient:
@@ -64,6 +85,15 @@ class GraphClient:
                                      json=body) as response:
             data = await self._check(response)
         return str(data["messages"][0]["id"])
+
+    async def make(self, call: GraphCall) -> str:
+        """One call of a reply; the wamid of the message it sent."""
+        if isinstance(call, SendMessage):
+            return await self.send(call.to, call.message)
+        attachment = call.attachment
+        media = await self.upload(attachment.content, attachment.mime, attachment.filename)
+        return await self.send(call.to, {"type": "document", "document": {
+            "id": media, "filename": attachment.filename}})
 
     async def upload(self, data: bytes, mime_type: str, filename: str) -> str:
         form = aiohttp.FormData()

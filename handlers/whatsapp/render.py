@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flows.messages import Choice, OutgoingMessage, Text
+from flows.messages import Choice, OutgoingMessage, Reply, Text
 from handlers.l10n import Localizer
 from handlers.telegram.render import split_text
+from handlers.whatsapp.client import GraphCall, SendDocument, SendMessage
 
 Json = dict[str, Any]
 
@@ -45,6 +46,22 @@ class WhatsAppRenderer:
             if len(text) <= limit:
                 return text
         return None
+
+    def calls(self, to: str, reply: Reply) -> list[GraphCall]:
+        """The Graph API calls that deliver a reply, in order (`client.make(call)` makes one):
+        a restart resumes after the last call Meta confirmed."""
+        if reply.notice is not None and not reply.messages:
+            # No toasts in WhatsApp: a note for a tapped button goes as a short text.
+            reply = Reply(reply.language, (OutgoingMessage((reply.notice,)),))
+        return [call for message in reply.messages
+                for call in self._calls_one(to, message, reply.language)]
+
+    def _calls_one(self, to: str, message: OutgoingMessage, lang: str) -> list[GraphCall]:
+        calls: list[GraphCall] = [SendMessage(to, payload)
+                                  for payload in self.render(message, lang)]
+        if message.attachment is not None:
+            calls.append(SendDocument(to, message.attachment))
+        return calls
 
     def render(self, message: OutgoingMessage, lang: str) -> list[Json]:
         text = self.l10n.join(message.parts, lang)

@@ -2,21 +2,28 @@
 
 GET answers Meta's verification. POST is checked against `X-Hub-Signature-256` (HMAC-SHA256
 of the raw body with the app secret): anything else gets 401/403 and is dropped. A signed body
-is answered 200 at once (Meta retries anything else for days) and read afterwards, in arrival
-order, each message id once; `inbound` reads it, and a part of an unexpected shape is logged in
-one line and skipped while the rest is handled.
+is read by `inbound`: a part of an unexpected shape is logged in one line and skipped while the
+rest is handled. Meta forgets a message once it is answered 200, so each message is kept in
+the update log (`Inbox`) first; if that fails the answer is 500 and Meta delivers it again.
+
+No answer is lost to a crash, as on Telegram: messages are handled in arrival order, each id
+once; the engine marks a message handled, with its reply, in the transaction of the state it
+changed; the reply's Graph API calls are counted as they go out (`handlers.delivery`). At
+start-up, before anything new, owed replies go on from where they stopped, then messages never
+handled are handled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import hmac
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol, get_args
 
 from aiohttp import web
 
@@ -27,10 +34,11 @@ from flows.messages import (
     FileTooBig,
     IncomingEvent,
     IncomingFile,
-    OutgoingMessage,
     Reply,
 )
-from handlers.ports import Conversations, Seen
+from flows.ports import HandledBefore
+from handlers.delivery import deliver, finish
+from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.whatsapp import inbound
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
@@ -41,6 +49,9 @@ CHANNEL = "whatsapp"
 PATH = "/webhooks/whatsapp"
 SIGNATURE = "X-Hub-Signature-256"
 SKIPS_LOGGED = 10  # lines per payload; the rest are counted
+
+Queued = inbound.Message | inbound.Status
+_CONTENTS: dict[str, type[Any]] = {kind.__name__: kind for kind in get_args(inbound.Content)}
 
 
 class Contacts(Protocol):
@@ -81,6 +92,28 @@ def same_text(given: str, expected: str) -> bool:
                                expected.encode("utf-8", "surrogatepass"))
 
 
+def message_to_json(message: inbound.Message) -> Json:
+    """A message as read, for the update log. Not Meta's own JSON: that holds no sender's name
+    (it comes beside, in `contacts`) and would have to be checked again."""
+    content = message.content
+    return {"id": message.id, "sender": message.sender, "name": message.name,
+            "content": {"kind": type(content).__name__, **dataclasses.asdict(content)}}
+
+
+def message_from_json(data: Json) -> inbound.Message:
+    fields = dict(data["content"])
+    content = _CONTENTS[fields.pop("kind")](**fields)
+    return inbound.Message(data["id"], data["sender"], data["name"], content)
+
+
+def log_skipped(items: list[inbound.Item]) -> None:
+    skipped = [item for item in items if isinstance(item, inbound.Skipped)]
+    for item in skipped[:SKIPS_LOGGED]:
+        log.warning("WhatsApp webhook: skipped %s", item)
+    if len(skipped) > SKIPS_LOGGED:
+        log.warning("WhatsApp webhook: skipped %d more parts", len(skipped) - SKIPS_LOGGED)
+
+
 class WhatsAppChannel:
     def __init__(
         self,
@@ -88,7 +121,7 @@ class WhatsAppChannel:
         client: GraphClient,
         renderer: WhatsAppRenderer,
         engine: Conversations,
-        seen: Seen,
+        inbox: Inbox,
         contacts: Contacts,
         app_secret: str,
         verify_token: str,
@@ -97,10 +130,11 @@ class WhatsAppChannel:
         clock: Clock,
     ) -> None:
         self.client, self.renderer, self.engine = client, renderer, engine
-        self.seen, self.contacts, self.staff = seen, contacts, staff
+        self.inbox, self.contacts, self.staff = inbox, contacts, staff
         self.app_secret, self.verify_token = app_secret, verify_token
         self.wake, self.clock = wake, clock
-        self._queue: asyncio.Queue[bytes] = asyncio.Queue()
+        self._queue: asyncio.Queue[Queued] = asyncio.Queue()
+        self._recovered = asyncio.Event()  # what a crash left is finished
 
     def install(self, app: web.Application) -> None:
         app.router.add_get(PATH, self.verify)
@@ -128,11 +162,33 @@ class WhatsAppChannel:
         if not signature_ok(body, headers, self.app_secret):
             log.warning("WhatsApp webhook with a wrong signature; ignored")
             return web.Response(status=403)
-        self._queue.put_nowait(body)  # answered at once; read and handled by `run` in order
+        items = inbound.read(body)
+        log_skipped(items)
+        try:
+            fresh = [item for item in items
+                     if not isinstance(item, inbound.Skipped) and await self._first_time(item)]
+        except Exception as error:  # the log is out of reach: Meta delivers it all again
+            log.warning("WhatsApp webhook not logged (%s); answered 500", type(error).__name__)
+            return web.Response(status=500)
+        for item in fresh:
+            self._queue.put_nowait(item)  # handled by `run`, in order
         return web.Response(status=200)
+
+    async def _first_time(self, item: Queued) -> bool:
+        """Kept in the log, a message is answered even if the bot dies now; one handled before
+        is not again (Meta delivers again when we were slow to answer)."""
+        if isinstance(item, inbound.Status):
+            return True
+        return await self.inbox.receive(CHANNEL, item.id, message_to_json(item))
 
     # ------------------------------------------------------------------ processing
     async def run(self, stop: asyncio.Event) -> None:
+        try:
+            await self.finish_what_a_crash_left()
+        except Exception:  # the bot serves all the same; the rest waits for the next start
+            log.exception("WhatsApp start-up recovery failed")
+        finally:
+            self._recovered.set()
         while not stop.is_set():
             getter = asyncio.ensure_future(self._queue.get())
             stopper = asyncio.ensure_future(stop.wait())
@@ -142,52 +198,68 @@ class WhatsAppChannel:
                 getter.cancel()
                 break
             try:
-                await self.handle_payload(getter.result())
-            except Exception:
-                log.exception("WhatsApp payload failed")
+                await self.handle(getter.result())
             finally:
                 self._queue.task_done()
 
     async def drain(self) -> None:
         """Wait until everything received so far is handled (tests use it)."""
+        await self._recovered.wait()
         await self._queue.join()
 
-    async def handle_payload(self, body: bytes) -> None:
-        skipped = 0
-        for item in inbound.read(body):
-            if isinstance(item, inbound.Skipped):
-                skipped += 1
-                if skipped <= SKIPS_LOGGED:
-                    log.warning("WhatsApp webhook: skipped %s", item)
-                continue
-            try:
-                if isinstance(item, inbound.Status):
-                    await self.contacts.status(item.message_id, item.status, item.error)
-                else:
-                    await self._message(item)
-            except Exception:  # one failure does not cost the other messages of the payload
-                log.exception("WhatsApp %s failed", type(item).__name__.lower())
-        if skipped > SKIPS_LOGGED:
-            log.warning("WhatsApp webhook: skipped %d more parts", skipped - SKIPS_LOGGED)
+    async def finish_what_a_crash_left(self) -> None:
+        """Owed replies go on from where they stopped, then messages received and never
+        handled are handled, in the order they came."""
+        for owed in await self.inbox.owed(CHANNEL):
+            await self._resume(owed)
+        for payload in await self.inbox.received(CHANNEL):
+            await self.handle(message_from_json(payload))
+
+    async def handle(self, item: Queued) -> None:
+        try:
+            if isinstance(item, inbound.Status):
+                await self.contacts.status(item.message_id, item.status, item.error)
+            else:
+                await self._message(item)
+        except Exception:  # one failure does not cost the other messages
+            log.exception("WhatsApp %s failed", type(item).__name__.lower())
 
     async def _message(self, message: inbound.Message) -> None:
-        if not await self.seen.first_time(CHANNEL, message.id):
-            return  # Meta delivers again when we were slow to answer; once is enough
-        user, name = message.sender, message.name
-        await self.contacts.wrote(CHANNEL, user, self.clock(), name)
+        try:
+            await self._answer(message)
+        except HandledBefore:
+            return  # delivered twice before it was handled; answered once
+        except Exception:  # given up, as on Telegram: not tried again at every start
+            await self.inbox.close(CHANNEL, message.id)
+            raise
+
+    async def _answer(self, message: inbound.Message) -> None:
+        """The turn and its handled mark commit together; then the reply, then staff."""
+        await self.contacts.wrote(CHANNEL, message.sender, self.clock(), message.name)
         event = self.event(message)
-        reply = await self.engine.handle(event)
-        await self.send(user, reply)
+        reply = await self.engine.handle(event, message.id)
+        await deliver(self.inbox, CHANNEL, message.id,
+                      self.renderer.calls(message.sender, reply), self.client.make)
+        await self._follow_up(reply, event)
+
+    async def _resume(self, owed: Owed) -> None:
+        event = self.event(message_from_json(owed.update))
+        await finish(self.inbox, CHANNEL, owed, self.renderer.calls(owed.chat, owed.reply),
+                     self.client.make, lambda: self._follow_up(owed.reply, event))
+
+    async def _follow_up(self, reply: Reply, event: IncomingEvent) -> None:
+        """Staff hear of an escalation or a relayed message; workers look for what is due."""
         if self.staff is not None:
             if reply.escalate:
-                await self.staff.citizen_opened(CHANNEL, user)
+                await self.staff.citizen_opened(CHANNEL, event.user_id)
             if reply.relay:
-                await self._relay(user, event)
+                await self._relay(event)
             self.staff.wake()
         self.wake()
 
-    async def _relay(self, user: str, event: IncomingEvent) -> None:
+    async def _relay(self, event: IncomingEvent) -> None:
         assert self.staff is not None
+        user = event.user_id
         if event.kind is EventKind.FILE and event.file is not None:
             with contextlib.suppress(FileTooBig):
                 data = await event.file.fetch()
@@ -223,17 +295,3 @@ class WhatsAppChannel:
             return await self.client.download(info.url)
 
         return IncomingFile(name=media.filename, size=None, fetch=fetch)
-
-    async def send(self, user: str, reply: Reply) -> None:
-        if reply.notice is not None and not reply.messages:
-            # No toasts in WhatsApp: a note for a tapped button goes as a short text.
-            reply = Reply(reply.language, (OutgoingMessage((reply.notice,)),))
-        for message in reply.messages:
-            for payload in self.renderer.render(message, reply.language):
-                await self.client.send(user, payload)
-            if message.attachment is not None:
-                attachment = message.attachment
-                media = await self.client.upload(attachment.content, attachment.mime,
-                                                 attachment.filename)
-                await self.client.send(user, {"type": "document", "document": {
-                    "id": media, "filename": attachment.filename}})
