@@ -117,6 +117,13 @@ def test_shared_registration(row: dict[str, Any]) -> None:
         (date(2025, 1, 5), True),  # ... which became a working Sunday
         (date(2024, 5, 4), True),  # working Saturday known to holidays.KZ
         (date(2024, 5, 8), False),
+        # 2027 (RULES.md): Constitution Day is a holiday from 2027; three days moved
+        (date(2027, 1, 4), False),  # 2 January fell on Saturday
+        (date(2027, 3, 15), False),  # Constitution Day
+        (date(2027, 3, 16), True),
+        (date(2027, 3, 24), False),  # Nauryz 21 March fell on Sunday
+        (date(2027, 5, 3), False),  # 1 May fell on Saturday
+        (date(2027, 5, 10), False),  # Victory Day 9 May fell on Sunday
     ],
 )
 def test_is_working_day(day: date, working: bool) -> None:
