@@ -58,6 +58,10 @@ def no_extras(_snapshot: Snapshot) -> tuple[str, ...]:
     return ()
 
 
+def no_warnings(_snapshot: Snapshot, _today: date) -> tuple[Text, ...]:
+    return ()
+
+
 @dataclass(frozen=True)
 class Service:
     code: str  # the application's service code, stored with it
@@ -71,6 +75,8 @@ class Service:
     notice_expires: Callable[[Snapshot], datetime | None] = never
     # Card buttons that are not status changes (the conversation with the child).
     card_extras: Callable[[Snapshot], tuple[str, ...]] = no_extras
+    # What the morning digest warns staff of before a term runs out, besides what is due.
+    digest_warnings: Callable[[Snapshot, date], tuple[Text, ...]] = no_warnings
     hears_the_child: bool = False  # service 2: a conversation with the child is booked
 
     def __post_init__(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flows.calendar import end_of_day, subtract_working_days
+from flows.calendar import end_of_day, next_working_day, subtract_working_days
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -176,6 +176,15 @@ def _hearing_within_term(snapshot: Snapshot, today: date,
     return None
 
 
+def _warnings(snapshot: Snapshot, today: date) -> tuple[Text, ...]:
+    """The working day before the last day for a preliminary refusal, staff are warned."""
+    last = preliminary_by(snapshot)
+    if snapshot.status == "under_review" and next_working_day(today) == last:
+        return (Text("staff-digest-preliminary-last-day", {"number": snapshot.number,
+                                                           "last": last}),)
+    return ()
+
+
 # Seed 004 p. 7-12: the completeness check, then the permission, or a preliminary refusal
 # with a hearing and, after it, the permission or a reasoned refusal.
 PROCEDURE = (
@@ -252,4 +261,5 @@ VISIT_SERVICE = Service(
     procedure=PROCEDURE,
     notice=_notice,
     notice_expires=_notice_expires,
+    digest_warnings=_warnings,
 )

@@ -210,6 +210,13 @@ class StaffDesk:
             counts = {status: count for status, count in rows}
             return DeliveryTroubles(counts.get(EXPIRED, 0), counts.get(UNCERTAIN, 0))
 
+    async def open_applications(self) -> list[Snapshot]:
+        """Every application still in the procedure, oldest first."""
+        async with self.sessions() as session:
+            rows = await session.scalars(select(Application).where(
+                Application.status.in_(OPEN_STATUSES)).order_by(Application.id))
+            return [snapshot_of(application) for application in rows]
+
     async def claim_job(self, name: str, on: date) -> bool:
         """True once per job and day: a restart on the same day does not run it again."""
         async with self.sessions.begin() as session:

@@ -15,6 +15,7 @@ from flows.calendar import (
 )
 from flows.menu import status_id
 from flows.messages import Text
+from flows.services import SERVICES
 from handlers.telegram.render import split_text
 from handlers.telegram.staff_side import StaffSide
 
@@ -31,6 +32,8 @@ async def post_digest(side: StaffSide, today: date) -> None:
                                          "status": Text(status_id(snapshot.status)),
                                          "due": deadline})
               for snapshot, deadline in due]
+    parts += [warning for snapshot in await side.desk.open_applications()
+              for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
     since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
     troubles = await side.desk.delivery_troubles(since)
     if troubles.expired:

@@ -152,3 +152,4 @@ staff-digest-uncertain = ⚠️ Since the previous working day, { $count ->
 staff-delivery-repeat = 🔁 Repeat: the bot restarted while sending this message; it may not have arrived.
 staff-guard-preliminary-late = ⛔ For application {$number} the preliminary decision to refuse had to go out by {$last}, 3 working days before the term ends ({$end}; p. 9 of the Rules). A refusal within the term is no longer possible: issue the permission or ask the head of the body.
 staff-guard-hearing-date = ⛔ The hearing comes after the notice and no later than {$latest}, so that the final answer (1 working day after it) falls within the term ending {$end}. Give a date after {$after} and no later than {$latest}.
+staff-digest-preliminary-last-day = ⏳ {$number}: tomorrow, {$last}, is the last day to send a preliminary decision to refuse with a notice of the hearing (p. 9 of the Rules).

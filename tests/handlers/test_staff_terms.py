@@ -6,7 +6,7 @@ until 25.11, and the hearing may be set up to 27.11 (the final answer on 30.11).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flows.calendar import KZ_TZ
 from tests.fakes.telegram_api import FakeTelegram
@@ -67,3 +67,21 @@ async def test_a_hearing_the_final_answer_cannot_follow_in_the_term_is_asked_aga
                     thread_id=thread, reply_to=asked_again)
     await telegram.settled()
     assert staff_says("status-hearing-scheduled") in current(telegram, card)["text"]
+
+
+async def test_the_digest_warns_the_day_before_the_last_day_for_a_preliminary_refusal(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    from handlers.telegram.digest import post_digest
+
+    await accepted_card(telegram, 3103)
+    assert staffed.app is not None and staffed.app.telegram is not None
+    side = staffed.app.telegram.staff
+    assert side is not None
+    warning = staff_says("staff-digest-preliminary-last-day", number=NUMBER, last="25.11.2026")
+    await post_digest(side, date(2026, 11, 23))
+    assert warning not in telegram.last_message(STAFF_CHAT)["text"]
+    await post_digest(side, date(2026, 11, 24))
+    assert warning in telegram.last_message(STAFF_CHAT)["text"]
+    await post_digest(side, date(2026, 11, 25))
+    assert warning not in telegram.last_message(STAFF_CHAT)["text"]
