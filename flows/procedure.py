@@ -45,6 +45,19 @@ def citizen_notice(snapshot: Snapshot) -> OutgoingMessage:
     return SERVICES[snapshot.service].notice(snapshot)
 
 
+OPEN = ("submitted", "under_review", "hearing_scheduled")
+
+
+def next_date(snapshot: Snapshot) -> date | None:
+    """The application's next legal date, the one the digest and "My applications" show:
+    the completeness check, then the decision, or after a hearing the final answer."""
+    if snapshot.status == "submitted":
+        return snapshot.check_due
+    if snapshot.status == "hearing_scheduled":
+        return final_after_hearing_by(date.fromisoformat(snapshot.decision["hearing"]["date"]))
+    return snapshot.decision_due if snapshot.status in OPEN else None
+
+
 def card(snapshot: Snapshot) -> OutgoingMessage:
     """The application's card in the citizen's staff topic: all fields, dates, next actions."""
     parts = [

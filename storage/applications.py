@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import add_working_days, registration_date
 from flows.messages import OutgoingMessage, Text
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
-from flows.procedure import Snapshot, card
+from flows.procedure import OPEN, Snapshot, card, next_date
 from flows.services import SERVICES
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person, person_for
@@ -30,7 +30,7 @@ from storage.outbox import STAFF, enqueue
 # Terms in working days from registration (seed 004 p. 7, p. 12).
 CHECK_DAYS = 1
 DECISION_DAYS = 5
-OPEN_STATUSES = ("submitted", "under_review", "hearing_scheduled")
+OPEN_STATUSES = OPEN
 
 
 async def next_number(session: AsyncSession, prefix: str, year: int) -> str:
@@ -234,11 +234,7 @@ def _submitted(application: Application) -> Submitted:
 
 
 def next_deadline(application: Application) -> date | None:
-    if application.status == "submitted":
-        return application.check_due
-    if application.status in OPEN_STATUSES:
-        return application.decision_due
-    return None
+    return next_date(snapshot_of(application))
 
 
 def _view(application: Application, *, with_history: bool) -> ApplicationView:

@@ -9,13 +9,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
 from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
-from flows.procedure import Snapshot, allowed, citizen_notice, notice_expires, transitions
+from flows.procedure import (
+    Snapshot,
+    allowed,
+    citizen_notice,
+    next_date,
+    notice_expires,
+    transitions,
+)
 from flows.services import SERVICES
 from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
@@ -185,19 +192,10 @@ class StaffDesk:
 
     # ------------------------------------------------------------------ the daily digest
     async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
-        """Applications whose completeness check or decision is due today or overdue."""
-        async with self.sessions() as session:
-            rows = await session.scalars(select(Application).where(or_(
-                (Application.status == "submitted") & (Application.check_due <= today),
-                Application.status.in_(("under_review", "hearing_scheduled"))
-                & (Application.decision_due <= today),
-            )).order_by(Application.id))
-            result = []
-            for application in rows:
-                due = application.check_due if application.status == "submitted" \
-                    else application.decision_due
-                result.append((snapshot_of(application), due))
-            return result
+        """Applications whose next date (`next_date`) is today or past: the same date the
+        citizen sees in "My applications"."""
+        due = [(snapshot, next_date(snapshot)) for snapshot in await self.open_applications()]
+        return [(snapshot, day) for snapshot, day in due if day is not None and day <= today]
 
     async def delivery_troubles(self, since: datetime) -> DeliveryTroubles:
         """Messages that expired unsent, and those a restart caught mid-send, since `since`."""

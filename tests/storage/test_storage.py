@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, text
@@ -110,3 +110,28 @@ async def test_people_submitting_at_the_same_instant_get_distinct_numbers(
     ))
     numbers = sorted(result.number for result in results)
     assert numbers == [f"ВП-2026-{n:05d}" for n in range(1, 13)]
+
+
+async def test_after_a_hearing_the_final_answer_is_the_next_date_everywhere(
+    db: AsyncEngine,
+) -> None:
+    from storage.staff import StaffDesk
+
+    applications, desk = SqlApplications(sessions(db)), StaffDesk(sessions(db))
+    # RULES.md: registered Thursday 19.03.2026, the term ends 31.03 (Nauryz in between)
+    at = datetime(2026, 3, 19, 10, 0, tzinfo=KZ_TZ)
+    submitted = await applications.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    [view] = await applications.list_for("telegram", "42")
+    assert view.next_deadline == date(2026, 3, 20)  # the completeness check
+    ref = int(view.ref)
+    await desk.act(ref, "accept", "staff:1", {}, at + timedelta(days=1))
+    hearing = {"date": "2026-03-27", "time": "15:00", "place": "каб. 5", "grounds": "—"}
+    result = await desk.act(ref, "hearing", "staff:1", {"hearing": hearing},
+                            at + timedelta(days=1))
+    assert result.ok, result
+
+    [view] = await applications.list_for("telegram", "42")
+    assert view.next_deadline == date(2026, 3, 30)  # the final answer, not the term's 31.03
+    assert [(s.number, day) for s, day in await desk.due_or_overdue(date(2026, 3, 30))] == \
+        [(submitted.number, date(2026, 3, 30))]
+    assert await desk.due_or_overdue(date(2026, 3, 27)) == []
