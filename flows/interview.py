@@ -29,7 +29,7 @@ from flows.common import (
 from flows.countries import Countries, city_label_id, country_label_id, load_countries
 from flows.messages import OutgoingMessage, Text
 from flows.notices import incomplete
-from flows.service import ProcedureStep, Service, Snapshot
+from flows.service import ProcedureStep, Service, Snapshot, load_terms
 from flows.slots import Slot, times
 from flows.steps import ChoiceStep, Context, Flow, Option, Section, TextStep
 from flows.terms import interview_term_end
@@ -233,6 +233,7 @@ INTERVIEW_SERVICE = Service(
               "достигшего десятилетнего возраста",
     },
     form=INTERVIEW,
+    terms=load_terms("interview"),  # to be confirmed: the seeds hold no standard
     procedure=PROCEDURE,
     notice=_notice,
     notice_expires=_notice_expires,

@@ -7,11 +7,14 @@ read it, so nothing outside a service's file asks which service it is.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+from flows.calendar import add_working_days
 from flows.messages import OutgoingMessage, Text
 from flows.steps import Flow
 
@@ -63,12 +66,29 @@ def no_warnings(_snapshot: Snapshot, _today: date) -> tuple[Text, ...]:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """A service's terms in working days from registration, as data a department edits."""
+
+    check_days: int
+    decision_days: int
+    to_be_confirmed: bool  # the seeds do not give it: shown, but not yet law
+    source: str
+
+    def check_due(self, registered: date) -> date:
+        return add_working_days(registered, self.check_days)
+
+    def decision_due(self, registered: date) -> date:
+        return add_working_days(registered, self.decision_days)
+
+
+@dataclass(frozen=True)
 class Service:
     code: str  # the application's service code, stored with it
     prefix: str  # of its numbers, one people can dictate over the phone: ВП-2026-00042
     menu_label: str  # Fluent id of its menu button
     names: Mapping[str, str]  # the official full name by language, from the seeds
     form: Flow
+    terms: Terms
     procedure: tuple[ProcedureStep, ...]
     notice: Notice  # what the citizen is told when the application reaches its status
     # A notice whose point is a deadline is dropped once it has passed (see the outbox).
@@ -102,3 +122,15 @@ class Service:
 
     def actions_from(self, status: str) -> list[str]:
         return [step.action for step in self.procedure if status in step.from_]
+
+
+TERMS_PATH = Path(__file__).parent / "data" / "service_terms.json"
+
+
+def load_terms(code: str, path: Path = TERMS_PATH) -> Terms:
+    entry = json.loads(path.read_text(encoding="utf-8"))[code]
+    terms = Terms(int(entry["check_days"]), int(entry["decision_days"]),
+                  bool(entry["to_be_confirmed"]), str(entry["source"]))
+    if not 0 < terms.check_days <= terms.decision_days:
+        raise ValueError(f"{code}: the check must come first, within the decision term")
+    return terms

@@ -26,7 +26,7 @@ from flows.common import (
 )
 from flows.messages import OutgoingMessage, Text
 from flows.notices import incomplete
-from flows.service import ProcedureStep, Service, Snapshot
+from flows.service import ProcedureStep, Service, Snapshot, load_terms
 from flows.steps import (
     ChoiceStep,
     Context,
@@ -258,6 +258,7 @@ VISIT_SERVICE = Service(
               "прав, не оказывающим на ребенка негативного влияния",
     },
     form=VISIT,
+    terms=load_terms("visit"),
     procedure=PROCEDURE,
     notice=_notice,
     notice_expires=_notice_expires,

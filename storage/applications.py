@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.calendar import add_working_days, registration_date
+from flows.calendar import registration_date
 from flows.messages import OutgoingMessage, Text
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
 from flows.procedure import OPEN, Snapshot, card, next_date
@@ -27,9 +27,6 @@ from storage.models import (
 )
 from storage.outbox import STAFF, enqueue
 
-# Terms in working days from registration (seed 004 p. 7, p. 12).
-CHECK_DAYS = 1
-DECISION_DAYS = 5
 OPEN_STATUSES = OPEN
 
 
@@ -119,8 +116,8 @@ class SqlApplications:
             answers=answers,
             submitted_at=to_db(at),
             registered_on=registered,
-            check_due=add_working_days(registered, CHECK_DAYS),
-            decision_due=add_working_days(registered, DECISION_DAYS),
+            check_due=SERVICES[service].terms.check_due(registered),
+            decision_due=SERVICES[service].terms.decision_due(registered),
         )
         application.children = [
             ApplicationChild(

@@ -12,6 +12,7 @@ from flows.interview import INTERVIEW_SERVICE
 from flows.messages import Text
 from flows.ports import STATUSES
 from flows.service import Service, Snapshot
+from flows.terms import interview_term_end
 from flows.visit import VISIT_SERVICE
 
 # status -> {action: the status it leads to}; every action not listed is refused there.
@@ -83,3 +84,19 @@ def test_the_hearing_leaves_a_working_day_for_the_final_answer_within_the_term()
     assert hearing_on(date(2026, 3, 30)) is None  # the final answer on 31.03
     assert hearing_on(date(2026, 3, 31)) is not None  # no day left for it
     assert hearing_on(date(2026, 3, 20)) is not None  # not on the day of the notice
+
+
+def test_the_child_opinion_decision_never_falls_on_the_last_conversation_day() -> None:
+    # Registered 30.12.2026: the check on 31.12; New Year, 04.01 (moved) and 07.01 are off,
+    # so the conversation may run until 11.01.2027 and the decision is due the day after.
+    registered_on = date(2026, 12, 30)
+    terms = INTERVIEW_SERVICE.terms
+    checked = terms.check_due(registered_on)
+    snapshot = Snapshot(1, "МР-2026-00001", "interview", "under_review", {}, registered_on,
+                        checked, terms.decision_due(registered_on),
+                        {"accepted_on": checked.isoformat()})
+    assert checked == date(2026, 12, 31)
+    assert interview_term_end(snapshot) == date(2027, 1, 11)
+    assert snapshot.decision_due == date(2027, 1, 12)
+    assert terms.to_be_confirmed and not VISIT_SERVICE.terms.to_be_confirmed
+    assert VISIT_SERVICE.terms.decision_due(registered_on) == date(2027, 1, 11)  # 004 p. 12
