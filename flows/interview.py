@@ -188,7 +188,8 @@ def child_slot_text(slot: Slot, zone: str | None) -> Text:
 PROCEDURE = (
     ProcedureStep("accept", ("submitted",), "under_review"),
     ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
-    ProcedureStep("decide", ("under_review",), "approved"),
+    # The result is a decision on taking the child's opinion into account, not a permission.
+    ProcedureStep("decide", ("under_review",), "decided"),
 )
 
 
@@ -200,7 +201,7 @@ def _notice(snapshot: Snapshot) -> OutgoingMessage:
                 "number": number, "term": interview_term_end(snapshot)}),))
         case "rejected_incomplete":
             return incomplete(snapshot)
-        case "approved":
+        case "decided":
             return OutgoingMessage((Text("notify-interview-decision", {
                 "number": number, "body": Text(f"body-{answers['body']}"),
                 "child": full_name(answers, "child_"),

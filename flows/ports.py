@@ -17,6 +17,7 @@ STATUSES = (
     "hearing_scheduled",
     "approved",
     "refused",
+    "decided",  # service 2: a decision on taking the child's opinion into account
 )
 
 

@@ -126,6 +126,7 @@ status-rejected-incomplete = documents not accepted: incomplete
 status-hearing-scheduled = preliminary refusal, hearing scheduled
 status-approved = permission granted
 status-refused = refused
+status-decided = decision on the child's opinion issued
 
 ## Commands in the messenger's menu
 

@@ -126,6 +126,7 @@ status-rejected-incomplete = құжаттар қабылданбады: толы
 status-hearing-scheduled = бас тарту туралы алдын ала шешім, тыңдау тағайындалды
 status-approved = рұқсат берілді
 status-refused = бас тартылды
+status-decided = баланың пікірін ескеру туралы шешім шығарылды
 
 ## Мессенджер мәзіріндегі командалар
 

@@ -140,6 +140,7 @@ status-rejected-incomplete = в приеме документов отказан
 status-hearing-scheduled = предварительное решение об отказе, назначено заслушивание
 status-approved = разрешение выдано
 status-refused = отказано
+status-decided = вынесено решение об учете мнения ребенка
 
 ## Команды в меню мессенджера
 

@@ -26,9 +26,9 @@ VISIT_PERMISSION = {
 }
 CHILD_OPINION = {
     "submitted": {"accept": "under_review", "incomplete": "rejected_incomplete"},
-    "under_review": {"decide": "approved"},
+    "under_review": {"decide": "decided"},  # a decision, not a permission
     "rejected_incomplete": {},
-    "approved": {},
+    "decided": {},
 }
 
 

@@ -1,0 +1,48 @@
+"""Data migrations on a database made by an older version of the bot."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from flows.calendar import KZ_TZ
+from storage.applications import SqlApplications
+from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.models import Application, StatusChange
+from tests.clock import MovableClock
+from tests.storage.conftest import database_url
+from tests.storage.test_storage import ANSWERS
+
+
+async def test_a_child_opinion_approved_before_becomes_decided_and_a_permission_stays(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    from alembic import command
+
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0006")
+    db = create_engine(url, clock)
+    applications = SqlApplications(sessions(db))
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    child = {"role": "parent", "child_surname": "Иванов", "child_first_name": "Нұрлан",
+             "child_patronymic": None, "child_birth_date": "2013-03-10",
+             "subject": "residence", "subject_details": "—", "lives": "kz",
+             "present": "applicant"}
+    await applications.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    await applications.submit("telegram", "42", "interview", {**ANSWERS, **child}, "d-2", at)
+    async with db.begin() as connection:  # what the old procedure wrote for both
+        await connection.execute(text("UPDATE applications SET status = 'approved'"))
+        await connection.execute(text(
+            "INSERT INTO status_history (application_id, status, at, actor, note) "
+            "SELECT id, 'approved', '2026-11-24 05:00:00', 'staff:1', '' FROM applications"))
+    await migrate(url)
+    async with sessions(db)() as session:
+        rows = await session.execute(select(Application.service, Application.status))
+        statuses = {service: status for service, status in rows}
+        history = sorted((await session.scalars(select(StatusChange.status))).all())
+    await db.dispose()
+    assert statuses == {"visit": "approved", "interview": "decided"}
+    assert history == ["approved", "decided", "submitted", "submitted"]
