@@ -67,7 +67,7 @@ child-intro =
     Hi! 👋
     A specialist from the children's rights office in Kazakhstan would like to talk with you.
     They want to hear what YOU think, because a decision about your life is being made, and your opinion matters.
-    Your mum, dad or another adult who looks after you will be there too.
+    Your mum, dad or another legal representative of yours (a guardian, for example) will be there too, as the law requires.
     There are no right or wrong answers. You can say what you really think, and you can ask questions.
     When: {$slot}.
     Is this time OK for you?
