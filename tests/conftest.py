@@ -30,6 +30,7 @@ def pytest_configure(config: pytest.Config) -> None:
     destination = datetime.fromisoformat(moved)
     if destination.tzinfo is None:
         raise pytest.UsageError("--now needs a UTC offset, e.g. 2027-03-15T10:00+05:00")
+    # wall clock ok: the offset between the real clock and the moved one
     os.environ[OFFSET_ENV] = str((destination - datetime.now(UTC)).total_seconds())
     time_machine.travel(destination, tick=True).start()
 
@@ -41,6 +42,6 @@ def bot_process_env(now: datetime) -> dict[str, str]:
     shift = timedelta(seconds=float(os.environ.get(OFFSET_ENV) or 0))
     # Aligning two clocks, not deciding anything: the processes add this offset to the
     # machine's real clock (under --now ours is moved by `shift`).
-    real_now = datetime.now(UTC) - shift
+    real_now = datetime.now(UTC) - shift  # wall clock ok: aligning clocks, nothing decided
     path = os.pathsep.join(filter(None, (str(TIMESHIFT_DIR), os.environ.get("PYTHONPATH"))))
     return {"PYTHONPATH": path, OFFSET_ENV: str((now - real_now).total_seconds())}

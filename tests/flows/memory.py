@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flows.calendar import add_working_days, registration_date
@@ -57,7 +57,8 @@ class MemoryApplications:
 
     async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]:
         return [
-            ApplicationView(str(i), e["number"], "visit", "submitted", e["at"], date.today())
+            ApplicationView(str(i), e["number"], "visit", "submitted", e["at"],
+                            add_working_days(registration_date(e["at"]), 1))  # the check
             for i, e in enumerate(self.submitted.values())
             if e["owner"] == (channel, user_id)
         ]
