@@ -5,33 +5,20 @@ told. Pure: storage and transports use it, and never ask which service it is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
 
+from flows.dates import next_term, preliminary
+from flows.dates import terms as dated_terms
 from flows.menu import status_id
 from flows.messages import Choice, OutgoingMessage, Text
 from flows.payloads import CardAction
 from flows.service import Snapshot
 from flows.services import SERVICES
-from flows.terms import final_after_hearing_by, preliminary_by
 
 __all__ = ["Snapshot"]  # where the staff side has always found it
 
-# The documents of the visit-permission service a receipt (appendix 3) may list as missing.
-REQUIRED_DOCUMENTS = ("application", "identity", "court-decision")
-
-
-def transitions(service: str) -> Mapping[str, tuple[tuple[str, ...], str]]:
-    """action -> (statuses it is allowed from, the status it leads to)."""
-    return {step.action: (step.from_, step.to) for step in SERVICES[service].procedure}
-
-
 def allowed(action: str, status: str, service: str) -> bool:
     return SERVICES[service].allows(action, status)
-
-
-def actions_from(status: str, service: str) -> list[str]:
-    return SERVICES[service].actions_from(status)
 
 
 def notice_expires(snapshot: Snapshot) -> datetime | None:
@@ -48,42 +35,50 @@ def citizen_notice(snapshot: Snapshot) -> OutgoingMessage:
 OPEN = ("submitted", "under_review", "hearing_scheduled")
 
 
-def next_date(snapshot: Snapshot) -> date | None:
-    """The application's next legal date, the one the digest and "My applications" show:
-    the completeness check, then the decision, or after a hearing the final answer."""
-    if snapshot.status == "submitted":
-        return snapshot.check_due
-    if snapshot.status == "hearing_scheduled":
-        return final_after_hearing_by(date.fromisoformat(snapshot.decision["hearing"]["date"]))
-    return snapshot.decision_due if snapshot.status in OPEN else None
+def next_date(snapshot: Snapshot, today: date) -> date | None:
+    """The application's next legal date, the one the card marks, the digest lists when due
+    and "My applications" shows: the completeness check; then the permission (3 working days
+    after the check) or, for a service that hears the child, the last conversation day and
+    then the decision; after a hearing, the final answer (`flows/dates.py`)."""
+    term = next_term(snapshot, today)
+    return term.day if term is not None else None
 
 
-def card(snapshot: Snapshot) -> OutgoingMessage:
-    """The application's card in the citizen's staff topic: all fields, dates, next actions."""
+def card(snapshot: Snapshot, today: date) -> OutgoingMessage:
+    """The application's card in the citizen's staff topic: all fields, its dates with the
+    next one marked as the digest marks it, and the next actions. An action a term no
+    longer allows loses its button, and the card says why (the preliminary refusal once its
+    last day has passed)."""
+    service = SERVICES[snapshot.service]
+    coming = next_term(snapshot, today)
+    lines = [term.marked(today) if term == coming else term.line()
+             for term in dated_terms(snapshot)]
+    reasons = {action: reason for action in service.actions_from(snapshot.status)
+               if (reason := service.refusal(action, snapshot, today, {})) is not None}
+    last_for_refusal = preliminary(snapshot, today)
+    if last_for_refusal is not None and last_for_refusal not in reasons.values():
+        lines.append(last_for_refusal)
     parts = [
         Text("staff-card-title", {"number": snapshot.number,
                                   "status": Text(status_id(snapshot.status))}),
-        Text("staff-card-dates", {
-            "registered": snapshot.registered_on,
-            "check": snapshot.check_due,
-            "decision": snapshot.decision_due,
-            "preliminary": preliminary_by(snapshot),
-        }),
+        Text("staff-card-dates", {"registered": snapshot.registered_on,
+                                  "terms": tuple(lines)}),
+        *reasons.values(),
     ]
     hearing = snapshot.decision.get("hearing")
     if hearing:
         parts.append(Text("staff-card-hearing", {
             "date": date.fromisoformat(hearing["date"]), "time": hearing["time"],
             "place": hearing["place"],
-            "final": final_after_hearing_by(date.fromisoformat(hearing["date"])),
         }))
-    service = SERVICES[snapshot.service]
     flow = service.form
     for number, section in enumerate(flow.shown_sections(snapshot.answers), start=1):
         shown = section.show(snapshot.answers)
         parts.append(Text("summary-line", {"n": number, "label": Text(section.label),
                                            "value": shown}))
-    actions = [*service.card_extras(snapshot), *service.actions_from(snapshot.status)]
+    actions = [*service.card_extras(snapshot),
+               *(action for action in service.actions_from(snapshot.status)
+                 if action not in reasons)]
     rows = tuple(
         (Choice(Text(f"staff-action-{action}"), CardAction(snapshot.id, action).pack()),)
         for action in actions

@@ -28,3 +28,16 @@ def preliminary_by(snapshot: Snapshot) -> date:
 
 def final_after_hearing_by(hearing_day: date) -> date:
     return add_working_days(hearing_day, AFTER_HEARING_DAYS)
+
+
+def checked_on(snapshot: Snapshot) -> date | None:
+    """The day staff accepted the documents as complete (None before that)."""
+    accepted = snapshot.decision.get("accepted_on")
+    return date.fromisoformat(accepted) if accepted else None
+
+
+def permission_by(snapshot: Snapshot, after_check_days: int) -> date:
+    """A permission within so many working days of the check (or of its due day, before
+    it), never after the service's whole term (seed 004 p. 9 ¶1, p. 12)."""
+    checked = checked_on(snapshot) or snapshot.check_due
+    return min(add_working_days(checked, after_check_days), snapshot.decision_due)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from datetime import date, datetime
+
+from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 
 from flows.calendar import (
     KZ_TZ,
@@ -13,26 +16,32 @@ from flows.calendar import (
     next_working_day,
     subtract_working_days,
 )
+from flows.dates import next_term
 from flows.menu import status_id
 from flows.messages import Text
+from flows.procedure import Snapshot, card
 from flows.services import SERVICES
 from handlers.telegram.render import split_text
 from handlers.telegram.staff_side import StaffSide
 
 JOB = "daily_digest"
 
+log = logging.getLogger(__name__)
+
 
 async def post_digest(side: StaffSide, today: date) -> None:
-    """The terms due today or overdue, and what the outbox could not deliver since the
-    previous working day's digest."""
+    """The terms due today or overdue, marked as the cards mark them, and what the outbox
+    could not deliver since the previous working day's digest; then the cards whose marks
+    changed since the previous working day are shown anew."""
     due = await side.desk.due_or_overdue(today)
     parts = [Text("staff-digest-title", {"date": today})] if due else \
         [Text("staff-digest-empty", {"date": today})]
-    parts += [Text("staff-digest-line", {"number": snapshot.number,
+    parts += [Text("dates-digest-line", {"number": snapshot.number,
                                          "status": Text(status_id(snapshot.status)),
-                                         "due": deadline})
-              for snapshot, deadline in due]
-    parts += [warning for snapshot in await side.desk.open_applications()
+                                         "term": term.marked(today)})
+              for snapshot, _day in due if (term := next_term(snapshot, today)) is not None]
+    still_open = await side.desk.open_applications()
+    parts += [warning for snapshot in still_open
               for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
     since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
     troubles = await side.desk.delivery_troubles(since)
@@ -43,6 +52,26 @@ async def post_digest(side: StaffSide, today: date) -> None:
     text = side.l10n.join(tuple(parts), side.language)
     for piece in split_text(text.replace("\n\n", "\n")):
         await side.bot.send_message(side.chat_id, piece)
+    await refresh_changed_cards(side, still_open, today)
+
+
+async def refresh_changed_cards(side: StaffSide, snapshots: list[Snapshot],
+                                today: date) -> None:
+    """A card is drawn when something happens to its application; a term coming due, running
+    out or closing a step (the preliminary refusal) changes it too, so each working morning
+    the cards that read differently than on the previous working day are redrawn."""
+    before = subtract_working_days(today, 1)
+    for snapshot in snapshots:
+        if card(snapshot, today) == card(snapshot, before):
+            continue
+        try:
+            await side.refresh_card(snapshot, today=today)
+        except TelegramRetryAfter as flood:  # many cards at once: wait as Telegram asks
+            await asyncio.sleep(flood.retry_after)
+            with contextlib.suppress(TelegramAPIError):
+                await side.refresh_card(snapshot, today=today)
+        except TelegramAPIError as error:  # one card must not keep the others stale
+            log.warning("card %s not redrawn: %s", snapshot.number, error.message)
 
 
 def next_run(now: datetime) -> datetime:

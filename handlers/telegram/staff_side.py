@@ -14,6 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, ForceReply, Message
 
+from flows.calendar import KZ_TZ
 from flows.desk import ActResult, Citizen, DeliveryTroubles, Line
 from flows.menu import status_id
 from flows.messages import Arg, OutgoingMessage, Text
@@ -167,12 +168,15 @@ class StaffSide:
                                          message_thread_id=thread)
 
     # ------------------------------------------------------------------ the card
-    async def refresh_card(self, snapshot: Snapshot, card_id: int | None = None) -> None:
+    async def refresh_card(self, snapshot: Snapshot, card_id: int | None = None,
+                           today: date | None = None) -> None:
+        """Show the card as of `today` (the clock's day unless given): its dates marked due
+        or overdue, and no button a term no longer allows."""
         # The card's id is recorded when its delivery is; a tap on the card itself knows it.
         card_id = card_id or await self.desk.card_message_id(snapshot.id)
         if card_id is None:
             return
-        message = card(snapshot)
+        message = card(snapshot, today or self.clock().astimezone(KZ_TZ).date())
         text = split_text(self.l10n.join(message.parts, self.language))[0]
         try:
             await self.bot.edit_message_text(text=text, chat_id=self.chat_id,
