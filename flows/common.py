@@ -1,14 +1,17 @@
-"""Steps and summary lines both services ask the same way: the body, the applicant, consent,
-documents. A flow takes them from here, so a fix in one place serves every service."""
+"""Steps and summary lines both services ask the same way: the body, the applicant,
+consent (the documents are each service's own list, `flows/documents.py`). A flow takes
+them from here, so a fix in one place serves every service."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from flows.catalogue import Catalogue, load_catalogue
 from flows.messages import Text
-from flows.steps import ChoiceStep, Context, FilesStep, Option, Parser, Section, TextStep
+from flows.steps import ChoiceStep, Context, Option, Parser, Section, TextStep
 from flows.validators import parse_address, parse_iin, parse_person_name, parse_phone
 
 CATALOGUE: Catalogue = load_catalogue()
@@ -43,11 +46,6 @@ def _show_body(answers: Mapping[str, Any]) -> Text:
                                  "address": Text(f"body-{code}-address")})
 
 
-def _show_documents(answers: Mapping[str, Any]) -> Text:
-    return Text("summary-documents", {"identity": len(answers.get("id_document", [])),
-                                      "other": len(answers.get("other_documents", []))})
-
-
 BODY_STEPS = (
     ChoiceStep("region", "ask-region", _region_options),
     ChoiceStep("body", "ask-body", _body_options, columns=2),
@@ -65,10 +63,36 @@ CONSENT_STEP = ChoiceStep(
     (Option("yes", Text("consent-yes")), Option("no", Text("consent-no"))),
     refusals={"no": "consent-required"},
 )
-DOCUMENT_STEPS = (
-    FilesStep("id_document", "ask-id-document", required=True),
-    FilesStep("other_documents", "ask-other-documents", required=False),
-)
+# What a person agrees to, as they read it: the statement, then the button they tapped.
+CONSENT_SHOWN = (Text(CONSENT_STEP.prompt), Text("consent-yes"))
+# The answers' key of the consent record, kept beside the step's "yes" until submission.
+CONSENT_RECORD = "consent_record"
+# How a transport words a `Text` in a language (the Localizer's `render`).
+Render = Callable[[Text, str], str]
+
+
+def consent_version(text: str, language: str) -> str:
+    """The version of a consent text is its own fingerprint: a change of the words in
+    locales/ makes a new version by itself, and an old record still proves what it showed
+    (anyone can hash the stored words again)."""
+    return f"{language}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:10]}"
+
+
+def consent_record(render: Render, language: str, at: datetime) -> dict[str, str]:
+    """The consent as given: the exact words shown in the person's language, their
+    version, the language and the moment of the tap."""
+    text = "\n\n".join(render(part, language) for part in CONSENT_SHOWN)
+    return {"text": text, "version": consent_version(text, language), "language": language,
+            "at": at.isoformat()}
+
+
+def _show_consent(answers: Mapping[str, Any]) -> Text:
+    record = answers.get(CONSENT_RECORD)
+    if not isinstance(record, Mapping):  # given before consent was recorded with its words
+        return Text("summary-consent")
+    return Text("consent-given", {"at": datetime.fromisoformat(record["at"]),
+                                  "version": record["version"]})
+
 
 BODY_SECTION = Section("body", "section-body", ("region", "body"), _show_body)
 APPLICANT_SECTIONS = (
@@ -78,7 +102,4 @@ APPLICANT_SECTIONS = (
     Section("address", "section-address", ("address",), value_of("address")),
     Section("phone", "section-phone", ("phone",), value_of("phone")),
 )
-CONSENT_SECTION = Section("consent", "section-consent", ("consent",),
-                          lambda a: Text("summary-consent"))
-DOCUMENTS_SECTION = Section("documents", "section-documents", ("id_document", "other_documents"),
-                            _show_documents)
+CONSENT_SECTION = Section("consent", "section-consent", ("consent",), _show_consent)

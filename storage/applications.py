@@ -9,18 +9,20 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.calendar import registration_date
+from flows.calendar import KZ_TZ, registration_date
+from flows.common import CONSENT_RECORD, CONSENT_STEP
 from flows.messages import OutgoingMessage, Text
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
 from flows.procedure import OPEN, Snapshot, card, next_date
 from flows.services import SERVICES
-from storage.clock import from_db, to_db
+from storage.clock import CLOCK_OPTION, from_db, to_db
 from storage.conversations import ensure_person, person_for
 from storage.models import (
     Application,
     ApplicationChild,
     ApplicationNote,
     AuditEntry,
+    Consent,
     Document,
     NumberSequence,
     StatusChange,
@@ -96,6 +98,7 @@ class SqlApplications:
     ) -> Application:
         person = await ensure_person(session, channel, user_id)
         registered = registration_date(at)
+        answers, consent = _split_consent(answers)
         application = Application(
             number=await next_number(session, SERVICES[service].prefix, registered.year),
             service=service,
@@ -132,18 +135,23 @@ class SqlApplications:
         application.documents = [
             Document(kind=kind, sha256=f["sha256"], mime=f["mime"], size=f["size"],
                      original_name=f.get("name", ""))
-            for kind in ("id_document", "other_documents")
+            for kind in SERVICES[service].form.file_steps()
             for f in answers.get(kind, [])
         ]
         application.history = [StatusChange(status="submitted", at=to_db(at), actor="citizen")]
         session.add(application)
         await session.flush()
+        if consent is not None:  # in this transaction: no application, no consent
+            session.add(Consent(application_id=application.id, language=consent["language"],
+                                version=consent["version"], text=consent["text"],
+                                given_at=to_db(datetime.fromisoformat(consent["at"]))))
         session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.submit",
                                subject=application.number, details={"service": service}))
         # The card and the documents reach the staff topic through the outbox, so a crash
         # after this commit still delivers them.
         enqueue(session, key=f"card:{application.id}", audience=STAFF, person_id=person.id,
-                application_id=application.id, message=card(snapshot_of(application)))
+                application_id=application.id,
+                message=card(snapshot_of(application), at.astimezone(KZ_TZ).date()))
         for i, document in enumerate(application.documents):
             caption = Text(f"staff-document-{document.kind.replace('_', '-')}",
                            {"number": application.number})
@@ -164,7 +172,7 @@ class SqlApplications:
                 .where(Application.person_id == person.id)
                 .order_by(Application.id.desc())
             )
-            return [_view(row, with_history=False) for row in rows]
+            return [_view(row, _today(session), with_history=False) for row in rows]
 
     async def get_for(self, channel: str, user_id: str, ref: str) -> ApplicationView | None:
         async with self.sessions() as session:
@@ -172,7 +180,7 @@ class SqlApplications:
             if row is None:
                 return None
             await session.refresh(row, ["history"])
-            return _view(row, with_history=True)
+            return _view(row, _today(session), with_history=True)
 
     async def add_objection(
         self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None
@@ -192,6 +200,16 @@ class SqlApplications:
             session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.objection",
                                    subject=row.number))
             return row.number
+
+
+def _split_consent(answers: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The answers to keep, and the consent record to write beside them: its words live in
+    `consents` alone, the answers keep its version and moment for the card's consent line."""
+    record = answers.get(CONSENT_RECORD)
+    if not isinstance(record, dict) or answers.get(CONSENT_STEP.id) != "yes":
+        return {k: v for k, v in answers.items() if k != CONSENT_RECORD}, None
+    kept = {k: v for k, v in record.items() if k != "text"}
+    return {**answers, CONSENT_RECORD: kept}, record
 
 
 def children_of(answers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -230,11 +248,18 @@ def _submitted(application: Application) -> Submitted:
                      application.decision_due)
 
 
-def next_deadline(application: Application) -> date | None:
-    return next_date(snapshot_of(application))
+def next_deadline(application: Application, today: date) -> date | None:
+    return next_date(snapshot_of(application), today)
 
 
-def _view(application: Application, *, with_history: bool) -> ApplicationView:
+def _today(session: AsyncSession) -> date:
+    """Today in Astana on the app's clock, which the engine carries (`storage/db.py`)."""
+    clock = session.get_bind().get_execution_options()[CLOCK_OPTION]
+    moment: datetime = clock()
+    return moment.astimezone(KZ_TZ).date()
+
+
+def _view(application: Application, today: date, *, with_history: bool) -> ApplicationView:
     history = tuple(HistoryEntry(h.status, from_db(h.at)) for h in application.history) \
         if with_history else ()
     return ApplicationView(
@@ -243,6 +268,6 @@ def _view(application: Application, *, with_history: bool) -> ApplicationView:
         service=application.service,
         status=application.status,
         submitted_at=from_db(application.submitted_at),
-        next_deadline=next_deadline(application),
+        next_deadline=next_deadline(application, today),
         history=history,
     )

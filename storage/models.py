@@ -320,3 +320,19 @@ class InterviewSession(Base):
     ended_at: Mapped[datetime | None]
     staff_actor: Mapped[str] = mapped_column(String(100))
     transcript: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Consent(Base):
+    """The consent an application was submitted with, as the person gave it: the exact words
+    shown in their language, the words' version (`flows.common.consent_version`) and the
+    moment of the tap. Written in the submission's transaction; a consent given in a draft
+    that was abandoned is not a consent to anything and is never written."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    language: Mapped[str] = mapped_column(String(8))
+    version: Mapped[str] = mapped_column(String(32), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    given_at: Mapped[datetime]
