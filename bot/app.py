@@ -17,6 +17,7 @@ from aiogram.types import BotCommand, ErrorEvent
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.booking_terms import run_booking_terms
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
 from flows.clock import Clock, system_clock
@@ -83,6 +84,9 @@ class App:
         """Everything until `stop()`: polling, the webhook server, the outbox, the digest."""
         stop = asyncio.Event()
         background = [asyncio.create_task(self.worker.run(stop))]
+        # Service 2: a conversation time not booked is reminded, then alerted to staff.
+        background.append(asyncio.create_task(run_booking_terms(
+            SqlInterviews(sessions(self.db)), self.worker.clock, self.worker.wake, stop)))
         runner: web.AppRunner | None = None
         if self.telegram is not None and self.telegram.staff is not None:
             background.append(asyncio.create_task(run_digest(self.telegram.staff, stop)))
@@ -153,7 +157,7 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,
                   clock=clock, coming_soon=COMING_SOON, specialists=specialists,
-                  invite_text=invites)
+                  invite_text=invites, render=Localizer(settings.default_locale).render)
 
 
 async def build_app(settings: Settings, clock: Clock = system_clock) -> App:

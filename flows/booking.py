@@ -3,7 +3,8 @@
 The parent picks a day, then a time; each time shows in Astana time and, for a child
 abroad, in the child's time too. The child opens a one-time invite, says "yes, I am <name>"
 (only then is the invite used, so a wrong person who opened it leaves it for the child), and
-reads, in plain words, what will happen.
+reads, in plain words, what the decision is about and what will happen. A child in
+Kazakhstan may instead come to the body in person: the parent is then told where to come.
 """
 
 from __future__ import annotations
@@ -13,9 +14,19 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flows import menu
-from flows.interview import child_slot_text, slot_text
+from flows.interview import child_about, child_slot_text, slot_text
 from flows.messages import Attachment, Text
-from flows.payloads import Book, BookDay, BookTime, ChildReply, ItsMe, Menu
+from flows.payloads import (
+    Book,
+    BookDay,
+    BookTime,
+    ChildReply,
+    InviteJoined,
+    InviteOpened,
+    ItsMe,
+    Menu,
+    invite_state,
+)
 from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
 from flows.slots import Slot
 from flows.turn import Turn, button
@@ -56,6 +67,8 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
 def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
     parts = [Text("booking-confirmed", {"number": booking.number,
                                         "slot": slot_text(booking.slot, booking.zone)})]
+    if booking.place is not None:
+        parts.append(booking.place)
     if invite is not None:
         parts.append(invite)
     calendar = Attachment(f"{booking.number}.ics", booking.calendar, "text/calendar")
@@ -64,14 +77,10 @@ def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
 
 
 def child_intro(turn: Turn, joined: Joined) -> None:
-    turn.say(Text("child-intro", {"slot": child_slot_text(joined.slot, joined.zone)}),
+    turn.say(Text("child-intro", {"slot": child_slot_text(joined.slot, joined.zone),
+                                  "about": child_about({"subject": joined.subject})}),
              choices=[[button("child-yes", ChildReply(joined.ref, True))],
                       [button("child-no", ChildReply(joined.ref, False))]])
-
-
-# The invite on the conversation of whoever opened it: "opened|<code>" until they say they
-# are the child, then "<application ref>|<slot key>|<zone>" (see `remembered`).
-OPENED = "opened|"
 
 
 async def open_invite(turn: Turn, interviews: Interviews, code: str,
@@ -82,7 +91,7 @@ async def open_invite(turn: Turn, interviews: Interviews, code: str,
     if isinstance(result, str):
         turn.say(Text(result))
         return None
-    turn.state.invite = OPENED + code
+    turn.state.invite = InviteOpened(code).pack()
     return result
 
 
@@ -95,8 +104,8 @@ async def reopen_invite(turn: Turn, interviews: Interviews, now: datetime) -> In
 
 def opened_code(state: ConversationState) -> str | None:
     """The code of an invite this person opened but has not yet said is theirs."""
-    invite = state.invite or ""
-    return invite.removeprefix(OPENED) if invite.startswith(OPENED) else None
+    invite = invite_state(state.invite)
+    return invite.code if isinstance(invite, InviteOpened) else None
 
 
 def ask_who(turn: Turn, invitation: Invitation) -> None:
@@ -119,13 +128,15 @@ async def join(turn: Turn, interviews: Interviews, code: str, now: datetime) -> 
         turn.state.invite = None
         turn.say(Text(result))
         return None
-    turn.state.invite = f"{result.ref}|{result.slot.key}|{result.zone or ''}"
+    turn.state.invite = InviteJoined(result.ref, result.slot.key, result.zone or "",
+                                     result.subject).pack()
     return result
 
 
 def remembered(turn: Turn) -> Joined | None:
     """The invite this child joined earlier (to show the explanation again)."""
-    if not turn.state.invite or opened_code(turn.state) is not None:
+    invite = invite_state(turn.state.invite)
+    if not isinstance(invite, InviteJoined):
         return None
-    ref, key, zone = turn.state.invite.split("|")
-    return Joined(ref, "", Slot.from_key(key), zone or None)
+    return Joined(invite.application, "", Slot.from_key(invite.slot), invite.zone or None,
+                  invite.subject)

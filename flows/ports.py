@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from flows.messages import Reply
+from flows.messages import Reply, Text
 from flows.slots import Slot
 
 # Every status an application can have, in the order of the legal procedure (seed 004).
@@ -30,7 +30,7 @@ class ConversationState:
     cursor: str = ""  # where in the flow: "step", "group/2/sub", "__summary__"
     answers: dict[str, Any] = field(default_factory=dict)
     seq: int = 0  # bumped on every turn; buttons carry it, so old buttons are recognised
-    pending: str | None = None  # an overlay question: "cancel", "language"
+    pending: str | None = None  # an overlay (flows.payloads.Overlay), packed
     editing: str | None = None  # a section being edited from the summary
     last_tap: str | None = None  # the last accepted button payload (double taps)
     draft_key: str | None = None  # one application per draft, whatever the taps on Submit
@@ -139,6 +139,7 @@ class Booking:
     zone: str | None
     code: str  # the one-time invite code for the child
     calendar: bytes  # the .ics file
+    place: Text | None = None  # in person: the body's name, address and room
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class Joined:
     number: str
     slot: Slot
     zone: str | None
+    subject: str = ""  # what the decision is about (the parent's choice); "" if unknown
 
 
 @dataclass(frozen=True)

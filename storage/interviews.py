@@ -3,6 +3,8 @@
 A slot is booked by inserting a row that a partial unique index guards, so two parents
 tapping the same time at the same instant cannot both get it. Reminders are outbox rows
 whose `next_attempt_at` is 24 h and 1 h before the slot: the delivery worker sends them then.
+A parent who has booked no time is reminded, and staff alerted, by a once-a-day job
+(`nudge_unbooked`) whose run is claimed in the same transaction as the notices it writes.
 """
 
 from __future__ import annotations
@@ -17,19 +19,29 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ics import calendar_invite
-from flows.interview import child_city, child_slot_text, slot_text
+from flows.interview import (
+    BOOKED,
+    booking_nudges,
+    child_city,
+    child_slot_text,
+    meeting_place,
+    slot_text,
+    staff_meeting_place,
+)
 from flows.messages import OutgoingMessage, Text
 from flows.ports import Booking, Invitation, Joined, SlotOffer
 from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
-from storage.applications import owned_application
+from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person, person_for
 from storage.models import (
     Application,
     AuditEntry,
+    Conversation,
     InterviewBooking,
     InterviewInvite,
+    JobRun,
     OutboxMessage,
     SlotOverride,
 )
@@ -40,6 +52,7 @@ log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by a child
 CODE_LENGTH = 8
 REMINDERS = (24, 1)  # hours before the conversation
+NUDGE_JOB = "interview_unbooked"  # the once-a-day reminder of a time not yet booked
 
 
 def new_code() -> str:
@@ -57,6 +70,24 @@ class _Usable:
 
 def hears_the_child(application: Application) -> bool:
     return SERVICES[application.service].hears_the_child
+
+
+def _with_place(text: Text, place: Text | None) -> OutgoingMessage:
+    """A notice of the conversation's time, and where it is when it is in person."""
+    return OutgoingMessage((text,) if place is None else (text, place))
+
+
+async def _claim(session: AsyncSession, job: str, on: date) -> bool:
+    """True once per job and day (like `StaffDesk.claim_job`), inside the caller's
+    transaction: the claim commits with what the run writes, or not at all."""
+    run = await session.get(JobRun, job)
+    if run is not None and run.last_run_on >= on:
+        return False
+    if run is None:
+        session.add(JobRun(name=job, last_run_on=on))
+    else:
+        run.last_run_on = on
+    return True
 
 
 class SqlInterviews:
@@ -106,24 +137,27 @@ class SqlInterviews:
                 slot = next((s for s in offer.slots if s.key == key), None)
                 if slot is None:
                     return "booking-slot-taken"
-                await self._drop_booking(session, application.id)
+                await self._drop_booking(session, application)
                 session.add(InterviewBooking(application_id=application.id,
                                              body_code=application.body_code, slot_key=key,
                                              starts_at=to_db(slot.start)))
                 await session.flush()  # the unique index speaks here when the slot is gone
                 code = await self._invite(session, application.id, slot)
+                application.decision = {**application.decision, BOOKED: key}
+                await self._drop_nudges(session, application.id)
                 self._remind(session, application, slot, offer.zone, now)
                 session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.book",
                                        subject=application.number, details={"slot": key}))
+                booked = Text("staff-interview-booked", {"number": application.number,
+                                                         "slot": slot_text(slot, offer.zone)})
                 enqueue(session, key=f"booked:{application.id}:{key}:{secrets.token_hex(4)}",
                         audience=STAFF, person_id=application.person_id,
-                        application_id=application.id, message=OutgoingMessage((Text(
-                            "staff-interview-booked", {"number": application.number,
-                                                       "slot": slot_text(slot, offer.zone)}),)))
+                        application_id=application.id,
+                        message=_with_place(booked, staff_meeting_place(application.answers)))
                 calendar = calendar_invite(slot, f"{application.number}-{key}@applications-bot",
                                            application.number, application.number, stamp=now)
-                return Booking(str(application.id), application.number, slot, offer.zone, code,
-                               calendar)
+                return Booking(str(application.id), application.number, slot, offer.zone,
+                               code, calendar, meeting_place(application.answers))
         except IntegrityError:
             return "booking-slot-taken"
 
@@ -132,15 +166,17 @@ class SqlInterviews:
             application = await owned_application(session, channel, user_id, ref)
             if application is None:
                 return False
-            return await self._drop_booking(session, application.id)
+            return await self._drop_booking(session, application)
 
-    async def _drop_booking(self, session: AsyncSession, application_id: int) -> bool:
+    async def _drop_booking(self, session: AsyncSession, application: Application) -> bool:
+        application_id = application.id
         booking = await session.scalar(select(InterviewBooking).where(
             InterviewBooking.application_id == application_id,
             InterviewBooking.status == "booked"))
         if booking is None:
             return False
         booking.status = "cancelled"
+        application.decision = {k: v for k, v in application.decision.items() if k != BOOKED}
         await session.flush()
         # Reminders of the old time must not go out.
         await session.execute(update(OutboxMessage).where(
@@ -148,6 +184,13 @@ class SqlInterviews:
             OutboxMessage.key.startswith(f"remind:{application_id}:{booking.slot_key}:"),
             OutboxMessage.status == "pending").values(status="cancelled"))
         return True
+
+    async def _drop_nudges(self, session: AsyncSession, application_id: int) -> None:
+        """A time is booked: "no time booked yet" must not go out any more."""
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.application_id == application_id,
+            OutboxMessage.key.startswith(f"unbooked:{application_id}:"),
+            OutboxMessage.status == "pending").values(status="cancelled"))
 
     async def _invite(self, session: AsyncSession, application_id: int, slot: Slot) -> str:
         """The child's code: one per application, valid until the conversation is over."""
@@ -171,23 +214,28 @@ class SqlInterviews:
             prefix = f"remind:{application.id}:{slot.key}:{hours}"
             until = reminder_expires(slot.start, hours)
             shown = slot_text(slot, zone)
+            answers = application.answers
             if child_person is None:
-                self._at(session, f"{prefix}:parent", CITIZEN, application, at, until, Text(
-                    "reminder-parent", {"number": application.number, "hours": hours,
-                                        "slot": shown}))
-                self._at(session, f"{prefix}:staff", STAFF, application, at, until, Text(
-                    "reminder-staff", {"number": application.number, "hours": hours,
-                                       "slot": shown}))
+                self._at(session, f"{prefix}:parent", CITIZEN, application, at, until,
+                         _with_place(Text("reminder-parent", {
+                             "number": application.number, "hours": hours, "slot": shown}),
+                             meeting_place(answers)))
+                self._at(session, f"{prefix}:staff", STAFF, application, at, until,
+                         _with_place(Text("reminder-staff", {
+                             "number": application.number, "hours": hours, "slot": shown}),
+                             staff_meeting_place(answers)))
             else:
-                self._at(session, f"{prefix}:child", CITIZEN, application, at, until, Text(
-                    "reminder-child", {"hours": hours, "slot": child_slot_text(slot, zone)}),
+                self._at(session, f"{prefix}:child", CITIZEN, application, at, until,
+                         OutgoingMessage((Text("reminder-child", {
+                             "hours": hours, "slot": child_slot_text(slot, zone)}),)),
                          person_id=child_person)
 
     def _at(self, session: AsyncSession, key: str, audience: str, application: Application,
-            at: datetime, until: datetime, text: Text, person_id: int | None = None) -> None:
+            at: datetime, until: datetime, message: OutgoingMessage,
+            person_id: int | None = None) -> None:
         enqueue(session, key=key, audience=audience,
                 person_id=person_id or application.person_id, application_id=application.id,
-                message=OutgoingMessage((text,)), not_before=at, not_after=until)
+                message=message, not_before=at, not_after=until)
 
     async def _usable(self, session: AsyncSession, channel: str, user_id: str, code: str,
                       now: datetime) -> _Usable | str:
@@ -240,7 +288,8 @@ class SqlInterviews:
             self._remind(session, application, slot, zone, now, child_person=child.id)
             session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-joined",
                                    subject=application.number))
-            return Joined(str(application.id), application.number, slot, zone)
+            return Joined(str(application.id), application.number, slot, zone,
+                          str(application.answers.get("subject") or ""))
 
     async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> bool:
         """The child confirmed the time, or asked for another one (the parent is told).
@@ -308,3 +357,33 @@ class SqlInterviews:
                                      ends_at=to_db(end), actor=actor))
             session.add(AuditEntry(actor=actor, action=f"slots.{kind}", subject=body_code,
                                    details={"from": start.isoformat(), "to": end.isoformat()}))
+
+    async def nudge_unbooked(self, today: date, now: datetime) -> int:
+        """Once a day: a parent who has booked no time for the conversation is reminded and,
+        near the end of its term, staff are alerted (`flows.interview.booking_nudges`). The
+        day's run is claimed in the transaction that writes the notices, and each notice is
+        written once per application, so a restart repeats neither. How many were queued."""
+        async with self.sessions.begin() as session:
+            if not await _claim(session, NUDGE_JOB, today):
+                return 0
+            waiting = (await session.scalars(select(Application).where(
+                Application.status == "under_review").order_by(Application.id))).all()
+            queued = 0
+            for application in waiting:
+                if not hears_the_child(application):
+                    continue
+                state = await session.scalar(select(Conversation.state).where(
+                    Conversation.person_id == application.person_id))
+                seq = int((state or {}).get("seq", 0))  # the parent's buttons carry it
+                for nudge in booking_nudges(snapshot_of(application), today, seq):
+                    key = f"unbooked:{application.id}:{nudge.audience}"
+                    if await session.scalar(select(OutboxMessage.id).where(
+                            OutboxMessage.key == key)):
+                        continue  # told once is enough
+                    enqueue(session, key=key, audience=nudge.audience,
+                            person_id=application.person_id, application_id=application.id,
+                            message=nudge.message, not_after=nudge.until)
+                    queued += 1
+            if queued:
+                log.info("%d notices of a conversation time not yet booked", queued)
+            return queued

@@ -2,7 +2,7 @@
 
 interview-intro =
     The child's opinion — a decision of the guardianship body on taking into account the opinion of a child aged 10 or more.
-    Free of charge. After the documents are checked, a specialist talks with the child within 4 working days, with a parent or legal representative present. A child who lives or studies abroad talks with the specialist here, in the messenger.
+    Free of charge. After the documents are checked, a specialist talks with the child within 4 working days, with a parent or legal representative present. A child who lives or studies abroad talks with the specialist here, in the messenger; a child who lives in Kazakhstan may come to the conversation in person or talk by video call.
     Have ready: your identity document and the child's date of birth.
 interview-ask-role = Who are you to the child?
 role-parent = Parent
@@ -67,6 +67,7 @@ child-intro =
     Hi! 👋
     A specialist from the children's rights office in Kazakhstan would like to talk with you.
     They want to hear what YOU think, because a decision about your life is being made, and your opinion matters.
+    {$about}
     Your mum, dad or another legal representative of yours (a guardian, for example) will be there too, as the law requires.
     There are no right or wrong answers. You can say what you really think, and you can ask questions.
     When: {$slot}.

@@ -88,6 +88,8 @@ async def test_a_country_with_several_zones_asks_the_city(ports: Ports) -> None:
     ).label.args["section"])
     assert chat.question() == "interview-ask-lives"
     await chat.tap("lives-kz")  # the child has come home: country and city no longer apply
+    assert chat.question() == "interview-ask-meeting"  # ...and may come in person
+    await chat.tap("meeting-video")
     assert chat.said()[0] == "summary-title"
     await chat.tap("summary-submit")
     (entry,) = ports.applications.submitted.values()  # type: ignore[attr-defined]
@@ -111,7 +113,7 @@ async def test_in_kazakhstan_no_country_is_asked(ports: Ports) -> None:
     chat = chat_for(ports)
     await to_where_the_child_lives(chat)
     await chat.tap("lives-kz")
-    assert chat.question() == "interview-ask-present"
+    assert chat.question() == "interview-ask-meeting"
     await chat.tap("nav-back")
     assert chat.question() == "interview-ask-lives"
 
