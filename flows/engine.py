@@ -20,6 +20,7 @@ from typing import Any
 from flows import booking, cursor, menu
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
 from flows.clock import Clock
+from flows.common import CONSENT_RECORD, CONSENT_STEP, Render, consent_record
 from flows.cursor import MORE, SUMMARY
 from flows.messages import (
     Choice,
@@ -37,8 +38,10 @@ from flows.payloads import (
     BookDay,
     BookTime,
     CancelAnswer,
+    Cancelling,
     ChildReply,
     ChooseOption,
+    ChoosingLanguage,
     Contacts,
     Done,
     Edit,
@@ -47,6 +50,7 @@ from flows.payloads import (
     Language,
     More,
     MyApplications,
+    Objecting,
     OpenApplication,
     Resume,
     Skip,
@@ -57,6 +61,9 @@ from flows.payloads import (
     Tap,
     Unbook,
     UseSuggestion,
+    WithSpecialist,
+    WithSpecialistConfirmed,
+    overlay,
     unpack,
 )
 from flows.ports import (
@@ -98,6 +105,7 @@ class Engine:
         coming_soon: frozenset[str] = frozenset(),
         specialists: bool = False,
         invite_text: booking.InviteText | None = None,
+        render: Render | None = None,  # how transports word a Text: consent is kept as read
     ) -> None:
         self.ports = ports
         self.flows = {flow.id: flow for flow in flows}
@@ -106,6 +114,7 @@ class Engine:
         self.coming_soon = coming_soon
         self.specialists = specialists  # is there a staff desk to escalate to
         self.invite_text = invite_text
+        self.render = render
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
 
     # ------------------------------------------------------------------ entry point
@@ -145,10 +154,10 @@ class Engine:
         elif state.language is None:
             menu.greet(turn)
             self._ask_language(turn)
-        elif state.pending and state.pending.startswith("specialist"):
+        elif isinstance(above := overlay(state.pending), WithSpecialist | WithSpecialistConfirmed):
             self._to_specialist(turn)
-        elif state.pending and state.pending.startswith("objection:"):
-            await self._objection(turn, state.pending.removeprefix("objection:"))
+        elif isinstance(above, Objecting):
+            await self._objection(turn, above.application)
         elif state.pending or (state.flow is None and booking.opened_code(state) is not None):
             turn.say(Text("hint-use-buttons"))  # "is it you?" is answered with a button too
             await self._ask_current(turn)
@@ -161,7 +170,7 @@ class Engine:
     # ------------------------------------------------------------------ commands
     async def _command(self, turn: Turn) -> None:
         state, name = turn.state, turn.event.text
-        if state.pending and state.pending.startswith(("specialist", "objection:")):
+        if isinstance(overlay(state.pending), WithSpecialist | WithSpecialistConfirmed | Objecting):
             state.pending = None  # a command always brings the bot back
         if name == "start" and turn.event.argument and self.ports.interviews is not None:
             await self._child_joins(turn, turn.event.argument)
@@ -203,7 +212,7 @@ class Engine:
             turn.say(Text("cancel-done"))
             menu.show(turn)
         else:
-            state.pending = "cancel"
+            state.pending = Cancelling().pack()
             self._ask_cancel(turn)
 
     def _ask_cancel(self, turn: Turn) -> None:
@@ -236,9 +245,9 @@ class Engine:
             await self._its_me(turn, action.confirmed)
         elif isinstance(action, ChildReply):
             await self._child_reply(turn, action)
-        elif state.pending == "cancel":
+        elif isinstance(overlay(state.pending), Cancelling):
             await self._cancel_answer(turn, action)
-        elif state.pending == "language":
+        elif isinstance(overlay(state.pending), ChoosingLanguage):
             await self._ask_current(turn)
         elif state.flow is None:
             await self._menu_choice(turn, action)
@@ -282,7 +291,7 @@ class Engine:
 
     # ------------------------------------------------------------------ the main menu
     def _ask_language(self, turn: Turn) -> None:
-        turn.state.pending = "language"
+        turn.state.pending = ChoosingLanguage().pack()
         turn.say(
             Text("language-ask"),
             choices=[[button(f"language-{code}", Language(code))] for code in LANGUAGES],
@@ -314,7 +323,7 @@ class Engine:
             if view is None or view.status != "hearing_scheduled":
                 menu.show_application(turn, view)
             else:
-                turn.state.pending = f"objection:{action.application}"
+                turn.state.pending = Objecting(action.application).pack()
                 turn.say(Text("objection-ask", {"number": view.number}),
                          choices=[[button("nav-menu", Resume())]])
         else:
@@ -420,7 +429,7 @@ class Engine:
             turn.say(Text("specialist-not-available"))
             await self._ask_current(turn)
             return
-        turn.state.pending = "specialist"
+        turn.state.pending = WithSpecialist().pack()
         turn.escalate = True
         self._say_specialist_open(turn)
         now = self.clock()
@@ -433,8 +442,8 @@ class Engine:
     def _to_specialist(self, turn: Turn) -> None:
         """While talking to a specialist every message is passed on; the first is confirmed."""
         turn.relay = True
-        if turn.state.pending == "specialist":
-            turn.state.pending = "specialist:sent"
+        if isinstance(overlay(turn.state.pending), WithSpecialist):
+            turn.state.pending = WithSpecialistConfirmed().pack()
             turn.say(Text("specialist-sent"), choices=[[button("specialist-back", Resume())]])
 
     async def _objection(self, turn: Turn, ref: str) -> None:
@@ -484,11 +493,12 @@ class Engine:
 
     async def _ask_current(self, turn: Turn) -> None:
         state = turn.state
-        if state.pending == "cancel":
+        above = overlay(state.pending)
+        if isinstance(above, Cancelling):
             self._ask_cancel(turn)
-        elif state.pending and state.pending.startswith("specialist"):
+        elif isinstance(above, WithSpecialist | WithSpecialistConfirmed):
             self._say_specialist_open(turn)
-        elif state.pending == "language" or state.language is None:
+        elif isinstance(above, ChoosingLanguage) or state.language is None:
             self._ask_language(turn)
         elif state.flow is None and booking.opened_code(state) is not None:
             await self._ask_child(turn)
@@ -614,8 +624,17 @@ class Engine:
                 state.answers.setdefault(step.id, [])
                 cursor.advance(turn.state, flow, step.id)
         elif await self._simple_choice(turn, step, state.answers, action):
+            if step is CONSENT_STEP:
+                self._record_consent(turn, state.answers)
             cursor.advance(turn.state, flow, step.id)
         await self._ask_current(turn)
+
+    def _record_consent(self, turn: Turn, answers: dict[str, Any]) -> None:
+        """Consent is kept as the person read it: the words in their language, the words'
+        version and the moment; it reaches storage with the answers, on submission."""
+        if self.render is not None:
+            language = turn.state.language or self.default_language
+            answers[CONSENT_RECORD] = consent_record(self.render, language, self.clock())
 
     async def _simple_choice(
         self, turn: Turn, step: TextStep | ChoiceStep, holder: dict[str, Any], action: Action
@@ -737,9 +756,11 @@ class Engine:
     async def _submit(self, turn: Turn, flow: Flow) -> None:
         state, event = turn.state, turn.event
         assert state.draft_key is not None
+        answers = flow.cleaned(state.answers)
+        if answers.get(CONSENT_STEP.id) == "yes" and CONSENT_RECORD not in answers:
+            self._record_consent(turn, answers)  # a draft consented to before records were kept
         result = await self.ports.applications.submit(
-            event.channel, event.user_id, flow.service, flow.cleaned(state.answers),
-            state.draft_key, self.clock(),
+            event.channel, event.user_id, flow.service, answers, state.draft_key, self.clock(),
         )
         self._leave_flow(state)
         turn.notice = Text("submitted-notice", {"number": result.number})

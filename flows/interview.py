@@ -3,17 +3,26 @@
 The conversation with the child is held within 4 working days after the documents are
 checked, with a parent or legal representative present; a child who lives or studies abroad
 is heard through a messenger (seed 001, item 1, new p. 5). So the application asks where the
-child lives and, abroad, the country and city: their time zone is needed for the slots.
+child lives and, abroad, the country and city: their time zone is needed for the slots. A
+child in Kazakhstan may come to the body in person or talk by video call: the parent chooses.
+
+The term is kept, not only shown (issue 10): a parent with no booked time 1 working day after
+the documents were accepted is reminded, and 1 working day before the term ends staff are
+alerted and the morning digest warns (`booking_nudges`, `_warnings`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flows.calendar import add_working_days, end_of_day
+from flows.calendar import add_working_days, end_of_day, subtract_working_days
+from flows.catalogue import BODIES_PATH, body_address_id, body_label_id
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -21,16 +30,18 @@ from flows.common import (
     BODY_STEPS,
     CONSENT_SECTION,
     CONSENT_STEP,
-    DOCUMENT_STEPS,
-    DOCUMENTS_SECTION,
     full_name,
     plain,
 )
 from flows.countries import Countries, city_label_id, country_label_id, load_countries
-from flows.messages import OutgoingMessage, Text
+from flows.delivery import CITIZEN, STAFF
+from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
+from flows.messages import Choice, OutgoingMessage, Text
 from flows.notices import incomplete
-from flows.service import ProcedureStep, Service, Snapshot, load_terms
+from flows.payloads import Book, Tap
+from flows.service import ProcedureStep, Service, Snapshot, Typed, load_terms
 from flows.slots import Slot, times
+from flows.staff_input import parse_text
 from flows.steps import ChoiceStep, Context, Flow, Option, Section, TextStep
 from flows.terms import interview_term_end
 from flows.validators import (
@@ -43,12 +54,22 @@ from flows.validators import (
 )
 
 MIN_AGE = 10
+DOCUMENTS = load_documents("interview")  # flows/data/documents.json
 # Registration, the completeness check (1 working day), then the 4-working-day term.
 LAST_INTERVIEW_DAY = 1 + 4
 
 ROLES = ("parent", "guardian", "representative")
 SUBJECTS = ("residence", "name", "adoption", "guardianship", "other")
 PRESENT = ("applicant", "other")
+# A child in Kazakhstan may come to the body in person, or talk by video call; a child abroad
+# is heard through a messenger (seed 001 p. 5 para. 2).
+MEETINGS = ("in-person", "video")
+
+# Issue 10: the parent who has not booked a time 1 working day after the documents were
+# accepted is reminded; staff are alerted 1 working day before the conversation's last day.
+REMIND_UNBOOKED_AFTER = 1
+ALERT_UNBOOKED_BEFORE = 1
+BOOKED = "booked"  # the application's record of the booked time (its slot key), if any
 
 COUNTRIES: Countries = load_countries()
 
@@ -59,6 +80,15 @@ def _options(prefix: str, codes: Sequence[str]) -> tuple[Option, ...]:
 
 def _abroad(answers: Mapping[str, Any]) -> bool:
     return answers.get("lives") == "abroad"
+
+
+def _in_kazakhstan(answers: Mapping[str, Any]) -> bool:
+    return answers.get("lives") == "kz"
+
+
+def in_person(answers: Mapping[str, Any]) -> bool:
+    """The child comes to the body with the parent (only a child in Kazakhstan may)."""
+    return _in_kazakhstan(answers) and answers.get("meeting") == "in-person"
 
 
 def _needs_city(answers: Mapping[str, Any]) -> bool:
@@ -107,7 +137,8 @@ def _show_child(answers: Mapping[str, Any]) -> Text:
 def _show_lives(answers: Mapping[str, Any]) -> Text:
     zone = child_city(answers)
     if zone is None:
-        return Text("lives-kz")
+        meeting = answers.get("meeting")
+        return Text(f"summary-lives-kz-{meeting}") if meeting in MEETINGS else Text("lives-kz")
     return Text("summary-lives-abroad", {"country": Text(country_label_id(answers["country"])),
                                          "city": Text(city_label_id(zone))})
 
@@ -137,9 +168,11 @@ INTERVIEW = Flow(
         ChoiceStep("country", "interview-ask-country", _country_options, columns=2,
                    when=_abroad),
         ChoiceStep("city", "interview-ask-city", _city_options, columns=2, when=_needs_city),
+        ChoiceStep("meeting", "interview-ask-meeting", _options("meeting", MEETINGS),
+                   when=_in_kazakhstan),
         ChoiceStep("present", "interview-ask-present", _options("present", PRESENT)),
         CONSENT_STEP,
-        *DOCUMENT_STEPS,
+        *upload_steps(DOCUMENTS),
     ),
     sections=(
         BODY_SECTION,
@@ -149,11 +182,12 @@ INTERVIEW = Flow(
                 ("child_surname", "child_first_name", "child_patronymic", "child_birth_date"),
                 _show_child),
         Section("subject", "section-subject", ("subject", "subject_details"), _show_subject),
-        Section("lives", "section-lives", ("lives", "country", "city"), _show_lives),
+        Section("lives", "section-lives", ("lives", "country", "city", "meeting"),
+                _show_lives),
         Section("present", "section-present", ("present",),
                 lambda a: Text(f"present-{a.get('present')}")),
         CONSENT_SECTION,
-        DOCUMENTS_SECTION,
+        documents_section(DOCUMENTS),
     ),
 )
 
@@ -182,14 +216,119 @@ def child_slot_text(slot: Slot, zone: str | None) -> Text:
                                     "city": Text(city_label_id(zone))})
 
 
+# ---------------------------------------------------------------------- in person
+def load_rooms(path: Path = BODIES_PATH) -> dict[str, str | None]:
+    """Each body's room for a conversation in person (flows/data/bodies.json); None where no
+    verified room is known: staff then tell it to the parent."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {body["code"]: body.get("room") or None
+            for region in raw["regions"] for body in region["bodies"]}
+
+
+ROOMS: Mapping[str, str | None] = load_rooms()
+
+
+def meeting_place(answers: Mapping[str, Any]) -> Text | None:
+    """Where the parent brings the child, for a conversation in person: the body's name,
+    address and room (or that staff will tell the room); None for a video call."""
+    if not in_person(answers):
+        return None
+    body = answers["body"]
+    args: dict[str, Any] = {"body": Text(body_label_id(body)),
+                            "address": Text(body_address_id(body))}
+    room = ROOMS.get(body)
+    if room is None:
+        return Text("interview-place-room-later", args)
+    return Text("interview-place", {**args, "room": room})
+
+
+def staff_meeting_place(answers: Mapping[str, Any]) -> Text | None:
+    """For staff: the conversation is in person, and whether the parent knows the room."""
+    if not in_person(answers):
+        return None
+    room = ROOMS.get(answers["body"])
+    if room is None:
+        return Text("staff-interview-in-person-no-room", {"body": answers["body"]})
+    return Text("staff-interview-in-person", {"room": room})
+
+
+def child_about(answers: Mapping[str, Any]) -> Text:
+    """What the decision is about, in the child's words: the subject the parent chose."""
+    subject = answers.get("subject")
+    return Text(f"child-about-{subject if subject in SUBJECTS else 'other'}")
+
+
+# ---------------------------------------------------------------------- booking the time
+def _awaits_a_time(snapshot: Snapshot) -> bool:
+    """The documents are accepted and the conversation's time is not booked yet."""
+    return snapshot.status == "under_review" and "accepted_on" in snapshot.decision \
+        and not snapshot.decision.get(BOOKED)
+
+
+def booking_reminder_day(snapshot: Snapshot) -> date:
+    """From this day on, a parent who has booked no time is reminded."""
+    accepted = date.fromisoformat(snapshot.decision["accepted_on"])
+    return add_working_days(accepted, REMIND_UNBOOKED_AFTER)
+
+
+def booking_alert_day(snapshot: Snapshot) -> date:
+    """From this day on, staff are alerted that no time is booked."""
+    return subtract_working_days(interview_term_end(snapshot), ALERT_UNBOOKED_BEFORE)
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A notice that the conversation's time is still not booked."""
+
+    audience: str  # flows.delivery: CITIZEN (the parent) or STAFF (the citizen's topic)
+    message: OutgoingMessage
+    until: datetime  # pointless once the conversation's last day is over
+
+
+def booking_nudges(snapshot: Snapshot, today: date, seq: int) -> tuple[Nudge, ...]:
+    """What is due today for an application whose conversation has no time yet: the
+    parent's reminder (with the button to book, bound to `seq`, the parent's conversation
+    turn), and from the alert day the staff's alert."""
+    if not _awaits_a_time(snapshot):
+        return ()
+    end = interview_term_end(snapshot)
+    if today > end:
+        return ()
+    until = end_of_day(end)
+    nudges = []
+    if today >= booking_reminder_day(snapshot):
+        book = Choice(Text("booking-choose"), Tap.bind(seq, Book(str(snapshot.id)).pack()))
+        nudges.append(Nudge(CITIZEN, OutgoingMessage(
+            (Text("booking-remind-parent", {"number": snapshot.number, "term": end}),),
+            ((book,),)), until))
+    if today >= booking_alert_day(snapshot):
+        nudges.append(Nudge(STAFF, OutgoingMessage((Text("staff-interview-unbooked", {
+            "number": snapshot.number, "term": end}),)), until))
+    return tuple(nudges)
+
+
+def _warnings(snapshot: Snapshot, today: date) -> tuple[Text, ...]:
+    """From the working day before the conversation's last day, an application with no
+    booked time is in the morning digest."""
+    if _awaits_a_time(snapshot) and \
+            booking_alert_day(snapshot) <= today <= interview_term_end(snapshot):
+        return (Text("staff-digest-interview-unbooked", {
+            "number": snapshot.number, "term": interview_term_end(snapshot)}),)
+    return ()
+
+
 # ---------------------------------------------------------------------- the procedure
 # Seed 001 p. 5: the documents checked, the conversation with the child within 4 working
 # days, then the decision. The seeds hold no standard of this service (RULES.md).
 PROCEDURE = (
-    ProcedureStep("accept", ("submitted",), "under_review"),
-    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
+    # The conversation's term counts from the day the documents were checked.
+    ProcedureStep("accept", ("submitted",), "under_review", records_day="accepted_on"),
+    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete",
+                  inputs=refusal_to_accept(DOCUMENTS), document="receipt-appendix-3"),
     # The result is a decision on taking the child's opinion into account, not a permission.
-    ProcedureStep("decide", ("under_review",), "decided"),
+    ProcedureStep("decide", ("under_review",), "decided",
+                  inputs=(Typed("text", "staff-ask-decision", parse_text),),
+                  document="decision-on-the-childs-opinion"),
 )
 
 
@@ -239,5 +378,6 @@ INTERVIEW_SERVICE = Service(
     notice=_notice,
     notice_expires=_notice_expires,
     card_extras=_card_extras,
+    digest_warnings=_warnings,
     hears_the_child=True,
 )

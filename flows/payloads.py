@@ -6,10 +6,11 @@ forged button, a button of an older version, bytes from nowhere. Reading never r
 
 The wire is ASCII, `prefix:field:field`. A citizen's button is bound to the question it
 belongs to (`<seq>:<action>`, see `Tap`); staff buttons on an application's card are
-`st:<application>:<verb>[:<mask>]`, a format that must keep working for cards already
-posted. Telegram carries at most 64 bytes of callback_data: every field declares its longest
-form, and a kind that could ever pack longer than its budget fails when it is declared,
-so no value can overflow at run time.
+`st:<application>:<verb>`, a format that must keep working for cards already posted; the
+questions that follow a card's button are `in:<application>:<verb>:<action>:<state>`.
+Telegram carries at most 64 bytes of callback_data: every field declares its longest form,
+and a kind that could ever pack longer than its budget fails when it is declared, so no
+value can overflow at run time.
 """
 
 from __future__ import annotations
@@ -305,8 +306,11 @@ class StaffPayload(Payload):
 
 
 CARD_VERBS = ("accept", "incomplete", "hearing", "approve", "refuse", "decide",
-              "approve-asked", "approve-other", "session", "present", "video", "end")
-MISSING_STEPS = ("miss", "inc-ok", "inc-note")
+              "session", "present", "video", "end")
+# What staff do with the first input of a step (flows.service): tick a line of its
+# checklist, confirm it, go on to the note that may follow, take the offer, or type instead.
+INPUT_VERBS = ("tick", "done", "note", "take", "type")
+STATE_DIGITS = 9  # a checklist's ticks (flows.service.Checklist.MAX_STATE)
 
 
 @dataclass(frozen=True)
@@ -318,12 +322,98 @@ class CardAction(StaffPayload, prefix="st"):
 
 
 @dataclass(frozen=True)
-class MissingDocuments(StaffPayload, prefix="st"):
-    """Ticking the missing documents: `mask` has a bit per REQUIRED_DOCUMENTS entry."""
+class StepInput(StaffPayload, prefix="in"):
+    """A button of a step's first input: `state` holds the checklist's ticks so far."""
 
     application: Id
-    verb: Annotated[str, one_of(*MISSING_STEPS)]
-    mask: Annotated[int, number(6)]
+    verb: Annotated[str, one_of(*INPUT_VERBS)]
+    action: Word
+    state: Annotated[int, number(STATE_DIGITS)]
+
+
+# ---------------------------------------------------------------------- a person's overlay
+class Overlay(Payload):
+    """A question over whatever the person is doing, kept in their conversation state (not
+    a button): answering it, or a command, brings them back."""
+
+    budget = 255  # a database column, not a button
+
+
+@dataclass(frozen=True)
+class Cancelling(Overlay, prefix="cancel"):
+    """"Cancel the application you are filling in?" waits for yes or no."""
+
+
+@dataclass(frozen=True)
+class ChoosingLanguage(Overlay, prefix="language"):
+    pass
+
+
+@dataclass(frozen=True)
+class WithSpecialist(Overlay, prefix="specialist"):
+    """Every message goes to a specialist; the first is yet to be confirmed."""
+
+
+@dataclass(frozen=True)
+class WithSpecialistConfirmed(Overlay, prefix="specialist"):
+    """Every message goes to a specialist; the person was told the first one went."""
+
+    sent: Annotated[str, one_of("sent")] = "sent"
+
+
+@dataclass(frozen=True)
+class Objecting(Overlay, prefix="objection"):
+    """The next message or file is an objection to a preliminary refusal."""
+
+    application: Ref
+
+
+def overlay(stored: str | None) -> Overlay | None:
+    """The overlay kept in a conversation state; whatever is not one reads as none."""
+    read = _read(Overlay, stored) if stored else None
+    return read if isinstance(read, Overlay) else None
+
+
+# ---------------------------------------------------------------------- a child's invite
+class InviteState(Payload):
+    """The invite on the conversation of whoever opened it (kept in their state)."""
+
+    budget = 255  # a database column, not a button
+
+
+InviteCode = Annotated[str, Wire(r"[A-HJ-NP-Z2-9]{8}", 8)]  # no 0/O, 1/I: read aloud safely
+Zone = Annotated[str, Wire(r"|[a-z0-9][a-z0-9-]{0,39}", 40)]  # "de-berlin"; "" in Kazakhstan
+Subject = Annotated[str, Wire(r"|[a-z0-9][a-z0-9_-]{0,23}", 24)]  # "" if not known
+
+
+@dataclass(frozen=True)
+class InviteOpened(InviteState, prefix="opened"):
+    """Opened, not yet answered "is it you?"."""
+
+    code: InviteCode
+
+
+@dataclass(frozen=True)
+class InviteJoined(InviteState, prefix="joined"):
+    """The child said it is them: whose conversation, when, where, about what."""
+
+    application: Ref
+    slot: SlotKey
+    zone: Zone
+    subject: Subject
+
+
+def invite_state(stored: str | None) -> InviteOpened | InviteJoined | None:
+    """The invite kept in a state; what was stored before this codec ("opened|<code>",
+    "<ref>|<slot>|<zone>[|<subject>]") still reads, anything else reads as none."""
+    if not stored:
+        return None
+    if "|" in stored:
+        head, *rest = stored.split("|")
+        stored = SEP.join(["opened", *rest] if head == "opened" else
+                          ["joined", head, *rest, *([""] if len(rest) == 2 else [])])
+    read = _read(InviteState, stored)
+    return read if isinstance(read, InviteOpened | InviteJoined) else None
 
 
 # ---------------------------------------------------------------------- reading

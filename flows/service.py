@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from flows.calendar import add_working_days
 from flows.messages import OutgoingMessage, Text
@@ -40,14 +40,109 @@ Guard = Callable[[Snapshot, date, Mapping[str, Any]], Text | None]
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One line of a checklist: a document, a ground; the marks staff may give it."""
+
+    code: str
+    label: Text
+    marks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """Staff tick lines of a list (missing or expired documents, refusal grounds). A tap
+    moves a line to its next mark and back to none; each mark is recorded as the list of
+    the codes that carry it (`{"missing": ["court-decision"]}`). The ticks travel in the
+    buttons as one number, a digit per line in base 1 + len(marks)."""
+
+    prompt: str  # Fluent id, with $number
+    marks: tuple[str, ...]  # every mark a line may take, in the order taps cycle through
+    entries: Callable[[Snapshot], tuple[Entry, ...]]
+    required: bool = True  # "done" needs a tick (a note that follows may stand instead)
+
+    MAX_STATE: ClassVar[int] = 10**9  # the state's room in a button (flows.payloads)
+
+    @property
+    def base(self) -> int:
+        return len(self.marks) + 1
+
+    def lines(self, snapshot: Snapshot) -> tuple[Entry, ...]:
+        entries = self.entries(snapshot)
+        if self.base ** len(entries) > self.MAX_STATE:
+            raise ValueError(f"{self.prompt}: too many lines to travel in a button")
+        return entries
+
+    def mark_of(self, entries: tuple[Entry, ...], state: int, line: int) -> str | None:
+        """The mark of a line in a state; a digit no line may carry (forged) reads as none."""
+        digit = state // self.base ** line % self.base
+        mark = self.marks[digit - 1] if digit else None
+        return mark if mark in entries[line].marks else None
+
+    def tap(self, entries: tuple[Entry, ...], state: int, line: int) -> int:
+        """The state after a tap on a line: its next mark, or none after the last."""
+        cycle = (None, *entries[line].marks)
+        now = self.mark_of(entries, state, line)
+        after = cycle[(cycle.index(now) + 1) % len(cycle)]
+        digit = self.marks.index(after) + 1 if after else 0
+        weight = self.base ** line
+        return state - (state // weight % self.base) * weight + digit * weight
+
+    def ticked(self, snapshot: Snapshot, state: int) -> dict[str, list[str]]:
+        entries = self.lines(snapshot)
+        return {mark: [e.code for line, e in enumerate(entries)
+                       if self.mark_of(entries, state, line) == mark]
+                for mark in self.marks}
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A ready answer staff take with one tap instead of typing (the period asked for)."""
+
+    question: Text
+    label: Text
+    value: Any
+
+
+@dataclass(frozen=True)
+class Typed:
+    """Details staff type in reply to the bot's question; `parse` reads them strictly and
+    raises `Invalid` with the staff's error."""
+
+    key: str  # recorded as details[key]
+    prompt: str  # Fluent id, with $number
+    parse: Callable[[str, date], Any]
+    optional: bool = False  # the step may be confirmed without it (a comment)
+    offer: Callable[[Snapshot], Offer] | None = None
+    other: str = "staff-offer-other"  # the button that asks to type instead of the offer
+
+
+StaffInput = Checklist | Typed
+
+
+@dataclass(frozen=True)
 class ProcedureStep:
     """One legal step staff take: allowed from these statuses, leading to that one, within
-    the terms its guards check."""
+    the terms its guards check, with the details staff enter for it, in order."""
 
     action: str
     from_: tuple[str, ...]
     to: str
     guards: tuple[Guard, ...] = ()
+    inputs: tuple[StaffInput, ...] = ()
+    records_day: str | None = None  # a details key that keeps the day the step was taken
+    document: str | None = None  # the legal document the step issues (its form, appendix)
+
+    @property
+    def second(self) -> Typed | None:
+        """The typed input after the first one, if any: asked next, or (optional) on request."""
+        later = self.inputs[1:2]
+        return later[0] if later and isinstance(later[0], Typed) else None
+
+    def __post_init__(self) -> None:
+        # What a button carries is the first input's state only; later ones come by reply.
+        for later in self.inputs[1:]:
+            if isinstance(later, Checklist) or later.offer is not None:
+                raise ValueError(f"{self.action}: a checklist or an offer must come first")
 
 
 Notice = Callable[[Snapshot], OutgoingMessage]
@@ -73,6 +168,7 @@ class Terms:
     decision_days: int
     to_be_confirmed: bool  # the seeds do not give it: shown, but not yet law
     source: str
+    permission_days: int | None = None  # a permission's term from the check, within the whole
 
     def check_due(self, registered: date) -> date:
         return add_working_days(registered, self.check_days)
@@ -129,8 +225,10 @@ TERMS_PATH = Path(__file__).parent / "data" / "service_terms.json"
 
 def load_terms(code: str, path: Path = TERMS_PATH) -> Terms:
     entry = json.loads(path.read_text(encoding="utf-8"))[code]
+    after_check = entry.get("permission_days")
     terms = Terms(int(entry["check_days"]), int(entry["decision_days"]),
-                  bool(entry["to_be_confirmed"]), str(entry["source"]))
+                  bool(entry["to_be_confirmed"]), str(entry["source"]),
+                  None if after_check is None else int(after_check))
     if not 0 < terms.check_days <= terms.decision_days:
         raise ValueError(f"{code}: the check must come first, within the decision term")
     return terms

@@ -1,5 +1,5 @@
-"""What staff type: a hearing, a period, opening or closing times — read strictly, with a
-clear error (a Fluent id) when it cannot be read."""
+"""What staff type: a hearing, a period, a text, opening or closing times — read strictly,
+with a clear error (a Fluent id) when it cannot be read."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from datetime import date, datetime
 from datetime import time as dt_time
 
 from flows.calendar import KZ_TZ
-from flows.validators import Invalid, check_after, check_not_past, parse_date
+from flows.validators import Invalid, check_after, check_not_past, parse_date, parse_free_text
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
+def parse_text(text: str, _today: date) -> str:
+    return parse_free_text(text)
+
+
 def parse_hearing(text: str, today: date) -> dict[str, str]:
-    """"27.11.2026 15:00; place; grounds" -> the hearing's details."""
+    """"27.11.2026 15:00; place; details of the grounds" -> the hearing's details."""
     parts = [part.strip() for part in text.split(";", 2)]
     if len(parts) != 3 or not all(parts):
         raise Invalid("staff-error-hearing-format")
@@ -24,10 +28,10 @@ def parse_hearing(text: str, today: date) -> dict[str, str]:
     day = check_not_past(parse_date(when[0]), today)
     hours, minutes = TIME_RE.match(when[1]).groups()  # type: ignore[union-attr]
     return {"date": day.isoformat(), "time": f"{int(hours):02d}:{minutes}", "place": parts[1],
-            "grounds": parts[2]}
+            "details": parts[2]}
 
 
-def parse_period(text: str) -> dict[str, str]:
+def parse_period(text: str, _today: date | None = None) -> dict[str, str]:
     words = text.replace("–", " ").replace("-", " ").split()
     if len(words) != 2:
         raise Invalid("staff-error-period-format")

@@ -153,6 +153,10 @@ class Flow:
         dropped = {s.id for s in self.steps if not self.active(s, answers)}
         return {k: v for k, v in answers.items() if k not in dropped}
 
+    def file_steps(self) -> tuple[str, ...]:
+        """The answer keys that hold uploaded files."""
+        return tuple(step.id for step in self.steps if isinstance(step, FilesStep))
+
     def step(self, step_id: str) -> Step:
         return next(step for step in self.steps if step.id == step_id)
 

@@ -19,14 +19,24 @@ from flows.common import (
     CATALOGUE,
     CONSENT_SECTION,
     CONSENT_STEP,
-    DOCUMENT_STEPS,
-    DOCUMENTS_SECTION,
     full_name,
     plain,
 )
+from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
+from flows.grounds import load_grounds
 from flows.messages import OutgoingMessage, Text
 from flows.notices import incomplete
-from flows.service import ProcedureStep, Service, Snapshot, load_terms
+from flows.service import (
+    Checklist,
+    Entry,
+    Offer,
+    ProcedureStep,
+    Service,
+    Snapshot,
+    Typed,
+    load_terms,
+)
+from flows.staff_input import parse_hearing, parse_period, parse_text
 from flows.steps import (
     ChoiceStep,
     Context,
@@ -42,6 +52,7 @@ from flows.terms import (
     COMPLAINT_HEAD_DAYS,
     COMPLAINT_REVIEW_DAYS,
     final_after_hearing_by,
+    permission_by,
     preliminary_by,
 )
 from flows.validators import (
@@ -53,6 +64,11 @@ from flows.validators import (
 )
 
 __all__ = ["CATALOGUE", "RESIDENCES", "VISIT", "VISIT_SERVICE", "full_name"]
+
+DOCUMENTS = load_documents("visit")  # flows/data/documents.json
+GROUNDS = load_grounds("visit")  # flows/data/refusal_grounds.json, all to be confirmed
+TERMS = load_terms("visit")  # flows/data/service_terms.json
+PERMISSION_DAYS = TERMS.permission_days or TERMS.decision_days
 
 # Where the child lives: the five kinds of the form, in its order.
 RESIDENCES = ("guardianship", "trusteeship", "patronage", "receiving-family", "organisation")
@@ -137,7 +153,7 @@ VISIT = Flow(
                  suggest=_start_suggestions),
         TextStep("period_to", "visit-ask-period-to", _period_to, suggest=_end_suggestions),
         CONSENT_STEP,
-        *DOCUMENT_STEPS,
+        *upload_steps(DOCUMENTS),
     ),
     sections=(
         BODY_SECTION,
@@ -147,7 +163,7 @@ VISIT = Flow(
         Section("children", "section-children", ("children",), _show_children),
         Section("period", "section-period", ("period_from", "period_to"), _show_period),
         CONSENT_SECTION,
-        DOCUMENTS_SECTION,
+        documents_section(DOCUMENTS),
     ),
 )
 
@@ -185,16 +201,62 @@ def _warnings(snapshot: Snapshot, today: date) -> tuple[Text, ...]:
     return ()
 
 
+def _cites_hearing_grounds(snapshot: Snapshot, _today: date,
+                           details: Mapping[str, Any]) -> Text | None:
+    """The reasoned refusal may rest only on grounds put to the applicant at the hearing
+    (004 p. 9; Administrative Procedural Code art. 73): a forged or stale tick is refused."""
+    cited = set(details.get("refusal_grounds", ()))
+    if cited - set(snapshot.decision.get("grounds", ())):
+        return Text("staff-guard-grounds-not-heard", {"number": snapshot.number})
+    return None
+
+
+def _all_grounds(_snapshot: Snapshot) -> tuple[Entry, ...]:
+    return tuple(Entry(g.code, Text(f"ground-{g.code}"), ("grounds",)) for g in GROUNDS)
+
+
+def _heard_grounds(snapshot: Snapshot) -> tuple[Entry, ...]:
+    heard = snapshot.decision.get("grounds", ())
+    return tuple(Entry(g.code, Text(f"ground-{g.code}"), ("refusal_grounds",))
+                 for g in GROUNDS if g.code in heard)
+
+
+def _asked_period(snapshot: Snapshot) -> Offer:
+    asked = {"from": date.fromisoformat(snapshot.answers["period_from"]),
+             "to": date.fromisoformat(snapshot.answers["period_to"])}
+    return Offer(Text("staff-ask-approve", {"number": snapshot.number, **asked}),
+                 Text("staff-approve-as-asked", asked),
+                 {key: day.isoformat() for key, day in asked.items()})
+
+
 # Seed 004 p. 7-12: the completeness check, then the permission, or a preliminary refusal
 # with a hearing and, after it, the permission or a reasoned refusal.
 PROCEDURE = (
-    ProcedureStep("accept", ("submitted",), "under_review"),
-    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete"),
+    ProcedureStep("accept", ("submitted",), "under_review", records_day="accepted_on"),
+    ProcedureStep("incomplete", ("submitted",), "rejected_incomplete",
+                  inputs=refusal_to_accept(DOCUMENTS), document="receipt-appendix-3"),
     ProcedureStep("hearing", ("under_review",), "hearing_scheduled",
-                  guards=(_preliminary_in_time, _hearing_within_term)),
-    ProcedureStep("approve", ("under_review", "hearing_scheduled"), "approved"),
-    ProcedureStep("refuse", ("hearing_scheduled",), "refused"),
+                  guards=(_preliminary_in_time, _hearing_within_term),
+                  inputs=(Checklist("staff-ask-grounds", ("grounds",), _all_grounds),
+                          Typed("hearing", "staff-ask-hearing", parse_hearing)),
+                  document="preliminary-refusal-and-hearing-notice"),
+    ProcedureStep("approve", ("under_review", "hearing_scheduled"), "approved",
+                  inputs=(Typed("period", "staff-ask-period", parse_period,
+                                offer=_asked_period, other="staff-approve-other"),),
+                  document="permission-appendix-4"),
+    ProcedureStep("refuse", ("hearing_scheduled",), "refused",
+                  guards=(_cites_hearing_grounds,),
+                  inputs=(Checklist("staff-ask-refusal-grounds", ("refusal_grounds",),
+                                    _heard_grounds),
+                          Typed("reasons", "staff-ask-reasons", parse_text)),
+                  document="reasoned-refusal"),
 )
+
+
+def _grounds(codes: Sequence[str], details: str) -> tuple[Text, ...]:
+    """The grounds picked from the list, then what staff wrote of them."""
+    named = tuple(Text("notify-list-item", {"item": Text(f"ground-{code}")}) for code in codes)
+    return (*named, Text("notify-list-item", {"item": details}))
 
 
 def _children_lines(answers: Mapping[str, Any]) -> tuple[Text, ...]:
@@ -209,15 +271,18 @@ def _notice(snapshot: Snapshot) -> OutgoingMessage:
     number, decision, answers = snapshot.number, snapshot.decision, snapshot.answers
     match snapshot.status:
         case "under_review":
+            # The date "My applications" shows too: the permission, 3 days after the check.
             return OutgoingMessage((Text("notify-under-review", {
-                "number": number, "decision": snapshot.decision_due}),))
+                "number": number, "decision": permission_by(snapshot, PERMISSION_DAYS)}),))
         case "rejected_incomplete":
             return incomplete(snapshot)
         case "hearing_scheduled":
             hearing = decision["hearing"]
             day = date.fromisoformat(hearing["date"])
             return OutgoingMessage((Text("notify-hearing", {
-                "number": number, "grounds": hearing["grounds"], "date": day,
+                "number": number,
+                "grounds": _grounds(decision.get("grounds", ()), hearing["details"]),
+                "date": day,
                 "time": hearing["time"], "place": hearing["place"],
                 "final": final_after_hearing_by(day),
             }),))
@@ -233,7 +298,8 @@ def _notice(snapshot: Snapshot) -> OutgoingMessage:
             }),))
         case "refused":
             return OutgoingMessage((Text("notify-refused", {
-                "number": number, "reasons": decision["reasons"],
+                "number": number,
+                "reasons": _grounds(decision.get("refusal_grounds", ()), decision["reasons"]),
                 "head_days": COMPLAINT_HEAD_DAYS, "review_days": COMPLAINT_REVIEW_DAYS,
             }),))
     raise ValueError(f"no notice for status {snapshot.status!r}")
@@ -258,7 +324,7 @@ VISIT_SERVICE = Service(
               "прав, не оказывающим на ребенка негативного влияния",
     },
     form=VISIT,
-    terms=load_terms("visit"),
+    terms=TERMS,
     procedure=PROCEDURE,
     notice=_notice,
     notice_expires=_notice_expires,

@@ -21,7 +21,6 @@ from flows.procedure import (
     citizen_notice,
     next_date,
     notice_expires,
-    transitions,
 )
 from flows.services import SERVICES
 from storage.applications import OPEN_STATUSES, snapshot_of
@@ -135,9 +134,11 @@ class StaffDesk:
                                                            today, details)
             if reason is not None:
                 return ActResult(False, snapshot_of(application), reason.key, reason)
-            application.status = transitions(application.service)[action][1]
-            if action == "accept":  # the child's-opinion term counts from this day
-                details = {**details, "accepted_on": at.astimezone(KZ_TZ).date().isoformat()}
+            step = SERVICES[application.service].step(action)
+            assert step is not None  # allowed() found it
+            application.status = step.to
+            if step.records_day:  # a term counts from this day (the child's conversation)
+                details = {**details, step.records_day: today.isoformat()}
             application.decision = {**application.decision, **details}
             session.add(StatusChange(application_id=application.id, status=application.status,
                                      at=to_db(at), actor=actor,
@@ -194,7 +195,8 @@ class StaffDesk:
     async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
         """Applications whose next date (`next_date`) is today or past: the same date the
         citizen sees in "My applications"."""
-        due = [(snapshot, next_date(snapshot)) for snapshot in await self.open_applications()]
+        due = [(snapshot, next_date(snapshot, today))
+               for snapshot in await self.open_applications()]
         return [(snapshot, day) for snapshot, day in due if day is not None and day <= today]
 
     async def delivery_troubles(self, since: datetime) -> DeliveryTroubles:

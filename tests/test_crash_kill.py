@@ -138,7 +138,7 @@ def visit_walk(today: date) -> list[Step]:
         *child("Иванов", "Нұрлан", date(today.year - 10, 9, 5)), tap("group-more-yes"),
         *child("Иванова", "Дана", date(today.year - 7, 1, 31)), tap("group-more-no"),
         dated(today + timedelta(days=10)), dated(today + timedelta(days=40)),
-        tap("consent-yes"), SendPhoto(jpeg(1)),
+        tap("consent-yes"), SendPhoto(jpeg(1)), tap("files-done"),
         SendDocument(PDF, "court-decision.pdf", "application/pdf"),
         tap("files-done"), tap("files-none"), tap("summary-submit"),
     ]

@@ -15,6 +15,9 @@ from bot.app import COMMANDS
 from flows.menu import status_id
 from flows.messages import Text
 from flows.ports import STATUSES
+from flows.documents import load_documents
+from flows.grounds import load_grounds
+from flows.service import Checklist
 from flows.services import SERVICES
 from flows.visit import CATALOGUE, RESIDENCES
 from handlers.l10n import LANGUAGES, LOCALES_DIR, Localizer
@@ -33,6 +36,16 @@ def message_ids(path: Path) -> set[str]:
 
 def all_ids(lang: str) -> set[str]:
     return set().union(*(message_ids(p) for p in (LOCALES_DIR / lang).glob("*.ftl")))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_id_is_defined_in_two_files(lang: str) -> None:
+    """The loader reads every file: a second definition would silently win or lose."""
+    seen: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / lang).glob("*.ftl")):
+        for name in message_ids(path):
+            assert name not in seen, f"{lang}: {name} in {seen.get(name)} and {path.name}"
+            seen[name] = path.name
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -68,6 +81,25 @@ def composed_ids() -> set[str]:
     ids |= {f"service-{code}" for code in SERVICES}
     ids |= {f"command-{name}" for name in COMMANDS}
     ids |= {f"language-{lang}" for lang in LANGUAGES}
+    return ids | procedure_ids()
+
+
+def procedure_ids() -> set[str]:
+    """Ids each service's declaration builds: documents, grounds, its steps and inputs."""
+    ids = {f"ground-{ground.code}" for ground in load_grounds("visit")}
+    for code, service in SERVICES.items():
+        ids |= {f"{prefix}-{d.code}" for d in load_documents(code)
+                for prefix in ("document", "ask-document")}
+        for step in service.procedure:
+            ids.add(f"staff-action-{step.action}")
+            for given in step.inputs:
+                ids.add(given.prompt)
+                if isinstance(given, Checklist):
+                    ids |= {f"staff-tick-{mark}" for mark in (*given.marks, "none")}
+                    if step.second is None or step.second.optional:
+                        ids.add(f"staff-confirm-{step.action}")
+                elif given.offer is not None:
+                    ids.add(given.other)
     return ids
 
 

@@ -8,7 +8,6 @@ bot's question. Only members of the staff group or `STAFF_ADMIN_IDS` may act.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 
 from aiogram import F, Router
@@ -22,37 +21,18 @@ from aiogram.types import (
 from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.messages import Text
-from flows.payloads import CardAction, MissingDocuments, StaffPayload, unpack
-from flows.procedure import REQUIRED_DOCUMENTS, Snapshot, allowed, transitions
+from flows.payloads import CardAction, StaffPayload, StepInput, unpack
+from flows.procedure import Snapshot
+from flows.service import Checklist, ProcedureStep, Typed
 from flows.services import SERVICES
+from flows.staff_input import parse_override
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
-from handlers.telegram.staff_input import parse_hearing, parse_override, parse_period
 from handlers.telegram.staff_side import ReplyRequest, StaffSide
 
 log = logging.getLogger(__name__)
 
-ALL_DOCUMENTS = (1 << len(REQUIRED_DOCUMENTS)) - 1  # a mask with every document's bit
-
-
-def _mask_rows(side: StaffSide, snapshot: Snapshot, mask: int) -> list[list[InlineKeyboardButton]]:
-    def row(label: str, verb: str, new_mask: int) -> list[InlineKeyboardButton]:
-        data = MissingDocuments(snapshot.id, verb, new_mask).pack()
-        return [InlineKeyboardButton(text=label, callback_data=data)]
-
-    rows = []
-    for bit, code in enumerate(REQUIRED_DOCUMENTS):
-        on = bool(mask & (1 << bit))
-        label = side.text("staff-missing-on" if on else "staff-missing-off",
-                          document=Text(f"document-{code}"))
-        rows.append(row(label, "miss", mask ^ (1 << bit)))
-    rows.append(row(side.text("staff-missing-confirm"), "inc-ok", mask))
-    rows.append(row(side.text("staff-missing-comment"), "inc-note", mask))
-    return rows
-
-
-def _missing(mask: int) -> list[str]:
-    return [code for bit, code in enumerate(REQUIRED_DOCUMENTS) if mask & (1 << bit)]
+SESSION_VERBS = ("session", "present", "video", "end")  # the conversation with the child
 
 
 def staff_router(side: StaffSide) -> Router:
@@ -77,8 +57,9 @@ def staff_router(side: StaffSide) -> Router:
         thread = message.message_thread_id if isinstance(message, Message) else None
         if snapshot is None or not isinstance(pressed, StaffPayload):
             log.info("staff button of user %s names no application", user.id)
-            await side.bot.send_message(side.chat_id, side.text("staff-error-not-found"),
-                                        message_thread_id=thread)
+            why = "staff-error-not-found" if isinstance(pressed, StaffPayload) \
+                else "staff-button-stale"
+            await side.bot.send_message(side.chat_id, side.text(why), message_thread_id=thread)
             return
         await _card_action(side, snapshot, pressed, user.id, user.full_name, thread,
                            message if isinstance(message, Message) else None)
@@ -139,69 +120,115 @@ def staff_router(side: StaffSide) -> Router:
 async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,
                        user_id: int, user_name: str, thread: int | None,
                        message: Message | None) -> None:
-    number, verb = snapshot.number, pressed.verb
-    mask = pressed.mask & ALL_DOCUMENTS if isinstance(pressed, MissingDocuments) else 0
+    """A card's button, or a button of the questions that follow it. Each step declares
+    what staff enter for it (flows/service.py); this renders those inputs, whatever the
+    service."""
+    if pressed.verb in SESSION_VERBS:
+        if side.sessions is not None:
+            await session_action(side, snapshot, pressed.verb, user_id, thread)
+        return
+    service = SERVICES[snapshot.service]
+    action = pressed.action if isinstance(pressed, StepInput) else pressed.verb
+    step = service.step(action)
+    if step is None:
+        if thread is not None:
+            await side.post(thread, "staff-button-stale")
+        return
+    if not step.inputs or not service.allows(action, snapshot.status):
+        # Nothing to ask, or the status does not allow the step: the desk applies it or
+        # says why not, and changes nothing then.
+        await side.apply(snapshot.id, action, {}, user_id, user_name, thread,
+                         message.message_id if message and isinstance(pressed, CardAction)
+                         else None)
+        return
+    if isinstance(pressed, StepInput):
+        await _first_input(side, snapshot, step, pressed, user_id, user_name, thread, message)
+        return
+    if (reason := _refusal(side, snapshot, action, {})) is not None:
+        if thread is not None:  # its term is over: say why, change nothing
+            await side.post(thread, reason.key, **reason.args)
+        return
+    first = step.inputs[0]
+    if isinstance(first, Checklist):
+        await side.bot.send_message(side.chat_id, side.text(first.prompt, number=snapshot.number),
+                                    message_thread_id=thread,
+                                    reply_markup=_checklist(side, snapshot, step, first, 0))
+    elif first.offer is not None:
+        offer = first.offer(snapshot)
+        buttons = ((offer.label, "take"), (Text(first.other), "type"))
+        markup = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(text=side.l10n.render(label, side.language),
+                                  callback_data=StepInput(snapshot.id, verb, action, 0).pack())]
+            for label, verb in buttons])
+        await side.bot.send_message(side.chat_id, side.l10n.render(offer.question, side.language),
+                                    message_thread_id=thread, reply_markup=markup)
+    else:
+        await _ask(side, thread, snapshot, step, 0, {}, user_id)
 
-    def can(action: str) -> bool:
-        return allowed(action, snapshot.status, snapshot.service)
 
-    if verb == "accept":
-        await side.apply(snapshot.id, "accept", {}, user_id, user_name, thread,
-                         message.message_id if message else None)
-    elif verb in ("incomplete", "miss") and can("incomplete"):
-        markup = InlineKeyboardMarkup(inline_keyboard=_mask_rows(side, snapshot, mask))
-        if verb == "incomplete" or message is None:
-            await side.bot.send_message(side.chat_id, side.text("staff-ask-missing",
-                                                                number=number),
-                                        message_thread_id=thread, reply_markup=markup)
-        else:
+def _checklist(side: StaffSide, snapshot: Snapshot, step: ProcedureStep, checklist: Checklist,
+               state: int) -> InlineKeyboardMarkup:
+    """A button per line showing its mark (a tap moves it on), then confirm, or go on."""
+    entries = checklist.lines(snapshot)
+
+    def button(label: str, verb: str, new_state: int) -> list[InlineKeyboardButton]:
+        data = StepInput(snapshot.id, verb, step.action, new_state).pack()
+        return [InlineKeyboardButton(text=label, callback_data=data)]
+
+    rows = [button(side.text(f"staff-tick-{checklist.mark_of(entries, state, line) or 'none'}",
+                             entry=entry.label),
+                   "tick", checklist.tap(entries, state, line))
+            for line, entry in enumerate(entries)]
+    following = step.second
+    if following and not following.optional:  # what follows is asked next
+        rows.append(button(side.text("staff-checklist-next"), "done", state))
+        return InlineKeyboardMarkup(inline_keyboard=rows)
+    rows.append(button(side.text(f"staff-confirm-{step.action}"), "done", state))
+    if following:
+        rows.append(button(side.text("staff-checklist-note"), "note", state))
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+async def _first_input(side: StaffSide, snapshot: Snapshot, step: ProcedureStep,
+                       pressed: StepInput, user_id: int, user_name: str, thread: int | None,
+                       message: Message | None) -> None:
+    first, verb = step.inputs[0], pressed.verb
+    if isinstance(first, Checklist) and verb == "tick":
+        markup = _checklist(side, snapshot, step, first, pressed.state)
+        if message is not None:
             await side.bot.edit_message_reply_markup(chat_id=side.chat_id,
                                                      message_id=message.message_id,
                                                      reply_markup=markup)
-    elif verb == "inc-ok":
-        await side.apply(snapshot.id, "incomplete", {"missing": _missing(mask)}, user_id,
-                         user_name, thread)
-    elif verb == "inc-note" and can("incomplete"):
-        await side.ask(thread, snapshot.id, "incomplete", user_id, "staff-ask-missing-comment",
-                       {"mask": mask}, number=number)
-    elif verb == "hearing" and can("hearing"):
-        if (reason := _refusal(side, snapshot, "hearing", {})) is not None:
-            if thread is not None:  # its term is over: say why, change nothing
-                await side.post(thread, reason.key, **reason.args)
+        return
+    if isinstance(first, Checklist) and verb in ("done", "note"):
+        details: dict[str, Any] = first.ticked(snapshot, pressed.state)
+        if verb == "done" and first.required and not any(details.values()):
+            if thread is not None:
+                await side.post(thread, "staff-checklist-empty")
             return
-        await side.ask(thread, snapshot.id, "hearing", user_id, "staff-ask-hearing",
-                       number=number)
-    elif verb == "approve" and can("approve"):
-        asked = _requested_period(snapshot)
-        markup = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text=side.text("staff-approve-as-asked", **asked),
-                                  callback_data=CardAction(snapshot.id, "approve-asked").pack())],
-            [InlineKeyboardButton(text=side.text("staff-approve-other"),
-                                  callback_data=CardAction(snapshot.id, "approve-other").pack())],
-        ])
-        await side.bot.send_message(side.chat_id,
-                                    side.text("staff-ask-approve", number=number, **asked),
-                                    message_thread_id=thread, reply_markup=markup)
-    elif verb == "approve-asked" and can("approve"):
-        period = {k: v.isoformat() for k, v in _requested_period(snapshot).items()}
-        await side.apply(snapshot.id, "approve", {"period": period}, user_id, user_name, thread)
-    elif verb == "approve-other" and can("approve"):
-        await side.ask(thread, snapshot.id, "approve", user_id, "staff-ask-period",
-                       number=number)
-    elif verb in ("session", "present", "video", "end") and side.sessions is not None:
-        await session_action(side, snapshot, verb, user_id, thread)
-    elif verb == "decide" and can("decide"):
-        await side.ask(thread, snapshot.id, "decide", user_id, "staff-ask-decision",
-                       number=number)
-    elif verb == "refuse" and can("refuse"):
-        await side.ask(thread, snapshot.id, "refuse", user_id, "staff-ask-reasons",
-                       number=number)
+        following = step.second
+        if following and (verb == "note" or not following.optional):
+            await _ask(side, thread, snapshot, step, 1, details, user_id)
+        else:
+            await side.apply(snapshot.id, step.action, details, user_id, user_name, thread)
+    elif isinstance(first, Typed) and first.offer is not None and verb == "take":
+        await side.apply(snapshot.id, step.action, {first.key: first.offer(snapshot).value},
+                         user_id, user_name, thread)
+    elif isinstance(first, Typed) and verb == "type":
+        await _ask(side, thread, snapshot, step, 0, {}, user_id)
     else:
-        # A step the current status does not allow: say so, change nothing.
-        action = {"miss": "incomplete", "inc-note": "incomplete",
-                  "approve-asked": "approve", "approve-other": "approve"}.get(verb, verb)
-        if action in transitions(snapshot.service):
-            await side.apply(snapshot.id, action, {}, user_id, user_name, thread)
+        return
+    if message is not None:  # its buttons are used: a second tap cannot act twice
+        await side.bot.edit_message_reply_markup(chat_id=side.chat_id,
+                                                 message_id=message.message_id)
+
+
+async def _ask(side: StaffSide, thread: int | None, snapshot: Snapshot, step: ProcedureStep,
+               at: int, details: dict[str, Any], user_id: int) -> None:
+    """Ask for the typed input `at`, keeping what staff entered before it."""
+    typed = step.inputs[at]
+    await side.ask(thread, snapshot.id, step.action, user_id, typed.prompt,
+                   {"at": at, "details": details}, number=snapshot.number)
 
 
 def _refusal(side: StaffSide, snapshot: Snapshot, action: str,
@@ -211,45 +238,39 @@ def _refusal(side: StaffSide, snapshot: Snapshot, action: str,
     return SERVICES[snapshot.service].refusal(action, snapshot, today, details)
 
 
-def _requested_period(snapshot: Snapshot) -> dict[str, date]:
-    return {"from": date.fromisoformat(snapshot.answers["period_from"]),
-            "to": date.fromisoformat(snapshot.answers["period_to"])}
-
-
 async def _answer_request(side: StaffSide, request: ReplyRequest, message: Message) -> None:
-    """Staff replied to the bot's question: the reasons, the hearing, the period."""
+    """Staff replied to the bot's question: read the typed input, then ask the next or act."""
     user = message.from_user
     assert user is not None
-    text = (message.text or "").strip()
-    thread = message.message_thread_id
     snapshot = await side.desk.snapshot(request.application_id)
-    if snapshot is None:
+    step = SERVICES[snapshot.service].step(request.action) if snapshot else None
+    if snapshot is None or step is None:
         return
+    typed_at = [i for i, given in enumerate(step.inputs) if isinstance(given, Typed)]
+    at = int(request.data.get("at", typed_at[0] if typed_at else -1))
+    if at not in typed_at:
+        return
+    typed = step.inputs[at]
+    assert isinstance(typed, Typed)
+    details = dict(request.data.get("details", {}))
+    text = (message.text or "").strip()
     today = side.clock().astimezone(KZ_TZ).date()
     try:
         if not text:
             raise Invalid("staff-error-empty")
-        if request.action == "hearing":
-            details: dict[str, Any] = {"hearing": parse_hearing(text, today)}
-        elif request.action == "approve":
-            details = {"period": parse_period(text)}
-        elif request.action == "refuse":
-            details = {"reasons": text}
-        elif request.action == "decide":
-            details = {"text": text}
-        else:  # incomplete, with a comment
-            details = {"missing": _missing(int(request.data.get("mask", 0))), "comment": text}
-        if (reason := _refusal(side, snapshot, request.action, details)) is not None:
+        details[typed.key] = typed.parse(text, today)
+        if (reason := _refusal(side, snapshot, step.action, details)) is not None:
             raise Invalid(reason.key, dict(reason.args))
     except Invalid as error:
-        # Say what is wrong and ask again: the details are not lost, staff just reply again.
+        # Say what is wrong and ask again: nothing entered is lost, staff just reply again.
         await side.bot.send_message(side.chat_id,
                                     side.l10n.render(Text(error.key, error.args), side.language),
-                                    message_thread_id=thread)
-        key = {"hearing": "staff-ask-hearing", "approve": "staff-ask-period",
-               "refuse": "staff-ask-reasons", "decide": "staff-ask-decision"}.get(
-                   request.action, "staff-ask-missing-comment")
-        await side.ask(thread, snapshot.id, request.action, user.id, key, request.data,
-                       number=snapshot.number)
+                                    message_thread_id=message.message_thread_id)
+        details.pop(typed.key, None)
+        await _ask(side, message.message_thread_id, snapshot, step, at, details, user.id)
         return
-    await side.apply(snapshot.id, request.action, details, user.id, user.full_name, thread)
+    if at + 1 < len(step.inputs):
+        await _ask(side, message.message_thread_id, snapshot, step, at + 1, details, user.id)
+        return
+    await side.apply(snapshot.id, step.action, details, user.id, user.full_name,
+                     message.message_thread_id)

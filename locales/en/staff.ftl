@@ -6,12 +6,9 @@ staff-card-title = 📄 Application {$number}
     Status: {$status}
 staff-card-dates =
     Registered: {$registered}
-    Completeness check due: {$check}
-    Decision due: {$decision}
-    A preliminary refusal must be sent by: {$preliminary}
+    {$terms}
 staff-card-hearing =
     Hearing: {$date} at {$time}, {$place}
-    Final answer due (1 working day after the hearing): {$final}
 staff-document-id-document = Identity document — {$number}
 staff-document-other-documents = Other document — {$number}
 staff-document-objection = Objection attached — {$number}
@@ -24,19 +21,14 @@ staff-action-refuse = 🔴 Final refusal
 
 ## Asking staff for details (reply to the bot's message)
 
-staff-ask-missing = Application {$number}: tick the missing documents, then confirm.
-staff-missing-on = ☑ {$document}
-staff-missing-off = ☐ {$document}
-staff-missing-confirm = Confirm the refusal to accept
-staff-missing-comment = Add a comment, then confirm
 staff-ask-missing-comment = Application {$number}: reply to this message with what else is missing.
-staff-ask-hearing = Application {$number}: reply to this message with the hearing as "date time; place; grounds". Example: 27.11.2026 15:00; Rudny, Lenin street 1, room 5; the child's psychologist advises against meetings now
+staff-ask-hearing = Application {$number}: reply to this message with the hearing as "date time; place; details of the grounds". Example: 27.11.2026 15:00; Rudny, Lenin street 1, room 5; the child's psychologist advises against meetings now
 staff-ask-approve = Application {$number}: approve for the requested period, {$from} – {$to}?
 staff-approve-as-asked = Approve for {$from} – {$to}
 staff-approve-other = Another period
 staff-ask-period = Application {$number}: reply to this message with the period as "DD.MM.YYYY DD.MM.YYYY".
 staff-ask-reasons = Application {$number}: reply to this message with the reasons for the refusal.
-staff-error-hearing-format = Could not read that. Please reply as "date time; place; grounds", e.g. 27.11.2026 15:00; Rudny, Lenin street 1, room 5; grounds.
+staff-error-hearing-format = Could not read that. Please reply as "date time; place; details of the grounds", e.g. 27.11.2026 15:00; Rudny, Lenin street 1, room 5; details.
 staff-error-period-format = Could not read that. Please reply with two dates: 01.12.2026 31.12.2026 (the second after the first).
 staff-error-empty = The answer is empty; please reply with the text.
 staff-error-wrong-status = Application {$number} is "{$status}" now, so this step is not allowed.
@@ -72,12 +64,13 @@ notify-under-review =
 notify-list-item = • {$item}
 notify-incomplete =
     RECEIPT of refusal to accept documents
-    Application {$number} ("{$service}"): the documents cannot be accepted because the set is incomplete. Missing:
+    Application {$number} ("{$service}"): the documents cannot be accepted because the set is incomplete or documents have expired:
     {$missing}
     You may apply again with the full set of documents.
 notify-hearing =
     PRELIMINARY DECISION to refuse — application {$number}
-    Grounds: {$grounds}
+    Grounds:
+    {$grounds}
     NOTICE of hearing (art. 73 of the Administrative Procedural Code): {$date} at {$time}, {$place}.
     You may state your position at the hearing, or send your objections here: My applications → {$number} → Send objections.
     The final answer will be sent by {$final}.
@@ -88,7 +81,8 @@ notify-approved =
     Where the child lives: {$residence}.
 notify-refused =
     REASONED REFUSAL — application {$number}
-    Reasons: {$reasons}
+    Grounds and reasons:
+    {$reasons}
     How to complain: to the head of the guardianship body (decided within {$head_days} working days) or to the body that assesses the quality of public services (within {$review_days} working days). After that you may go to court.
 
 ## Objections (after a preliminary refusal)

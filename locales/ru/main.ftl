@@ -61,7 +61,7 @@ files-limits = Фото или файлы: JPEG, PNG, PDF или HEIC, до 20 �
 files-received = Получено: {$count}.
 files-accepted = Получено: {$count}. Отправьте еще или нажмите «Готово».
 files-done = ✅ Готово
-files-none = Других документов нет
+files-none = Пропустить ⏭
 error-file-expected = Здесь нужно отправить фото или файл (JPEG, PNG, PDF или HEIC).
 error-file-too-big = Файл больше {$limit} МБ, бот не может его принять. Отправьте фото поменьше или сжатый PDF.
 error-file-type = Такой тип файла не принимается. Отправьте JPEG, PNG, PDF или HEIC (подойдет и фото документа).
@@ -101,15 +101,6 @@ summary-body = {$name}
     {$address}
 summary-child = {$name}, дата рождения: {$birth}
 summary-period = с {$from} по {$to}
-summary-documents = документ, удостоверяющий личность: {$identity} {$identity ->
-        [one] файл
-        [few] файла
-       *[many] файлов
-    }; другие документы: {$other} {$other ->
-        [one] файл
-        [few] файла
-       *[many] файлов
-    }
 summary-consent = согласие дано
 submitted-notice = Заявление № {$number} отправлено
 submitted =
@@ -194,8 +185,6 @@ ask-consent =
 consent-yes = ✅ Согласен(а)
 consent-no = Не согласен(а)
 consent-required = Без этого согласия орган опеки и попечительства не сможет проверить ваши данные, поэтому продолжить заявление нельзя. Все, что вы ввели, сохранено: можно изменить ответ ниже или вернуться позже.
-ask-id-document = Отправьте документ, удостоверяющий личность: обе стороны — фотографиями или одним PDF.
-ask-other-documents = Другие документы, если они есть: решение суда, справка с места нахождения ребенка и т. п. Отправьте их или нажмите кнопку, если их нет.
 section-body = Орган опеки и попечительства
 section-applicant = Заявитель
 section-iin = ИИН

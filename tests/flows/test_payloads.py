@@ -18,11 +18,11 @@ from flows.payloads import (
     ChooseOption,
     Edit,
     Menu,
-    MissingDocuments,
     OpenApplication,
     Payload,
     StaffPayload,
     Stale,
+    StepInput,
     Tap,
     UseSuggestion,
     Word,
@@ -44,7 +44,7 @@ LONGEST: tuple[Payload, ...] = (
     payloads.Back(), payloads.Submit(), Edit(NAME), payloads.More(), payloads.Done(),
     payloads.Keep(), payloads.Skip(), UseSuggestion(999), ChooseOption(NAME),
     *(CardAction(int(ID), verb) for verb in payloads.CARD_VERBS),
-    *(MissingDocuments(int(ID), verb, 999_999) for verb in payloads.MISSING_STEPS),
+    *(StepInput(int(ID), verb, NAME, 10**9 - 1) for verb in payloads.INPUT_VERBS),
 )
 
 
@@ -66,7 +66,7 @@ def test_every_kind_comes_back_as_it_went_and_fits_telegrams_64_bytes(payload: P
 
 def test_cards_already_posted_in_the_staff_group_still_read() -> None:
     assert unpack("st:42:accept") == CardAction(42, "accept")
-    assert unpack("st:42:miss:5") == MissingDocuments(42, "miss", 5)
+    assert unpack("in:42:tick:incomplete:5") == StepInput(42, "tick", "incomplete", 5)
     assert unpack("7:child:42:yes") == Tap(7, ChildReply("42", True))
 
 
@@ -82,7 +82,9 @@ def test_cards_already_posted_in_the_staff_group_still_read() -> None:
     "5:st:42:accept",  # a staff button is never a citizen's action
     "st", "st:", "st:42", "st:42:", "st:abc:accept", "st:-42:accept", f"st:{10**18}:accept",
     "st:99999999999999999999999999999999:accept", "st:42:delete", "st:42:accept:1",
-    "st:42:miss", "st:42:miss:abc", "st:42:miss:-1", "st:42:miss:1234567", "st:42:accept:x:y",
+    "st:42:miss", "st:42:miss:5",  # the missing-documents ticks before step inputs: stale
+    "in:42:tick:incomplete", "in:42:tick:incomplete:-1", "in:42:tick:incomplete:1234567890",
+    "in:42:poke:incomplete:1", "in:42:tick:Incomplete:1", "st:42:accept:x:y",
     "5:menu\n", "5:menu\x00", "5:меню", "😀", "5:" + "a" * 70,
 ])
 def test_malformed_data_of_any_prefix_is_stale(data: str) -> None:
@@ -104,7 +106,8 @@ def test_random_bytes_never_raise_and_only_canonical_data_is_read() -> None:
 @pytest.mark.parametrize("payload", [
     ChooseOption("Қазақша"), ChooseOption("a:b"), Edit(""), OpenApplication("abc"),
     OpenApplication("-1"), UseSuggestion(1000), CardAction(1, "delete"),
-    CardAction(10**18, "accept"), MissingDocuments(1, "miss", -1),
+    CardAction(10**18, "accept"), StepInput(1, "tick", "incomplete", -1),
+    StepInput(1, "tick", "incomplete", 10**9),
 ])
 def test_a_button_that_could_not_come_back_is_never_shown(payload: Payload) -> None:
     with pytest.raises(ValueError):
@@ -131,3 +134,28 @@ def test_a_field_without_its_wire_fails_where_it_is_declared() -> None:
         @dataclass(frozen=True)
         class Untyped(Action, prefix="untyped"):
             value: str
+
+
+def test_overlays_kept_in_a_state_read_back_and_those_stored_before_still_read() -> None:
+    for kept in (payloads.Cancelling(), payloads.ChoosingLanguage(), payloads.WithSpecialist(),
+                 payloads.WithSpecialistConfirmed(), payloads.Objecting(ID)):
+        assert payloads.overlay(kept.pack()) == kept
+    # what the engine stored as plain strings before the codec
+    assert payloads.overlay("specialist:sent") == payloads.WithSpecialistConfirmed()
+    assert payloads.overlay("objection:42") == payloads.Objecting("42")
+    for junk in (None, "", "objection:", "objection:abc", "specialist:yes", "menu", "💥"):
+        assert payloads.overlay(junk) is None
+
+
+def test_an_opened_invite_kept_in_a_state_reads_back_as_it_was_kept_before_too() -> None:
+    opened, joined = payloads.InviteOpened("ABCD2345"), payloads.InviteJoined(
+        "42", "202611251000", "ru-novosibirsk", "residence")
+    for kept in (opened, joined, payloads.InviteJoined("42", "202611251000", "", "")):
+        assert payloads.invite_state(kept.pack()) == kept
+    # the "|" strings stored before the codec
+    assert payloads.invite_state("opened|ABCD2345") == opened
+    assert payloads.invite_state("42|202611251000|ru-novosibirsk|residence") == joined
+    assert payloads.invite_state("42|202611251000|") == payloads.InviteJoined(
+        "42", "202611251000", "", "")
+    for junk in (None, "", "opened|abcd", "42|2026|x", "joined:42", "💥|1|2|3"):
+        assert payloads.invite_state(junk) is None

@@ -53,6 +53,9 @@ async def fill_to_summary(chat: Chat) -> None:
     await chat.upload(jpeg(1), "front.jpg")
     await chat.upload(PDF, "back.pdf")
     await chat.tap("files-done")
+    assert chat.question() == "ask-document-court-decision"
+    await chat.upload(PDF + b"court", "court-decision.pdf")
+    await chat.tap("files-done")
     await chat.tap("files-none")
     assert chat.said()[0] == "summary-title"
 
@@ -73,6 +76,7 @@ async def test_whole_flow_submits_every_field(chat: Chat, ports: Ports) -> None:
     assert [c["birth_date"] for c in answers["children"]] == ["2015-09-05", "2018-01-31"]
     assert (answers["period_from"], answers["period_to"]) == ("2026-12-01", "2026-12-31")
     assert [f["mime"] for f in answers["id_document"]] == ["image/jpeg", "application/pdf"]
+    assert [f["name"] for f in answers["court_decision"]] == ["court-decision.pdf"]
     assert answers["other_documents"] == []
 
 
@@ -139,7 +143,7 @@ async def test_no_consent_keeps_everything_and_asks_again(chat: Chat) -> None:
     assert chat.said()[0] == "consent-required"
     assert chat.question() == "ask-consent"
     await chat.tap("consent-yes")
-    assert "ask-id-document" in chat.said()
+    assert "ask-document-identity" in chat.said()
 
 
 async def test_bad_files_are_refused(chat: Chat) -> None:
@@ -159,7 +163,7 @@ async def test_bad_files_are_refused(chat: Chat) -> None:
     await chat.upload(jpeg(3), "a-again.jpg")
     assert chat.said()[0] == "error-file-duplicate"
     # the question is asked again, and the document that was accepted is still there
-    assert chat.question() == "ask-id-document"
+    assert chat.question() == "ask-document-identity"
     received = chat.replies[-1].messages[-1].parts[-1]
     assert received.key == "files-received" and received.args == {"count": 1}
 
@@ -174,9 +178,12 @@ async def test_back_keeps_answers_and_edit_returns_to_summary(chat: Chat, ports:
     assert chat.said()[0] == "summary-title"
     # Back from the summary to the last question, then forward again with "done"
     await chat.tap("nav-back")
-    assert chat.question() == "ask-other-documents"
+    assert chat.question() == "ask-document-other"
     await chat.tap("nav-back")
-    assert "files-received" in chat.said()  # the identity document is kept
+    assert chat.question() == "ask-document-court-decision"
+    assert "files-received" in chat.said()  # the court decision is kept
+    await chat.tap("nav-back")
+    assert "files-received" in chat.said()  # and so is the identity document
 
 
 async def test_old_button_is_recognised(chat: Chat) -> None:

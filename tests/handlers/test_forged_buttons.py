@@ -245,17 +245,22 @@ async def test_malformed_staff_buttons_are_not_found_and_never_raise(
     staff = telegram.user(id=STAFF_MEMBER)
     thread = card["message_thread_id"]
 
-    for data in (f"st:{10**30}:accept", "st:abc:accept", f"st:{application}:miss:abc",
-                 f"st:{application}:delete", "st", "7:menu", "💥"):
+    for data, said_key in (
+        (f"st:{10**30}:accept", "staff-button-stale"), ("st:abc:accept", "staff-button-stale"),
+        (f"st:{application}:miss:abc", "staff-button-stale"),
+        (f"st:{application}:delete", "staff-button-stale"), ("st", "staff-button-stale"),
+        ("7:menu", "staff-button-stale"), ("💥", "staff-button-stale"),
+        (f"st:{application + 1000}:accept", "staff-error-not-found"),
+        # a step the interview has not, and a checklist with every tick forged
+        (f"in:{application}:take:approve:0", "staff-button-stale"),
+        (f"in:{application}:done:incomplete:{10**9 - 1}", "staff-error-wrong-status"),
+    ):
         mark = telegram.output_mark()
         update = staff.tap_data(card["message_id"], data, chat=STAFF_CHAT)
         await telegram.settled()
         assert telegram.callback_answer(update) is not None
         said = telegram.outputs_since(STAFF_CHAT, mark, thread)
-        assert [m["text"] for m in said] == [staff_says("staff-error-not-found")]
-    # a step the interview has not: answered, nothing changes
-    staff.tap_data(card["message_id"], f"st:{application}:approve-asked", chat=STAFF_CHAT)
-    await telegram.settled()
+        assert [m["text"].split("№")[0] for m in said] == [staff_says(said_key).split("№")[0]]
 
     outsider = telegram.user(id=6601, first_name="Бөтен")
     telegram.set_chat_member(STAFF_CHAT, 6601, "left")

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from flows.payloads import CARD_VERBS, MISSING_STEPS, Action, Payload, StaffPayload
+from flows.payloads import CARD_VERBS, INPUT_VERBS, Action, Payload, StaffPayload
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.documents import PDF, jpeg
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
@@ -30,7 +30,7 @@ SEED = 20260909
 ROUNDS = 160  # 1,600 updates: 10 a round (8 citizens, staff, an outsider), about 30 s
 CITIZENS = tuple(range(6001, 6009))
 OUTSIDER = 6666  # writes in the staff group, is not staff
-STAFF_VERBS = (*CARD_VERBS, *MISSING_STEPS, "delete", "")
+STAFF_VERBS = (*CARD_VERBS, *INPUT_VERBS, "delete", "")
 BOT_NAME = "test_applications_bot"
 
 Json = dict[str, Any]
@@ -198,6 +198,8 @@ class Fuzz:
             lambda: self.rng.choice(callback_datas(self.card)),
             lambda: f"st:{application}:{self.rng.choice(STAFF_VERBS)}",
             lambda: f"st:{application}:{self.rng.choice(STAFF_VERBS)}:{word(self.rng)}",
+            lambda: (f"in:{application}:{self.rng.choice(INPUT_VERBS)}:"
+                     f"{self.rng.choice(CARD_VERBS)}:{self.rng.randint(0, 10**9)}"),
             lambda: forged(self.rng, StaffPayload),
             lambda: f"{self.rng.randint(0, 9)}:{forged(self.rng)}",
             lambda: text(self.rng, 64),

@@ -25,6 +25,7 @@ from tests.handlers.test_staff_telegram import (
     seen,
     staff_says,
     staff_tap,
+    start_hearing,
     the_card,
 )
 
@@ -89,7 +90,7 @@ async def test_a_removed_member_s_next_tap_is_refused_and_a_re_added_one_acts_at
     telegram.set_chat_member(STAFF_CHAT, STAFF_MEMBER, "member")
     await staff_tap(telegram, card, staff_says("staff-action-hearing"))
     assert not refused_last_tap(telegram)
-    asked = staff_says("staff-ask-hearing", number=NUMBER)
+    asked = staff_says("staff-ask-grounds", number=NUMBER)
     await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == asked, thread)
     assert await denials(staffed, STAFF_MEMBER) == 1
 
@@ -101,8 +102,7 @@ async def test_a_removed_member_s_reply_and_words_to_a_citizen_go_nowhere(
     thread = card["message_thread_id"]
     staff = telegram.user(id=STAFF_MEMBER)
     await staff_tap(telegram, card, staff_says("staff-action-accept"))
-    await staff_tap(telegram, card, staff_says("staff-action-hearing"))
-    prompt = telegram.last_message(STAFF_CHAT, thread)
+    prompt = await start_hearing(telegram, card)
 
     telegram.set_chat_member(STAFF_CHAT, STAFF_MEMBER, "left")
     await writes_in_topic(telegram, staff, HEARING, thread, reply_to=prompt)

@@ -76,6 +76,17 @@ async def staff_tap(telegram: FakeTelegram, message: dict[str, Any], label: str)
     await telegram.settled()
 
 
+async def start_hearing(telegram: FakeTelegram, card: dict[str, Any],
+                        ground: str = "ground-negative-influence") -> dict[str, Any]:
+    """Staff press the preliminary refusal, tick one ground and go on: the hearing prompt."""
+    thread = card["message_thread_id"]
+    await staff_tap(telegram, card, staff_says("staff-action-hearing"))
+    picker = telegram.last_message(STAFF_CHAT, thread)
+    await staff_tap(telegram, picker, staff_says("staff-tick-none", entry=staff_says(ground)))
+    await staff_tap(telegram, picker, staff_says("staff-checklist-next"))
+    return telegram.last_message(STAFF_CHAT, thread)
+
+
 async def test_apply_accept_approve_with_notifications_in_the_citizens_language(
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
@@ -92,8 +103,9 @@ async def test_apply_accept_approve_with_notifications_in_the_citizens_language(
     assert [c.params.get("message_thread_id") for c in documents] == [thread, thread]
 
     await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    # accepted on Monday 23.11: the permission within 3 working days (004 p. 9 ¶1)
     await citizen_gets(telegram, 3001, says("notify-under-review", "kk", number=NUMBER,
-                                            decision="30.11.2026"))
+                                            decision="26.11.2026"))
     card = current(telegram, card)
     assert staff_says("status-under-review") in card["text"]
     assert staff_says("staff-action-approve") in buttons(card)
@@ -131,15 +143,24 @@ async def test_incomplete_receipt_lists_exactly_the_picked_documents(
     picker = telegram.last_message(STAFF_CHAT, thread)
     identity = staff_says("document-identity")
     court = staff_says("document-court-decision")
-    await staff_tap(telegram, picker, staff_says("staff-missing-off", document=identity))
-    await staff_tap(telegram, picker, staff_says("staff-missing-off", document=court))
-    assert staff_says("staff-missing-on", document=court) in buttons(current(telegram, picker))
-    await staff_tap(telegram, picker, staff_says("staff-missing-confirm"))
+    # The identity document is optional (004 p. 8): it may be expired, never missing.
+    assert buttons(picker)[:2] == [staff_says("staff-tick-none", entry=identity),
+                                   staff_says("staff-tick-none", entry=court)]
+    await staff_tap(telegram, picker, staff_says("staff-confirm-incomplete"))
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-checklist-empty")  # a receipt that names nothing is not sent
+    await staff_tap(telegram, picker, staff_says("staff-tick-none", entry=identity))
+    await staff_tap(telegram, picker, staff_says("staff-tick-none", entry=court))
+    assert buttons(current(telegram, picker))[:2] == [
+        staff_says("staff-tick-expired", entry=identity),
+        staff_says("staff-tick-missing", entry=court)]
+    await staff_tap(telegram, picker, staff_says("staff-confirm-incomplete"))
     receipt = await seen(telegram, 3002, lambda m: m.get("text", "").startswith(
         first_line("notify-incomplete", "ru")))
     listed = [line for line in receipt["text"].splitlines() if line.startswith("•")]
-    assert listed == [f"• {says('document-identity', 'ru')}",
-                      f"• {says('document-court-decision', 'ru')}"]
+    assert listed == [f"• {says('notify-document-missing', 'ru', document=court)}",
+                      f"• {says('notify-document-expired', 'ru', document=identity)}"]
+    assert buttons(current(telegram, picker)) == []  # used: a second tap cannot act twice
 
 
 async def test_hearing_then_objection_then_final_refusal(
@@ -152,7 +173,19 @@ async def test_hearing_then_objection_then_final_refusal(
     staff = telegram.user(id=STAFF_MEMBER)
     await staff_tap(telegram, card, staff_says("staff-action-accept"))
     await staff_tap(telegram, card, staff_says("staff-action-hearing"))
+    # The grounds are picked from the list (flows/data/refusal_grounds.json) ...
+    picker = telegram.last_message(STAFF_CHAT, thread)
+    assert picker["text"] == staff_says("staff-ask-grounds", number=NUMBER)
+    influence = staff_says("ground-negative-influence")
+    unreliable = staff_says("ground-unreliable-documents")
+    await staff_tap(telegram, picker, staff_says("staff-checklist-next"))
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-checklist-empty")
+    await staff_tap(telegram, picker, staff_says("staff-tick-none", entry=influence))
+    await staff_tap(telegram, picker, staff_says("staff-checklist-next"))
+    # ... then the date, the place and what the grounds rest on are typed.
     prompt = telegram.last_message(STAFF_CHAT, thread)
+    assert prompt["text"] == staff_says("staff-ask-hearing", number=NUMBER)
     staff.send_text("завтра", chat=STAFF_CHAT, thread_id=thread, reply_to=prompt)
     await telegram.settled()
     assert telegram.sent_messages(STAFF_CHAT, thread)[-2]["text"] == staff_says(
@@ -164,6 +197,7 @@ async def test_hearing_then_objection_then_final_refusal(
     notice = await seen(telegram, 3003, lambda m: "заключение психолога" in m.get("text", ""))
     assert "27.11.2026" in notice["text"] and "15:00" in notice["text"]
     assert "30.11.2026" in notice["text"]  # the final answer within 1 working day (Fri -> Mon)
+    assert f"• {says('ground-negative-influence', 'ru')}" in notice["text"].splitlines()
 
     menu = (await citizen.say("/start"))[-1]
     listing = await citizen.press(menu, says("menu-my-applications", "ru"))
@@ -180,16 +214,25 @@ async def test_hearing_then_objection_then_final_refusal(
     assert [(n.kind, n.text) for n in notes] == [
         ("objection", "Я не согласна: психолог меня не видел.")]
 
+    # The reasoned refusal may cite only what was put to the applicant at the hearing.
     await staff_tap(telegram, card, staff_says("staff-action-refuse"))
+    picker = telegram.last_message(STAFF_CHAT, thread)
+    assert buttons(picker) == [staff_says("staff-tick-none", entry=influence),
+                               staff_says("staff-checklist-next")]
+    assert unreliable not in str(buttons(picker))
+    await staff_tap(telegram, picker, staff_says("staff-tick-none", entry=influence))
+    await staff_tap(telegram, picker, staff_says("staff-checklist-next"))
     prompt = telegram.last_message(STAFF_CHAT, thread)
     staff.send_text("Встречи травмируют ребенка (заключение от 20.11.2026).", chat=STAFF_CHAT,
                     thread_id=thread, reply_to=prompt)
     await telegram.settled()
     refusal = await seen(telegram, 3003,
                          lambda m: "Встречи травмируют ребенка" in m.get("text", ""))
-    assert says("notify-refused", "ru", number=NUMBER,
-                reasons="Встречи травмируют ребенка (заключение от 20.11.2026).",
-                head_days=5, review_days=15) == refusal["text"]
+    lines = refusal["text"].splitlines()
+    assert lines[0] == first_line("notify-refused", "ru")
+    assert [line for line in lines if line.startswith("•")] == [
+        f"• {says('ground-negative-influence', 'ru')}",
+        "• Встречи травмируют ребенка (заключение от 20.11.2026)."]
 
 
 async def test_only_staff_act_and_only_from_the_right_status(

@@ -18,6 +18,7 @@ from tests.handlers.test_staff_telegram import (
     current,
     staff_says,
     staff_tap,
+    start_hearing,
     the_card,
 )
 
@@ -52,8 +53,7 @@ async def test_a_hearing_the_final_answer_cannot_follow_in_the_term_is_asked_aga
     card = await accepted_card(telegram, 3102)
     thread = card["message_thread_id"]
     staff = telegram.user(id=STAFF_MEMBER)
-    await staff_tap(telegram, card, staff_says("staff-action-hearing"))
-    prompt = telegram.last_message(STAFF_CHAT, thread)
+    prompt = await start_hearing(telegram, card)
     staff.send_text(f"30.11.2026 15:00; {PLACE_AND_GROUNDS}", chat=STAFF_CHAT,
                     thread_id=thread, reply_to=prompt)
     await telegram.settled()

@@ -69,14 +69,18 @@ async def fill_to_summary(
     question = await answer(person, "31.12.2026")
     assert says("ask-consent", lang) in question["text"]
     question = (await person.press(question, says("consent-yes", lang)))[-1]
-    assert says("ask-id-document", lang) in question["text"]
+    assert says("ask-document-identity", lang) in question["text"]
     person.send_photo(jpeg(1))
     await person.telegram.settled()
-    person.send_document(PDF, "court-decision.pdf", "application/pdf")
+    person.send_document(PDF, "passport.pdf", "application/pdf")
     await person.telegram.settled()
     received = person.last()
     question = (await person.press(received, says("files-done", lang)))[-1]
-    assert says("ask-other-documents", lang) in question["text"]
+    assert says("ask-document-court-decision", lang) in question["text"]
+    person.send_document(PDF + b"court", "court-decision.pdf", "application/pdf")
+    await person.telegram.settled()
+    question = (await person.press(person.last(), says("files-done", lang)))[-1]
+    assert says("ask-document-other", lang) in question["text"]
     replies = await person.press(question, says("files-none", lang))
     assert replies[0]["text"].startswith(says("summary-title", lang))
     return replies[-1]
@@ -118,7 +122,9 @@ async def test_a_parent_applies_and_finds_it_under_my_applications(
     assert (application.period_from.isoformat(), application.period_to.isoformat()) == (
         "2026-12-01", "2026-12-31")
     assert application.consent is True
-    assert [d.mime for d in application.documents] == ["image/jpeg", "application/pdf"]
+    assert [(d.kind, d.mime) for d in application.documents] == [
+        ("id_document", "image/jpeg"), ("id_document", "application/pdf"),
+        ("court_decision", "application/pdf")]
     assert application.status == "submitted"
     for document in application.documents:
         assert (running.settings.files_dir / document.sha256).exists()
@@ -192,14 +198,14 @@ async def test_bad_input_at_each_kind_of_question(
     await telegram.settled()
     texts = [m["text"] for m in telegram.sent_messages(2003)[-2:]]
     assert texts[0] == says("error-file-type", "ru")
-    assert says("ask-id-document", "ru") in texts[1]
+    assert says("ask-document-identity", "ru") in texts[1]
 
     # a button from an old message: the region list, long gone
     old = next(m for m in telegram.sent_messages(2003)
                if says("region-astana", "ru") in buttons(m))
     replies = await person.press(old, says("region-astana", "ru"))
     assert replies[0]["text"] == says("button-stale", "ru")
-    assert says("ask-id-document", "ru") in replies[-1]["text"]
+    assert says("ask-document-identity", "ru") in replies[-1]["text"]
 
 
 async def test_an_album_is_several_documents(telegram: FakeTelegram, running: RunningBot) -> None:
@@ -225,3 +231,34 @@ async def test_two_people_at_once_never_see_each_others_data(
     )
     assert "Первая" in summaries[0]["text"] and "Екінші" not in summaries[0]["text"]
     assert "Екінші" in summaries[1]["text"] and "Первая" not in summaries[1]["text"]
+
+
+async def test_the_identity_photo_may_be_skipped_and_the_court_decision_may_not(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """Identity data come through the e-government gateway (004 p. 8): the photo is
+    optional and the question says why; the court decision is required (to be confirmed)."""
+    person = telegram.user(id=2010)
+    await fill_to_children(person, "ru")
+    more = await add_child(person, "ru", "Иванов", "Нұрлан", "05.09.2015")
+    await person.press(more, says("group-more-no", "ru"))
+    await answer(person, "01.12.2026")
+    question = await answer(person, "31.12.2026")
+    question = (await person.press(question, says("consent-yes", "ru")))[-1]
+    assert says("ask-document-identity", "ru") in question["text"]
+    assert "электронного правительства" in question["text"]
+    question = (await person.press(question, says("files-none", "ru")))[-1]
+    assert says("ask-document-court-decision", "ru") in question["text"]
+    assert says("files-none", "ru") not in buttons(question)  # no way round it
+    replies = await person.say("решение у меня дома")
+    assert replies[0]["text"] == says("error-file-expected", "ru")
+    assert says("ask-document-court-decision", "ru") in replies[-1]["text"]
+    person.send_document(PDF, "court.pdf", "application/pdf")
+    await telegram.settled()
+    question = (await person.press(person.last(), says("files-done", "ru")))[-1]
+    assert says("ask-document-other", "ru") in question["text"]
+    summary = (await person.press(question, says("files-none", "ru")))
+    identity = says("summary-document", "ru", document=says("document-identity", "ru"), count=0)
+    court = says("summary-document", "ru", document=says("document-court-decision", "ru"),
+                 count=1)
+    assert identity in summary[0]["text"] and court in summary[0]["text"]

@@ -90,10 +90,13 @@ async def fill_to_summary(who: WhatsAppPerson, lang: str) -> list[dict[str, Any]
     await who.say("01.12.2026")
     shown = await who.say("31.12.2026")
     shown = await pick(who, shown, says("consent-yes", lang))
-    assert says("ask-id-document", lang) in texts(shown)
+    assert says("ask-document-identity", lang) in texts(shown)
     shown = await who.send_document(EXE, "passport.pdf", "application/pdf")
     assert says("error-file-type", lang) in texts(shown)
     shown = await who.send_document(PDF, "passport.pdf", "application/pdf")
+    shown = await pick(who, shown, says("files-done", lang))
+    assert says("ask-document-court-decision", lang) in texts(shown)
+    shown = await who.send_document(PDF + b"court", "court.pdf", "application/pdf")
     shown = await pick(who, shown, says("files-done", lang))
     return await pick(who, shown, says("files-none", lang))
 
@@ -121,7 +124,8 @@ async def test_a_parent_applies_on_whatsapp_exactly_as_on_telegram(
     assert application.child_residence == "patronage"
     assert [(c.first_name, c.birth_date.isoformat()) for c in application.children] == [
         ("Нұрлан", "2015-09-05")]
-    assert [d.mime for d in application.documents] == ["application/pdf"]
+    assert [(d.kind, d.mime) for d in application.documents] == [
+        ("id_document", "application/pdf"), ("court_decision", "application/pdf")]
     assert (on_whatsapp.settings.files_dir / application.documents[0].sha256).exists()
 
 

@@ -46,3 +46,28 @@ async def test_a_child_opinion_approved_before_becomes_decided_and_a_permission_
     await db.dispose()
     assert statuses == {"visit": "approved", "interview": "decided"}
     assert history == ["approved", "decided", "submitted", "submitted"]
+
+
+async def test_a_hearing_set_before_keeps_its_typed_grounds_as_its_details(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    from alembic import command
+
+    url = database_url(tmp_path)
+    await migrate(url)
+    db = create_engine(url, clock)
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    await SqlApplications(sessions(db)).submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0009")
+    old = {"hearing": {"date": "2026-11-27", "time": "15:00", "place": "каб. 5",
+                       "grounds": "заключение психолога"}}
+    async with sessions(db)() as session, session.begin():  # what the old procedure wrote
+        application = await session.scalar(select(Application))
+        assert application is not None
+        application.decision = old
+    await migrate(url)
+    async with sessions(db)() as session:
+        decision = await session.scalar(select(Application.decision))
+    await db.dispose()
+    assert decision == {"hearing": {"date": "2026-11-27", "time": "15:00", "place": "каб. 5",
+                                    "details": "заключение психолога"}}

@@ -125,7 +125,7 @@ async def test_after_a_hearing_the_final_answer_is_the_next_date_everywhere(
     assert view.next_deadline == date(2026, 3, 20)  # the completeness check
     ref = int(view.ref)
     await desk.act(ref, "accept", "staff:1", {}, at + timedelta(days=1))
-    hearing = {"date": "2026-03-27", "time": "15:00", "place": "каб. 5", "grounds": "—"}
+    hearing = {"date": "2026-03-27", "time": "15:00", "place": "каб. 5", "details": "—"}
     result = await desk.act(ref, "hearing", "staff:1", {"hearing": hearing},
                             at + timedelta(days=1))
     assert result.ok, result
