@@ -34,10 +34,12 @@ from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
 from handlers.telegram.topics import StaffTopics
+from handlers.web.verify import VerifyPage
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
 from handlers.whatsapp.sender import WhatsAppSender
 from handlers.whatsapp.webhook import WhatsAppChannel
+from papers import render as render_paper
 from storage.applications import SqlApplications
 from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
@@ -45,6 +47,7 @@ from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
 from storage.interviews import SqlInterviews
 from storage.outbox import OutboxStore
+from storage.papers import PaperDesk, PaperRegistry
 from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
 from storage.updates import SeenUpdates
@@ -87,12 +90,11 @@ class App:
         # Service 2: a conversation time not booked is reminded, then alerted to staff.
         background.append(asyncio.create_task(run_booking_terms(
             SqlInterviews(sessions(self.db)), self.worker.clock, self.worker.wake, stop)))
-        runner: web.AppRunner | None = None
         if self.telegram is not None and self.telegram.staff is not None:
             background.append(asyncio.create_task(run_digest(self.telegram.staff, stop)))
         if self.whatsapp is not None:
             background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
-            runner = await self._serve(self.whatsapp.channel)
+        runner = await self._serve()
         try:
             if self.telegram is not None:
                 await run_polling(self, self.telegram, handle_as_tasks=handle_as_tasks)
@@ -102,19 +104,22 @@ class App:
             stop.set()
             self.worker.wake()
             await asyncio.gather(*background, return_exceptions=True)
-            if runner is not None:
-                await runner.cleanup()
+            await runner.cleanup()
 
-    async def _serve(self, channel: WhatsAppChannel) -> web.AppRunner:
+    async def _serve(self) -> web.AppRunner:
+        """The HTTP server: /verify/<code> always, the WhatsApp webhook when it is on."""
         server = web.Application()
-        channel.install(server)
+        VerifyPage(PaperDesk(sessions(self.db), self.settings.files_dir),
+                   self.localizer).install(server)
+        if self.whatsapp is not None:
+            self.whatsapp.channel.install(server)
         runner = web.AppRunner(server)
         await runner.setup()
         site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
         await site.start()
         host, port = runner.addresses[0][:2]
         self.http_url = f"http://{host}:{port}"
-        log.info("WhatsApp webhook at %s/webhooks/whatsapp", self.http_url)
+        log.info("HTTP server at %s (documents' verification, WhatsApp webhook)", self.http_url)
         return runner
 
     async def stop(self) -> None:
@@ -144,15 +149,22 @@ class Invites:
         return Text("invite-whatsapp", {"code": code})
 
 
+def paper_registry(settings: Settings) -> PaperRegistry:
+    """Issues the legal documents as PDFs (`papers/`), verifiable at PUBLIC_BASE_URL."""
+    return PaperRegistry(render_paper, settings.files_dir, settings.verify_base,
+                         settings.default_locale)
+
+
 def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
                  invites: Invites | None = None) -> Engine:
     maker = sessions(db)
     ports = Ports(
         conversations=SqlConversationStore(maker),
         files=DiskFileStore(settings.files_dir),
-        applications=SqlApplications(maker),
+        applications=SqlApplications(maker, paper_registry(settings)),
         interviews=SqlInterviews(maker),
         sessions=SqlSessions(maker),
+        papers=PaperDesk(maker, settings.files_dir),
     )
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,
@@ -189,7 +201,7 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     renderer = TelegramRenderer(localizer)
     api = TelegramAPIServer.from_base(settings.telegram_api_server)
     bot = Bot(settings.telegram_bot_token, session=TolerantSession(api=api))
-    desk = StaffDesk(maker)
+    desk = StaffDesk(maker, paper_registry(settings))
     topics = None
     if settings.staff_chat_id is not None:
         topics = StaffTopics(bot, desk, settings.staff_chat_id)
@@ -203,7 +215,7 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
                           settings.staff_locale, clock, worker.wake,
-                          SqlInterviews(maker), SqlSessions(maker),
+                          SqlInterviews(maker), SqlSessions(maker, paper_registry(settings)),
                           settings.interview_video_base)
         dispatcher.include_router(staff_router(staff))
     else:

@@ -1,5 +1,7 @@
 """The once-a-day job behind the conversation's term (service 2): every working day from
-9:00, a parent who has booked no time is reminded and, near the term's end, staff alerted.
+9:00, a parent who has booked no time for a child's conversation is reminded and, near the
+term's end, staff alerted; with siblings, child by child (the time is booked only when every
+child has one: `flows.interview.unbooked`).
 
 The store claims the day's run in the transaction that writes the notices, so a restart on
 the same day does not repeat them. The loop only looks at the clock between runs (no

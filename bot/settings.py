@@ -31,9 +31,11 @@ class Settings(BaseSettings):
     staff_locale: str = Field(default="ru", alias="STAFF_LOCALE")
     # Video rooms for the conversation with the child: a room is this URL + a random name.
     interview_video_base: str = Field(default="", alias="INTERVIEW_VIDEO_BASE")
-    # The bot's own HTTP server (WhatsApp webhook).
+    # The bot's own HTTP server: the documents' verification page, the WhatsApp webhook.
     http_host: str = Field(default="127.0.0.1", alias="HTTP_HOST")
     http_port: int = Field(default=8080, alias="HTTP_PORT")
+    # Where people reach that server: printed on every document with its QR code.
+    public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
     # WhatsApp Cloud API; without these the bot runs on Telegram alone.
     whatsapp_phone_number_id: str = Field(default="", alias="WHATSAPP_PHONE_NUMBER_ID")
     whatsapp_access_token: str = Field(default="", alias="WHATSAPP_ACCESS_TOKEN")
@@ -43,6 +45,10 @@ class Settings(BaseSettings):
                                    alias="WHATSAPP_API_BASE")
     whatsapp_template_status: str = Field(default="application_status",
                                           alias="WHATSAPP_TEMPLATE_STATUS")
+
+    @property
+    def verify_base(self) -> str:
+        return self.public_base_url or f"http://{self.http_host}:{self.http_port}"
 
     @property
     def whatsapp_enabled(self) -> bool:

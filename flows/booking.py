@@ -5,6 +5,9 @@ abroad, in the child's time too. The child opens a one-time invite, says "yes, I
 (only then is the invite used, so a wrong person who opened it leaves it for the child), and
 reads, in plain words, what the decision is about and what will happen. A child in
 Kazakhstan may instead come to the body in person: the parent is then told where to come.
+
+With siblings, each child has their own conversation: the parent first picks the child (a
+button each, with the time booked so far), and every screen after that names the child.
 """
 
 from __future__ import annotations
@@ -15,16 +18,19 @@ from datetime import datetime
 
 from flows import menu
 from flows.interview import child_about, child_slot_text, slot_text
-from flows.messages import Attachment, Text
+from flows.messages import Arg, Attachment, Text
 from flows.payloads import (
+    Action,
     Book,
     BookDay,
+    BookFor,
     BookTime,
     ChildReply,
     InviteJoined,
     InviteOpened,
     ItsMe,
     Menu,
+    Unbook,
     invite_state,
 )
 from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
@@ -39,6 +45,23 @@ def looks_like_code(text: str) -> bool:
     return bool(CODE_RE.match(text.strip().upper()))
 
 
+def show_children(turn: Turn, offer: SlotOffer) -> None:
+    """Whose conversation: each child has their own time, chosen one child at a time."""
+    rows = [[button("booking-child", BookFor(offer.ref, kid.child), child=kid.name,
+                    slot=slot_text(kid.booked, offer.zone))] if kid.booked is not None
+            else [button("booking-child-unbooked", BookFor(offer.ref, kid.child),
+                         child=kid.name)]
+            for kid in offer.children]
+    rows.append([button("nav-menu", Menu())])
+    turn.say(Text("booking-ask-child", {"number": offer.number, "count": len(offer.children)}),
+             choices=rows)
+
+
+def _days_of(offer: SlotOffer) -> Action:
+    """Back to this child's days: with one child the application's, as it always was."""
+    return BookFor(offer.ref, offer.child) if offer.siblings else Book(offer.ref)
+
+
 def show_days(turn: Turn, offer: SlotOffer) -> None:
     days: dict[str, list[Slot]] = {}
     for slot in offer.slots:
@@ -47,10 +70,21 @@ def show_days(turn: Turn, offer: SlotOffer) -> None:
         turn.say(Text("booking-no-slots", {"number": offer.number}))
         menu.show(turn)
         return
-    rows = [[button("booking-day", BookDay(offer.ref, day), date=slots[0].start.date(),
-                    count=len(slots))] for day, slots in days.items()]
-    rows.append([button("nav-menu", Menu())])
-    turn.say(Text("booking-ask-day", {"number": offer.number}), choices=rows)
+    rows = [[button("booking-day", BookDay(offer.ref, day, offer.child),
+                    date=slots[0].start.date(), count=len(slots))]
+            for day, slots in days.items()]
+    if not offer.siblings:
+        rows.append([button("nav-menu", Menu())])
+        turn.say(Text("booking-ask-day", {"number": offer.number}), choices=rows)
+        return
+    parts = [Text("booking-ask-day-child", {"number": offer.number,
+                                             "child": offer.child_name})]
+    if offer.booked is not None:  # this child's time so far: changed here, or cancelled
+        parts.insert(0, Text("booking-current-child", {
+            "child": offer.child_name, "slot": slot_text(offer.booked, offer.zone)}))
+        rows.append([button("booking-cancel", Unbook(offer.ref, offer.child))])
+    rows.append([button("nav-back", Book(offer.ref))])  # to the children
+    turn.say(*parts, choices=rows)
 
 
 def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
@@ -58,20 +92,24 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
     if not slots:
         show_days(turn, offer)
         return
-    rows = [[button("booking-slot", BookTime(offer.ref, slot.key),
+    rows = [[button("booking-slot", BookTime(offer.ref, slot.key, offer.child),
                     slot=slot_text(slot, offer.zone))] for slot in slots]
-    rows.append([button("nav-back", Book(offer.ref))])
-    turn.say(Text("booking-ask-time"), choices=rows)
+    rows.append([button("nav-back", _days_of(offer))])
+    turn.say(Text("booking-ask-time-child", {"child": offer.child_name}) if offer.siblings
+             else Text("booking-ask-time"), choices=rows)
 
 
 def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
-    parts = [Text("booking-confirmed", {"number": booking.number,
-                                        "slot": slot_text(booking.slot, booking.zone)})]
+    args: dict[str, Arg] = {"number": booking.number,
+                            "slot": slot_text(booking.slot, booking.zone)}
+    parts = [Text("booking-confirmed-child", {**args, "child": booking.child_name})
+             if booking.child_name else Text("booking-confirmed", args)]
     if booking.place is not None:
         parts.append(booking.place)
     if invite is not None:
         parts.append(invite)
-    calendar = Attachment(f"{booking.number}.ics", booking.calendar, "text/calendar")
+    name = f"{booking.number}-{booking.child + 1}" if booking.child_name else booking.number
+    calendar = Attachment(f"{name}.ics", booking.calendar, "text/calendar")
     turn.say(*parts, attachment=calendar)
     menu.show(turn)
 
@@ -79,8 +117,8 @@ def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
 def child_intro(turn: Turn, joined: Joined) -> None:
     turn.say(Text("child-intro", {"slot": child_slot_text(joined.slot, joined.zone),
                                   "about": child_about({"subject": joined.subject})}),
-             choices=[[button("child-yes", ChildReply(joined.ref, True))],
-                      [button("child-no", ChildReply(joined.ref, False))]])
+             choices=[[button("child-yes", ChildReply(joined.ref, True, joined.child))],
+                      [button("child-no", ChildReply(joined.ref, False, joined.child))]])
 
 
 async def open_invite(turn: Turn, interviews: Interviews, code: str,
@@ -129,7 +167,7 @@ async def join(turn: Turn, interviews: Interviews, code: str, now: datetime) -> 
         turn.say(Text(result))
         return None
     turn.state.invite = InviteJoined(result.ref, result.slot.key, result.zone or "",
-                                     result.subject).pack()
+                                     result.subject, result.child).pack()
     return result
 
 
@@ -139,4 +177,4 @@ def remembered(turn: Turn) -> Joined | None:
     if not isinstance(invite, InviteJoined):
         return None
     return Joined(invite.application, "", Slot.from_key(invite.slot), invite.zone or None,
-                  invite.subject)
+                  invite.subject, invite.child)

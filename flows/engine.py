@@ -36,6 +36,7 @@ from flows.payloads import (
     Back,
     Book,
     BookDay,
+    BookFor,
     BookTime,
     CancelAnswer,
     Cancelling,
@@ -53,6 +54,8 @@ from flows.payloads import (
     Objecting,
     OpenApplication,
     Resume,
+    ShowFiled,
+    ShowPapers,
     Skip,
     Specialist,
     StartFlow,
@@ -72,6 +75,7 @@ from flows.ports import (
     ConversationStore,
     FileStore,
     Interviews,
+    Papers,
     Receipt,
     Sessions,
     SlotOffer,
@@ -92,6 +96,7 @@ class Ports:
     applications: Applications
     interviews: Interviews | None = None  # the child-opinion conversation, when offered
     sessions: Sessions | None = None  # the conversation with the child in the messenger
+    papers: Papers | None = None  # the legal documents issued as PDFs
 
 
 class Engine:
@@ -312,8 +317,17 @@ class Engine:
             view = await self.ports.applications.get_for(channel, user_id, action.application)
             offer = await self._offer(turn, action.application) \
                 if view and SERVICES[view.service].hears_the_child else None
-            menu.show_application(turn, view, offer)
-        elif isinstance(action, Book | BookDay | BookTime | Unbook) \
+            menu.show_application(turn, view, offer, papers=self.ports.papers is not None)
+        elif isinstance(action, ShowFiled | ShowPapers) and self.ports.papers is not None:
+            filed = await self.ports.papers.filed(channel, user_id, action.application)
+            if filed is None:
+                menu.show_application(turn, None)
+            elif isinstance(action, ShowFiled):
+                menu.show_filed(turn, action.application, filed,
+                                SERVICES[filed.service].form.summary_lines(filed.answers))
+            else:
+                menu.show_papers(turn, action.application, filed)
+        elif isinstance(action, Book | BookFor | BookDay | BookTime | Unbook) \
                 and self.ports.interviews is not None:
             await self._booking(turn, action)
         elif isinstance(action, Contacts):
@@ -343,33 +357,39 @@ class Engine:
             turn.say(Text("session-added"))
         return True
 
-    async def _offer(self, turn: Turn, ref: str) -> SlotOffer | None:
+    async def _offer(self, turn: Turn, ref: str, child: int | None = None) -> SlotOffer | None:
+        """The free times of one child's conversation; None names none: the application's
+        (its only child's, or with siblings no one time)."""
         if self.ports.interviews is None:
             return None
         return await self.ports.interviews.offer(turn.event.channel, turn.event.user_id, ref,
-                                                 self.clock())
+                                                 self.clock(), child)
 
-    async def _booking(self, turn: Turn, action: Book | BookDay | BookTime | Unbook) -> None:
+    async def _booking(self, turn: Turn,
+                       action: Book | BookFor | BookDay | BookTime | Unbook) -> None:
         interviews, event, ref = self.ports.interviews, turn.event, action.application
         assert interviews is not None
+        child = None if isinstance(action, Book) else action.child
         if isinstance(action, Unbook):
-            cancelled = await interviews.cancel(event.channel, event.user_id, ref)
+            cancelled = await interviews.cancel(event.channel, event.user_id, ref, action.child)
             turn.say(Text("booking-cancelled" if cancelled else "booking-not-available"))
             menu.show(turn)
             return
         if isinstance(action, BookTime):
             result = await interviews.book(event.channel, event.user_id, ref, action.slot,
-                                           self.clock())
+                                           self.clock(), action.child)
             if not isinstance(result, str):
                 invite = self.invite_text(event.channel, result.code) \
                     if self.invite_text and result.zone else None
                 booking.booked(turn, result, invite)
                 return
             turn.say(Text(result))  # taken a moment ago: other times follow
-        offer = await self._offer(turn, ref)
+        offer = await self._offer(turn, ref, child)
         if offer is None:
             turn.say(Text("booking-not-available"))
             menu.show(turn)
+        elif isinstance(action, Book) and offer.siblings:  # each child has their own time
+            booking.show_children(turn, offer)
         elif isinstance(action, BookDay):
             booking.show_times(turn, offer, action.day)
         else:
@@ -418,7 +438,7 @@ class Engine:
     async def _child_reply(self, turn: Turn, reply: ChildReply) -> None:
         interviews, event = self.ports.interviews, turn.event
         if interviews is None or not await interviews.child_reply(
-                event.channel, event.user_id, reply.application, reply.confirmed):
+                event.channel, event.user_id, reply.application, reply.confirmed, reply.child):
             await self._stale(turn)  # not this person's invite: nobody is told anything
             return
         turn.say(Text("child-confirmed" if reply.confirmed else "child-another-time"))
@@ -701,6 +721,8 @@ class Engine:
             if raw is None:
                 turn.say(Text("error-text-expected"))
             elif self._parse_into(turn, simple, holder, raw):
+                if simple.accepts_contact:  # the messenger vouches for a shared own number
+                    holder[f"{simple.id}_verified"] = event.kind is EventKind.CONTACT
                 if isinstance(step, GroupStep):
                     cursor.advance_in_group(turn, step, item, sub)
                 else:
@@ -740,15 +762,9 @@ class Engine:
     # ------------------------------------------------------------------ summary & submit
     def _show_summary(self, turn: Turn) -> None:
         flow, answers = self._flow(turn.state), turn.state.answers
-        lines: list[Text] = []
-        sections = flow.shown_sections(answers)
-        for number, section in enumerate(sections, start=1):
-            shown = section.show(answers)
-            values = shown if isinstance(shown, tuple) else (shown,)
-            lines.append(Text("summary-line", {"n": number, "label": Text(section.label),
-                                              "value": values}))
+        lines = flow.summary_lines(answers)
         rows = [[button("summary-edit", Edit(s.id), section=Text(s.label))]
-                for s in sections]
+                for s in flow.shown_sections(answers)]
         rows.insert(0, [button("summary-submit", Submit())])
         rows.append([button("nav-back", Back())])
         turn.say(Text("summary-title"), *lines, choices=rows)

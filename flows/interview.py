@@ -9,6 +9,12 @@ child in Kazakhstan may come to the body in person or talk by video call: the pa
 The term is kept, not only shown (issue 10): a parent with no booked time 1 working day after
 the documents were accepted is reminded, and 1 working day before the term ends staff are
 alerted and the morning digest warns (`booking_nudges`, `_warnings`).
+
+Siblings ("баламен (балалармен)", seed 001 p. 5) go in one application: the form asks for the
+children as a group, each with their own age check, and each child has their own
+conversation: their own time, invite, reminders, buttons on the card and record. The time is
+booked when every child has one. `children` is the one place that reads the children of an
+application, whichever shape it was stored in.
 """
 
 from __future__ import annotations
@@ -38,11 +44,11 @@ from flows.delivery import CITIZEN, STAFF
 from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
 from flows.messages import Choice, OutgoingMessage, Text
 from flows.notices import incomplete
-from flows.payloads import Book, Tap
+from flows.payloads import Book, BookFor, Tap, conversation_button
 from flows.service import ProcedureStep, Service, Snapshot, Typed, load_terms
 from flows.slots import Slot, times
 from flows.staff_input import parse_text
-from flows.steps import ChoiceStep, Context, Flow, Option, Section, TextStep
+from flows.steps import ChoiceStep, Context, Flow, GroupStep, Option, Section, TextStep
 from flows.terms import interview_term_end
 from flows.validators import (
     Invalid,
@@ -69,7 +75,14 @@ MEETINGS = ("in-person", "video")
 # accepted is reminded; staff are alerted 1 working day before the conversation's last day.
 REMIND_UNBOOKED_AFTER = 1
 ALERT_UNBOOKED_BEFORE = 1
-BOOKED = "booked"  # the application's record of the booked time (its slot key), if any
+BOOKED = "booked"  # the application's record of the booked times: a slot key per child
+
+# Each child: surname, first name, patronymic (if any), date of birth (004 app. 1 wording).
+CHILD_FIELDS = ("surname", "first_name", "patronymic", "birth_date")
+# Before siblings, the form asked one child as flat answers; such applications (and drafts
+# begun then) read as a list of one child (`children`).
+ONE_CHILD = tuple(f"child_{field}" for field in CHILD_FIELDS)
+MAX_CHILDREN = 10  # a child's place travels in buttons in 2 digits (flows.payloads.Child)
 
 COUNTRIES: Countries = load_countries()
 
@@ -121,17 +134,66 @@ def child_city(answers: Mapping[str, Any]) -> str | None:
     return answers.get("city") or COUNTRIES.zones_of(answers["country"])[0].code
 
 
+# ---------------------------------------------------------------------- the children
+def children(answers: Mapping[str, Any]) -> tuple[Mapping[str, Any], ...]:
+    """The children whose opinion the application is about, in the order entered (a child's
+    place in it is their `child` everywhere: bookings, invites, buttons). An application made
+    before siblings were taken holds one child as flat `child_*` answers: read as one."""
+    if "children" in answers:
+        return tuple(answers["children"])
+    if any(key in answers for key in ONE_CHILD):
+        return ({field: answers.get(f"child_{field}") for field in CHILD_FIELDS},)
+    return ()
+
+
+def siblings(answers: Mapping[str, Any]) -> bool:
+    """More than one child: then every notice says which child it is about."""
+    return len(children(answers)) > 1
+
+
+def child_name(answers: Mapping[str, Any], child: int) -> str:
+    """The child's full name; "" when the application has no such child."""
+    kids = children(answers)
+    return full_name(kids[child]) if 0 <= child < len(kids) else ""
+
+
+def child_first_name(answers: Mapping[str, Any], child: int) -> str:
+    kids = children(answers)
+    return str(kids[child].get("first_name") or "") if 0 <= child < len(kids) else ""
+
+
+def child_born(answers: Mapping[str, Any], child: int) -> date | None:
+    kids = children(answers)
+    born = kids[child].get("birth_date") if 0 <= child < len(kids) else None
+    return date.fromisoformat(born) if born else None
+
+
+def _began_with_one_child(answers: Mapping[str, Any]) -> bool:
+    """A draft begun before siblings were taken finishes as it began (flat answers)."""
+    return any(key in answers for key in ONE_CHILD)
+
+
+def _asks_children(answers: Mapping[str, Any]) -> bool:
+    return not _began_with_one_child(answers)
+
+
 def _child_birth(text: str, ctx: Context) -> str:
     born = check_birth_date(parse_date(text), ctx.today)
     last_day = add_working_days(ctx.today, LAST_INTERVIEW_DAY)
     if age_on(born, last_day) < MIN_AGE:
-        raise Invalid("error-child-under-ten", {"min": MIN_AGE})
+        # A brother or sister too young is left out of the application (Back removes a
+        # child being entered); what was entered stays, and the question is asked again.
+        later = any(child is ctx.item for child in ctx.answers.get("children", [])[1:])
+        raise Invalid("error-sibling-under-ten" if later else "error-child-under-ten",
+                      {"min": MIN_AGE})
     return born.isoformat()
 
 
-def _show_child(answers: Mapping[str, Any]) -> Text:
-    return Text("summary-child", {"name": full_name(answers, "child_"),
-                                  "birth": date.fromisoformat(answers["child_birth_date"])})
+def _show_children(answers: Mapping[str, Any]) -> tuple[Text, ...]:
+    return tuple(
+        Text("summary-child", {"name": full_name(child),
+                               "birth": date.fromisoformat(child["birth_date"])})
+        for child in children(answers) if child.get("birth_date"))
 
 
 def _show_lives(answers: Mapping[str, Any]) -> Text:
@@ -156,12 +218,30 @@ INTERVIEW = Flow(
         *BODY_STEPS,
         *APPLICANT_STEPS,
         ChoiceStep("role", "interview-ask-role", _options("role", ROLES)),
-        TextStep("child_surname", "interview-ask-child-surname", plain(parse_person_name)),
+        # Only a draft begun before siblings were taken is still asked these.
+        TextStep("child_surname", "interview-ask-child-surname", plain(parse_person_name),
+                 when=_began_with_one_child),
         TextStep("child_first_name", "interview-ask-child-first-name",
-                 plain(parse_person_name)),
+                 plain(parse_person_name), when=_began_with_one_child),
         TextStep("child_patronymic", "interview-ask-child-patronymic",
-                 plain(parse_person_name), skippable=True),
-        TextStep("child_birth_date", "interview-ask-child-birth-date", _child_birth),
+                 plain(parse_person_name), skippable=True, when=_began_with_one_child),
+        TextStep("child_birth_date", "interview-ask-child-birth-date", _child_birth,
+                 when=_began_with_one_child),
+        # The child, or the children: each with their own age check and conversation.
+        GroupStep(
+            "children",
+            (
+                TextStep("surname", "interview-ask-children-surname", plain(parse_person_name)),
+                TextStep("first_name", "interview-ask-children-first-name",
+                         plain(parse_person_name)),
+                TextStep("patronymic", "interview-ask-children-patronymic",
+                         plain(parse_person_name), skippable=True),
+                TextStep("birth_date", "interview-ask-children-birth-date", _child_birth),
+            ),
+            more_prompt="interview-ask-more-children",
+            max_items=MAX_CHILDREN,
+            when=_asks_children,
+        ),
         ChoiceStep("subject", "interview-ask-subject", _options("subject", SUBJECTS)),
         TextStep("subject_details", "interview-ask-subject-details", plain(parse_free_text)),
         ChoiceStep("lives", "interview-ask-lives", _options("lives", ("kz", "abroad"))),
@@ -178,9 +258,8 @@ INTERVIEW = Flow(
         BODY_SECTION,
         *APPLICANT_SECTIONS,
         Section("role", "section-role", ("role",), lambda a: Text(f"role-{a.get('role')}")),
-        Section("child", "section-child",
-                ("child_surname", "child_first_name", "child_patronymic", "child_birth_date"),
-                _show_child),
+        Section("child", "section-child", ONE_CHILD, _show_children),
+        Section("children", "section-interview-children", ("children",), _show_children),
         Section("subject", "section-subject", ("subject", "subject_details"), _show_subject),
         Section("lives", "section-lives", ("lives", "country", "city", "meeting"),
                 _show_lives),
@@ -259,10 +338,39 @@ def child_about(answers: Mapping[str, Any]) -> Text:
 
 
 # ---------------------------------------------------------------------- booking the time
+def booked_times(decision: Mapping[str, Any]) -> dict[int, str]:
+    """The booked time (slot key) of each child's conversation, by the child's place; the
+    one time an application recorded before siblings were taken is its first child's."""
+    booked = decision.get(BOOKED)
+    if isinstance(booked, str):
+        return {0: booked} if booked else {}
+    if isinstance(booked, Mapping):
+        return {int(child): key for child, key in booked.items() if key}
+    return {}
+
+
+def record_booking(decision: Mapping[str, Any], child: int, key: str | None) -> dict[str, Any]:
+    """The application's decision record with this child's booked time (None: no time)."""
+    times = {**booked_times(decision), child: key}
+    kept = {str(place): slot for place, slot in sorted(times.items()) if slot}
+    rest = {name: value for name, value in decision.items() if name != BOOKED}
+    return {**rest, BOOKED: kept} if kept else rest
+
+
+def unbooked(snapshot: Snapshot) -> tuple[int, ...]:
+    """The children whose conversation has no time yet, once the documents are accepted
+    (none before, and none once the procedure has moved on)."""
+    if snapshot.status != "under_review" or "accepted_on" not in snapshot.decision:
+        return ()
+    times = booked_times(snapshot.decision)
+    return tuple(child for child in range(max(len(children(snapshot.answers)), 1))
+                 if child not in times)
+
+
 def _awaits_a_time(snapshot: Snapshot) -> bool:
-    """The documents are accepted and the conversation's time is not booked yet."""
-    return snapshot.status == "under_review" and "accepted_on" in snapshot.decision \
-        and not snapshot.decision.get(BOOKED)
+    """The documents are accepted and some child's conversation has no time yet: the time
+    is booked only when every child has one."""
+    return bool(unbooked(snapshot))
 
 
 def booking_reminder_day(snapshot: Snapshot) -> date:
@@ -283,38 +391,52 @@ class Nudge:
     audience: str  # flows.delivery: CITIZEN (the parent) or STAFF (the citizen's topic)
     message: OutgoingMessage
     until: datetime  # pointless once the conversation's last day is over
+    child: int = 0  # whose conversation has no time
+
+
+def about_child(key: str, args: Mapping[str, Any], answers: Mapping[str, Any],
+                child: int) -> Text:
+    """A notice about one child's conversation: with siblings it names the child (its
+    `<key>-child` message), with one child it reads as it always did."""
+    if siblings(answers):
+        return Text(f"{key}-child", {**args, "child": child_name(answers, child)})
+    return Text(key, dict(args))
 
 
 def booking_nudges(snapshot: Snapshot, today: date, seq: int) -> tuple[Nudge, ...]:
-    """What is due today for an application whose conversation has no time yet: the
-    parent's reminder (with the button to book, bound to `seq`, the parent's conversation
-    turn), and from the alert day the staff's alert."""
-    if not _awaits_a_time(snapshot):
-        return ()
-    end = interview_term_end(snapshot)
-    if today > end:
+    """What is due today for each child whose conversation has no time yet: the parent's
+    reminder (with the button to book, bound to `seq`, the parent's conversation turn), and
+    from the alert day the staff's alert."""
+    waiting = unbooked(snapshot)
+    end = interview_term_end(snapshot) if waiting else None
+    if end is None or today > end:
         return ()
     until = end_of_day(end)
+    args, answers = {"number": snapshot.number, "term": end}, snapshot.answers
     nudges = []
-    if today >= booking_reminder_day(snapshot):
-        book = Choice(Text("booking-choose"), Tap.bind(seq, Book(str(snapshot.id)).pack()))
-        nudges.append(Nudge(CITIZEN, OutgoingMessage(
-            (Text("booking-remind-parent", {"number": snapshot.number, "term": end}),),
-            ((book,),)), until))
-    if today >= booking_alert_day(snapshot):
-        nudges.append(Nudge(STAFF, OutgoingMessage((Text("staff-interview-unbooked", {
-            "number": snapshot.number, "term": end}),)), until))
+    for child in waiting:
+        if today >= booking_reminder_day(snapshot):
+            action = BookFor(str(snapshot.id), child) if siblings(answers) \
+                else Book(str(snapshot.id))
+            book = Choice(Text("booking-choose"), Tap.bind(seq, action.pack()))
+            nudges.append(Nudge(CITIZEN, OutgoingMessage(
+                (about_child("booking-remind-parent", args, answers, child),), ((book,),)),
+                until, child))
+        if today >= booking_alert_day(snapshot):
+            nudges.append(Nudge(STAFF, OutgoingMessage(
+                (about_child("staff-interview-unbooked", args, answers, child),)), until, child))
     return tuple(nudges)
 
 
 def _warnings(snapshot: Snapshot, today: date) -> tuple[Text, ...]:
-    """From the working day before the conversation's last day, an application with no
-    booked time is in the morning digest."""
-    if _awaits_a_time(snapshot) and \
-            booking_alert_day(snapshot) <= today <= interview_term_end(snapshot):
-        return (Text("staff-digest-interview-unbooked", {
-            "number": snapshot.number, "term": interview_term_end(snapshot)}),)
-    return ()
+    """From the working day before the conversation's last day, each child with no booked
+    time is in the morning digest."""
+    waiting = unbooked(snapshot)
+    if not waiting or not booking_alert_day(snapshot) <= today <= interview_term_end(snapshot):
+        return ()
+    args = {"number": snapshot.number, "term": interview_term_end(snapshot)}
+    return tuple(about_child("staff-digest-interview-unbooked", args, snapshot.answers, child)
+                 for child in waiting)
 
 
 # ---------------------------------------------------------------------- the procedure
@@ -340,11 +462,15 @@ def _notice(snapshot: Snapshot) -> OutgoingMessage:
                 "number": number, "term": interview_term_end(snapshot)}),))
         case "rejected_incomplete":
             return incomplete(snapshot)
-        case "decided":
-            return OutgoingMessage((Text("notify-interview-decision", {
-                "number": number, "body": Text(f"body-{answers['body']}"),
-                "child": full_name(answers, "child_"),
-                "decision": snapshot.decision.get("text", "")}),))
+        case "decided":  # one decision, naming every child heard
+            names = ", ".join(full_name(child) for child in children(answers))
+            args = {"number": number, "body": Text(f"body-{answers['body']}"),
+                    "decision": snapshot.decision.get("text", "")}
+            if siblings(answers):
+                return OutgoingMessage((Text("notify-interview-decision-children",
+                                             {**args, "children": names}),))
+            return OutgoingMessage((Text("notify-interview-decision",
+                                         {**args, "child": names}),))
     raise ValueError(f"no notice for status {snapshot.status!r}")
 
 
@@ -355,9 +481,19 @@ def _notice_expires(snapshot: Snapshot) -> datetime | None:
     return None
 
 
-def _card_extras(snapshot: Snapshot) -> tuple[str, ...]:
-    """While the documents are accepted, staff start the conversation at the booked time."""
-    return ("session",) if snapshot.status == "under_review" else ()
+def _card_extras(snapshot: Snapshot) -> tuple[Choice, ...]:
+    """While the documents are accepted, staff start the conversation at the booked time:
+    with siblings, each child's conversation from its own button."""
+    if snapshot.status != "under_review":
+        return ()
+    if not siblings(snapshot.answers):
+        return (Choice(Text("staff-action-session"),
+                       conversation_button(snapshot.id, "session", 0).pack()),)
+    return tuple(
+        Choice(Text("staff-action-session-child",
+                    {"child": child_name(snapshot.answers, child)}),
+               conversation_button(snapshot.id, "session", child).pack())
+        for child in range(len(children(snapshot.answers))))
 
 
 INTERVIEW_SERVICE = Service(
@@ -373,6 +509,7 @@ INTERVIEW_SERVICE = Service(
               "достигшего десятилетнего возраста",
     },
     form=INTERVIEW,
+    documents=DOCUMENTS,
     terms=load_terms("interview"),  # to be confirmed: the seeds hold no standard
     procedure=PROCEDURE,
     notice=_notice,

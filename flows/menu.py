@@ -12,12 +12,14 @@ from flows.payloads import (
     Menu,
     MyApplications,
     OpenApplication,
+    ShowFiled,
+    ShowPapers,
     Specialist,
     StartFlow,
     StartObjection,
     Unbook,
 )
-from flows.ports import ApplicationView, SlotOffer
+from flows.ports import ApplicationView, Filed, SlotOffer
 from flows.services import SERVICES
 from flows.turn import Turn, button
 
@@ -55,7 +57,7 @@ def show_applications(turn: Turn, views: Sequence[ApplicationView]) -> None:
 
 
 def show_application(turn: Turn, view: ApplicationView | None,
-                     offer: SlotOffer | None = None) -> None:
+                     offer: SlotOffer | None = None, papers: bool = False) -> None:
     if view is None:
         turn.say(Text("apps-not-found"))
         show(turn)
@@ -65,6 +67,9 @@ def show_application(turn: Turn, view: ApplicationView | None,
         for entry in view.history
     )
     rows = [[button("apps-back", MyApplications())], [button("nav-menu", Menu())]]
+    if papers:  # a copy of one's own application, and every document issued on it
+        rows[:0] = [[button("apps-filed", ShowFiled(view.ref))],
+                    [button("apps-papers", ShowPapers(view.ref))]]
     if view.status == "hearing_scheduled":  # the citizen may object to a preliminary refusal
         rows.insert(0, [button("apps-send-objection", StartObjection(view.ref))])
     parts = [_line(view), Text("apps-history-title"), *history]
@@ -76,6 +81,25 @@ def show_application(turn: Turn, view: ApplicationView | None,
         else:
             rows.insert(0, [button("booking-choose", Book(view.ref))])
     turn.say(*parts, choices=rows)
+
+
+def show_filed(turn: Turn, ref: str, filed: Filed, lines: tuple[Text, ...]) -> None:
+    """The answers as filed, and the application's PDF (the first paper) with them."""
+    first = filed.papers[0] if filed.papers else None
+    turn.say(Text("apps-filed-title", {"number": filed.number}), *lines, attachment=first,
+             choices=[[button("apps-back", OpenApplication(ref))]])
+
+
+def show_papers(turn: Turn, ref: str, filed: Filed) -> None:
+    """Every paper issued so far, one file each, then the way back."""
+    back = [[button("apps-back", OpenApplication(ref))]]
+    if not filed.papers:
+        turn.say(Text("apps-papers-none", {"number": filed.number}), choices=back)
+        return
+    for paper in filed.papers:
+        turn.say(Text("value-plain", {"value": paper.filename}), attachment=paper)
+    turn.say(Text("apps-papers-sent", {"number": filed.number, "count": len(filed.papers)}),
+             choices=back)
 
 
 def _line(view: ApplicationView) -> Text:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, ClassVar, TypeVar, cast, get_args, get_type_hints
 
 from flows.messages import MAX_PAYLOAD_BYTES
@@ -37,6 +37,9 @@ class Wire:
     longest: int
     read: Callable[[str], Any] = str
     write: Callable[[Any], str] = str
+    # A field added to a kind after its buttons were out (see `added`): the text it holds
+    # when it is left off; None for a field every button of the kind carries.
+    omitted: str | None = None
 
     def fits(self, text: str) -> bool:
         return len(text) <= self.longest and re.fullmatch(self.shape, text) is not None
@@ -52,6 +55,13 @@ def one_of(*values: str) -> Wire:
     return Wire("|".join(re.escape(value) for value in values), max(map(len, values)))
 
 
+def added(wire: Wire, omitted: str) -> Wire:
+    """A last field added to a kind whose buttons are already out: a button without it reads
+    as if it held `omitted`, and a value that writes as `omitted` is left off, so such a
+    button packs exactly as before (and that one way is the only one read)."""
+    return replace(wire, omitted=omitted)
+
+
 ID_DIGITS = 18  # below 2**63: any id the database can hold
 Id = Annotated[int, number(ID_DIGITS)]
 # An application's id as the ports take it: a string of digits, never a number from nowhere.
@@ -60,6 +70,10 @@ Index = Annotated[int, number(3)]
 Word = Annotated[str, Wire(r"[a-z0-9][a-z0-9_-]{0,23}", 24)]  # flow, section, option codes
 Day = Annotated[str, Wire(r"[0-9]{8}", 8)]  # YYYYMMDD
 SlotKey = Annotated[str, Wire(r"[0-9]{12}", 12)]  # YYYYMMDDHHMM
+CHILD_DIGITS = 2  # a child's place in an application's list of children (flows/interview.py)
+Child = Annotated[int, number(CHILD_DIGITS)]
+# The child on a button that spoke of the one child an application had: the first, if left off.
+FirstChild = Annotated[int, added(number(CHILD_DIGITS), "0")]
 YesNo = Annotated[bool, Wire("yes|no", 3, lambda text: text == "yes",
                              lambda value: "yes" if value else "no")]
 SEQ = number(SEQ_DIGITS)
@@ -97,10 +111,16 @@ class Payload:
         longest = len(prefix) + sum(len(SEP) + wire.longest for _, wire in cls.wires)
         if longest > cls.budget:
             raise TypeError(f"{cls.__name__} may pack {longest} bytes, over {cls.budget}")
-        key = (prefix, len(cls.wires))
-        if key in cls.kinds:
-            raise TypeError(f"{cls.__name__} reads like {cls.kinds[key].__name__}")
-        cls.kinds[key] = cls
+        always = len(cls.wires)
+        while always and cls.wires[always - 1][1].omitted is not None:
+            always -= 1
+        if any(wire.omitted is not None for _, wire in cls.wires[:always]):
+            raise TypeError(f"{cls.__name__}: only the last fields may be added later")
+        for count in range(always, len(cls.wires) + 1):  # with and without the added ones
+            key = (prefix, count)
+            if key in cls.kinds:
+                raise TypeError(f"{cls.__name__} reads like {cls.kinds[key].__name__}")
+            cls.kinds[key] = cls
 
     def pack(self) -> str:
         parts = [self.prefix]
@@ -109,14 +129,23 @@ class Payload:
             if not wire.fits(text):  # a programming error: such a button must not be shown
                 raise ValueError(f"{type(self).__name__}.{name} cannot travel as {text!r}")
             parts.append(text)
+        while len(parts) > 1 and parts[-1] == self.wires[len(parts) - 2][1].omitted:
+            parts.pop()  # an added field at its old meaning: the button packs as before
         return SEP.join(parts)
 
     @classmethod
     def read(cls, texts: Sequence[str]) -> Payload | Stale:
         values = {}
-        for (name, wire), text in zip(cls.wires, texts, strict=True):
+        for index, (name, wire) in enumerate(cls.wires):
+            if index >= len(texts):  # an added field a button of before does not carry
+                assert wire.omitted is not None  # the kinds' table holds no shorter reading
+                values[name] = wire.read(wire.omitted)
+                continue
+            text = texts[index]
             if not wire.fits(text):
                 return Stale(f"bad {cls.prefix} {name}")
+            if text == wire.omitted and index == len(texts) - 1:
+                return Stale(f"{cls.prefix} {name} is never written so")  # not canonical
             values[name] = wire.read(text)
         return cls(**values)
 
@@ -209,32 +238,58 @@ class Contacts(Action, prefix="contacts"):
 
 
 @dataclass(frozen=True)
+class ShowFiled(Action, prefix="filed"):
+    """What I filed: the answers and the application's PDF again."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
+class ShowPapers(Action, prefix="papers"):
+    """Every paper issued on the application so far, sent again as files."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
 class StartObjection(Action, prefix="obj"):
     application: Ref
 
 
 @dataclass(frozen=True)
 class Book(Action, prefix="book"):
-    """Choose (or change) the time of the conversation with the child: the days."""
+    """Choose (or change) the time of the conversation with the child: the days; with
+    several children, first which child (each has their own conversation)."""
 
     application: Ref
+
+
+@dataclass(frozen=True)
+class BookFor(Action, prefix="for"):
+    """The days for the conversation with one of the application's children."""
+
+    application: Ref
+    child: Child
 
 
 @dataclass(frozen=True)
 class BookDay(Action, prefix="day"):
     application: Ref
     day: Day
+    child: FirstChild = 0
 
 
 @dataclass(frozen=True)
 class BookTime(Action, prefix="slot"):
     application: Ref
     slot: SlotKey
+    child: FirstChild = 0
 
 
 @dataclass(frozen=True)
 class Unbook(Action, prefix="unbook"):
     application: Ref
+    child: FirstChild = 0
 
 
 @dataclass(frozen=True)
@@ -250,6 +305,7 @@ class ChildReply(Action, prefix="child"):
 
     application: Ref
     confirmed: YesNo
+    child: FirstChild = 0
 
 
 @dataclass(frozen=True)
@@ -305,8 +361,9 @@ class StaffPayload(Payload):
     verb: str
 
 
+SESSION_VERBS = ("session", "present", "video", "end")  # the conversation with a child
 CARD_VERBS = ("accept", "incomplete", "hearing", "approve", "refuse", "decide",
-              "session", "present", "video", "end")
+              *SESSION_VERBS, "reissue")
 # What staff do with the first input of a step (flows.service): tick a line of its
 # checklist, confirm it, go on to the note that may follow, take the offer, or type instead.
 INPUT_VERBS = ("tick", "done", "note", "take", "type")
@@ -319,6 +376,27 @@ class CardAction(StaffPayload, prefix="st"):
 
     application: Id
     verb: Annotated[str, one_of(*CARD_VERBS)]
+
+
+@dataclass(frozen=True)
+class ChildConversation(StaffPayload, prefix="st"):
+    """The conversation with a child after the first, of an application with siblings: each
+    child has their own (the first child's buttons are the card's, as they always were)."""
+
+    application: Id
+    verb: Annotated[str, one_of(*SESSION_VERBS)]
+    child: Annotated[int, Wire(rf"[1-9][0-9]{{0,{CHILD_DIGITS - 1}}}", CHILD_DIGITS, int)]
+
+
+def conversation_button(application: int, verb: str, child: int) -> StaffPayload:
+    """A button of the conversation with the application's child at `child`."""
+    return CardAction(application, verb) if child == 0 else \
+        ChildConversation(application, verb, child)
+
+
+def child_of(pressed: StaffPayload) -> int:
+    """Whose conversation a staff button is for: the first child unless it names another."""
+    return pressed.child if isinstance(pressed, ChildConversation) else 0
 
 
 @dataclass(frozen=True)
@@ -401,6 +479,7 @@ class InviteJoined(InviteState, prefix="joined"):
     slot: SlotKey
     zone: Zone
     subject: Subject
+    child: FirstChild = 0
 
 
 def invite_state(stored: str | None) -> InviteOpened | InviteJoined | None:

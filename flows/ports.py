@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from flows.messages import Reply, Text
+from flows.messages import Attachment, Reply, Text
 from flows.slots import Slot
 
 # Every status an application can have, in the order of the legal procedure (seed 004).
@@ -121,14 +121,35 @@ class Applications(Protocol):
 
 
 @dataclass(frozen=True)
+class ChildTime:
+    """One child of an application, and the time booked for their own conversation."""
+
+    child: int  # the child's place in the application's list of children
+    name: str
+    booked: Slot | None
+
+
+@dataclass(frozen=True)
 class SlotOffer:
-    """The free times of one application's conversation with the child."""
+    """The free times of the conversation with one child of an application."""
 
     ref: str
     number: str
     slots: tuple[Slot, ...]
     zone: str | None  # the child's zone code when abroad ("berlin"), else None
+    # This child's booked time. Asked for the application as a whole (no child named), an
+    # application of several children has no one time: None, each child's is in `children`.
     booked: Slot | None
+    child: int = 0
+    children: tuple[ChildTime, ...] = ()  # every child of the application, with their time
+
+    @property
+    def siblings(self) -> bool:
+        return len(self.children) > 1
+
+    @property
+    def child_name(self) -> str:
+        return next((c.name for c in self.children if c.child == self.child), "")
 
 
 @dataclass(frozen=True)
@@ -140,6 +161,8 @@ class Booking:
     code: str  # the one-time invite code for the child
     calendar: bytes  # the .ics file
     place: Text | None = None  # in person: the body's name, address and room
+    child: int = 0
+    child_name: str = ""  # with siblings, whose conversation it is; "" for an only child
 
 
 @dataclass(frozen=True)
@@ -151,6 +174,7 @@ class Joined:
     slot: Slot
     zone: str | None
     subject: str = ""  # what the decision is about (the parent's choice); "" if unknown
+    child: int = 0  # the child's place in the application's list of children
 
 
 @dataclass(frozen=True)
@@ -161,13 +185,15 @@ class Invitation:
 
 
 class Interviews(Protocol):
-    async def offer(self, channel: str, user_id: str, ref: str,
-                    now: datetime) -> SlotOffer | None: ...
+    async def offer(self, channel: str, user_id: str, ref: str, now: datetime,
+                    child: int | None = None) -> SlotOffer | None:
+        """The free times for this child's conversation (the first child's when None)."""
+        ...
 
     async def book(self, channel: str, user_id: str, ref: str, key: str,
-                   now: datetime) -> Booking | str: ...
+                   now: datetime, child: int = 0) -> Booking | str: ...
 
-    async def cancel(self, channel: str, user_id: str, ref: str) -> bool: ...
+    async def cancel(self, channel: str, user_id: str, ref: str, child: int = 0) -> bool: ...
 
     async def invitation(self, channel: str, user_id: str, code: str,
                          now: datetime) -> Invitation | str:
@@ -180,9 +206,10 @@ class Interviews(Protocol):
         """The child says it is them: the invite becomes theirs, once; or why not."""
         ...
 
-    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> bool:
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool,
+                          child: int = 0) -> bool:
         """The child's answer about the time; False (nothing told to anyone) unless this
-        person is the child who joined the invite of that interview application."""
+        person is the child who joined that child's invite of that interview application."""
         ...
 
     async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
@@ -198,9 +225,24 @@ class Seat:
     application_id: int
     role: str  # parent or child
     open: bool  # False: ended, but the child may still add something
+    child: int = 0  # whose conversation: the child's place in the application
 
 
 class Sessions(Protocol):
     async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
 
     async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None: ...
+
+
+@dataclass(frozen=True)
+class Filed:
+    """An application as its owner filed it, and its papers (legal documents) so far."""
+
+    number: str
+    service: str
+    answers: dict[str, Any]
+    papers: tuple[Attachment, ...]  # oldest first; the application itself comes first
+
+
+class Papers(Protocol):
+    async def filed(self, channel: str, user_id: str, ref: str) -> Filed | None: ...

@@ -32,6 +32,7 @@ def citizen_notice(snapshot: Snapshot) -> OutgoingMessage:
     return SERVICES[snapshot.service].notice(snapshot)
 
 
+REISSUE = "reissue"
 OPEN = ("submitted", "under_review", "hearing_scheduled")
 
 
@@ -71,15 +72,12 @@ def card(snapshot: Snapshot, today: date) -> OutgoingMessage:
             "date": date.fromisoformat(hearing["date"]), "time": hearing["time"],
             "place": hearing["place"],
         }))
-    flow = service.form
-    for number, section in enumerate(flow.shown_sections(snapshot.answers), start=1):
-        shown = section.show(snapshot.answers)
-        parts.append(Text("summary-line", {"n": number, "label": Text(section.label),
-                                           "value": shown}))
-    actions = [*service.card_extras(snapshot),
-               *(action for action in service.actions_from(snapshot.status)
-                 if action not in reasons)]
-    rows = tuple(
+    parts.extend(service.form.summary_lines(snapshot.answers))
+    actions = [*(action for action in service.actions_from(snapshot.status)
+                 if action not in reasons),
+               REISSUE]  # the latest paper again, a new version (the old one reads replaced)
+    # The service's own buttons first (the conversation with each child), then its steps.
+    rows = tuple((extra,) for extra in service.card_extras(snapshot)) + tuple(
         (Choice(Text(f"staff-action-{action}"), CardAction(snapshot.id, action).pack()),)
         for action in actions
     )

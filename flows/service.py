@@ -12,11 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from flows.calendar import add_working_days
-from flows.messages import OutgoingMessage, Text
+from flows.messages import Choice, OutgoingMessage, Text
 from flows.steps import Flow
+
+if TYPE_CHECKING:
+    from flows.documents import Document
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,7 @@ def never(_snapshot: Snapshot) -> datetime | None:
     return None
 
 
-def no_extras(_snapshot: Snapshot) -> tuple[str, ...]:
+def no_extras(_snapshot: Snapshot) -> tuple[Choice, ...]:
     return ()
 
 
@@ -189,11 +192,16 @@ class Service:
     notice: Notice  # what the citizen is told when the application reaches its status
     # A notice whose point is a deadline is dropped once it has passed (see the outbox).
     notice_expires: Callable[[Snapshot], datetime | None] = never
-    # Card buttons that are not status changes (the conversation with the child).
-    card_extras: Callable[[Snapshot], tuple[str, ...]] = no_extras
+    # Card buttons that are not status changes (the conversation with each child).
+    card_extras: Callable[[Snapshot], tuple[Choice, ...]] = no_extras
     # What the morning digest warns staff of before a term runs out, besides what is due.
     digest_warnings: Callable[[Snapshot, date], tuple[Text, ...]] = no_warnings
     hears_the_child: bool = False  # service 2: a conversation with the child is booked
+    documents: tuple[Document, ...] = ()  # what the citizen uploads (flows/documents.py)
+
+    def document_of(self, answer: str) -> Document | None:
+        """The document whose files an answer key holds."""
+        return next((d for d in self.documents if d.answer == answer), None)
 
     def __post_init__(self) -> None:
         if self.form.service != self.code:

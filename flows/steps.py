@@ -153,6 +153,17 @@ class Flow:
         dropped = {s.id for s in self.steps if not self.active(s, answers)}
         return {k: v for k, v in answers.items() if k not in dropped}
 
+    def summary_lines(self, answers: Mapping[str, Any]) -> tuple[Text, ...]:
+        """The answers as numbered lines, a section each: the summary, the card, "What I
+        filed" all read them so."""
+        lines = []
+        for number, section in enumerate(self.shown_sections(answers), start=1):
+            shown = section.show(answers)
+            values = shown if isinstance(shown, tuple) else (shown,)
+            lines.append(Text("summary-line", {"n": number, "label": Text(section.label),
+                                              "value": values}))
+        return tuple(lines)
+
     def file_steps(self) -> tuple[str, ...]:
         """The answer keys that hold uploaded files."""
         return tuple(step.id for step in self.steps if isinstance(step, FilesStep))

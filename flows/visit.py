@@ -324,6 +324,7 @@ VISIT_SERVICE = Service(
               "прав, не оказывающим на ребенка негативного влияния",
     },
     form=VISIT,
+    documents=DOCUMENTS,
     terms=TERMS,
     procedure=PROCEDURE,
     notice=_notice,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import KZ_TZ, registration_date
 from flows.common import CONSENT_RECORD, CONSENT_STEP
 from flows.messages import OutgoingMessage, Text
+from flows.paper import APPLICATION, Confirmation
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
 from flows.procedure import OPEN, Snapshot, card, next_date
 from flows.services import SERVICES
@@ -25,9 +26,13 @@ from storage.models import (
     Consent,
     Document,
     NumberSequence,
+    Person,
     StatusChange,
 )
 from storage.outbox import STAFF, enqueue
+
+if TYPE_CHECKING:  # papers reads applications: a type here, not an import cycle
+    from storage.papers import PaperRegistry
 
 OPEN_STATUSES = OPEN
 
@@ -55,8 +60,10 @@ def _date(value: Any) -> date | None:
 
 
 class SqlApplications:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 papers: PaperRegistry | None = None) -> None:
         self.sessions = sessions
+        self.papers = papers  # files the application itself (appendix 1) as a PDF
 
     async def submit(
         self,
@@ -153,13 +160,20 @@ class SqlApplications:
                 application_id=application.id,
                 message=card(snapshot_of(application), at.astimezone(KZ_TZ).date()))
         for i, document in enumerate(application.documents):
-            caption = Text(f"staff-document-{document.kind.replace('_', '-')}",
-                           {"number": application.number})
+            declared = SERVICES[service].document_of(document.kind)
+            caption = Text("staff-document-uploaded", {
+                "document": Text(f"document-{declared.code if declared else 'other'}"),
+                "number": application.number})
             enqueue(session, key=f"doc:{application.id}:{i}", audience=STAFF,
                     person_id=person.id, application_id=application.id,
                     message=OutgoingMessage((caption,)),
                     document={"sha256": document.sha256, "mime": document.mime,
                               "name": document.original_name or f"{application.number}-{i + 1}"})
+        if self.papers is not None:  # the citizen's copy of what they filed, and staff's
+            confirmation = Confirmation(channel, _account(person), at,
+                                        bool(answers.get("phone_verified")))
+            await self.papers.issue(session, application, APPLICATION, at,
+                                    confirmation=confirmation)
         return application
 
     async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]:
@@ -232,6 +246,12 @@ async def owned_application(session: AsyncSession, channel: str, user_id: str,
     if row is None or person is None or row.person_id != person.id:
         return None
     return row
+
+
+def _account(person: Person) -> str:
+    """The messenger account as a paper may show it: the name, and the id's last digits."""
+    tail = person.external_id[-4:]
+    return f"{person.display_name} (…{tail})" if person.display_name else f"…{tail}"
 
 
 def snapshot_of(application: Application) -> Snapshot:

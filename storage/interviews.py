@@ -5,6 +5,10 @@ tapping the same time at the same instant cannot both get it. Reminders are outb
 whose `next_attempt_at` is 24 h and 1 h before the slot: the delivery worker sends them then.
 A parent who has booked no time is reminded, and staff alerted, by a once-a-day job
 (`nudge_unbooked`) whose run is claimed in the same transaction as the notices it writes.
+
+With siblings, each child has their own conversation: a booking, an invite, reminders and
+notices per child (`child_position`, the child's place in the application's list of children,
+0 for the only or the first child, whose keys read as they always did).
 """
 
 from __future__ import annotations
@@ -20,16 +24,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ics import calendar_invite
 from flows.interview import (
-    BOOKED,
+    about_child,
     booking_nudges,
+    child_born,
     child_city,
+    child_first_name,
+    child_name,
     child_slot_text,
+    children,
     meeting_place,
+    record_booking,
     slot_text,
     staff_meeting_place,
 )
-from flows.messages import OutgoingMessage, Text
-from flows.ports import Booking, Invitation, Joined, SlotOffer
+from flows.messages import Arg, OutgoingMessage, Text
+from flows.ports import Booking, ChildTime, Invitation, Joined, SlotOffer
 from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
 from storage.applications import owned_application, snapshot_of
@@ -77,6 +86,17 @@ def _with_place(text: Text, place: Text | None) -> OutgoingMessage:
     return OutgoingMessage((text,) if place is None else (text, place))
 
 
+def _about(key: str, args: dict[str, Arg], application: Application, child: int) -> Text:
+    """A notice of one child's conversation (naming the child when there are several)."""
+    return about_child(key, args, application.answers, child)
+
+
+def _nudge_key(application_id: int, audience: str, child: int) -> str:
+    """Told once per child and audience; the first child's key is the one of before."""
+    key = f"unbooked:{application_id}:{audience}"
+    return key if child == 0 else f"{key}:{child}"
+
+
 async def _claim(session: AsyncSession, job: str, on: date) -> bool:
     """True once per job and day (like `StaffDesk.claim_job`), inside the caller's
     transaction: the claim commits with what the run writes, or not at all."""
@@ -94,18 +114,26 @@ class SqlInterviews:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def _offer(self, session: AsyncSession, application: Application,
-                     now: datetime) -> SlotOffer | None:
+    async def _offer(self, session: AsyncSession, application: Application, now: datetime,
+                     child: int | None = None) -> SlotOffer | None:
+        """The free times for this child's conversation; asked for no child, the first
+        child's, with no one booked time when there are several (`SlotOffer.booked`)."""
         if not hears_the_child(application) or application.status != "under_review":
             return None
         accepted = application.decision.get("accepted_on")
-        if accepted is None:
+        kids = children(application.answers)
+        position = 0 if child is None else child
+        born = child_born(application.answers, position)
+        if accepted is None or born is None:
             return None
         bookings = (await session.scalars(select(InterviewBooking).where(
             InterviewBooking.body_code == application.body_code,
             InterviewBooking.status == "booked"))).all()
-        mine = next((b for b in bookings if b.application_id == application.id), None)
-        taken = {b.slot_key for b in bookings if b.application_id != application.id}
+        ours = {b.child_position: Slot.from_key(b.slot_key) for b in bookings
+                if b.application_id == application.id}
+        # A brother's or a sister's time is taken too: each child has their own conversation.
+        taken = {b.slot_key for b in bookings
+                 if b.application_id != application.id or b.child_position != position}
         overrides = (await session.scalars(select(SlotOverride).where(
             SlotOverride.body_code == application.body_code))).all()
         availability = Availability(
@@ -114,99 +142,115 @@ class SqlInterviews:
             opened=[(from_db(o.starts_at), from_db(o.ends_at)) for o in overrides
                     if o.kind == "open"],
         )
-        birth = date.fromisoformat(application.answers["child_birth_date"])
-        slots = free_slots(date.fromisoformat(accepted), now, taken, availability, birth=birth)
+        slots = free_slots(date.fromisoformat(accepted), now, taken, availability, birth=born)
+        whole = child is None and len(kids) > 1
         return SlotOffer(str(application.id), application.number, tuple(slots),
                          child_city(application.answers),
-                         Slot.from_key(mine.slot_key) if mine else None)
+                         None if whole else ours.get(position), position,
+                         tuple(ChildTime(place, child_name(application.answers, place),
+                                         ours.get(place)) for place in range(len(kids))))
 
-    async def offer(self, channel: str, user_id: str, ref: str,
-                    now: datetime) -> SlotOffer | None:
+    async def offer(self, channel: str, user_id: str, ref: str, now: datetime,
+                    child: int | None = None) -> SlotOffer | None:
         async with self.sessions() as session:
             application = await owned_application(session, channel, user_id, ref)
-            return await self._offer(session, application, now) if application else None
+            return await self._offer(session, application, now, child) if application \
+                else None
 
     async def book(self, channel: str, user_id: str, ref: str, key: str,
-                   now: datetime) -> Booking | str:
+                   now: datetime, child: int = 0) -> Booking | str:
         try:
             async with self.sessions.begin() as session:
                 application = await owned_application(session, channel, user_id, ref)
-                offer = await self._offer(session, application, now) if application else None
+                offer = await self._offer(session, application, now, child) \
+                    if application else None
                 if application is None or offer is None:
                     return "booking-not-available"
                 slot = next((s for s in offer.slots if s.key == key), None)
                 if slot is None:
                     return "booking-slot-taken"
-                await self._drop_booking(session, application)
+                await self._drop_booking(session, application, child)
                 session.add(InterviewBooking(application_id=application.id,
+                                             child_position=child,
                                              body_code=application.body_code, slot_key=key,
                                              starts_at=to_db(slot.start)))
                 await session.flush()  # the unique index speaks here when the slot is gone
-                code = await self._invite(session, application.id, slot)
-                application.decision = {**application.decision, BOOKED: key}
-                await self._drop_nudges(session, application.id)
-                self._remind(session, application, slot, offer.zone, now)
+                code = await self._invite(session, application.id, child, slot)
+                application.decision = record_booking(application.decision, child, key)
+                await self._drop_nudges(session, application.id, child)
+                self._remind(session, application, slot, offer.zone, now, child)
                 session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.book",
-                                       subject=application.number, details={"slot": key}))
-                booked = Text("staff-interview-booked", {"number": application.number,
-                                                         "slot": slot_text(slot, offer.zone)})
+                                       subject=application.number,
+                                       details={"slot": key, "child": child}))
+                booked = _about("staff-interview-booked", {
+                    "number": application.number, "slot": slot_text(slot, offer.zone)},
+                    application, child)
                 enqueue(session, key=f"booked:{application.id}:{key}:{secrets.token_hex(4)}",
                         audience=STAFF, person_id=application.person_id,
                         application_id=application.id,
                         message=_with_place(booked, staff_meeting_place(application.answers)))
                 calendar = calendar_invite(slot, f"{application.number}-{key}@applications-bot",
                                            application.number, application.number, stamp=now)
+                name = child_name(application.answers, child) if offer.siblings else ""
                 return Booking(str(application.id), application.number, slot, offer.zone,
-                               code, calendar, meeting_place(application.answers))
+                               code, calendar, meeting_place(application.answers), child, name)
         except IntegrityError:
             return "booking-slot-taken"
 
-    async def cancel(self, channel: str, user_id: str, ref: str) -> bool:
+    async def cancel(self, channel: str, user_id: str, ref: str, child: int = 0) -> bool:
         async with self.sessions.begin() as session:
             application = await owned_application(session, channel, user_id, ref)
             if application is None:
                 return False
-            return await self._drop_booking(session, application)
+            return await self._drop_booking(session, application, child)
 
-    async def _drop_booking(self, session: AsyncSession, application: Application) -> bool:
+    async def _drop_booking(self, session: AsyncSession, application: Application,
+                            child: int) -> bool:
         application_id = application.id
         booking = await session.scalar(select(InterviewBooking).where(
             InterviewBooking.application_id == application_id,
+            InterviewBooking.child_position == child,
             InterviewBooking.status == "booked"))
         if booking is None:
             return False
         booking.status = "cancelled"
-        application.decision = {k: v for k, v in application.decision.items() if k != BOOKED}
+        application.decision = record_booking(application.decision, child, None)
         await session.flush()
-        # Reminders of the old time must not go out.
+        # Reminders of the old time must not go out (each child's conversation has its own
+        # time, so the slot names the child's reminders).
         await session.execute(update(OutboxMessage).where(
             OutboxMessage.application_id == application_id,
             OutboxMessage.key.startswith(f"remind:{application_id}:{booking.slot_key}:"),
             OutboxMessage.status == "pending").values(status="cancelled"))
         return True
 
-    async def _drop_nudges(self, session: AsyncSession, application_id: int) -> None:
-        """A time is booked: "no time booked yet" must not go out any more."""
+    async def _drop_nudges(self, session: AsyncSession, application_id: int,
+                           child: int) -> None:
+        """A child's time is booked: "no time booked yet" for that child must not go out."""
         await session.execute(update(OutboxMessage).where(
             OutboxMessage.application_id == application_id,
-            OutboxMessage.key.startswith(f"unbooked:{application_id}:"),
+            OutboxMessage.key.in_([_nudge_key(application_id, audience, child)
+                                   for audience in (CITIZEN, STAFF)]),
             OutboxMessage.status == "pending").values(status="cancelled"))
 
-    async def _invite(self, session: AsyncSession, application_id: int, slot: Slot) -> str:
-        """The child's code: one per application, valid until the conversation is over."""
+    async def _invite(self, session: AsyncSession, application_id: int, child: int,
+                      slot: Slot) -> str:
+        """The child's code: one per child, valid until their conversation is over."""
         invite = await session.scalar(select(InterviewInvite).where(
-            InterviewInvite.application_id == application_id))
+            InterviewInvite.application_id == application_id,
+            InterviewInvite.child_position == child))
         expires = to_db(slot.end + timedelta(hours=1))
         if invite is None:
-            invite = InterviewInvite(application_id=application_id, code=new_code(),
-                                     expires_at=expires)
+            invite = InterviewInvite(application_id=application_id, child_position=child,
+                                     code=new_code(), expires_at=expires)
             session.add(invite)
         else:
             invite.expires_at = expires
         return invite.code
 
     def _remind(self, session: AsyncSession, application: Application, slot: Slot,
-                zone: str | None, now: datetime, child_person: int | None = None) -> None:
+                zone: str | None, now: datetime, child: int,
+                child_person: int | None = None) -> None:
         for hours in REMINDERS:
             at = slot.start - timedelta(hours=hours)
             if at <= now:
@@ -215,15 +259,14 @@ class SqlInterviews:
             until = reminder_expires(slot.start, hours)
             shown = slot_text(slot, zone)
             answers = application.answers
+            args: dict[str, Arg] = {"number": application.number, "hours": hours, "slot": shown}
             if child_person is None:
                 self._at(session, f"{prefix}:parent", CITIZEN, application, at, until,
-                         _with_place(Text("reminder-parent", {
-                             "number": application.number, "hours": hours, "slot": shown}),
-                             meeting_place(answers)))
+                         _with_place(_about("reminder-parent", args, application, child),
+                                     meeting_place(answers)))
                 self._at(session, f"{prefix}:staff", STAFF, application, at, until,
-                         _with_place(Text("reminder-staff", {
-                             "number": application.number, "hours": hours, "slot": shown}),
-                             staff_meeting_place(answers)))
+                         _with_place(_about("reminder-staff", args, application, child),
+                                     staff_meeting_place(answers)))
             else:
                 self._at(session, f"{prefix}:child", CITIZEN, application, at, until,
                          OutgoingMessage((Text("reminder-child", {
@@ -251,6 +294,7 @@ class SqlInterviews:
         application = await session.get(Application, invite.application_id)
         booking = await session.scalar(select(InterviewBooking).where(
             InterviewBooking.application_id == invite.application_id,
+            InterviewBooking.child_position == invite.child_position,
             InterviewBooking.status == "booked"))
         if application is None or booking is None:
             return "invite-expired"
@@ -265,7 +309,8 @@ class SqlInterviews:
             usable = await self._usable(session, channel, user_id, code, now)
             if isinstance(usable, str):
                 return usable
-            return Invitation(str(usable.application.answers.get("child_first_name", "")))
+            return Invitation(child_first_name(usable.application.answers,
+                                               usable.invite.child_position))
 
     async def join(self, channel: str, user_id: str, code: str,
                    now: datetime) -> Joined | str:
@@ -285,33 +330,41 @@ class SqlInterviews:
                 return "invite-used"
             slot = Slot.from_key(booking.slot_key)
             zone = child_city(application.answers)
-            self._remind(session, application, slot, zone, now, child_person=child.id)
+            position = usable.invite.child_position
+            self._remind(session, application, slot, zone, now, position,
+                         child_person=child.id)
             session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-joined",
-                                   subject=application.number))
+                                   subject=application.number, details={"child": position}))
             return Joined(str(application.id), application.number, slot, zone,
-                          str(application.answers.get("subject") or ""))
+                          str(application.answers.get("subject") or ""), position)
 
-    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool) -> bool:
+    async def child_reply(self, channel: str, user_id: str, ref: str, confirmed: bool,
+                          child: int = 0) -> bool:
         """The child confirmed the time, or asked for another one (the parent is told).
-        Only the child who joined this interview's invite may: anyone else is refused."""
+        Only the child who joined this child's invite may: anyone else is refused."""
         async with self.sessions.begin() as session:
-            application = await self._childs_application(session, channel, user_id, ref)
+            application = await self._childs_application(session, channel, user_id, ref,
+                                                         child)
             if application is None:
                 return False
             verdict = "confirmed" if confirmed else "another-time"
             booked = await session.scalar(select(InterviewBooking.slot_key).where(
                 InterviewBooking.application_id == application.id,
+                InterviewBooking.child_position == child,
                 InterviewBooking.status == "booked"))
-            # One answer per booked time: a double tap must not tell the parent twice.
-            tag = f"{booked or '-'}:{verdict}"
+            # One answer per booked time: a double tap must not tell the parent twice. Each
+            # child has their own time, so it names the child's answer too.
+            tag = f"{booked or '-'}:{verdict}" if child == 0 \
+                else f"{booked or '-'}:{child}:{verdict}"
             if await session.scalar(select(OutboxMessage.id).where(
                     OutboxMessage.key == f"child:{application.id}:{tag}")):
                 return True
             session.add(AuditEntry(actor=f"{channel}:{user_id}",
                                    action=f"interview.child-{verdict}",
-                                   subject=application.number))
-            message = OutgoingMessage((Text(f"notify-child-{verdict}",
-                                            {"number": application.number}),))
+                                   subject=application.number, details={"child": child}))
+            message = OutgoingMessage((_about(f"notify-child-{verdict}",
+                                              {"number": application.number},
+                                              application, child),))
             enqueue(session, key=f"child:{application.id}:{tag}", audience=CITIZEN,
                     person_id=application.person_id, application_id=application.id,
                     message=message)
@@ -321,14 +374,16 @@ class SqlInterviews:
             return True
 
     async def _childs_application(self, session: AsyncSession, channel: str, user_id: str,
-                                  ref: str) -> Application | None:
-        """The interview application `ref` if this person is the child who joined its invite.
-        A refusal is logged once, with ids only: a forged button is not worth more."""
+                                  ref: str, child: int) -> Application | None:
+        """The interview application `ref` if this person is the child who joined that
+        child's invite. A refusal is logged once, with ids only: a forged button is not
+        worth more."""
         application = await session.get(Application, int(ref)) \
             if ref.isascii() and ref.isdigit() and len(ref) <= 18 else None
         person = await person_for(session, channel, user_id)
         invite = await session.scalar(select(InterviewInvite).where(
-            InterviewInvite.application_id == application.id)) if application else None
+            InterviewInvite.application_id == application.id,
+            InterviewInvite.child_position == child)) if application else None
         if application is None or not hears_the_child(application):
             reason = "no interview application"
         elif invite is None or person is None or invite.child_person_id != person.id:
@@ -359,10 +414,11 @@ class SqlInterviews:
                                    details={"from": start.isoformat(), "to": end.isoformat()}))
 
     async def nudge_unbooked(self, today: date, now: datetime) -> int:
-        """Once a day: a parent who has booked no time for the conversation is reminded and,
-        near the end of its term, staff are alerted (`flows.interview.booking_nudges`). The
-        day's run is claimed in the transaction that writes the notices, and each notice is
-        written once per application, so a restart repeats neither. How many were queued."""
+        """Once a day: a parent who has booked no time for a child's conversation is
+        reminded and, near the end of its term, staff are alerted, child by child
+        (`flows.interview.booking_nudges`). The day's run is claimed in the transaction that
+        writes the notices, and each notice is written once per child, so a restart repeats
+        none. How many were queued."""
         async with self.sessions.begin() as session:
             if not await _claim(session, NUDGE_JOB, today):
                 return 0
@@ -376,7 +432,7 @@ class SqlInterviews:
                     Conversation.person_id == application.person_id))
                 seq = int((state or {}).get("seq", 0))  # the parent's buttons carry it
                 for nudge in booking_nudges(snapshot_of(application), today, seq):
-                    key = f"unbooked:{application.id}:{nudge.audience}"
+                    key = _nudge_key(application.id, nudge.audience, nudge.child)
                     if await session.scalar(select(OutboxMessage.id).where(
                             OutboxMessage.key == key)):
                         continue  # told once is enough

@@ -268,6 +268,8 @@ class InterviewBooking(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # Which of the application's children (their place in its list): each has their own.
+    child_position: Mapped[int] = mapped_column(default=0, server_default="0")
     body_code: Mapped[str] = mapped_column(String(32))
     slot_key: Mapped[str] = mapped_column(String(12))
     starts_at: Mapped[datetime]
@@ -281,12 +283,14 @@ Index("ux_interview_slot_taken", InterviewBooking.body_code, InterviewBooking.sl
 
 
 class InterviewInvite(Base):
-    """The one-time code a parent forwards to a child abroad; it reveals nothing by itself."""
+    """The one-time code a parent forwards to a child abroad; it reveals nothing by itself.
+    One per child of the application."""
 
     __tablename__ = "interview_invites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    child_position: Mapped[int] = mapped_column(default=0, server_default="0")
     code: Mapped[str] = mapped_column(String(16), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
@@ -308,12 +312,14 @@ class SlotOverride(Base):
 
 
 class InterviewSession(Base):
-    """The conversation in the messenger; its transcript is the interview record."""
+    """The conversation in the messenger with one child; its transcript is that child's
+    interview record."""
 
     __tablename__ = "interview_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    child_position: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[str] = mapped_column(String(16), default="open")  # open, closed
     representative_present: Mapped[bool] = mapped_column(default=False)
     started_at: Mapped[datetime] = mapped_column(default=stamp)
@@ -336,3 +342,25 @@ class Consent(Base):
     version: Mapped[str] = mapped_column(String(32), index=True)
     text: Mapped[str] = mapped_column(Text)
     given_at: Mapped[datetime]
+
+
+class IssuedPaper(Base):
+    """A legal document issued on an application (flows/paper.py): its PDF is kept on disk
+    by its SHA-256, and anyone holding it can check it at /verify/<code>. Issuing it again
+    makes a new version; the older one then reads as replaced."""
+
+    __tablename__ = "issued_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    part: Mapped[int] = mapped_column(default=0)  # whose paper of its kind: a child's record
+    version: Mapped[int]
+    registry_number: Mapped[str] = mapped_column(String(40), unique=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # random: it cannot be guessed
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8))
+    issued_at: Mapped[datetime] = mapped_column(default=stamp)
+    issued_by: Mapped[str] = mapped_column(String(200), default="")  # the official's name
+    replaced_at: Mapped[datetime | None]

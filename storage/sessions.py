@@ -2,13 +2,16 @@
 
 Messages between the specialist, the child and the parent are relayed through the outbox
 (so they are never lost and respect the messengers' limits) and written to the session's
-transcript, which becomes the interview record when staff end the session.
+transcript, which becomes the interview record when staff end the session. With siblings,
+each child has their own conversation (`child_position`) and their own record; one of an
+application's conversations is held at a time, for the parent sits in each.
 """
 
 from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -16,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import KZ_TZ
 from flows.common import full_name
 from flows.desk import Line
+from flows.interview import child_name
 from flows.messages import OutgoingMessage, Text
+from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
 from storage.models import (
@@ -39,37 +44,54 @@ def says(role: str, text: str) -> OutgoingMessage:
                                                   "text": text}),))
 
 
+if TYPE_CHECKING:  # papers reads sessions: a type here, not an import cycle
+    from storage.papers import PaperRegistry
+
+
 class SqlSessions:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 papers: PaperRegistry | None = None) -> None:
         self.sessions = sessions
+        self.papers = papers  # files each child's conversation record as a PDF
 
-    async def _open(self, session: AsyncSession, application_id: int) -> InterviewSession | None:
-        return await session.scalar(select(InterviewSession).where(
+    async def _open(self, session: AsyncSession, application_id: int,
+                    child: int | None = None) -> InterviewSession | None:
+        """The open conversation of this child (of any child of the application if None)."""
+        query = select(InterviewSession).where(
             InterviewSession.application_id == application_id,
-            InterviewSession.status == "open"))
+            InterviewSession.status == "open")
+        if child is not None:
+            query = query.where(InterviewSession.child_position == child)
+        return await session.scalar(query)
 
-    async def _child(self, session: AsyncSession, application_id: int) -> int | None:
+    async def _child(self, session: AsyncSession, application_id: int,
+                     child: int) -> int | None:
+        """The person who joined this child's invite, if anyone has."""
         invite = await session.scalar(select(InterviewInvite).where(
-            InterviewInvite.application_id == application_id))
+            InterviewInvite.application_id == application_id,
+            InterviewInvite.child_position == child))
         return invite.child_person_id if invite else None
 
-    async def start(self, application_id: int, actor: str, now: datetime) -> str | None:
-        """Open the session; None when done, else a staff-facing message id."""
+    async def start(self, application_id: int, actor: str, now: datetime,
+                    child: int = 0) -> str | None:
+        """Open this child's conversation; None when done, else a staff-facing message id."""
         async with self.sessions.begin() as session:
             application = await session.get(Application, application_id)
             booked = await session.scalar(select(InterviewBooking).where(
                 InterviewBooking.application_id == application_id,
+                InterviewBooking.child_position == child,
                 InterviewBooking.status == "booked"))
             if application is None or application.status != "under_review" or booked is None:
                 return "staff-session-not-booked"
             if await self._open(session, application_id) is not None:
-                return "staff-session-already-open"
-            session.add(InterviewSession(application_id=application_id, staff_actor=actor,
-                                         started_at=to_db(now),
+                return "staff-session-already-open"  # the parent sits in one at a time
+            session.add(InterviewSession(application_id=application_id, child_position=child,
+                                         staff_actor=actor, started_at=to_db(now),
                                          transcript={"lines": []}))
             session.add(AuditEntry(actor=actor, action="interview.session-start",
-                                   subject=application.number))
-            for person in (application.person_id, await self._child(session, application_id)):
+                                   subject=application.number, details={"child": child}))
+            for person in (application.person_id,
+                           await self._child(session, application_id, child)):
                 if person is not None:
                     enqueue(session, key=f"session-start:{application_id}:{person}:"
                             f"{secrets.token_hex(4)}", audience=CITIZEN, person_id=person,
@@ -77,9 +99,9 @@ class SqlSessions:
                             message=OutgoingMessage((Text("session-started"),)))
             return None
 
-    async def confirm_present(self, application_id: int, actor: str) -> bool:
+    async def confirm_present(self, application_id: int, actor: str, child: int = 0) -> bool:
         async with self.sessions.begin() as session:
-            row = await self._open(session, application_id)
+            row = await self._open(session, application_id, child)
             if row is None:
                 return False
             row.representative_present = True
@@ -100,11 +122,13 @@ class SqlSessions:
                 .join(Application, Application.id == InterviewSession.application_id)
                 .where(Application.person_id == person, InterviewSession.status == "open"))
             if as_parent is not None:
-                return Seat(as_parent.id, as_parent.application_id, "parent", True)
+                return Seat(as_parent.id, as_parent.application_id, "parent", True,
+                            as_parent.child_position)
             as_child = await session.scalar(
                 select(InterviewSession)
                 .join(InterviewInvite,
-                      InterviewInvite.application_id == InterviewSession.application_id)
+                      (InterviewInvite.application_id == InterviewSession.application_id)
+                      & (InterviewInvite.child_position == InterviewSession.child_position))
                 .where(InterviewInvite.child_person_id == person,
                        or_(InterviewSession.status == "open",
                            InterviewSession.ended_at >= to_db(now - ADD_AFTER_END)))
@@ -112,17 +136,17 @@ class SqlSessions:
             if as_child is None:
                 return None
             return Seat(as_child.id, as_child.application_id, "child",
-                        as_child.status == "open")
+                        as_child.status == "open", as_child.child_position)
 
-    async def open_id(self, application_id: int) -> int | None:
+    async def open_id(self, application_id: int, child: int = 0) -> int | None:
         async with self.sessions() as session:
-            row = await self._open(session, application_id)
+            row = await self._open(session, application_id, child)
             return row.id if row else None
 
-    async def present(self, application_id: int) -> bool | None:
+    async def present(self, application_id: int, child: int = 0) -> bool | None:
         """Whether staff confirmed the representative; None when no session is open."""
         async with self.sessions() as session:
-            row = await self._open(session, application_id)
+            row = await self._open(session, application_id, child)
             return None if row is None else row.representative_present
 
     async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None:
@@ -144,16 +168,17 @@ class SqlSessions:
                         message=message)
             if row.status != "open":
                 return  # the child's words after the end reach staff only
-            child = await self._child(session, row.application_id)
+            child = await self._child(session, row.application_id, row.child_position)
             for person, who in ((application.person_id, "parent"), (child, "child")):
                 if person is not None and who != role:
                     enqueue(session, key=f"session:{tag}:{who}", audience=CITIZEN,
                             person_id=person, application_id=application.id, message=message)
 
-    async def end(self, application_id: int, actor: str, now: datetime) -> list[Line] | None:
-        """Close the session; its transcript becomes the interview record."""
+    async def end(self, application_id: int, actor: str, now: datetime,
+                  child: int = 0, actor_name: str = "") -> list[Line] | None:
+        """Close this child's conversation; its transcript becomes their interview record."""
         async with self.sessions.begin() as session:
-            row = await self._open(session, application_id)
+            row = await self._open(session, application_id, child)
             if row is None:
                 return None
             row.status = "closed"
@@ -167,16 +192,20 @@ class SqlSessions:
                                         actor=actor))
             session.add(AuditEntry(actor=actor, action="interview.session-end",
                                    subject=str(application_id),
-                                   details={"lines": len(lines)}))
-            child = await self._child(session, application_id)
+                                   details={"lines": len(lines), "child": row.child_position}))
+            child_person = await self._child(session, application_id, row.child_position)
             tag = secrets.token_hex(4)
             enqueue(session, key=f"session-end:{application_id}:parent:{tag}", audience=CITIZEN,
                     person_id=application.person_id, application_id=application_id,
                     message=OutgoingMessage((Text("session-ended"),)))
-            if child is not None:
+            if child_person is not None:
                 enqueue(session, key=f"session-end:{application_id}:child:{tag}",
-                        audience=CITIZEN, person_id=child, application_id=application_id,
+                        audience=CITIZEN, person_id=child_person, application_id=application_id,
                         message=OutgoingMessage((Text("session-ended-child"),)))
+            if self.papers is not None:  # the record, with the closing of the conversation
+                await session.flush()
+                await self.papers.issue(session, application, CONVERSATION_RECORD, now,
+                                        Official(actor_name or actor), part=row.child_position)
             return lines
 
 
@@ -187,7 +216,7 @@ def transcript_text(row: InterviewSession, application: Application,
     its time (Astana) — one line each."""
     answers = application.answers
     parent = full_name(answers)
-    child = full_name(answers, "child_")
+    child = child_name(answers, row.child_position)
     head = [
         f"application {application.number}; conversation with the child, "
         f"started {from_db(row.started_at).astimezone(KZ_TZ):%d.%m.%Y %H:%M} (Astana)",

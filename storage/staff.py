@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import KZ_TZ
 from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
+from flows.paper import Official
 from flows.procedure import (
     Snapshot,
     allowed,
@@ -28,6 +29,7 @@ from storage.clock import to_db
 from storage.models import (
     Application,
     AuditEntry,
+    IssuedPaper,
     JobRun,
     OutboxMessage,
     Person,
@@ -36,6 +38,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN, EXPIRED, STAFF, UNCERTAIN, enqueue
+from storage.papers import PaperRegistry
 
 
 def _citizen(person: Person) -> Citizen:
@@ -44,8 +47,10 @@ def _citizen(person: Person) -> Citizen:
 
 
 class StaffDesk:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 papers: PaperRegistry | None = None) -> None:
         self.sessions = sessions
+        self.papers = papers  # issues the document a step declares (None: no papers)
 
     # ------------------------------------------------------------------ topics
     async def thread_of(self, person_id: int) -> int | None:
@@ -120,7 +125,8 @@ class StaffDesk:
             return application.person_id if application else None
 
     async def act(
-        self, application_id: int, action: str, actor: str, details: dict[str, Any], at: datetime
+        self, application_id: int, action: str, actor: str, details: dict[str, Any],
+        at: datetime, actor_name: str = "",
     ) -> ActResult:
         """Move an application one legal step; refused when its status does not allow it."""
         async with self.sessions.begin() as session:
@@ -151,9 +157,30 @@ class StaffDesk:
                     application_id=application.id, message=citizen_notice(snapshot),
                     template={"number": application.number, "status": application.status},
                     not_after=notice_expires(snapshot))
+            if step.document and self.papers is not None:  # the step's legal document
+                await self.papers.issue(session, application, step.document, at,
+                                        Official(actor_name or actor))
             return ActResult(True, snapshot)
 
 
+
+    async def reissue(self, application_id: int, actor: str, actor_name: str,
+                      at: datetime) -> str | None:
+        """The application's latest paper issued again as a new version; its kind, or None
+        when there is none (or no papers are issued here)."""
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, application_id)
+            latest = await session.scalar(
+                select(IssuedPaper).where(IssuedPaper.application_id == application_id,
+                                          IssuedPaper.replaced_at.is_(None))
+                .order_by(IssuedPaper.id.desc()).limit(1))
+            if application is None or latest is None or self.papers is None:
+                return None
+            await self.papers.issue(session, application, latest.kind, at,
+                                    Official(actor_name or actor), part=latest.part)
+            session.add(AuditEntry(actor=actor, action="paper.reissue",
+                                   subject=application.number, details={"kind": latest.kind}))
+            return latest.kind
 
     async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None:
         """A specialist's answer in the topic, queued for the citizen (never lost)."""

@@ -172,8 +172,11 @@ def buttons(message: Json) -> tuple[tuple[str, str], ...]:
 
 
 def transcript(person: FakeUser) -> list[Said]:
+    """The bot's replies in the chat; the application's PDF, which the outbox worker delivers
+    on its own time (issue 11), is not a reply."""
     return [(message.get("text", ""), buttons(message))
-            for message in person.telegram.sent_messages(person.id)]
+            for message in person.telegram.sent_messages(person.id)
+            if "document" not in message]
 
 
 # ---------------------------------------------------------------------------- the fake that kills
@@ -234,7 +237,7 @@ async def calm_bot(fake: FakeTelegram, folder: Path, clock: MovableClock) -> Asy
     when a step is answered in full (the next poll confirms it)."""
     settings = Settings(TELEGRAM_BOT_TOKEN=fake.token, TELEGRAM_API_SERVER=fake.base_url,
                         DATABASE_URL=f"sqlite+aiosqlite:///{folder}/bot.db",
-                        FILES_DIR=folder / "files", _env_file=None)
+                        FILES_DIR=folder / "files", HTTP_PORT=0, _env_file=None)
     app = await build_app(settings, clock)
     task = asyncio.create_task(app.run(handle_as_tasks=False))
     await until(lambda: fake.poll_count > 0, lambda: "the calm bot never polled", STEP_TIMEOUT)

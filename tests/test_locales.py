@@ -12,11 +12,11 @@ from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
 from bot.app import COMMANDS
+from flows.documents import load_documents
+from flows.grounds import load_grounds
 from flows.menu import status_id
 from flows.messages import Text
 from flows.ports import STATUSES
-from flows.documents import load_documents
-from flows.grounds import load_grounds
 from flows.service import Checklist
 from flows.services import SERVICES
 from flows.visit import CATALOGUE, RESIDENCES

@@ -1,16 +1,22 @@
 """The conversation with the child, from the staff group: start it, confirm the
-representative, send a video link, end it (the transcript goes into the topic as a file)."""
+representative, send a video link, end it (the transcript goes into the topic as a file).
+
+With siblings each child has their own conversation: the card has a start button per child,
+and the buttons that follow (present, video, end) and the record are that child's.
+"""
 
 from __future__ import annotations
 
 import secrets
 from functools import partial
+from typing import Any
 
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows.calendar import KZ_TZ
 from flows.desk import Citizen
-from flows.payloads import CardAction
+from flows.interview import about_child, siblings
+from flows.payloads import StaffPayload, child_of, conversation_button
 from flows.procedure import Snapshot
 from handlers.telegram.staff_side import StaffSide
 
@@ -24,7 +30,7 @@ async def in_session(side: StaffSide, citizen: Citizen, text: str) -> bool:
     if seat is None or seat.role != "parent" or not seat.open:
         return False
     thread = await side.topics.thread_for(citizen.person_id)
-    if not await side.sessions.present(seat.application_id):
+    if not await side.sessions.present(seat.application_id, seat.child):
         await side.post(thread, "staff-session-confirm-first")
         return True
     await side.sessions.relay(seat.session_id, "specialist", text, side.clock())
@@ -32,30 +38,40 @@ async def in_session(side: StaffSide, citizen: Citizen, text: str) -> bool:
     return True
 
 
-async def session_action(side: StaffSide, snapshot: Snapshot, verb: str, user_id: int,
-                          thread: int | None) -> None:
-    """Start the conversation, confirm the representative, send a video link, end it."""
+def _naming(snapshot: Snapshot, child: int, key: str, **args: Any) -> tuple[str, dict[str, Any]]:
+    """A staff line about one child's conversation: with siblings it names the child."""
+    text = about_child(key, args, snapshot.answers, child)
+    return text.key, dict(text.args)
+
+
+async def session_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,
+                         user_id: int, thread: int | None, user_name: str = "") -> None:
+    """Start a child's conversation, confirm the representative, send a video link, end it."""
     sessions, actor, now = side.sessions, f"staff:{user_id}", side.clock()
+    verb, child = pressed.verb, child_of(pressed)
     assert sessions is not None
     post = partial(side.post, thread) if thread is not None else None
     if verb == "session":
-        error = await sessions.start(snapshot.id, actor, now)
+        error = await sessions.start(snapshot.id, actor, now, child)
         if error is not None:
-            if post:
-                await post(error, number=snapshot.number)
+            if post:  # no time for this child yet, or a conversation of the application is on
+                key, args = _naming(snapshot, child, error, number=snapshot.number) \
+                    if error == "staff-session-not-booked" else (error, {"number": snapshot.number})
+                await post(key, **args)
             return
         controls = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(text=side.text(f"staff-session-{action}"),
-                                  callback_data=CardAction(snapshot.id, action).pack())]
+            [InlineKeyboardButton(
+                text=side.text(f"staff-session-{action}"),
+                callback_data=conversation_button(snapshot.id, action, child).pack())]
             for action in ("present", "video", "end")])
-        await side.bot.send_message(side.chat_id, side.text("staff-session-started",
-                                                            number=snapshot.number),
+        key, args = _naming(snapshot, child, "staff-session-started", number=snapshot.number)
+        await side.bot.send_message(side.chat_id, side.text(key, **args),
                                     message_thread_id=thread, reply_markup=controls)
     elif verb == "present":
-        if await sessions.confirm_present(snapshot.id, actor) and post:
+        if await sessions.confirm_present(snapshot.id, actor, child) and post:
             await post("staff-session-present-confirmed")
     elif verb == "video":
-        seat = await sessions.open_id(snapshot.id)
+        seat = await sessions.open_id(snapshot.id, child)
         if not side.video_base or seat is None:
             if post:
                 await post("staff-video-not-configured")
@@ -65,15 +81,17 @@ async def session_action(side: StaffSide, snapshot: Snapshot, verb: str, user_id
         if post:
             await post("staff-video-sent", link=room)
     elif verb == "end":
-        lines = await sessions.end(snapshot.id, actor, now)
+        lines = await sessions.end(snapshot.id, actor, now, child, user_name)
         if lines is None:
             return
         record = "\n".join(
             f"{line.at.astimezone(KZ_TZ):%d.%m.%Y %H:%M} "
             f"{side.text(f'session-role-{line.role}')}: {line.text}" for line in lines)
-        name = f"{snapshot.number}-transcript.txt"
+        # Each child's conversation has its own record.
+        name = f"{snapshot.number}-{child + 1}-transcript.txt" if siblings(snapshot.answers) \
+            else f"{snapshot.number}-transcript.txt"
+        key, args = _naming(snapshot, child, "staff-session-ended", number=snapshot.number)
         await side.bot.send_document(
             side.chat_id, BufferedInputFile((record or "—").encode(), name),
-            caption=side.text("staff-session-ended", number=snapshot.number),
-            message_thread_id=thread)
+            caption=side.text(key, **args), message_thread_id=thread)
     side.wake()

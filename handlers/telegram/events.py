@@ -46,7 +46,9 @@ def message_event(message: Message, bot: Bot) -> IncomingEvent:
             return event(EventKind.COMMAND, name, argument=argument.strip())
         return event(EventKind.TEXT, message.text)
     if message.contact is not None:
-        return event(EventKind.CONTACT, message.contact.phone_number)
+        # Only the sender's own card is theirs to vouch for; another person's reads as typed.
+        own = message.from_user is not None and message.contact.user_id == message.from_user.id
+        return event(EventKind.CONTACT if own else EventKind.TEXT, message.contact.phone_number)
     if message.photo:
         largest = message.photo[-1]
         return event(EventKind.FILE, file=_file(bot, largest.file_id, None, largest.file_size))

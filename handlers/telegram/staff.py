@@ -22,7 +22,7 @@ from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.messages import Text
 from flows.payloads import CardAction, StaffPayload, StepInput, unpack
-from flows.procedure import Snapshot
+from flows.procedure import REISSUE, Snapshot
 from flows.service import Checklist, ProcedureStep, Typed
 from flows.services import SERVICES
 from flows.staff_input import parse_override
@@ -123,9 +123,18 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayloa
     """A card's button, or a button of the questions that follow it. Each step declares
     what staff enter for it (flows/service.py); this renders those inputs, whatever the
     service."""
+    if pressed.verb == REISSUE:
+        kind = await side.desk.reissue(snapshot.id, f"staff:{user_id}", user_name, side.clock())
+        side.wake()
+        if thread is not None and kind is not None:
+            await side.post(thread, "staff-reissued", number=snapshot.number,
+                            paper=Text(f"issued-kind-{kind}"))
+        elif thread is not None:
+            await side.post(thread, "staff-reissue-nothing", number=snapshot.number)
+        return
     if pressed.verb in SESSION_VERBS:
         if side.sessions is not None:
-            await session_action(side, snapshot, pressed.verb, user_id, thread)
+            await session_action(side, snapshot, pressed, user_id, thread, user_name)
         return
     service = SERVICES[snapshot.service]
     action = pressed.action if isinstance(pressed, StepInput) else pressed.verb

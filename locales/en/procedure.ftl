@@ -18,6 +18,7 @@ staff-guard-grounds-not-heard = Application {$number}: a reasoned refusal may ci
 
 ## Documents and refusal grounds (flows/data/documents.json, refusal_grounds.json)
 
+staff-document-uploaded = 📎 {$document} — {$number}
 document-other = other documents
 ask-document-identity = Identity document, if you wish: the body gets its data from the state information system through the e-government gateway. A photo helps if the data there are missing or out of date. Send both sides as photos or one PDF, or tap the button to skip.
 ask-document-court-decision = Send a copy of the court decision depriving you of parental rights: photos of every page, or one PDF.

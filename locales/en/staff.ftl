@@ -9,8 +9,6 @@ staff-card-dates =
     {$terms}
 staff-card-hearing =
     Hearing: {$date} at {$time}, {$place}
-staff-document-id-document = Identity document — {$number}
-staff-document-other-documents = Other document — {$number}
 staff-document-objection = Objection attached — {$number}
 
 staff-action-accept = ✅ Accept: documents complete

@@ -9,8 +9,6 @@ staff-card-dates =
     {$terms}
 staff-card-hearing =
     Тыңдау: {$date}, сағат {$time}, {$place}
-staff-document-id-document = Жеке басын куәландыратын құжат — {$number}
-staff-document-other-documents = Басқа құжат — {$number}
 staff-document-objection = Қоса берілген қарсылық — {$number}
 
 staff-action-accept = ✅ Қабылдау: құжаттар толық

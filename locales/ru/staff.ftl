@@ -9,8 +9,6 @@ staff-card-dates =
     {$terms}
 staff-card-hearing =
     Заслушивание: {$date} в {$time}, {$place}
-staff-document-id-document = Документ, удостоверяющий личность, — {$number}
-staff-document-other-documents = Другой документ — {$number}
 staff-document-objection = Приложенное возражение — {$number}
 
 staff-action-accept = ✅ Принять: пакет полный

@@ -35,6 +35,7 @@ async def open_interview(chat: Chat) -> None:
 async def to_where_the_child_lives(chat: Chat, born: str = "10.03.2013") -> None:
     await open_interview(chat)
     await chat.say(born)
+    await chat.tap("group-more-no")  # one child
     await chat.tap("subject-residence")
     await chat.say("С кем из родителей будет жить ребенок")
     assert chat.question() == "interview-ask-lives"
@@ -66,7 +67,8 @@ async def test_a_child_in_berlin_needs_no_city_question(ports: Ports) -> None:
     answers = entry["answers"]
     assert (answers["lives"], answers["country"]) == ("abroad", "de")
     assert str(child_zone(answers)) == "Europe/Berlin"
-    assert answers["child_birth_date"] == "2013-03-10"
+    assert answers["children"] == [{"surname": "Смагулов", "first_name": "Арман",
+                                    "patronymic": None, "birth_date": "2013-03-10"}]
 
 
 async def test_a_country_with_several_zones_asks_the_city(ports: Ports) -> None:
@@ -103,9 +105,11 @@ async def test_a_child_under_ten_is_refused_kindly(ports: Ports) -> None:
     # 10 only in 2027: too young for a conversation within this term
     await chat.say("15.01.2017")
     assert chat.said()[0] == "error-child-under-ten"
-    assert chat.question() == "interview-ask-child-birth-date"
+    assert chat.question() == "interview-ask-children-birth-date"
     # turns 10 on 26.11.2026, inside the term (the last possible day is 30.11.2026)
     await chat.say("26.11.2016")
+    assert chat.question() == "interview-ask-more-children"
+    await chat.tap("group-more-no")
     assert chat.question() == "interview-ask-subject"
 
 

@@ -47,7 +47,6 @@ class RunningBot:
                 "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
                 "WHATSAPP_API_BASE": self.whatsapp.base_url,
                 "WHATSAPP_TEMPLATE_STATUS": TEMPLATE,
-                "HTTP_PORT": 0,  # any free port
             }
         return Settings(
             TELEGRAM_BOT_TOKEN=self.telegram.token if self.with_telegram else "",
@@ -56,6 +55,7 @@ class RunningBot:
             FILES_DIR=self.folder / "files",
             STAFF_CHAT_ID=self.staff_chat_id,
             INTERVIEW_VIDEO_BASE=self.video_base,
+            HTTP_PORT=0,  # any free port: the verification page, the WhatsApp webhook
             _env_file=None,
             **whatsapp,
         )
@@ -79,8 +79,8 @@ class RunningBot:
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
         self.task = asyncio.create_task(self.app.run(handle_as_tasks=False))
         self.starts += 1
-        while self.app.whatsapp is not None and not self.app.http_url:
-            await asyncio.sleep(0.01)  # the webhook server is starting
+        while not self.app.http_url:
+            await asyncio.sleep(0.01)  # the HTTP server is starting
         while self.with_telegram and self.telegram.poll_count == polls:
             await asyncio.sleep(0.01)  # polling has not begun: it could not be stopped yet
 

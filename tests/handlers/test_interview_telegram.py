@@ -11,6 +11,7 @@ from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
+from tests.handlers.test_papers_telegram import pdf_in, text_of
 from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
 
 NUMBER = "МР-2026-00001"
@@ -33,6 +34,7 @@ async def apply(parent: FakeUser) -> None:
         shown = await parent.say(text)
     shown = await parent.press(shown[-1], says("nav-skip", "ru"))
     shown = await parent.say("10.03.2013")
+    shown = await parent.press(shown[-1], says("group-more-no", "ru"))  # one child
     shown = await parent.press(shown[-1], says("subject-residence", "ru"))
     shown = await parent.say("С кем из родителей будет жить сын")
     shown = await parent.press(shown[-1], says("lives-abroad", "ru"))
@@ -209,7 +211,8 @@ async def test_the_conversation_in_the_messenger_and_its_record(
 
     await staff_tap(telegram, controls, staff_says("staff-session-end"))
     record = next(c for c in reversed(telegram.calls_of("sendDocument"))
-                  if c.params.get("chat_id") == STAFF_CHAT)
+                  if c.params.get("chat_id") == STAFF_CHAT
+                  and not next(iter(c.files.values())).startswith(b"%PDF"))
     text = next(iter(record.files.values())).decode()
     assert says("session-role-child", "ru") + ": Хорошо, но я скучаю по маме" in text
     assert says("session-role-parent", "ru") + ": Я рядом с ним" in text
@@ -235,6 +238,12 @@ async def test_the_conversation_in_the_messenger_and_its_record(
                     thread_id=thread, reply_to=prompt)
     await telegram.settled()
     await seen(telegram, 4101, lambda m: "Учесть мнение ребенка" in m.get("text", ""))
+
+    # Issue 11: the record and the decision reach the parent as PDFs too.
+    pdf = await pdf_in(telegram, 4101, f"{NUMBER}-conversation-record.pdf")
+    assert "Хорошо, но я скучаю по маме" in text_of(pdf)
+    pdf = await pdf_in(telegram, 4101, f"{NUMBER}-decision-on-the-childs-opinion.pdf")
+    assert "Учесть мнение ребенка" in text_of(pdf).replace("\n", " ")
 
 
 async def test_staff_close_times_with_a_command(

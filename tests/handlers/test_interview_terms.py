@@ -53,6 +53,7 @@ async def apply_in_kazakhstan(parent: FakeUser, meeting: str) -> None:
         shown = await parent.say(text)
     shown = await parent.press(shown[-1], says("nav-skip", "ru"))
     shown = await parent.say("10.03.2013")
+    shown = await parent.press(shown[-1], says("group-more-no", "ru"))  # one child
     shown = await parent.press(shown[-1], says("subject-residence", "ru"))
     shown = await parent.say("С кем из родителей будет жить сын")
     shown = await parent.press(shown[-1], says("lives-kz", "ru"))
@@ -222,6 +223,7 @@ async def fill_interview_on_whatsapp(who: Any) -> list[dict[str, Any]]:
     shown = await who.say("Арман")
     shown = await pick(who, shown, says("nav-skip", "ru"))
     shown = await who.say("10.03.2013")
+    shown = await pick(who, shown, says("group-more-no", "ru"))  # one child
     shown = await pick(who, shown, says("subject-residence", "ru"))
     shown = await who.say("С кем из родителей будет жить сын")
     shown = await pick(who, shown, says("lives-kz", "ru"))

@@ -50,7 +50,8 @@ async def test_a_time_booked_before_is_recorded_on_its_application(
         decisions = {draft: decision for draft, decision in rows}
     await db.dispose()
     assert decisions == {
-        "booked": {"accepted_on": "2026-11-23", "booked": "202611251000"},
+        # recorded as the first child's time (0011: a booked time per child)
+        "booked": {"accepted_on": "2026-11-23", "booked": {"0": "202611251000"}},
         "cancelled": {"accepted_on": "2026-11-23"},
         "never": {"accepted_on": "2026-11-23"},
     }

@@ -1,0 +1,62 @@
+"""`GET /verify/<code>`: anyone holding a paper checks that it is genuine and current.
+
+The page names the paper, its number, date, issuing body and SHA-256, and whether a newer
+version replaced it; of the person it shows initials only. An unknown code is a 404.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Protocol
+
+from aiohttp import web
+
+from flows.messages import Text
+from flows.paper import PaperCheck
+from handlers.l10n import Localizer
+
+PATH = "/verify/{code}"
+CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
+PAGE_LANGUAGES = ("kk", "ru")
+
+
+class PaperChecks(Protocol):
+    async def check(self, code: str) -> PaperCheck | None: ...
+
+
+class VerifyPage:
+    def __init__(self, checks: PaperChecks, l10n: Localizer) -> None:
+        self.checks, self.l10n = checks, l10n
+
+    def install(self, app: web.Application) -> None:
+        app.router.add_get(PATH, self.show)
+
+    async def show(self, request: web.Request) -> web.Response:
+        language = request.query.get("lang", "kk")
+        language = language if language in PAGE_LANGUAGES else "kk"
+        code = request.match_info["code"]
+        found = await self.checks.check(code) if CODE_RE.match(code) else None
+        if found is None:
+            return self._page(language, Text("verify-unknown"), status=404)
+        status = Text("verify-replaced" if found.replaced else "verify-valid")
+        details = Text("verify-details", {
+            "kind": Text(f"issued-kind-{found.kind}"), "number": found.registry_number,
+            "date": found.issued_on, "body": Text(f"body-{found.body}"),
+            "initials": found.initials or "—", "sha256": found.sha256, "status": status})
+        return self._page(language, details)
+
+    def _page(self, language: str, body: Text, status: int = 200) -> web.Response:
+        def say(text: Text) -> str:
+            return html.escape(self.l10n.render(text, language))
+
+        switch = " · ".join(
+            f'<a href="?lang={other}">{say(Text(f"language-{other}"))}</a>'
+            for other in PAGE_LANGUAGES if other != language)
+        lines = "".join(f"<p>{line}</p>" for line in say(body).splitlines() if line)
+        page = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{say(Text('verify-title'))}</title></head>"
+                f"<body><h1>{say(Text('verify-title'))}</h1>{lines}<p>{switch}</p></body></html>")
+        return web.Response(text=page, content_type="text/html", status=status,
+                            headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"})

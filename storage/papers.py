@@ -1,0 +1,159 @@
+"""Legal documents issued on applications: rendered, hashed, kept and verifiable.
+
+A paper is issued inside the transaction of the change it records (the submission, a staff
+step), so the status, the paper and the messages that carry it to the citizen and to the
+staff topic commit together. Its bytes are kept on disk by their SHA-256, like uploads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from flows.calendar import KZ_TZ
+from flows.desk import Line
+from flows.messages import Arg, Attachment, OutgoingMessage, Text
+from flows.paper import (
+    CONVERSATION_RECORD,
+    Confirmation,
+    Official,
+    PaperCheck,
+    PaperFacts,
+)
+from flows.ports import Filed
+from storage.applications import owned_application, snapshot_of
+from storage.clock import from_db, to_db
+from storage.files import DiskFileStore
+from storage.models import Application, InterviewSession, IssuedPaper, Person
+from storage.outbox import CITIZEN, STAFF, enqueue
+
+# Lays a paper out as a PDF in a language (`papers.render`, passed in by bot/app.py).
+Press = Callable[[PaperFacts, str], bytes]
+PDF = "application/pdf"
+VERIFY_PATH = "/verify/"
+
+
+def file_name(number: str, kind: str, part: int = 0) -> str:
+    """`ВП-2026-00042-permission-appendix-4.pdf`; a second child's record ends `-2.pdf`."""
+    return f"{number}-{kind}.pdf" if part == 0 else f"{number}-{kind}-{part + 1}.pdf"
+
+
+class PaperRegistry:
+    def __init__(self, press: Press, files_root: Path, base_url: str,
+                 default_language: str = "kk") -> None:
+        self.press = press
+        self.files = DiskFileStore(files_root)
+        self.base_url = base_url.rstrip("/")
+        self.default_language = default_language
+
+    async def issue(self, session: AsyncSession, application: Application, kind: str,
+                    at: datetime, official: Official | None = None,
+                    confirmation: Confirmation | None = None, part: int = 0) -> IssuedPaper:
+        """Render and file the paper, replace its earlier version (of the same part: each
+        child's record stands alone), and queue it for the citizen and the staff topic,
+        all in the caller's transaction."""
+        same = (IssuedPaper.application_id == application.id, IssuedPaper.kind == kind,
+                IssuedPaper.part == part)
+        for paper in (await session.scalars(select(IssuedPaper).where(
+                *same, IssuedPaper.replaced_at.is_(None)))).all():
+            paper.replaced_at = to_db(at)
+        version = 1 + (await session.scalar(
+            select(func.count()).select_from(IssuedPaper).where(*same)) or 0)
+        count = await session.scalar(select(func.count()).select_from(IssuedPaper).where(
+            IssuedPaper.application_id == application.id)) or 0
+        transcript, present = await _conversation(session, application.id, kind, part)
+        person = await session.get(Person, application.person_id)
+        language = (person.language if person else None) or self.default_language
+        code = secrets.token_urlsafe(16)  # 128 random bits
+        facts = PaperFacts(
+            kind=kind, registry_number=f"{application.number}/{count + 1}", version=version,
+            issued_on=at.astimezone(KZ_TZ).date(), verify_url=self.base_url + VERIFY_PATH + code,
+            application=snapshot_of(application), official=official,
+            confirmation=confirmation, transcript=transcript,
+            representative_present=present)
+        data = await asyncio.to_thread(self.press, facts, language)
+        stored = await self.files.save(data, PDF)
+        paper = IssuedPaper(application_id=application.id, kind=kind, part=part, version=version,
+                            registry_number=facts.registry_number, code=code,
+                            sha256=stored.sha256, size=stored.size, language=language,
+                            issued_at=to_db(at), issued_by=official.name if official else "")
+        session.add(paper)
+        await session.flush()
+        document = {"sha256": stored.sha256, "mime": PDF,
+                    "name": file_name(application.number, kind, part)}
+        about: dict[str, Arg] = {"number": application.number, "paper": Text(f"issued-kind-{kind}"),
+                 "registry": facts.registry_number}
+        enqueue(session, key=f"paper:{paper.id}:citizen", audience=CITIZEN,
+                person_id=application.person_id, application_id=application.id,
+                message=OutgoingMessage((Text("issued-citizen", about),)), document=document)
+        enqueue(session, key=f"paper:{paper.id}:staff", audience=STAFF,
+                person_id=application.person_id, application_id=application.id,
+                message=OutgoingMessage((Text("issued-staff", about),)), document=document)
+        return paper
+
+
+async def _conversation(session: AsyncSession, application_id: int, kind: str,
+                        part: int) -> tuple[tuple[Line, ...], bool | None]:
+    """A conversation record's lines and whether a parent or representative was present:
+    the child's last closed conversation (read again when the record is issued again)."""
+    if kind != CONVERSATION_RECORD:
+        return (), None
+    row = await session.scalar(
+        select(InterviewSession).where(InterviewSession.application_id == application_id,
+                                       InterviewSession.child_position == part,
+                                       InterviewSession.status == "closed")
+        .order_by(InterviewSession.id.desc()).limit(1))
+    if row is None:
+        return (), None
+    lines = tuple(Line(datetime.fromisoformat(item["at"]), item["role"], item["text"])
+                  for item in row.transcript.get("lines", []))
+    return lines, row.representative_present
+
+
+class PaperDesk:
+    """The papers as the citizen's menu and the verification page read them."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], files_root: Path) -> None:
+        self.sessions = sessions
+        self.files = DiskFileStore(files_root)
+
+    async def check(self, code: str) -> PaperCheck | None:
+        async with self.sessions() as session:
+            row = (await session.execute(
+                select(IssuedPaper, Application).join(Application)
+                .where(IssuedPaper.code == code))).first()
+        if row is None:
+            return None
+        paper, application = row
+        answers = application.answers
+        initials = " ".join(f"{name[0]}." for name in (answers.get("surname"),
+                                                        answers.get("first_name")) if name)
+        return PaperCheck(paper.kind, paper.registry_number,
+                          from_db(paper.issued_at).astimezone(KZ_TZ).date(),
+                          str(answers.get("body") or ""), initials, paper.sha256,
+                          paper.replaced_at is not None)
+
+    async def filed(self, channel: str, user_id: str, ref: str) -> Filed | None:
+        """The owner's application and its valid papers, oldest first; None when the
+        application is not theirs."""
+        async with self.sessions() as session:
+            application = await owned_application(session, channel, user_id, ref)
+            if application is None:
+                return None
+            rows = (await session.scalars(
+                select(IssuedPaper).where(IssuedPaper.application_id == application.id,
+                                          IssuedPaper.replaced_at.is_(None))
+                .order_by(IssuedPaper.id))).all()
+        papers = []
+        for paper in rows:
+            data = await asyncio.to_thread(self.files.path_of(paper.sha256).read_bytes)
+            papers.append(Attachment(file_name(application.number, paper.kind, paper.part),
+                                     data, PDF))
+        return Filed(application.number, application.service, dict(application.answers),
+                     tuple(papers))

@@ -1,0 +1,90 @@
+"""Migration 0011 on a database made before siblings were taken: the booking, the invite and
+the conversation that exist are the first child's, and the application's booked time is
+recorded as the first child's; an application made then still books, joins and is heard."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from flows.calendar import KZ_TZ
+from flows.interview import booked_times
+from flows.ports import Booking
+from storage.applications import SqlApplications
+from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.interviews import SqlInterviews
+from storage.models import Application, InterviewBooking, InterviewInvite, InterviewSession
+from tests.clock import MovableClock
+from tests.storage.conftest import database_url
+from tests.storage.test_migration_0009 import CHILD
+from tests.storage.test_storage import ANSWERS
+
+AT = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+TABLES = ("interview_bookings", "interview_invites", "interview_sessions")
+
+
+async def test_what_was_booked_before_is_the_first_childs(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    from alembic import command
+
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0010")
+    db = create_engine(url, clock)
+    await SqlApplications(sessions(db)).submit("telegram", "42", "interview",
+                                               {**ANSWERS, **CHILD}, "d-1", AT)
+    async with db.begin() as connection:  # what the version before siblings wrote
+        await connection.execute(text(
+            "UPDATE applications SET status = 'under_review', decision = "
+            "'{\"accepted_on\": \"2026-11-23\", \"booked\": \"202611251000\"}'"))
+        await connection.execute(text(
+            "INSERT INTO interview_bookings (application_id, body_code, slot_key, starts_at, "
+            "status, created_at) SELECT id, body_code, '202611251000', '2026-11-25 05:00:00', "
+            "'booked', '2026-11-23 05:00:00' FROM applications"))
+        await connection.execute(text(
+            "INSERT INTO interview_invites (application_id, code, expires_at) "
+            "SELECT id, 'ABCD2345', '2026-11-25 06:30:00' FROM applications"))
+        await connection.execute(text(
+            "INSERT INTO interview_sessions (application_id, status, representative_present, "
+            "started_at, staff_actor, transcript) SELECT id, 'closed', 1, "
+            "'2026-11-25 05:00:00', 'staff:1', '{}' FROM applications"))
+    await migrate(url)
+    async with sessions(db)() as session:
+        positions = [
+            (await session.scalars(select(model.child_position))).all()
+            for model in (InterviewBooking, InterviewInvite, InterviewSession)]
+        application = await session.scalar(select(Application))
+        assert application is not None
+    assert positions == [[0], [0], [0]]
+    async with db.connect() as connection:
+        index = (await connection.execute(text(
+            "SELECT sql FROM sqlite_master WHERE name = 'ux_interview_slot_taken'"))).scalar()
+    assert index is not None and "WHERE" in index.upper()  # still one booking per slot
+    assert application.decision == {"accepted_on": "2026-11-23",
+                                     "booked": {"0": "202611251000"}}
+    assert booked_times(application.decision) == {0: "202611251000"}
+
+    # the application of before books as it did: its one child is the first
+    interviews = SqlInterviews(sessions(db))
+    offer = await interviews.offer("telegram", "42", str(application.id), AT)
+    assert offer is not None and offer.booked is not None and offer.booked.key == "202611251000"
+    moved = await interviews.book("telegram", "42", str(application.id), "202611261000", AT)
+    assert isinstance(moved, Booking) and moved.code == "ABCD2345" and moved.child_name == ""
+    joined = await interviews.join("telegram", "77", "ABCD2345", AT)
+    assert not isinstance(joined, str) and joined.child == 0
+
+    # and back: one booked time per application again, the child's place gone
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0010")
+    async with db.connect() as connection:
+        decision = (await connection.execute(text("SELECT decision FROM applications"))).scalar()
+        columns = {table: [row[1] for row in (await connection.execute(
+            text(f"PRAGMA table_info({table})"))).all()] for table in TABLES}
+        index = (await connection.execute(text(
+            "SELECT sql FROM sqlite_master WHERE name = 'ux_interview_slot_taken'"))).scalar()
+    await db.dispose()
+    assert '"booked": "202611261000"' in decision
+    assert not any("child_position" in names for names in columns.values())
+    assert index is not None and "WHERE" in index.upper()  # still one booking per slot
