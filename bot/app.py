@@ -17,7 +17,7 @@ from aiogram.types import BotCommand, ErrorEvent
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from bot.booking_terms import run_booking_terms
+from bot.booking_terms import Daily, run_booking_terms
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
 from flows.clock import Clock, system_clock
@@ -44,7 +44,9 @@ from storage.applications import SqlApplications
 from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
+from storage.enquiries import SqlEnquiries
 from storage.files import DiskFileStore
+from storage.interest import SqlServiceInterest
 from storage.interviews import SqlInterviews
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
@@ -88,10 +90,13 @@ class App:
         stop = asyncio.Event()
         background = [asyncio.create_task(self.worker.run(stop))]
         # Service 2: a conversation time not booked is reminded, then alerted to staff.
+        daily = Daily(SqlInterviews(sessions(self.db)), StaffDesk(sessions(self.db)))
         background.append(asyncio.create_task(run_booking_terms(
-            SqlInterviews(sessions(self.db)), self.worker.clock, self.worker.wake, stop)))
+            daily, self.worker.clock, self.worker.wake, stop)))
         if self.telegram is not None and self.telegram.staff is not None:
-            background.append(asyncio.create_task(run_digest(self.telegram.staff, stop)))
+            background.append(asyncio.create_task(run_digest(
+                self.telegram.staff, stop, SqlServiceInterest(sessions(self.db)),
+                SqlEnquiries(sessions(self.db)))))
         if self.whatsapp is not None:
             background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
         runner = await self._serve()
@@ -165,6 +170,8 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
         interviews=SqlInterviews(maker),
         sessions=SqlSessions(maker),
         papers=PaperDesk(maker, settings.files_dir),
+        interest=SqlServiceInterest(maker),
+        enquiries=SqlEnquiries(maker),
     )
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,

@@ -29,6 +29,17 @@ class Unbooked(Protocol):
     async def nudge_unbooked(self, today: date, now: datetime) -> int: ...
 
 
+class Daily:
+    """Several once-a-day runs as one job: the conversation's reminders, and the notice of
+    a term passed with no answer (a Complain button under it, seed 004 p. 13)."""
+
+    def __init__(self, *stores: Unbooked) -> None:
+        self.stores = stores
+
+    async def nudge_unbooked(self, today: date, now: datetime) -> int:
+        return sum([await store.nudge_unbooked(today, now) for store in self.stores])
+
+
 def due_day(now: datetime) -> date | None:
     """The day whose run is due at `now`: a working day from 9:00, Astana time."""
     local = now.astimezone(KZ_TZ)

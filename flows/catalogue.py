@@ -4,6 +4,12 @@ Data (codes, phones, hours) come from ``flows/data/bodies.json``; every word a p
 reads (names, addresses, button labels) lives in ``locales/*/bodies.ftl`` under the ids
 built by :func:`region_label_id`, :func:`body_label_id`, :func:`body_short_id` and
 :func:`body_address_id`. Codes are short ASCII so they fit 64-byte button payloads.
+
+Each body also names the body a complaint about it goes to next, the higher administrative
+body of seed 004 p. 13 (:attr:`Body.higher`). The seeds do not say which body that is for a
+given provider, so it is data a department edits, "to be confirmed" until it does; its
+name and address are in ``locales/*/higher.ftl`` (:func:`higher_label_id`,
+:func:`higher_address_id`).
 """
 
 from __future__ import annotations
@@ -15,15 +21,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from flows.messages import Text
+
 __all__ = [
     "BODIES_PATH",
     "CODE_RE",
     "Body",
     "Catalogue",
+    "HigherBody",
+    "OfficeHours",
     "Region",
     "body_address_id",
     "body_label_id",
     "body_short_id",
+    "higher_address_id",
+    "higher_body_text",
+    "higher_label_id",
     "load_catalogue",
     "region_label_id",
 ]
@@ -32,6 +45,44 @@ BODIES_PATH = Path(__file__).parent / "data" / "bodies.json"
 
 # Lower-case ASCII, digits and hyphens, at most 20: safe in callback data and Fluent ids.
 CODE_RE = re.compile(r"[a-z][a-z0-9-]{0,19}")
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """Office hours as the data writes them: "mon-fri 09:00-18:30, lunch 13:00-14:30"."""
+
+    days: str  # "mon-fri": the locales name the days
+    opens: str  # "09:00"
+    closes: str
+    lunch: tuple[str, str] | None = None
+
+
+_HOURS_RE = re.compile(r"(?P<days>[a-z]{3}(?:-[a-z]{3})?)"
+                       r" (?P<opens>\d\d:\d\d)-(?P<closes>\d\d:\d\d)"
+                       r"(?:, lunch (?P<from>\d\d:\d\d)-(?P<to>\d\d:\d\d))?")
+
+
+def _office_hours(text: str) -> OfficeHours | None:
+    """The hours, if the data gives them in the one form the bot can show; else None (and
+    the bot says it does not know them: it never guesses)."""
+    found = _HOURS_RE.fullmatch(text.strip())
+    if found is None:
+        return None
+    lunch = (found["from"], found["to"]) if found["from"] else None
+    return OfficeHours(found["days"], found["opens"], found["closes"], lunch)
+
+
+@dataclass(frozen=True)
+class HigherBody:
+    """The body a complaint about a provider goes to next: the higher administrative body
+    (seed 004 p. 13: "жоғары тұрған әкімшілік орган"). Its name and address are the locale
+    messages `higher-<code>` and `higher-<code>-address`."""
+
+    code: str
+    confirmed: bool = False  # False: "to be confirmed", the seeds do not name it
+    verified: bool = False  # its address checked against an official source
+    phone: str | None = None  # only a verified number; never a guessed one
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +96,13 @@ class Body:
     hours: str
     kind: str = ""  # capital | city-republican | city-regional | district
     verified: bool = False  # address checked against an official source
+    # Where a complaint goes next (seed 004 p. 13); None: not known yet, to be confirmed.
+    higher: HigherBody | None = None
+
+    @property
+    def office_hours(self) -> OfficeHours | None:
+        """The hours in a form the bot can show; None when the data has none it can read."""
+        return _office_hours(self.hours)
 
 
 @dataclass(frozen=True)
@@ -58,6 +116,7 @@ class Region:
 @dataclass(frozen=True)
 class Catalogue:
     regions: tuple[Region, ...]
+    higher_bodies: tuple[HigherBody, ...] = ()
 
     def region(self, code: str) -> Region:
         """The region with this code; ``KeyError`` if unknown."""
@@ -96,18 +155,40 @@ def body_address_id(code: str) -> str:
     return f"body-{code}-address"
 
 
+def higher_label_id(code: str) -> str:
+    """The higher administrative body's official name."""
+    return f"higher-{code}"
+
+
+def higher_address_id(code: str) -> str:
+    return f"higher-{code}-address"
+
+
+def higher_body_text(body: Body) -> Text:
+    """The higher administrative body of `body` as a citizen reads it: its name and address,
+    marked "to be confirmed" until a department confirms it; or that it is not known yet."""
+    higher = body.higher
+    if higher is None:
+        return Text("higher-not-known")
+    args: dict[str, Any] = {"name": Text(higher_label_id(higher.code)),
+                            "address": Text(higher_address_id(higher.code))}
+    return Text("higher-named" if higher.confirmed else "higher-named-unconfirmed", args)
+
+
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """Read and check the catalogue: bad codes or duplicates fail at start-up, not mid-chat."""
     raw: dict[str, Any] = json.loads(Path(path or BODIES_PATH).read_text(encoding="utf-8"))
     seen: set[str] = set()
+    higher = {body.code: body for body in (_higher(row, seen)
+                                           for row in raw.get("higher_bodies", ()))}
     regions: list[Region] = []
     for region_row in raw["regions"]:
         region_code = _code(region_row["code"], seen)
-        bodies = tuple(_body(row, region_code, seen) for row in region_row["bodies"])
+        bodies = tuple(_body(row, region_code, seen, higher) for row in region_row["bodies"])
         if not bodies:
             raise ValueError(f"region {region_code!r} has no bodies")
         regions.append(Region(region_code, bodies))
-    return Catalogue(tuple(regions))
+    return Catalogue(tuple(regions), tuple(higher.values()))
 
 
 def _code(code: object, seen: set[str]) -> str:
@@ -119,13 +200,29 @@ def _code(code: object, seen: set[str]) -> str:
     return code
 
 
-def _body(row: dict[str, Any], region: str, seen: set[str]) -> Body:
+def _body(row: dict[str, Any], region: str, seen: set[str],
+          higher: dict[str, HigherBody]) -> Body:
+    code = _code(row["code"], seen)
+    above = row.get("higher")
+    if above is not None and above not in higher:
+        raise ValueError(f"body {code!r}: unknown higher body {above!r}")
     return Body(
-        code=_code(row["code"], seen),
+        code=code,
         region=region,
         phone=row.get("phone") or None,
         email=row.get("email") or None,
         hours=row["hours"],
         kind=row.get("kind", ""),
         verified=bool(row.get("verified", False)),
+        higher=higher[above] if above is not None else None,
+    )
+
+
+def _higher(row: dict[str, Any], seen: set[str]) -> HigherBody:
+    return HigherBody(
+        code=_code(row["code"], seen),
+        confirmed=bool(row.get("confirmed", False)),
+        verified=bool(row.get("verified", False)),
+        phone=row.get("phone") or None,
+        source=str(row.get("source", "")),
     )

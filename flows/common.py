@@ -12,7 +12,16 @@ from typing import Any
 from flows.catalogue import Catalogue, load_catalogue
 from flows.messages import Text
 from flows.steps import ChoiceStep, Context, Option, Parser, Section, TextStep
-from flows.validators import parse_address, parse_iin, parse_person_name, parse_phone
+from flows.validators import (
+    KZ,
+    parse_address,
+    parse_iin,
+    parse_kz_phone,
+    parse_person_name,
+    parse_phone_anywhere,
+    phone_country,
+    phone_region,
+)
 
 CATALOGUE: Catalogue = load_catalogue()
 
@@ -50,14 +59,25 @@ BODY_STEPS = (
     ChoiceStep("region", "ask-region", _region_options),
     ChoiceStep("body", "ask-body", _body_options, columns=2),
 )
-APPLICANT_STEPS = (
-    TextStep("surname", "ask-surname", plain(parse_person_name)),
-    TextStep("first_name", "ask-first-name", plain(parse_person_name)),
-    TextStep("patronymic", "ask-patronymic", plain(parse_person_name), skippable=True),
-    TextStep("iin", "ask-iin", plain(parse_iin)),
-    TextStep("address", "ask-address", plain(parse_address)),
-    TextStep("phone", "ask-phone", plain(parse_phone), accepts_contact=True),
-)
+# The phone: a Kazakhstan number (a foreign one is told it is not taken), or, where the
+# service reaches families abroad, any country's number in E.164 (`applicant_steps`).
+KZ_PHONE_STEP = TextStep("phone", "ask-phone", plain(parse_kz_phone), accepts_contact=True)
+PHONE_ANYWHERE_STEP = TextStep("phone", "ask-phone-anywhere", plain(parse_phone_anywhere),
+                               accepts_contact=True)
+
+
+def applicant_steps(phone: TextStep = KZ_PHONE_STEP) -> tuple[TextStep, ...]:
+    return (
+        TextStep("surname", "ask-surname", plain(parse_person_name)),
+        TextStep("first_name", "ask-first-name", plain(parse_person_name)),
+        TextStep("patronymic", "ask-patronymic", plain(parse_person_name), skippable=True),
+        TextStep("iin", "ask-iin", plain(parse_iin)),
+        TextStep("address", "ask-address", plain(parse_address)),
+        phone,
+    )
+
+
+APPLICANT_STEPS = applicant_steps()
 CONSENT_STEP = ChoiceStep(
     "consent", "ask-consent",
     (Option("yes", Text("consent-yes")), Option("no", Text("consent-no"))),
@@ -94,12 +114,20 @@ def _show_consent(answers: Mapping[str, Any]) -> Text:
                                   "version": record["version"]})
 
 
+def _show_phone(answers: Mapping[str, Any]) -> Text:
+    """A Kazakhstan number as stored; a number abroad with its country beside it."""
+    phone = str(answers.get("phone") or "")
+    if not phone or phone_region(phone) in (KZ, ""):
+        return Text("value-plain", {"value": phone})
+    return Text("summary-phone-abroad", {"phone": phone, "country": phone_country(phone)})
+
+
 BODY_SECTION = Section("body", "section-body", ("region", "body"), _show_body)
 APPLICANT_SECTIONS = (
     Section("applicant", "section-applicant", ("surname", "first_name", "patronymic"),
             lambda a: Text("value-plain", {"value": full_name(a)})),
     Section("iin", "section-iin", ("iin",), value_of("iin")),
     Section("address", "section-address", ("address",), value_of("address")),
-    Section("phone", "section-phone", ("phone",), value_of("phone")),
+    Section("phone", "section-phone", ("phone",), _show_phone),
 )
 CONSENT_SECTION = Section("consent", "section-consent", ("consent",), _show_consent)

@@ -19,7 +19,6 @@ past, or the last pending one once all are past (then it is overdue).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from flows.calendar import next_working_day
@@ -27,6 +26,7 @@ from flows.messages import Text
 from flows.service import ProcedureStep, Service, Snapshot
 from flows.services import SERVICES
 from flows.terms import (
+    Term,
     checked_on,
     final_after_hearing_by,
     interview_term_end,
@@ -36,28 +36,6 @@ from flows.terms import permission_by as terms_permission_by
 
 PERMISSION = "approved"  # the status of a granted permission
 PRELIMINARY_REFUSAL = "hearing_scheduled"  # the status a preliminary refusal leads to
-
-
-@dataclass(frozen=True)
-class Term:
-    """One dated line: `what` is its Fluent id (which takes `date`), `day` its last day."""
-
-    what: str
-    day: date
-    pending: bool = False  # the application's status still has to meet it
-    confirmed: bool = True  # False: the seeds give no such term; shown "to be confirmed"
-
-    def line(self) -> Text:
-        text = Text(self.what, {"date": self.day})
-        return text if self.confirmed else Text("dates-to-be-confirmed", {"term": text})
-
-    def marked(self, today: date) -> Text:
-        """The line, marked due today or overdue (the card and the digest both use it)."""
-        if self.day == today:
-            return Text("dates-due-today", {"term": self.line()})
-        if self.day < today:
-            return Text("dates-overdue", {"term": self.line()})
-        return self.line()
 
 
 def grants_permission(service: Service) -> bool:
@@ -80,6 +58,8 @@ def terms(snapshot: Snapshot) -> tuple[Term, ...]:
     """Every date of the application, in order, each marked pending while its status has
     to meet it; a closed application keeps only the day its documents were checked."""
     service = SERVICES[snapshot.service]
+    if service.dates is not None:  # a service with dates of its own (a complaint)
+        return service.dates(snapshot)
     confirmed = not service.terms.to_be_confirmed
     status = snapshot.status
     checked = checked_on(snapshot)

@@ -17,11 +17,13 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from flows import booking, cursor, menu
+from flows import booking, cursor, menu, related
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
 from flows.clock import Clock
 from flows.common import CONSENT_RECORD, CONSENT_STEP, Render, consent_record
+from flows.complaint import ABOUT, COMPLAINT
 from flows.cursor import MORE, SUMMARY
+from flows.enquiries import Enquiries, Exit
 from flows.messages import (
     Choice,
     EventKind,
@@ -33,6 +35,7 @@ from flows.messages import (
 )
 from flows.payloads import (
     Action,
+    AddingToComplaint,
     Back,
     Book,
     BookDay,
@@ -51,13 +54,17 @@ from flows.payloads import (
     Language,
     More,
     MyApplications,
+    NotifyMe,
     Objecting,
     OpenApplication,
+    OtherServices,
+    RelatedService,
     Resume,
     ShowFiled,
     ShowPapers,
     Skip,
     Specialist,
+    StartComplaint,
     StartFlow,
     StartObjection,
     Submit,
@@ -77,6 +84,7 @@ from flows.ports import (
     Interviews,
     Papers,
     Receipt,
+    ServiceInterest,
     Sessions,
     SlotOffer,
 )
@@ -97,6 +105,8 @@ class Ports:
     interviews: Interviews | None = None  # the child-opinion conversation, when offered
     sessions: Sessions | None = None  # the conversation with the child in the messenger
     papers: Papers | None = None  # the legal documents issued as PDFs
+    interest: ServiceInterest | None = None  # "tell me when I can apply here" (related)
+    enquiries: Enquiries | None = None  # a flow's way out, recorded for staff (flows.enquiries)
 
 
 class Engine:
@@ -162,7 +172,9 @@ class Engine:
         elif isinstance(above := overlay(state.pending), WithSpecialist | WithSpecialistConfirmed):
             self._to_specialist(turn)
         elif isinstance(above, Objecting):
-            await self._objection(turn, above.application)
+            await self._objection(turn, above.application, "objection-saved")
+        elif isinstance(above, AddingToComplaint):
+            await self._objection(turn, above.application, "complaint-added")
         elif state.pending or (state.flow is None and booking.opened_code(state) is not None):
             turn.say(Text("hint-use-buttons"))  # "is it you?" is answered with a button too
             await self._ask_current(turn)
@@ -175,7 +187,8 @@ class Engine:
     # ------------------------------------------------------------------ commands
     async def _command(self, turn: Turn) -> None:
         state, name = turn.state, turn.event.text
-        if isinstance(overlay(state.pending), WithSpecialist | WithSpecialistConfirmed | Objecting):
+        if isinstance(overlay(state.pending),
+                      WithSpecialist | WithSpecialistConfirmed | Objecting | AddingToComplaint):
             state.pending = None  # a command always brings the bot back
         if name == "start" and turn.event.argument and self.ports.interviews is not None:
             await self._child_joins(turn, turn.event.argument)
@@ -318,6 +331,8 @@ class Engine:
             offer = await self._offer(turn, action.application) \
                 if view and SERVICES[view.service].hears_the_child else None
             menu.show_application(turn, view, offer, papers=self.ports.papers is not None)
+        elif isinstance(action, StartComplaint):
+            await self._complain(turn, action.application)
         elif isinstance(action, ShowFiled | ShowPapers) and self.ports.papers is not None:
             filed = await self.ports.papers.filed(channel, user_id, action.application)
             if filed is None:
@@ -332,6 +347,8 @@ class Engine:
             await self._booking(turn, action)
         elif isinstance(action, Contacts):
             menu.show_contacts(turn)
+        elif isinstance(action, OtherServices | RelatedService | NotifyMe):
+            await related.answer(turn, action, self.ports.interest, self.clock())
         elif isinstance(action, StartObjection):
             view = await self.ports.applications.get_for(channel, user_id, action.application)
             if view is None or view.status != "hearing_scheduled":
@@ -466,7 +483,8 @@ class Engine:
             turn.state.pending = WithSpecialistConfirmed().pack()
             turn.say(Text("specialist-sent"), choices=[[button("specialist-back", Resume())]])
 
-    async def _objection(self, turn: Turn, ref: str) -> None:
+    async def _objection(self, turn: Turn, ref: str, saved: str) -> None:
+        """Words or a file added to an application: an objection, more for a complaint."""
         event, state = turn.event, turn.state
         stored = None
         if event.kind is EventKind.FILE and event.file is not None:
@@ -483,19 +501,53 @@ class Engine:
         state.pending = None
         if number is not None:
             turn.relay = True
-            turn.say(Text("objection-saved", {"number": number}))
+            turn.say(Text(saved, {"number": number}))
         menu.show(turn)
 
+    async def _complain(self, turn: Turn, ref: str) -> None:
+        """A complaint about one's own application; while one is open, more words for it."""
+        channel, user_id = turn.event.channel, turn.event.user_id
+        view = await self.ports.applications.get_for(channel, user_id, ref)
+        if view is None or SERVICES[view.service].complains_about_application:
+            menu.show_application(turn, None)
+            return
+        mine = await self.ports.applications.list_for(channel, user_id)
+        still_open = next((v for v in mine if v.about == ref
+                           and SERVICES[v.service].actions_from(v.status)), None)
+        if still_open is not None:
+            turn.state.pending = AddingToComplaint(still_open.ref).pack()
+            turn.say(Text("complaint-open-already", {"number": still_open.number,
+                                                     "about": view.number}),
+                     choices=[[button("nav-menu", Resume())]])
+            return
+        await self._start_flow(turn, self.flows[COMPLAINT.id],
+                               {ABOUT: ref, "about_number": view.number})
+
     # ------------------------------------------------------------------ flows
-    async def _start_flow(self, turn: Turn, flow: Flow) -> None:
+    async def _start_flow(self, turn: Turn, flow: Flow,
+                          given: dict[str, Any] | None = None) -> None:
         state = turn.state
         state.flow = flow.id
-        state.answers = {}
+        state.answers = dict(given or {})  # what the flow starts from (a complaint's subject)
         state.editing = None
         state.draft_key = secrets.token_hex(8)
         state.cursor = flow.steps[0].id
-        turn.say(Text(flow.intro))
+        turn.say(Text(flow.intro, {"about": str(state.answers.get("about_number", ""))}))
         await self._ask_current(turn)
+
+    async def _exit(self, turn: Turn, way_out: Exit) -> None:
+        """The answers show the form is not this person's, though the body serves them: the
+        flow ends with how to apply instead, a way to a specialist, and the enquiry recorded
+        for staff (once per draft)."""
+        state, event = turn.state, turn.event
+        answers, key = dict(state.answers), state.draft_key or secrets.token_hex(8)
+        self._leave_flow(state)
+        if self.ports.enquiries is not None:
+            await self.ports.enquiries.record(
+                event.channel, event.user_id, way_out.kind, way_out.subject(answers), key,
+                OutgoingMessage((way_out.staff_note(answers),)), self.clock())
+        rows = [[button("menu-specialist", Specialist())]] if self.specialists else []
+        turn.say(*way_out.explain(answers), choices=[*rows, [button("nav-menu", Resume())]])
 
     def _leave_flow(self, state: ConversationState) -> None:
         state.flow = None
@@ -524,6 +576,8 @@ class Engine:
             await self._ask_child(turn)
         elif state.flow is None:
             menu.show(turn)
+        elif (way_out := self._flow(state).exit_for(state.answers)) is not None:
+            await self._exit(turn, way_out)
         elif state.cursor == SUMMARY:
             self._show_summary(turn)
         else:
@@ -782,7 +836,7 @@ class Engine:
         turn.notice = Text("submitted-notice", {"number": result.number})
         turn.say(
             Text(
-                "submitted",
+                SERVICES[flow.service].submitted_message,
                 {
                     "number": result.number,
                     "registered": result.registered_on,

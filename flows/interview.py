@@ -31,11 +31,12 @@ from flows.calendar import add_working_days, end_of_day, subtract_working_days
 from flows.catalogue import BODIES_PATH, body_address_id, body_label_id
 from flows.common import (
     APPLICANT_SECTIONS,
-    APPLICANT_STEPS,
     BODY_SECTION,
     BODY_STEPS,
     CONSENT_SECTION,
     CONSENT_STEP,
+    PHONE_ANYWHERE_STEP,
+    applicant_steps,
     full_name,
     plain,
 )
@@ -216,7 +217,8 @@ INTERVIEW = Flow(
     intro="interview-intro",
     steps=(
         *BODY_STEPS,
-        *APPLICANT_STEPS,
+        # A parent may live abroad with the child: any country's number (issue 12).
+        *applicant_steps(PHONE_ANYWHERE_STEP),
         ChoiceStep("role", "interview-ask-role", _options("role", ROLES)),
         # Only a draft begun before siblings were taken is still asked these.
         TextStep("child_surname", "interview-ask-child-surname", plain(parse_person_name),
@@ -517,4 +519,5 @@ INTERVIEW_SERVICE = Service(
     card_extras=_card_extras,
     digest_warnings=_warnings,
     hears_the_child=True,
+    complaint_after=("rejected_incomplete", "decided"),  # seed 004 p. 13
 )

@@ -12,9 +12,11 @@ from flows.payloads import (
     Menu,
     MyApplications,
     OpenApplication,
+    OtherServices,
     ShowFiled,
     ShowPapers,
     Specialist,
+    StartComplaint,
     StartFlow,
     StartObjection,
     Unbook,
@@ -30,9 +32,10 @@ def greet(turn: Turn) -> None:
 
 def show(turn: Turn) -> None:
     rows = [[button(service.menu_label, StartFlow(service.form.id))]
-            for service in SERVICES.values()]
+            for service in SERVICES.values() if service.in_menu]
     rows += [
         [button("menu-my-applications", MyApplications())],
+        [button("menu-other-services", OtherServices())],
         [button("menu-specialist", Specialist())],
         [button("menu-contacts", Contacts())],
     ]
@@ -67,6 +70,8 @@ def show_application(turn: Turn, view: ApplicationView | None,
         for entry in view.history
     )
     rows = [[button("apps-back", MyApplications())], [button("nav-menu", Menu())]]
+    if not SERVICES[view.service].complains_about_application:  # 004 p. 13
+        rows.insert(0, [button("apps-complain", StartComplaint(view.ref))])
     if papers:  # a copy of one's own application, and every document issued on it
         rows[:0] = [[button("apps-filed", ShowFiled(view.ref))],
                     [button("apps-papers", ShowPapers(view.ref))]]

@@ -238,6 +238,14 @@ class Contacts(Action, prefix="contacts"):
 
 
 @dataclass(frozen=True)
+class StartComplaint(Action, prefix="complain"):
+    """Complain about this application (seed 004 p. 13): a new complaint, or more words
+    for the one still open."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
 class ShowFiled(Action, prefix="filed"):
     """What I filed: the answers and the application's PDF again."""
 
@@ -353,6 +361,25 @@ class ChooseOption(Action, prefix="o"):
     code: Word
 
 
+@dataclass(frozen=True)
+class OtherServices(Action, prefix="other"):
+    """The list of the related guardianship services (flows/related.py)."""
+
+
+@dataclass(frozen=True)
+class RelatedService(Action, prefix="svc"):
+    """One related service's screen."""
+
+    code: Word
+
+
+@dataclass(frozen=True)
+class NotifyMe(Action, prefix="notify"):
+    """"Tell me when I can apply for this service here in the bot": recorded once."""
+
+    code: Word
+
+
 # ---------------------------------------------------------------------- staff buttons
 class StaffPayload(Payload):
     """A button on an application's card (or its follow-ups) in the staff group."""
@@ -363,6 +390,7 @@ class StaffPayload(Payload):
 
 SESSION_VERBS = ("session", "present", "video", "end")  # the conversation with a child
 CARD_VERBS = ("accept", "incomplete", "hearing", "approve", "refuse", "decide",
+              "satisfy", "satisfy-partly", "reject-complaint", "forward",  # a complaint
               *SESSION_VERBS, "reissue")
 # What staff do with the first input of a step (flows.service): tick a line of its
 # checklist, confirm it, go on to the note that may follow, take the offer, or type instead.
@@ -442,6 +470,13 @@ class WithSpecialistConfirmed(Overlay, prefix="specialist"):
 @dataclass(frozen=True)
 class Objecting(Overlay, prefix="objection"):
     """The next message or file is an objection to a preliminary refusal."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
+class AddingToComplaint(Overlay, prefix="adding"):
+    """The next message or file is added to the complaint still open (not a second one)."""
 
     application: Ref
 

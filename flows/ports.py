@@ -12,6 +12,11 @@ from flows.slots import Slot
 # Every status an application can have, in the order of the legal procedure (seed 004).
 STATUSES = (
     "submitted",
+    # a complaint (flows/complaint.py)
+    "satisfied",
+    "partly_satisfied",
+    "complaint_rejected",
+    "forwarded",
     "under_review",
     "rejected_incomplete",
     "hearing_scheduled",
@@ -96,6 +101,7 @@ class ApplicationView:
     submitted_at: datetime
     next_deadline: date | None
     history: tuple[HistoryEntry, ...] = ()
+    about: str | None = None  # a complaint: the ref of the application it is about
 
 
 class Applications(Protocol):
@@ -246,3 +252,14 @@ class Filed:
 
 class Papers(Protocol):
     async def filed(self, channel: str, user_id: str, ref: str) -> Filed | None: ...
+
+
+class ServiceInterest(Protocol):
+    """"Tell me when I can apply here": a person's interest in a related service that the bot
+    does not take yet (flows/related.py), kept once per person and service."""
+
+    async def record(self, channel: str, user_id: str, service: str, at: datetime) -> bool:
+        """True when it is recorded now; False when this person had asked already."""
+        ...
+
+    async def recorded(self, channel: str, user_id: str, service: str) -> bool: ...

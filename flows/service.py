@@ -20,6 +20,7 @@ from flows.steps import Flow
 
 if TYPE_CHECKING:
     from flows.documents import Document
+    from flows.terms import Term
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,25 @@ class Service:
     digest_warnings: Callable[[Snapshot, date], tuple[Text, ...]] = no_warnings
     hears_the_child: bool = False  # service 2: a conversation with the child is booked
     documents: tuple[Document, ...] = ()  # what the citizen uploads (flows/documents.py)
+    # Terms that depend on the answers (a complaint: to the head or the reviewing body).
+    terms_for: Callable[[Mapping[str, Any]], Terms] | None = None
+    # The dated lines of card, digest and "My applications", when the service's own.
+    dates: Callable[[Snapshot], tuple[Term, ...]] | None = None
+    # A complaint: filed about one of the citizen's applications, whose applicant and body
+    # it takes; no complaint is filed about it in turn.
+    complains_about_application: bool = False
+    submitted_message: str = "submitted"  # the reply to Submit (number, registered, dates)
+    notice_on_submit: bool = False  # the citizen is also sent the notice of "submitted"
+    filed_paper: str | None = "application-appendix-1"  # the PDF of what was filed
+    # Statuses whose notice offers to complain (the preliminary and the final refusal).
+    complaint_after: tuple[str, ...] = ()
+
+    @property
+    def in_menu(self) -> bool:
+        return bool(self.menu_label)
+
+    def terms_of(self, answers: Mapping[str, Any]) -> Terms:
+        return self.terms_for(answers) if self.terms_for else self.terms
 
     def document_of(self, answer: str) -> Document | None:
         """The document whose files an answer key holds."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flows.enquiries import Exit
 from flows.messages import Text
 
 CODE_RE = re.compile(r"^[a-z0-9-]{1,24}$")  # option codes go into 64-byte payloads
@@ -126,12 +127,17 @@ class Flow:
     intro: str
     steps: tuple[Step, ...]
     sections: tuple[Section, ...]
+    exits: tuple[Exit, ...] = ()  # answers that end the flow with an enquiry instead
 
     def __post_init__(self) -> None:
         ids = [step.id for step in self.steps]
         covered = [step_id for section in self.sections for step_id in section.steps]
         if sorted(ids) != sorted(covered):
             raise ValueError(f"{self.id}: every step must belong to exactly one section")
+
+    def exit_for(self, answers: Mapping[str, Any]) -> Exit | None:
+        """The way out these answers call for, if any."""
+        return next((way for way in self.exits if way.when(answers)), None)
 
     def active(self, step: Step, answers: Mapping[str, Any]) -> bool:
         return step.when is None or step.when(answers)

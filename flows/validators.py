@@ -10,7 +10,10 @@ import re
 from collections.abc import Mapping
 from datetime import date
 
-from flows.messages import Arg
+import phonenumbers
+
+from flows.countries import country_label_id, load_countries
+from flows.messages import Arg, Text
 
 __all__ = [
     "Invalid",
@@ -22,8 +25,12 @@ __all__ = [
     "parse_date",
     "parse_free_text",
     "parse_iin",
+    "parse_kz_phone",
     "parse_person_name",
     "parse_phone",
+    "parse_phone_anywhere",
+    "phone_country",
+    "phone_region",
 ]
 
 
@@ -95,6 +102,83 @@ def parse_phone(text: str) -> str:
     if len(national) != 10 or national[0] != "7":
         raise Invalid("error-phone-format")
     return "+7" + national
+
+
+KZ = "KZ"  # the region code `phonenumbers` gives Kazakhstan's numbers
+_COUNTRY_NAMES = frozenset(c.code for c in load_countries().all)  # locales/*/countries.ftl
+
+
+def _international(text: str) -> phonenumbers.PhoneNumber | None:
+    """A number written with its country code, valid by `phonenumbers`; None otherwise.
+
+    "+49 151 12345678" and "0049 151 12345678" are read as written. Digits alone count as
+    a country code and number only when they are long enough and cannot be a Kazakhstan
+    form (a trunk "8" or a national "0"): a messenger's shared contact often comes without
+    the "+" ("4915112345678"), while a mistyped "8 ..." stays a mistyped Kazakhstan number.
+    """
+    raw = _PHONE_PUNCTUATION.sub("", text.strip())
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    elif _ASCII_DIGITS.fullmatch(raw) and len(raw) >= 11 and raw[0] not in "08":
+        raw = "+" + raw
+    if not raw.startswith("+") or not _ASCII_DIGITS.fullmatch(raw[1:]):
+        return None
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def _foreign(text: str) -> phonenumbers.PhoneNumber | None:
+    number = _international(text)
+    if number is None or phonenumbers.region_code_for_number(number) == KZ:
+        return None
+    return number
+
+
+def parse_kz_phone(text: str) -> str:
+    """A Kazakhstan number, as :func:`parse_phone`; a valid number of another country is told
+    so in its own words (the service takes Kazakhstan numbers only), not as a typo."""
+    try:
+        return parse_phone(text)
+    except Invalid:
+        foreign = _foreign(text)
+        if foreign is None:
+            raise
+        raise Invalid("error-phone-foreign", {
+            "country": phone_country(phonenumbers.format_number(
+                foreign, phonenumbers.PhoneNumberFormat.E164))}) from None
+
+
+def parse_phone_anywhere(text: str) -> str:
+    """A Kazakhstan number in any form :func:`parse_phone` takes, or a number abroad with its
+    country code, normalised to E.164: "+49 151 12345678" -> ``+4915112345678``."""
+    try:
+        return parse_phone(text)
+    except Invalid:
+        foreign = _foreign(text)
+        if foreign is None:
+            raise Invalid("error-phone-format-anywhere") from None
+        return phonenumbers.format_number(foreign, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_region(number: str) -> str:
+    """The region code of a normalised number ("+4915112345678" -> "DE"); "" if unknown."""
+    try:
+        parsed = phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return ""
+    return phonenumbers.region_code_for_number(parsed) or ""
+
+
+def phone_country(number: str) -> Text:
+    """The country of a normalised number, as a person reads it: its name where the locales
+    have one (the countries of flows/data/countries.json), else its region code ("DE")."""
+    region = phone_region(number)
+    if region.lower() in _COUNTRY_NAMES:
+        return Text(country_label_id(region.lower()))
+    return Text("value-plain", {"value": region or "?"})
 
 
 # --- dates -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flows.calendar import end_of_day, next_working_day, subtract_working_days
+from flows.catalogue import body_label_id
 from flows.common import (
     APPLICANT_SECTIONS,
     APPLICANT_STEPS,
@@ -23,6 +24,7 @@ from flows.common import (
     plain,
 )
 from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
+from flows.enquiries import Exit, how_to_apply
 from flows.grounds import load_grounds
 from flows.messages import OutgoingMessage, Text
 from flows.notices import incomplete
@@ -112,6 +114,39 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+# Whose rights: 004 p. 3 gives this service to parents deprived of parental rights; 000
+# p. 7.4 gives the body the same function for parents whose rights are restricted, but the
+# seeds hold no procedure for them. Such a parent is told how to apply to the body itself,
+# may reach a specialist, and staff see the enquiry (issue 12).
+def _show_rights(answers: Mapping[str, Any]) -> Text:
+    match answers.get("rights"):
+        case "deprived":
+            return Text("summary-rights-deprived")
+        case "restricted":
+            return Text("summary-rights-restricted")
+    return Text("value-plain", {"value": "—"})  # a draft begun before the question was asked
+
+
+def _restricted(answers: Mapping[str, Any]) -> bool:
+    """Restricted in parental rights, and the body chosen: time to say how to apply."""
+    return answers.get("rights") == "restricted" and "body" in answers
+
+
+def _restricted_explained(answers: Mapping[str, Any]) -> tuple[Text, ...]:
+    return (Text("rights-restricted-explained"), *how_to_apply(CATALOGUE.body(answers["body"])))
+
+
+RESTRICTED_RIGHTS = Exit(
+    kind="restricted-rights",
+    when=_restricted,
+    explain=_restricted_explained,
+    subject=lambda answers: str(answers["body"]),
+    staff_note=lambda answers: Text("staff-enquiry-restricted-rights",
+                                    {"body": Text(body_label_id(answers["body"]))}),
+    digest_title="staff-digest-restricted-rights",
+)
+
+
 def _show_children(answers: Mapping[str, Any]) -> tuple[Text, ...]:
     return tuple(
         Text("summary-child", {"name": full_name(child),
@@ -132,6 +167,10 @@ VISIT = Flow(
     intro="visit-intro",
     steps=(
         *BODY_STEPS,
+        # Asked once the body is known: a restricted parent is told that body's address.
+        ChoiceStep("rights", "visit-ask-rights",
+                   (Option("deprived", Text("rights-deprived")),
+                    Option("restricted", Text("rights-restricted")))),
         *APPLICANT_STEPS,
         ChoiceStep(
             "residence",
@@ -157,6 +196,7 @@ VISIT = Flow(
     ),
     sections=(
         BODY_SECTION,
+        Section("rights", "section-rights", ("rights",), _show_rights),
         *APPLICANT_SECTIONS,
         Section("residence", "section-residence", ("residence",),
                 lambda a: Text(f"residence-{a.get('residence')}")),
@@ -165,6 +205,7 @@ VISIT = Flow(
         CONSENT_SECTION,
         documents_section(DOCUMENTS),
     ),
+    exits=(RESTRICTED_RIGHTS,),
 )
 
 
@@ -330,4 +371,6 @@ VISIT_SERVICE = Service(
     notice=_notice,
     notice_expires=_notice_expires,
     digest_warnings=_warnings,
+    # the notices a citizen may well want to complain about (seed 004 p. 13)
+    complaint_after=("rejected_incomplete", "hearing_scheduled", "refused"),
 )

@@ -11,10 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ, registration_date
 from flows.common import CONSENT_RECORD, CONSENT_STEP
+from flows.complaint import ABOUT
 from flows.messages import OutgoingMessage, Text
-from flows.paper import APPLICATION, Confirmation
+from flows.paper import Confirmation
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
-from flows.procedure import OPEN, Snapshot, card, next_date
+from flows.procedure import OPEN, Snapshot, card, citizen_notice, next_date
 from flows.services import SERVICES
 from storage.clock import CLOCK_OPTION, from_db, to_db
 from storage.conversations import ensure_person, person_for
@@ -29,7 +30,7 @@ from storage.models import (
     Person,
     StatusChange,
 )
-from storage.outbox import STAFF, enqueue
+from storage.outbox import CITIZEN, STAFF, enqueue
 
 if TYPE_CHECKING:  # papers reads applications: a type here, not an import cycle
     from storage.papers import PaperRegistry
@@ -106,6 +107,14 @@ class SqlApplications:
         person = await ensure_person(session, channel, user_id)
         registered = registration_date(at)
         answers, consent = _split_consent(answers)
+        declared = SERVICES[service]
+        if declared.complains_about_application:  # the applicant and body of the application
+            about = await owned_application(session, channel, user_id, str(answers.get(ABOUT)))
+            if about is None:
+                raise LookupError("a complaint about an application that is not the person's")
+            answers = {**{key: about.answers.get(key) for key in APPLICANT_KEYS}, **answers,
+                       "about_number": about.number}
+        terms = declared.terms_of(answers)
         application = Application(
             number=await next_number(session, SERVICES[service].prefix, registered.year),
             service=service,
@@ -126,8 +135,8 @@ class SqlApplications:
             answers=answers,
             submitted_at=to_db(at),
             registered_on=registered,
-            check_due=SERVICES[service].terms.check_due(registered),
-            decision_due=SERVICES[service].terms.decision_due(registered),
+            check_due=terms.check_due(registered),
+            decision_due=terms.decision_due(registered),
         )
         application.children = [
             ApplicationChild(
@@ -160,20 +169,24 @@ class SqlApplications:
                 application_id=application.id,
                 message=card(snapshot_of(application), at.astimezone(KZ_TZ).date()))
         for i, document in enumerate(application.documents):
-            declared = SERVICES[service].document_of(document.kind)
+            kind = declared.document_of(document.kind)
             caption = Text("staff-document-uploaded", {
-                "document": Text(f"document-{declared.code if declared else 'other'}"),
+                "document": Text(f"document-{kind.code if kind else 'other'}"),
                 "number": application.number})
             enqueue(session, key=f"doc:{application.id}:{i}", audience=STAFF,
                     person_id=person.id, application_id=application.id,
                     message=OutgoingMessage((caption,)),
                     document={"sha256": document.sha256, "mime": document.mime,
                               "name": document.original_name or f"{application.number}-{i + 1}"})
-        if self.papers is not None:  # the citizen's copy of what they filed, and staff's
+        if self.papers is not None and declared.filed_paper:  # the citizen's copy, and staff's
             confirmation = Confirmation(channel, _account(person), at,
                                         bool(answers.get("phone_verified")))
-            await self.papers.issue(session, application, APPLICATION, at,
+            await self.papers.issue(session, application, declared.filed_paper, at,
                                     confirmation=confirmation)
+        if declared.notice_on_submit:  # a complaint: its terms and where it goes next
+            enqueue(session, key=f"status:{application.id}:submitted", audience=CITIZEN,
+                    person_id=person.id, application_id=application.id,
+                    message=citizen_notice(snapshot_of(application)))
         return application
 
     async def list_for(self, channel: str, user_id: str) -> list[ApplicationView]:
@@ -248,6 +261,11 @@ async def owned_application(session: AsyncSession, channel: str, user_id: str,
     return row
 
 
+# What a complaint takes from the application it is about: who files it, and where.
+APPLICANT_KEYS = ("region", "body", "surname", "first_name", "patronymic", "iin", "address",
+                  "phone")
+
+
 def _account(person: Person) -> str:
     """The messenger account as a paper may show it: the name, and the id's last digits."""
     tail = person.external_id[-4:]
@@ -290,4 +308,5 @@ def _view(application: Application, today: date, *, with_history: bool) -> Appli
         submitted_at=from_db(application.submitted_at),
         next_deadline=next_deadline(application, today),
         history=history,
+        about=application.answers.get(ABOUT),
     )

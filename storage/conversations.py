@@ -22,6 +22,14 @@ async def person_for(session: AsyncSession, channel: str, external_id: str) -> P
     )
 
 
+async def buttons_seq(session: AsyncSession, person_id: int) -> int:
+    """The seq a notice's buttons are bound to: the person's conversation turn, so a tap on
+    them is read as a tap on the bot's latest message."""
+    state = await session.scalar(select(Conversation.state).where(
+        Conversation.person_id == person_id))
+    return int((state or {}).get("seq", 0))
+
+
 async def ensure_person(session: AsyncSession, channel: str, external_id: str) -> Person:
     person = await person_for(session, channel, external_id)
     if person is None:

@@ -43,11 +43,10 @@ from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
 from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
-from storage.conversations import ensure_person, person_for
+from storage.conversations import buttons_seq, ensure_person, person_for
 from storage.models import (
     Application,
     AuditEntry,
-    Conversation,
     InterviewBooking,
     InterviewInvite,
     JobRun,
@@ -97,7 +96,7 @@ def _nudge_key(application_id: int, audience: str, child: int) -> str:
     return key if child == 0 else f"{key}:{child}"
 
 
-async def _claim(session: AsyncSession, job: str, on: date) -> bool:
+async def claim_run(session: AsyncSession, job: str, on: date) -> bool:
     """True once per job and day (like `StaffDesk.claim_job`), inside the caller's
     transaction: the claim commits with what the run writes, or not at all."""
     run = await session.get(JobRun, job)
@@ -420,7 +419,7 @@ class SqlInterviews:
         writes the notices, and each notice is written once per child, so a restart repeats
         none. How many were queued."""
         async with self.sessions.begin() as session:
-            if not await _claim(session, NUDGE_JOB, today):
+            if not await claim_run(session, NUDGE_JOB, today):
                 return 0
             waiting = (await session.scalars(select(Application).where(
                 Application.status == "under_review").order_by(Application.id))).all()
@@ -428,9 +427,7 @@ class SqlInterviews:
             for application in waiting:
                 if not hears_the_child(application):
                     continue
-                state = await session.scalar(select(Conversation.state).where(
-                    Conversation.person_id == application.person_id))
-                seq = int((state or {}).get("seq", 0))  # the parent's buttons carry it
+                seq = await buttons_seq(session, application.person_id)
                 for nudge in booking_nudges(snapshot_of(application), today, seq):
                     key = _nudge_key(application.id, nudge.audience, nudge.child)
                     if await session.scalar(select(OutboxMessage.id).where(

@@ -364,3 +364,16 @@ class IssuedPaper(Base):
     issued_at: Mapped[datetime] = mapped_column(default=stamp)
     issued_by: Mapped[str] = mapped_column(String(200), default="")  # the official's name
     replaced_at: Mapped[datetime | None]
+
+
+class ServiceInterest(Base):
+    """"Tell me when I can apply here": a person's interest in a related service the bot does
+    not take yet (flows/related.py), once per person and service; the digest counts them."""
+
+    __tablename__ = "service_interest"
+    __table_args__ = (UniqueConstraint("person_id", "service"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    service: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(index=True)

@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
+from flows.complaint import offer_complaint
+from flows.dates import next_term
 from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
 from flows.paper import Official
@@ -26,11 +28,12 @@ from flows.procedure import (
 from flows.services import SERVICES
 from storage.applications import OPEN_STATUSES, snapshot_of
 from storage.clock import to_db
+from storage.conversations import buttons_seq
+from storage.interviews import claim_run
 from storage.models import (
     Application,
     AuditEntry,
     IssuedPaper,
-    JobRun,
     OutboxMessage,
     Person,
     StaffRequest,
@@ -44,6 +47,9 @@ from storage.papers import PaperRegistry
 def _citizen(person: Person) -> Citizen:
     return Citizen(person.id, person.channel, person.external_id, person.language,
                    person.display_name)
+
+
+OVERDUE_JOB = "term_passed"  # once a day: the citizens whose term passed unanswered
 
 
 class StaffDesk:
@@ -152,9 +158,13 @@ class StaffDesk:
             session.add(AuditEntry(actor=actor, action=f"application.{action}",
                                    subject=application.number, details=details))
             snapshot = snapshot_of(application)
+            notice = citizen_notice(snapshot)
+            if snapshot.status in SERVICES[application.service].complaint_after:
+                seq = await buttons_seq(session, application.person_id)
+                notice = offer_complaint(notice, str(application.id), seq)
             enqueue(session, key=f"status:{application.id}:{application.status}",
                     audience=CITIZEN, person_id=application.person_id,
-                    application_id=application.id, message=citizen_notice(snapshot),
+                    application_id=application.id, message=notice,
                     template={"number": application.number, "status": application.status},
                     not_after=notice_expires(snapshot))
             if step.document and self.papers is not None:  # the step's legal document
@@ -163,6 +173,33 @@ class StaffDesk:
             return ActResult(True, snapshot)
 
 
+
+    async def nudge_unbooked(self, today: date, now: datetime) -> int:
+        """Once a day: a citizen whose application's term has passed with no answer is told
+        so, once per term, with a button to complain (seed 004 p. 13). How many."""
+        async with self.sessions.begin() as session:
+            if not await claim_run(session, OVERDUE_JOB, today):
+                return 0
+            rows = (await session.scalars(select(Application).where(
+                Application.status.in_(OPEN_STATUSES)).order_by(Application.id))).all()
+            told = 0
+            for application in rows:
+                snapshot = snapshot_of(application)
+                term = next_term(snapshot, today)
+                if term is None or term.day >= today or \
+                        SERVICES[application.service].complains_about_application:
+                    continue
+                key = f"overdue:{application.id}:{term.what}:{term.day.isoformat()}"
+                if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                    continue
+                seq = await buttons_seq(session, application.person_id)
+                notice = OutgoingMessage((Text("notify-term-passed", {
+                    "number": application.number, "term": term.line()}),))
+                enqueue(session, key=key, audience=CITIZEN, person_id=application.person_id,
+                        application_id=application.id,
+                        message=offer_complaint(notice, str(application.id), seq))
+                told += 1
+            return told
 
     async def reissue(self, application_id: int, actor: str, actor_name: str,
                       at: datetime) -> str | None:
@@ -247,11 +284,4 @@ class StaffDesk:
     async def claim_job(self, name: str, on: date) -> bool:
         """True once per job and day: a restart on the same day does not run it again."""
         async with self.sessions.begin() as session:
-            run = await session.get(JobRun, name)
-            if run is not None and run.last_run_on >= on:
-                return False
-            if run is None:
-                session.add(JobRun(name=name, last_run_on=on))
-            else:
-                run.last_run_on = on
-            return True
+            return await claim_run(session, name, on)

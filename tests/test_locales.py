@@ -12,7 +12,6 @@ from fluent.syntax import FluentParser
 from fluent.syntax.ast import Junk, Message
 
 from bot.app import COMMANDS
-from flows.documents import load_documents
 from flows.grounds import load_grounds
 from flows.menu import status_id
 from flows.messages import Text
@@ -87,9 +86,10 @@ def composed_ids() -> set[str]:
 def procedure_ids() -> set[str]:
     """Ids each service's declaration builds: documents, grounds, its steps and inputs."""
     ids = {f"ground-{ground.code}" for ground in load_grounds("visit")}
-    for code, service in SERVICES.items():
-        ids |= {f"{prefix}-{d.code}" for d in load_documents(code)
+    for service in SERVICES.values():
+        ids |= {f"{prefix}-{d.code}" for d in service.documents
                 for prefix in ("document", "ask-document")}
+        ids.add(service.submitted_message)
         for step in service.procedure:
             ids.add(f"staff-action-{step.action}")
             for given in step.inputs:

@@ -46,3 +46,14 @@ def test_the_rule_sees_a_comparison_and_a_table() -> None:
               'PREFIXES = {"visit": "ВП"}\n'
               'ok = kind in ("visit", "other")\n')
     assert service_code_uses(source) == [1, 3, 4]
+
+
+def test_every_declared_step_has_a_card_button_that_can_travel() -> None:
+    """A step a service declares is a button on the card: its verb must be one the codec
+    reads back, or staff would press a button that cannot exist."""
+    from flows.payloads import CARD_VERBS
+    from flows.services import SERVICES
+
+    for service in SERVICES.values():
+        for step in service.procedure:
+            assert step.action in CARD_VERBS, (service.code, step.action)

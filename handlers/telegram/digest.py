@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import date, datetime
+from typing import Protocol
 
 from aiogram.exceptions import TelegramAPIError, TelegramRetryAfter
 
@@ -16,20 +17,39 @@ from flows.calendar import (
     next_working_day,
     subtract_working_days,
 )
+from flows.catalogue import body_short_id
 from flows.dates import next_term
+from flows.enquiries import Enquiry
 from flows.menu import status_id
 from flows.messages import Text
 from flows.procedure import Snapshot, card
+from flows.related import RELATED, InterestCount
 from flows.services import SERVICES
 from handlers.telegram.render import split_text
 from handlers.telegram.staff_side import StaffSide
 
 JOB = "daily_digest"
+# The ways out of the flows, by the kind of enquiry they record.
+EXITS = {way.kind: way for service in SERVICES.values() for way in service.form.exits}
 
 log = logging.getLogger(__name__)
 
 
-async def post_digest(side: StaffSide, today: date) -> None:
+class InterestCounts(Protocol):
+    """"Tell me when I can apply here" taps per related service (flows/related.py)."""
+
+    async def counts(self, since: datetime) -> list[InterestCount]: ...
+
+
+class EnquiryLog(Protocol):
+    """Enquiries a flow ended with instead of an application (flows/enquiries.py)."""
+
+    async def enquiries_since(self, since: datetime) -> list[Enquiry]: ...
+
+
+async def post_digest(side: StaffSide, today: date,
+                      interests: InterestCounts | None = None,
+                      enquiries: EnquiryLog | None = None) -> None:
     """The terms due today or overdue, marked as the cards mark them, and what the outbox
     could not deliver since the previous working day's digest; then the cards whose marks
     changed since the previous working day are shown anew."""
@@ -49,10 +69,40 @@ async def post_digest(side: StaffSide, today: date) -> None:
         parts.append(Text("staff-digest-expired", {"count": troubles.expired}))
     if troubles.uncertain:
         parts.append(Text("staff-digest-uncertain", {"count": troubles.uncertain}))
+    if interests is not None:
+        parts += interest_lines(await interests.counts(since))
+    if enquiries is not None:
+        parts += enquiry_lines(await enquiries.enquiries_since(since))
     text = side.l10n.join(tuple(parts), side.language)
     for piece in split_text(text.replace("\n\n", "\n")):
         await side.bot.send_message(side.chat_id, piece)
     await refresh_changed_cards(side, still_open, today)
+
+
+def interest_lines(counts: list[InterestCount]) -> list[Text]:
+    """Who asked to be told when a related service can be applied for here: per service, in
+    all and since the previous working day's digest; nothing when nobody has asked."""
+    by_service = {count.service: count for count in counts if count.total}
+    if not by_service:
+        return []
+    return [Text("staff-digest-interest-title"), *(
+        Text("staff-digest-interest-line", {"service": RELATED[code].name,
+                                            "total": count.total, "new": count.new})
+        for code in RELATED if (count := by_service.get(code)) is not None)]
+
+
+def enquiry_lines(enquiries: list[Enquiry]) -> list[Text]:
+    """The enquiries since the previous working day's digest, by kind (a parent whose rights
+    are restricted, issue 12): how many, then each: when, which body, who."""
+    lines: list[Text] = []
+    for kind, way_out in EXITS.items():
+        these = [enquiry for enquiry in enquiries if enquiry.kind == kind]
+        if these:
+            lines.append(Text(way_out.digest_title, {"count": len(these)}))
+            lines += [Text("staff-digest-enquiry-line", {
+                "at": enquiry.at, "body": Text(body_short_id(enquiry.subject)),
+                "name": enquiry.name or "—"}) for enquiry in these]
+    return lines
 
 
 async def refresh_changed_cards(side: StaffSide, snapshots: list[Snapshot],
@@ -83,13 +133,15 @@ def next_run(now: datetime) -> datetime:
     return datetime.combine(day, OFFICE_OPEN, KZ_TZ)
 
 
-async def run_digest(side: StaffSide, stop: asyncio.Event) -> None:
+async def run_digest(side: StaffSide, stop: asyncio.Event,
+                     interests: InterestCounts | None = None,
+                     enquiries: EnquiryLog | None = None) -> None:
     while not stop.is_set():
         now = side.clock().astimezone(KZ_TZ)
         today = now.date()
         if is_working_day(today) and now.time() >= OFFICE_OPEN and \
                 await side.desk.claim_job(JOB, today):
-            await post_digest(side, today)
+            await post_digest(side, today, interests, enquiries)
         # Wake at least hourly: the clock may jump (sleep, DST elsewhere, a changed setting).
         wait = min((next_run(now) - now).total_seconds(), 3600.0)
         with contextlib.suppress(TimeoutError):

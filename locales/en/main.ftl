@@ -138,6 +138,7 @@ command-language = Change the language
 
 visit-intro =
     Permission to meet the child — for a parent deprived of parental rights, when the meeting does not harm the child.
+    If your parental rights are restricted, choose the guardianship and trusteeship body: the bot will tell you how to apply to it.
     Free of charge. The decision takes 5 working days.
     Have ready: your identity document (a photo or a file), the children's dates of birth, and the court decision if you have it.
 ask-region = Which guardianship body decides? Choose the region or city:

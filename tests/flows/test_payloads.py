@@ -39,7 +39,7 @@ LONGEST: tuple[Payload, ...] = (
     payloads.CancelAnswer(True), payloads.CancelAnswer(False), Menu(),
     payloads.StartFlow(NAME), payloads.MyApplications(), OpenApplication(ID),
     payloads.Contacts(), payloads.ShowFiled(ID), payloads.ShowPapers(ID),
-    payloads.StartObjection(ID), payloads.Book(ID),
+    payloads.StartComplaint(ID), payloads.StartObjection(ID), payloads.Book(ID),
     payloads.BookDay(ID, "20261125"), BookTime(ID, "202611251000"), payloads.Unbook(ID),
     payloads.ItsMe(True), payloads.ItsMe(False), ChildReply(ID, True), ChildReply(ID, False),
     # siblings: each child's own conversation (tests/flows/test_siblings.py)
@@ -48,6 +48,8 @@ LONGEST: tuple[Payload, ...] = (
     *(payloads.ChildConversation(int(ID), verb, 99) for verb in payloads.SESSION_VERBS),
     payloads.Back(), payloads.Submit(), Edit(NAME), payloads.More(), payloads.Done(),
     payloads.Keep(), payloads.Skip(), UseSuggestion(999), ChooseOption(NAME),
+    # "Other services" (flows/related.py)
+    payloads.OtherServices(), payloads.RelatedService(NAME), payloads.NotifyMe(NAME),
     *(CardAction(int(ID), verb) for verb in payloads.CARD_VERBS),
     *(StepInput(int(ID), verb, NAME, 10**9 - 1) for verb in payloads.INPUT_VERBS),
 )

@@ -34,10 +34,15 @@ WHAT_STAFF_MAY_DO = {
     "under_review": {"decide": "decided"},  # a decision, not a permission
     "rejected_incomplete": {},
     "decided": {},
-    # the statuses of the visit permission: nothing of this service leads from them
+    # the statuses of the visit permission and of a complaint: nothing of this service
+    # leads from them
     "hearing_scheduled": {},
     "approved": {},
     "refused": {},
+    "satisfied": {},
+    "partly_satisfied": {},
+    "complaint_rejected": {},
+    "forwarded": {},
 }
 
 

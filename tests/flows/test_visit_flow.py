@@ -24,6 +24,7 @@ async def fill_until_children(chat: Chat) -> None:
     await open_visit(chat)
     await chat.tap("region-kostanay")
     await chat.tap(f"body-{KOSTANAY_BODY}-short")
+    await chat.tap("rights-deprived")
     await chat.say("Иванова")
     await chat.say("Айгүл")
     await chat.tap("nav-skip")
@@ -84,7 +85,7 @@ async def test_progress_mark_counts_sections(chat: Chat) -> None:
     await open_visit(chat)
     progress = chat.replies[-1].messages[-1].parts[0]
     assert progress.key == "flow-progress"
-    assert progress.args == {"current": 1, "total": 10}
+    assert progress.args == {"current": 1, "total": 11}
 
 
 async def test_submit_tapped_twice_makes_one_application(chat: Chat, ports: Ports) -> None:
@@ -100,6 +101,7 @@ async def test_wrong_iin_is_explained_and_asked_again(chat: Chat) -> None:
     await open_visit(chat)
     await chat.tap("region-kostanay")
     await chat.tap(f"body-{KOSTANAY_BODY}-short")
+    await chat.tap("rights-deprived")
     await chat.say("Иванова")
     await chat.say("Айгүл")
     await chat.tap("nav-skip")

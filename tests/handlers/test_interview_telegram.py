@@ -18,7 +18,8 @@ NUMBER = "МР-2026-00001"
 BERLIN = says("city-berlin", "ru")
 
 
-async def apply(parent: FakeUser) -> None:
+async def apply_until_where_the_child_lives(parent: FakeUser) -> list[dict[str, Any]]:
+    """A mother in Astana applies for her son, up to the question where he lives."""
     await parent.say("/start")
     menu = (await parent.press(parent.last(), "Русский"))[-1]
     shown = await parent.press(menu, says("menu-interview", "ru"))
@@ -36,7 +37,12 @@ async def apply(parent: FakeUser) -> None:
     shown = await parent.say("10.03.2013")
     shown = await parent.press(shown[-1], says("group-more-no", "ru"))  # one child
     shown = await parent.press(shown[-1], says("subject-residence", "ru"))
-    shown = await parent.say("С кем из родителей будет жить сын")
+    return await parent.say("С кем из родителей будет жить сын")
+
+
+async def apply(parent: FakeUser) -> None:
+    """The son lives in Germany: the conversation is held remotely."""
+    shown = await apply_until_where_the_child_lives(parent)
     shown = await parent.press(shown[-1], says("lives-abroad", "ru"))
     shown = await parent.press(shown[-1], says("country-de", "ru"))
     shown = await parent.press(shown[-1], says("present-applicant", "ru"))

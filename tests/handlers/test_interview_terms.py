@@ -23,7 +23,12 @@ from tests.fakes.whatsapp_api import FakeWhatsApp
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, RunningBot
 from tests.handlers.lingo import buttons, says
-from tests.handlers.test_interview_telegram import NUMBER, book_wednesday_ten, open_application
+from tests.handlers.test_interview_telegram import (
+    NUMBER,
+    apply_until_where_the_child_lives,
+    book_wednesday_ten,
+    open_application,
+)
 from tests.handlers.test_reminders_expire import outbox_idle
 from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
 from tests.handlers.test_whatsapp import graph_waits, person, pick, texts
@@ -38,24 +43,7 @@ ASTANA = {"body": says("body-astana-edu", "ru"), "address": says("body-astana-ed
 
 async def apply_in_kazakhstan(parent: FakeUser, meeting: str) -> None:
     """A mother in Astana applies for her son, who lives in Kazakhstan too."""
-    await parent.say("/start")
-    menu = (await parent.press(parent.last(), "Русский"))[-1]
-    shown = await parent.press(menu, says("menu-interview", "ru"))
-    for tap in ("region-astana", "body-astana-edu-short"):
-        shown = await parent.press(shown[-1], says(tap, "ru"))
-    for text in ("Смагулова", "Динара"):
-        shown = await parent.say(text)
-    shown = await parent.press(shown[-1], says("nav-skip", "ru"))
-    for text in ("871008401427", "г. Астана, пр. Мангилик Ел, 8, кв. 15", "87011234567"):
-        shown = await parent.say(text)
-    shown = await parent.press(parent.last(), says("role-parent", "ru"))
-    for text in ("Смагулов", "Арман"):
-        shown = await parent.say(text)
-    shown = await parent.press(shown[-1], says("nav-skip", "ru"))
-    shown = await parent.say("10.03.2013")
-    shown = await parent.press(shown[-1], says("group-more-no", "ru"))  # one child
-    shown = await parent.press(shown[-1], says("subject-residence", "ru"))
-    shown = await parent.say("С кем из родителей будет жить сын")
+    shown = await apply_until_where_the_child_lives(parent)
     shown = await parent.press(shown[-1], says("lives-kz", "ru"))
     assert says("interview-ask-meeting", "ru") in shown[-1]["text"]
     shown = await parent.press(shown[-1], says(f"meeting-{meeting}", "ru"))

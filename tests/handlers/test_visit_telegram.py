@@ -38,6 +38,7 @@ async def fill_to_children(
     question = await open_visit(person, lang)
     question = (await person.press(question, says("region-kostanay", lang)))[-1]
     question = (await person.press(question, says("body-kst-rudny-short", lang)))[-1]
+    question = (await person.press(question, says("rights-deprived", lang)))[-1]
     await answer(person, surname)
     question = await answer(person, "Айгүл")
     question = (await person.press(question, says("nav-skip", lang)))[-1]
@@ -154,6 +155,7 @@ async def test_bad_input_at_each_kind_of_question(
     question = await open_visit(person, "ru")
     question = (await person.press(question, says("region-astana", "ru")))[-1]
     question = (await person.press(question, says("body-astana-edu-short", "ru")))[-1]
+    question = (await person.press(question, says("rights-deprived", "ru")))[-1]
 
     person.send_photo(jpeg(5))  # a photo where the surname is asked
     await telegram.settled()

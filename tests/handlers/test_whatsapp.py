@@ -75,6 +75,7 @@ async def fill_to_summary(who: WhatsAppPerson, lang: str) -> list[dict[str, Any]
     shown = await pick(who, shown, says("menu-visit", lang))
     shown = await pick(who, shown, says("region-kostanay", lang))
     shown = await pick(who, shown, says("body-kst-rudny-short", lang))
+    shown = await pick(who, shown, says("rights-deprived-short", lang))
     await who.say("Иванова")
     shown = await who.say("Айгүл")
     shown = await pick(who, shown, says("nav-skip", lang))

@@ -1,0 +1,145 @@
+"""Issue 12: a complaint (seed 004 p. 13), from the citizen's button to a staff decision,
+each term on the pinned calendar: registered on Wednesday 25.11.2026, a complaint to the
+reviewing body is forwarded by Monday 30.11 (3 working days) and decided by 17.12 (15
+working days; 16.12 is Independence Day); one to the head of the body by 02.12 (5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flows.calendar import KZ_TZ
+from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
+from tests.handlers.lingo import buttons, says
+from tests.handlers.test_staff_telegram import (
+    NUMBER,
+    apply,
+    current,
+    seen,
+    staff_says,
+    staff_tap,
+    the_card,
+)
+
+COMPLAINT = "ШҒ-2026-00001"
+BODY = "body-kst-rudny"
+WEDNESDAY = datetime(2026, 11, 25, 9, 30, tzinfo=KZ_TZ)
+# Kostanay's regional child-rights department (seed 003), until a department confirms it
+HIGHER = says("higher-named-unconfirmed", "ru", name=says("higher-kst-child-rights", "ru"),
+              address=says("higher-kst-child-rights-address", "ru"))
+
+
+async def term_passed(telegram: FakeTelegram, staffed: RunningBot,
+                      citizen: FakeUser) -> dict[str, Any]:
+    """The application is not checked by Tuesday 24.11: on Wednesday the citizen is told."""
+    await apply(citizen, "ru")  # Monday 23.11: the check is due on Tuesday 24.11
+    await the_card(telegram)
+    staffed.advance_to(WEDNESDAY)
+    term = says("dates-check", "ru", date="24.11.2026")
+    told = says("notify-term-passed", "ru", number=NUMBER, term=term)
+    return await seen(telegram, citizen.id, lambda m: m.get("text") == told)
+
+
+async def file_complaint(citizen: FakeUser, start: dict[str, Any], addressee: str) -> list:
+    replies = await citizen.press(start, says("apps-complain", "ru"))
+    assert replies[0]["text"].startswith(says("complaint-intro", "ru", about=NUMBER)[:40])
+    replies = await citizen.press(replies[-1], says("complaint-subject-missed-term", "ru"))
+    too_long = await citizen.say("я" * 4001)
+    assert too_long[0]["text"] == says("error-text-too-long", "ru", max=4000)
+    citizen.send_sticker()  # not words: asked again, nothing registered
+    await citizen.telegram.settled()
+    assert says("complaint-ask-text", "ru") in citizen.last()["text"]
+    await citizen.say("Документы не проверили в срок, ответа нет.")
+    question = citizen.last()
+    replies = await citizen.press(question, says("files-none", "ru"))
+    replies = await citizen.press(replies[-1], says(f"complaint-addressee-{addressee}", "ru"))
+    assert replies[0]["text"].startswith(says("summary-title", "ru"))
+    return await citizen.press(replies[-1], says("summary-submit", "ru"))
+
+
+async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen = telegram.user(id=3301)
+    notice = await term_passed(telegram, staffed, citizen)
+    assert says("apps-complain", "ru") in buttons(notice)
+
+    replies = await file_complaint(citizen, notice, "reviewing")
+    assert replies[0]["text"] == says("complaint-submitted", "ru", number=COMPLAINT,
+                                      registered="25.11.2026")
+    registered = says("notify-complaint-reviewing", "ru", number=COMPLAINT, about=NUMBER,
+                      registered="25.11.2026", body=says(BODY, "ru"),
+                      higher=HIGHER,
+                      forward="30.11.2026", decision="17.12.2026")
+    await seen(telegram, citizen.id, lambda m: m.get("text") == registered)
+
+    # Its card in the citizen's topic, with its terms and the steps the law leaves.
+    title = staff_says("staff-card-title", number=COMPLAINT,
+                       status=staff_says("status-submitted"))
+    card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
+    assert staff_says("dates-complaint-forward", date="30.11.2026") in card["text"]
+    assert NUMBER in card["text"]
+    thread = card["message_thread_id"]
+    # A second complaint while this one is open is added to it.
+    menu = (await citizen.say("/start"))[-1]
+    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    detail = await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER))
+    again = await citizen.press(detail[-1], says("apps-complain", "ru"))
+    assert again[0]["text"] == says("complaint-open-already", "ru", number=COMPLAINT,
+                                    about=NUMBER)
+    added = await citizen.say("И по телефону не отвечают.")
+    assert added[0]["text"] == says("complaint-added", "ru", number=COMPLAINT)
+    await seen(telegram, STAFF_CHAT, lambda m: "не отвечают" in m.get("text", ""), thread)
+
+    # The body may not decide a complaint addressed to the reviewing body: the card says
+    # why and offers no such button ...
+    assert staff_says("staff-action-reject-complaint") not in buttons(card)
+    assert staff_says("staff-guard-complaint-reviewing-decides", number=COMPLAINT) in card[
+        "text"]
+    # ... and after the three days it may no longer satisfy it either: only forward it.
+    staffed.advance_to(datetime(2026, 12, 1, 10, 0, tzinfo=KZ_TZ))
+    await staff_tap(telegram, card, staff_says("staff-action-satisfy"))  # a card drawn before
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-guard-complaint-forward-only", number=COMPLAINT, last="30.11.2026")
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-forward"))
+    forwarded = says("notify-complaint-forwarded", "ru", number=COMPLAINT, about=NUMBER,
+                     on="01.12.2026", decision="17.12.2026", body=says(BODY, "ru"),
+                     higher=HIGHER)
+    await seen(telegram, citizen.id, lambda m: m.get("text") == forwarded)
+    assert staff_says("status-forwarded") in current(telegram, card)["text"]
+
+
+async def test_a_complaint_to_the_head_is_decided_by_the_body_within_five_days(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen = telegram.user(id=3302)
+    notice = await term_passed(telegram, staffed, citizen)
+    await file_complaint(citizen, notice, "head")
+    registered = says("notify-complaint-head", "ru", number=COMPLAINT, about=NUMBER,
+                      registered="25.11.2026", body=says(BODY, "ru"),
+                      higher=HIGHER, forward="25.11.2026",
+                      decision="02.12.2026")
+    await seen(telegram, citizen.id, lambda m: m.get("text") == registered)
+    title = staff_says("staff-card-title", number=COMPLAINT,
+                       status=staff_says("status-submitted"))
+    card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
+    assert staff_says("dates-complaint-decision", date="02.12.2026") in card["text"]
+    thread = card["message_thread_id"]
+    assert staff_says("staff-action-forward") not in buttons(card)
+    assert staff_says("staff-guard-complaint-to-head", number=COMPLAINT) in card["text"]
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-satisfy-partly"))
+    prompt = telegram.last_message(STAFF_CHAT, thread)
+    telegram.user(id=STAFF_MEMBER).send_text(
+        "Документы проверены, заявление принято.", chat=STAFF_CHAT, thread_id=thread,
+        reply_to=prompt)
+    await telegram.settled()
+    decided = says("notify-complaint-partly-satisfied", "ru", number=COMPLAINT, about=NUMBER,
+                   measures="Документы проверены, заявление принято.", body=says(BODY, "ru"),
+                   higher=HIGHER)
+    await seen(telegram, citizen.id, lambda m: m.get("text") == decided)
+    # a complaint is never complained about in turn
+    menu = (await citizen.say("/start"))[-1]
+    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    detail = await citizen.press(listing[-1], says("apps-open", "ru", number=COMPLAINT))
+    assert says("apps-complain", "ru") not in buttons(detail[-1])
