@@ -63,6 +63,7 @@ class PaperFacts:
     # The interview record only: whether staff confirmed a parent or other legal
     # representative was present (seed 001 p. 5); None when not recorded (not printed).
     representative_present: bool | None = None
+    child: int | None = None  # the record of one child's conversation: their position
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -385,7 +385,10 @@ def _participants(facts: PaperFacts, w: Words) -> tuple[str, ...]:
     role = _text(answers.get("role"))
     lines.append(w("paper-record-applicant", name=applicant(facts),
                    role=_lower_first(w.label(f"role-{role}", role)) if role else "—"))
-    lines += [w("paper-record-child", child=child) for child in _children(facts, w)]
+    children = _children(facts, w)
+    if facts.child is not None and facts.child < len(children):  # a sibling's own record
+        children = (children[facts.child],)
+    lines += [w("paper-record-child", child=child) for child in children]
     return tuple(lines)
 
 

@@ -76,7 +76,8 @@ class PaperRegistry:
             issued_on=at.astimezone(KZ_TZ).date(), verify_url=self.base_url + VERIFY_PATH + code,
             application=snapshot_of(application), official=official,
             confirmation=confirmation, transcript=transcript,
-            representative_present=present)
+            representative_present=present,
+            child=part if kind == CONVERSATION_RECORD else None)
         data = await asyncio.to_thread(self.press, facts, language)
         stored = await self.files.save(data, PDF)
         paper = IssuedPaper(application_id=application.id, kind=kind, part=part, version=version,

@@ -15,6 +15,7 @@ from tests.handlers.lingo import buttons, says
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
+    card_application_id,
     current,
     seen,
     staff_says,
@@ -143,3 +144,23 @@ async def test_a_complaint_to_the_head_is_decided_by_the_body_within_five_days(
     listing = await citizen.press(menu, says("menu-my-applications", "ru"))
     detail = await citizen.press(listing[-1], says("apps-open", "ru", number=COMPLAINT))
     assert says("apps-complain", "ru") not in buttons(detail[-1])
+
+
+async def test_nobody_complains_about_an_application_that_is_not_theirs(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    from tests.handlers.test_forged_buttons import forge
+
+    owner = telegram.user(id=3303)
+    await apply(owner, "ru")
+    card = await the_card(telegram)
+    application = card_application_id(card)
+    stranger = telegram.user(id=3304)
+    menu = await stranger.say("/start")
+    await stranger.press(menu[-1], "Русский")
+    replies = await forge(stranger, f"complain:{application}")  # a forged button
+    assert replies[0]["text"] == says("apps-not-found", "ru")
+    assert not [m for m in replies if says("complaint-ask-subject", "ru") in m.get("text", "")]
+    await owner.say("/start")  # the menu again, under the papers the outbox sent
+    replies = await forge(owner, f"complain:{application}")  # the owner's own: it opens
+    assert replies[0]["text"].startswith(says("complaint-intro", "ru", about=NUMBER)[:40])

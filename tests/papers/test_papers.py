@@ -514,3 +514,20 @@ def test_every_kind_has_a_layout() -> None:
     assert set(BUILDERS) == set(KINDS)
     with pytest.raises(ValueError):
         PaperFacts("certificate", "X", 1, date(2026, 1, 1), URL, facts(APPLICATION).application)
+
+
+def test_a_siblings_record_names_only_the_child_who_spoke() -> None:
+    """Each sibling has their own conversation, so each has their own record."""
+    from dataclasses import replace
+
+    answers = {key: value for key, value in INTERVIEW_ANSWERS.items()
+               if not key.startswith("child_")}
+    answers["children"] = [
+        {"surname": "Смагулов", "first_name": "Арман", "patronymic": None,
+         "birth_date": "2013-03-10"},
+        {"surname": "Смагулова", "first_name": "Айым", "patronymic": None,
+         "birth_date": "2014-06-01"}]
+    both = facts("conversation-record", answers=answers)
+    second = text_of(papers.render(replace(both, child=1), "ru"))
+    assert "Смагулова Айым" in second and "Смагулов Арман" not in second
+    assert "Смагулов Арман" in text_of(papers.render(both, "ru"))  # no child named: all
