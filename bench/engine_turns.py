@@ -29,6 +29,7 @@ from storage.applications import SqlApplications
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
+from storage.keys import Keyring, new_key
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 4096
@@ -101,8 +102,8 @@ async def main(people: int) -> None:
         await migrate(url)
         db = create_engine(url, lambda: NOW)
         maker = sessions(db)
-        ports = Ports(SqlConversationStore(maker), DiskFileStore(Path(folder) / "files"),
-                      SqlApplications(maker))
+        files = DiskFileStore(Path(folder) / "files", Keyring.parse(new_key()))
+        ports = Ports(SqlConversationStore(maker), files, SqlApplications(maker))
         engine = Engine(ports, list(FLOWS.values()), clock=lambda: NOW)
         timings: list[float] = []
         started = time.perf_counter()

@@ -9,10 +9,16 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import logmask
 from bot.settings import Settings
 
 
 def main() -> int:
+    if sys.argv[1:] == ["new-key"]:  # a fresh DATA_KEY, printed once
+        from storage.keys import new_key
+
+        print(new_key())
+        return 0
     try:
         settings = Settings()
     except ValidationError as error:
@@ -24,14 +30,21 @@ def main() -> int:
               "or in .env (see .env.example); or set the WHATSAPP_* settings to run on "
               "WhatsApp alone.", file=sys.stderr)
         return 2
+    from storage.keys import KeyProblem, load_keyring
+
+    try:  # before anything else: an unusable key must stop the bot before it writes
+        load_keyring(settings.data_key, settings.key_file)
+    except KeyProblem as problem:
+        print(f"The data key cannot be used: {problem}", file=sys.stderr)
+        return 2
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logmask.install()  # no IIN, phone or stored value in any line, at any level
     if not settings.whatsapp_enabled:
         logging.info("WhatsApp settings are not set: running on Telegram alone")
     elif not settings.telegram_bot_token:
         logging.info("TELEGRAM_BOT_TOKEN is not set: running on WhatsApp alone")
     from bot.app import build_app
-
     async def run() -> None:
         app = await build_app(settings)
         try:
@@ -39,8 +52,12 @@ def main() -> int:
         finally:
             await app.close()
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(run())
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(run())
+    except KeyProblem as problem:  # one clear line; nothing was written
+        print(f"The data key cannot be used: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 

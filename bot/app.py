@@ -7,9 +7,11 @@ server) are each optional; the engine, the storage and the outbox are shared.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.telegram import TelegramAPIServer
@@ -17,6 +19,7 @@ from aiogram.types import BotCommand, ErrorEvent
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import logmask
 from bot.booking_terms import Daily, run_booking_terms
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
@@ -48,15 +51,18 @@ from storage.enquiries import SqlEnquiries
 from storage.files import DiskFileStore
 from storage.interest import SqlServiceInterest
 from storage.interviews import SqlInterviews
+from storage.keys import load_keyring
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
+from storage.privacy import SqlPersonalData
+from storage.retention import Retention
 from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
 from storage.updates import SeenUpdates
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "cancel", "language")
+COMMANDS = ("start", "help", "cancel", "language", "mydata", "forget")
 COMING_SOON: frozenset[str] = frozenset()
 
 @dataclass
@@ -90,13 +96,16 @@ class App:
         stop = asyncio.Event()
         background = [asyncio.create_task(self.worker.run(stop))]
         # Service 2: a conversation time not booked is reminded, then alerted to staff.
-        daily = Daily(SqlInterviews(sessions(self.db)), StaffDesk(sessions(self.db)))
+        retention = Retention(sessions(self.db), file_store(self.settings),
+                              draft_days=self.settings.draft_retention_days,
+                              closed_days=self.settings.retention_days)
+        daily = Daily(SqlInterviews(sessions(self.db)), StaffDesk(sessions(self.db)), retention)
         background.append(asyncio.create_task(run_booking_terms(
             daily, self.worker.clock, self.worker.wake, stop)))
         if self.telegram is not None and self.telegram.staff is not None:
             background.append(asyncio.create_task(run_digest(
                 self.telegram.staff, stop, SqlServiceInterest(sessions(self.db)),
-                SqlEnquiries(sessions(self.db)))))
+                SqlEnquiries(sessions(self.db)), retention)))
         if self.whatsapp is not None:
             background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
         runner = await self._serve()
@@ -114,7 +123,7 @@ class App:
     async def _serve(self) -> web.AppRunner:
         """The HTTP server: /verify/<code> always, the WhatsApp webhook when it is on."""
         server = web.Application()
-        VerifyPage(PaperDesk(sessions(self.db), self.settings.files_dir),
+        VerifyPage(PaperDesk(sessions(self.db), file_store(self.settings)),
                    self.localizer).install(server)
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
@@ -154,9 +163,19 @@ class Invites:
         return Text("invite-whatsapp", {"code": code})
 
 
+@functools.cache
+def _file_store(root: Path, data_key: str, key_file: Path) -> DiskFileStore:
+    return DiskFileStore(root, load_keyring(data_key, key_file))
+
+
+def file_store(settings: Settings) -> DiskFileStore:
+    """The files, sealed with the data key (`KeyProblem` when the key is unusable)."""
+    return _file_store(settings.files_dir, settings.data_key, settings.key_file)
+
+
 def paper_registry(settings: Settings) -> PaperRegistry:
     """Issues the legal documents as PDFs (`papers/`), verifiable at PUBLIC_BASE_URL."""
-    return PaperRegistry(render_paper, settings.files_dir, settings.verify_base,
+    return PaperRegistry(render_paper, file_store(settings), settings.verify_base,
                          settings.default_locale)
 
 
@@ -165,13 +184,14 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
     maker = sessions(db)
     ports = Ports(
         conversations=SqlConversationStore(maker),
-        files=DiskFileStore(settings.files_dir),
+        files=file_store(settings),
         applications=SqlApplications(maker, paper_registry(settings)),
         interviews=SqlInterviews(maker),
         sessions=SqlSessions(maker),
-        papers=PaperDesk(maker, settings.files_dir),
+        papers=PaperDesk(maker, file_store(settings)),
         interest=SqlServiceInterest(maker),
         enquiries=SqlEnquiries(maker),
+        privacy=SqlPersonalData(maker, file_store(settings)),
     )
     specialists = bool(settings.telegram_bot_token) and settings.staff_chat_id is not None
     return Engine(ports, list(FLOWS.values()), default_language=settings.default_locale,
@@ -182,6 +202,8 @@ def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
 async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
     """`clock` is the one "now" of the whole app: deadlines, slots, the outbox, reminders,
     the digest, invites and WhatsApp's window all read it (tests pass a movable one)."""
+    logmask.install()  # however the app is started: logs carry no personal data
+    file_store(settings)  # an unusable data key stops here, before anything is written
     await migrate(settings.database_url)
     db = create_engine(settings.database_url, clock)
     maker = sessions(db)
@@ -212,7 +234,8 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     topics = None
     if settings.staff_chat_id is not None:
         topics = StaffTopics(bot, desk, settings.staff_chat_id)
-    senders["telegram"] = TelegramSender(bot, renderer, localizer, settings.files_dir, topics,
+    senders["telegram"] = TelegramSender(bot, renderer, localizer, file_store(settings).read,
+                                         topics,
                                          settings.staff_chat_id, settings.staff_locale)
     dispatcher = Dispatcher()
     inbox = SeenUpdates(maker)  # replies a crash cut short are finished at start-up
@@ -257,7 +280,8 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     renderer = WhatsAppRenderer(localizer)
     contacts = Contacts(maker)
     senders["whatsapp"] = WhatsAppSender(client, renderer, localizer, contacts,
-                                         settings.files_dir, settings.whatsapp_template_status,
+                                         file_store(settings).read,
+                                         settings.whatsapp_template_status,
                                          worker.clock)
     channel = WhatsAppChannel(
         client=client, renderer=renderer, engine=engine, inbox=SeenUpdates(maker),

@@ -23,7 +23,20 @@ class Settings(BaseSettings):
     )
     default_locale: str = Field(default="kk", alias="DEFAULT_LOCALE")
     files_dir: Path = Field(default=Path("data/files"), alias="FILES_DIR")
+    # Seals personal data at rest: comma-separated keys, the first seals (storage/keys.py).
+    data_key: str = Field(default="", alias="DATA_KEY", repr=False)
+    # Without DATA_KEY, the key made on first start (mode 0600), by default beside FILES_DIR
+    # (data/data.key): back it up with the data, or nothing can be read again.
+    data_key_file: Path | None = Field(default=None, alias="DATA_KEY_FILE")
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_key_file or self.files_dir.parent / "data.key"
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # Retention (issue 13): a draft untouched this long is deleted with its files; a closed
+    # application is anonymised this long after its last status change.
+    draft_retention_days: int = Field(default=30, ge=1, alias="DRAFT_RETENTION_DAYS")
+    retention_days: int = Field(default=1095, ge=1, alias="RETENTION_DAYS")
     # The staff supergroup with forum topics; without it, staff features are off.
     staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(

@@ -130,4 +130,20 @@ APPLICANT_SECTIONS = (
     Section("address", "section-address", ("address",), value_of("address")),
     Section("phone", "section-phone", ("phone",), _show_phone),
 )
+
+
+def identity_signals(answers: Mapping[str, Any]) -> tuple[Text, ...]:
+    """What staff may rely on about the applicant, said plainly on the card: the phone is
+    verified only when the messenger passed on the sender's own contact (the engine records
+    `phone_verified`); a typed number or another person's contact is not. The IIN is as
+    typed: the bot checks its check digit, never state registers."""
+    lines = []
+    if answers.get("phone"):
+        verified = answers.get("phone_verified") is True
+        lines.append(Text("identity-phone-verified" if verified else "identity-phone-unverified"))
+    if answers.get("iin"):
+        lines.append(Text("identity-iin-as-typed"))
+    return tuple(lines)
+
+
 CONSENT_SECTION = Section("consent", "section-consent", ("consent",), _show_consent)

@@ -11,6 +11,7 @@ button from an older question is recognised (and a double tap is told apart from
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from flows.complaint import ABOUT, COMPLAINT
 from flows.cursor import MORE, SUMMARY
 from flows.enquiries import Enquiries, Exit
 from flows.messages import (
+    Attachment,
     Choice,
     EventKind,
     IncomingEvent,
@@ -83,11 +85,13 @@ from flows.ports import (
     FileStore,
     Interviews,
     Papers,
+    PersonalData,
     Receipt,
     ServiceInterest,
     Sessions,
     SlotOffer,
 )
+from flows.privacy import MYDATA_FILENAME, MYDATA_MIME, ForgetAnswer, Forgetting
 from flows.services import SERVICES
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Section, Step, TextStep
 from flows.turn import Turn, button
@@ -107,6 +111,7 @@ class Ports:
     papers: Papers | None = None  # the legal documents issued as PDFs
     interest: ServiceInterest | None = None  # "tell me when I can apply here" (related)
     enquiries: Enquiries | None = None  # a flow's way out, recorded for staff (flows.enquiries)
+    privacy: PersonalData | None = None  # /mydata and /forget (issue 13)
 
 
 class Engine:
@@ -188,7 +193,8 @@ class Engine:
     async def _command(self, turn: Turn) -> None:
         state, name = turn.state, turn.event.text
         if isinstance(overlay(state.pending),
-                      WithSpecialist | WithSpecialistConfirmed | Objecting | AddingToComplaint):
+                      WithSpecialist | WithSpecialistConfirmed | Objecting | AddingToComplaint
+                      | Forgetting):
             state.pending = None  # a command always brings the bot back
         if name == "start" and turn.event.argument and self.ports.interviews is not None:
             await self._child_joins(turn, turn.event.argument)
@@ -215,6 +221,8 @@ class Engine:
             menu.show(turn)
         elif name == "menu":
             await self._cancel(turn)
+        elif name in ("mydata", "forget") and self.ports.privacy is not None:
+            await self._own_data(turn, name, self.ports.privacy)
         else:
             turn.say(Text("hint-unknown-command"))
             await self._ask_current(turn)
@@ -232,6 +240,42 @@ class Engine:
         else:
             state.pending = Cancelling().pack()
             self._ask_cancel(turn)
+
+    # ------------------------------------------------------------------ the person's own data
+    async def _own_data(self, turn: Turn, name: str, privacy: PersonalData) -> None:
+        """`/mydata`: a file with everything stored about the person; `/forget`: erase it,
+        once they confirm."""
+        if name == "forget":
+            turn.state.pending = Forgetting().pack()
+            self._ask_forget(turn)
+            return
+        event = turn.event
+        data = await privacy.export(event.channel, event.user_id)
+        content = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+        turn.say(Text("privacy-mydata-sent"),
+                 attachment=Attachment(MYDATA_FILENAME, content, MYDATA_MIME))
+        await self._ask_current(turn)
+
+    def _ask_forget(self, turn: Turn) -> None:
+        turn.say(Text("privacy-forget-confirm"),
+                 choices=[[button("privacy-forget-yes", ForgetAnswer(True))],
+                          [button("privacy-forget-no", ForgetAnswer(False))]])
+
+    async def _forget_answer(self, turn: Turn, action: Action) -> None:
+        state, event = turn.state, turn.event
+        state.pending = None
+        if action != ForgetAnswer(True) or self.ports.privacy is None:
+            turn.say(Text("privacy-forget-kept-all"))
+            await self._ask_current(turn)
+            return
+        gone = await self.ports.privacy.forget(event.channel, event.user_id, self.clock())
+        self._leave_flow(state)  # the draft, if any, is gone with its files
+        turn.say(Text("privacy-forget-done", {"drafts": gone.drafts,
+                                              "closed": len(gone.erased)}))
+        if gone.kept:
+            turn.say(Text("privacy-forget-open-kept", {"count": len(gone.kept),
+                                                       "numbers": ", ".join(gone.kept)}))
+        menu.show(turn)
 
     def _ask_cancel(self, turn: Turn) -> None:
         turn.say(
@@ -265,6 +309,8 @@ class Engine:
             await self._child_reply(turn, action)
         elif isinstance(overlay(state.pending), Cancelling):
             await self._cancel_answer(turn, action)
+        elif isinstance(overlay(state.pending), Forgetting):
+            await self._forget_answer(turn, action)
         elif isinstance(overlay(state.pending), ChoosingLanguage):
             await self._ask_current(turn)
         elif state.flow is None:
@@ -568,6 +614,8 @@ class Engine:
         above = overlay(state.pending)
         if isinstance(above, Cancelling):
             self._ask_cancel(turn)
+        elif isinstance(above, Forgetting):
+            self._ask_forget(turn)
         elif isinstance(above, WithSpecialist | WithSpecialistConfirmed):
             self._say_specialist_open(turn)
         elif isinstance(above, ChoosingLanguage) or state.language is None:

@@ -263,3 +263,30 @@ class ServiceInterest(Protocol):
         ...
 
     async def recorded(self, channel: str, user_id: str, service: str) -> bool: ...
+
+
+# ---------------------------------------------------------------------- personal data (issue 13)
+@dataclass(frozen=True)
+class Forgotten:
+    """What `/forget` erased, and the open applications it had to keep until they close."""
+
+    drafts: int  # 1 when a draft (a flow in progress) was erased
+    erased: tuple[str, ...]  # numbers of closed applications anonymised now
+    kept: tuple[str, ...]  # numbers of open applications kept
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What the retention job erased (the staff digest counts it)."""
+
+    drafts: int = 0
+    anonymised: int = 0
+    updates: int = 0
+
+
+class PersonalData(Protocol):
+    """Everything stored about a person, to give them (`/mydata`) or erase (`/forget`)."""
+
+    async def export(self, channel: str, user_id: str) -> dict[str, Any]: ...
+
+    async def forget(self, channel: str, user_id: str, now: datetime) -> Forgotten: ...

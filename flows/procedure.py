@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flows.common import identity_signals
 from flows.dates import next_term, preliminary
 from flows.dates import terms as dated_terms
 from flows.menu import status_id
@@ -73,6 +74,7 @@ def card(snapshot: Snapshot, today: date) -> OutgoingMessage:
             "place": hearing["place"],
         }))
     parts.extend(service.form.summary_lines(snapshot.answers))
+    parts.extend(identity_signals(snapshot.answers))  # what the bot has and has not checked
     actions = [*(action for action in service.actions_from(snapshot.status)
                  if action not in reasons),
                REISSUE]  # the latest paper again, a new version (the old one reads replaced)

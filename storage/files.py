@@ -1,4 +1,9 @@
-"""Uploaded documents on disk, each named by its SHA-256 (so the same bytes are stored once)."""
+"""Uploaded documents and issued papers on disk, sealed with the data key.
+
+A file is known by the SHA-256 of its content (so the same bytes are stored once); on disk
+it lies under a keyed hash of that digest, sealed (AES-GCM), readable by its owner alone
+(0600 in a 0700 folder). Without the key nothing about the file shows.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +13,44 @@ import os
 from pathlib import Path
 
 from flows.ports import StoredFile
+from storage.keys import Keyring
+
+FILE_MODE = 0o600
+FOLDER_MODE = 0o700
 
 
 class DiskFileStore:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def path_of(self, sha256: str) -> Path:
-        return self.root / sha256
+    def __init__(self, root: Path, keyring: Keyring) -> None:
+        self.root, self.keyring = root, keyring
 
     async def save(self, data: bytes, mime: str) -> StoredFile:
         digest = hashlib.sha256(data).hexdigest()
         await asyncio.to_thread(self._write, digest, data)
         return StoredFile(sha256=digest, size=len(data), mime=mime)
 
+    async def read(self, sha256: str) -> bytes:
+        """The file's bytes; `KeyProblem` when no key opens it or it was altered."""
+        return await asyncio.to_thread(self._read, sha256)
+
+    async def delete(self, sha256: str) -> None:
+        for name in self.keyring.names(sha256):
+            (self.root / name).unlink(missing_ok=True)
+
+    def _read(self, sha256: str) -> bytes:
+        for name in self.keyring.names(sha256):
+            path = self.root / name
+            if path.exists():
+                return self.keyring.open(path.read_bytes(), sha256.encode())
+        raise FileNotFoundError(f"no stored file {sha256[:12]}…")
+
     def _write(self, digest: str, data: bytes) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        target = self.path_of(digest)
+        self.root.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+        os.chmod(self.root, FOLDER_MODE)
+        target = self.root / self.keyring.name(digest)
         if target.exists():
             return
         partial = target.with_suffix(".part")
-        partial.write_bytes(data)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(self.keyring.seal(data, digest.encode()))
         os.replace(partial, target)  # never leave a half-written file under the real name

@@ -11,7 +11,6 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -45,10 +44,10 @@ def file_name(number: str, kind: str, part: int = 0) -> str:
 
 
 class PaperRegistry:
-    def __init__(self, press: Press, files_root: Path, base_url: str,
+    def __init__(self, press: Press, files: DiskFileStore, base_url: str,
                  default_language: str = "kk") -> None:
         self.press = press
-        self.files = DiskFileStore(files_root)
+        self.files = files
         self.base_url = base_url.rstrip("/")
         self.default_language = default_language
 
@@ -120,9 +119,10 @@ async def _conversation(session: AsyncSession, application_id: int, kind: str,
 class PaperDesk:
     """The papers as the citizen's menu and the verification page read them."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], files_root: Path) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 files: DiskFileStore) -> None:
         self.sessions = sessions
-        self.files = DiskFileStore(files_root)
+        self.files = files
 
     async def check(self, code: str) -> PaperCheck | None:
         async with self.sessions() as session:
@@ -153,7 +153,7 @@ class PaperDesk:
                 .order_by(IssuedPaper.id))).all()
         papers = []
         for paper in rows:
-            data = await asyncio.to_thread(self.files.path_of(paper.sha256).read_bytes)
+            data = await self.files.read(paper.sha256)
             papers.append(Attachment(file_name(application.number, paper.kind, paper.part),
                                      data, PDF))
         return Filed(application.number, application.service, dict(application.answers),

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import null, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -109,6 +110,15 @@ async def record_handled(session: AsyncSession, channel: str, key: str, chat: st
     if await session.get(ProcessedUpdate, (channel, key)) is not None:
         raise HandledBefore(key)
     session.add(ProcessedUpdate(channel=channel, key=key, **values))  # never logged on receipt
+
+
+async def prune_handled(session: AsyncSession, before: datetime) -> int:
+    """Forget the keys of updates done before then (naive UTC): the messengers redeliver
+    an update for a day at most, and the log must not grow without bound. An update still
+    owed a reply is kept whatever its age."""
+    pruned = await session.execute(delete(ProcessedUpdate).where(
+        ProcessedUpdate.status == DONE, ProcessedUpdate.at < before))
+    return int(pruned.rowcount)  # type: ignore[attr-defined]
 
 
 def _row(channel: str, key: str) -> tuple[Any, ...]:

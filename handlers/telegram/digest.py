@@ -22,6 +22,7 @@ from flows.dates import next_term
 from flows.enquiries import Enquiry
 from flows.menu import status_id
 from flows.messages import Text
+from flows.ports import Erased
 from flows.procedure import Snapshot, card
 from flows.related import RELATED, InterestCount
 from flows.services import SERVICES
@@ -41,6 +42,12 @@ class InterestCounts(Protocol):
     async def counts(self, since: datetime) -> list[InterestCount]: ...
 
 
+class RetentionLog(Protocol):
+    """What the retention job erased (storage/retention.py)."""
+
+    async def erased_since(self, since: datetime) -> Erased: ...
+
+
 class EnquiryLog(Protocol):
     """Enquiries a flow ended with instead of an application (flows/enquiries.py)."""
 
@@ -49,7 +56,8 @@ class EnquiryLog(Protocol):
 
 async def post_digest(side: StaffSide, today: date,
                       interests: InterestCounts | None = None,
-                      enquiries: EnquiryLog | None = None) -> None:
+                      enquiries: EnquiryLog | None = None,
+                      retention: RetentionLog | None = None) -> None:
     """The terms due today or overdue, marked as the cards mark them, and what the outbox
     could not deliver since the previous working day's digest; then the cards whose marks
     changed since the previous working day are shown anew."""
@@ -73,6 +81,11 @@ async def post_digest(side: StaffSide, today: date,
         parts += interest_lines(await interests.counts(since))
     if enquiries is not None:
         parts += enquiry_lines(await enquiries.enquiries_since(since))
+    if retention is not None:
+        erased = await retention.erased_since(since)
+        if erased.drafts or erased.anonymised:
+            parts.append(Text("staff-digest-retention", {"drafts": erased.drafts,
+                                                         "closed": erased.anonymised}))
     text = side.l10n.join(tuple(parts), side.language)
     for piece in split_text(text.replace("\n\n", "\n")):
         await side.bot.send_message(side.chat_id, piece)
@@ -135,13 +148,14 @@ def next_run(now: datetime) -> datetime:
 
 async def run_digest(side: StaffSide, stop: asyncio.Event,
                      interests: InterestCounts | None = None,
-                     enquiries: EnquiryLog | None = None) -> None:
+                     enquiries: EnquiryLog | None = None,
+                     retention: RetentionLog | None = None) -> None:
     while not stop.is_set():
         now = side.clock().astimezone(KZ_TZ)
         today = now.date()
         if is_working_day(today) and now.time() >= OFFICE_OPEN and \
                 await side.desk.claim_job(JOB, today):
-            await post_digest(side, today, interests, enquiries)
+            await post_digest(side, today, interests, enquiries, retention)
         # Wake at least hourly: the clock may jump (sleep, DST elsewhere, a changed setting).
         wait = min((next_run(now) - now).total_seconds(), 3600.0)
         with contextlib.suppress(TimeoutError):

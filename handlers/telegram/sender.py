@@ -10,7 +10,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiohttp
 from aiogram import Bot
@@ -61,7 +60,7 @@ class TelegramSender:
         bot: Bot,
         renderer: TelegramRenderer,
         localizer: Localizer,
-        files_dir: Path,
+        read_file: Callable[[str], Awaitable[bytes]],  # a stored file by its SHA-256
         topics: StaffTopics | None,
         staff_chat_id: int | None,
         staff_locale: str,
@@ -71,7 +70,7 @@ class TelegramSender:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.bot, self.renderer, self.l10n = bot, renderer, localizer
-        self.files_dir = files_dir
+        self.read_file = read_file
         self.topics, self.staff_chat_id, self.staff_locale = topics, staff_chat_id, staff_locale
         # A message split in pieces is one outbox item: its pieces keep the chat's pace here
         # (Telegram: 1 message/s in a private chat, 20/min in a group).
@@ -134,7 +133,7 @@ class TelegramSender:
         document = document_of(item.payload)
         data = None
         if document is not None:  # read first: a missing file must fail before anything is sent
-            data = await asyncio.to_thread((self.files_dir / document["sha256"]).read_bytes)
+            data = await self.read_file(document["sha256"])
         caption = text if document is not None and _utf16_len(text) <= MAX_CAPTION else None
         pieces = [] if caption is not None else split_text(text)
         sends: list[Callable[[], Awaitable[Message]]] = []

@@ -62,6 +62,7 @@ class Media:
 @dataclass(frozen=True)
 class SharedContact:
     phone: str  # "" when the card carries none
+    wa_id: str = ""  # the card's WhatsApp id, when its number is on WhatsApp
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,9 @@ def _read_contacts(cards: Any, at: str) -> SharedContact:
     phones = _list(_object(cards[0], f"{at}[0]").get("phones"), f"{at}[0].phones", optional=True)
     if not phones:
         return SharedContact("")
-    phone = _object(phones[0], f"{at}[0].phones[0]").get("phone")
-    return SharedContact(_text(phone, f"{at}[0].phones[0].phone", optional=True))
+    first = _object(phones[0], f"{at}[0].phones[0]")
+    return SharedContact(_text(first.get("phone"), f"{at}[0].phones[0].phone", optional=True),
+                         _text(first.get("wa_id"), f"{at}[0].phones[0].wa_id", optional=True))
 
 
 _READERS: dict[str, Callable[[Any, str], Content]] = {

@@ -7,9 +7,8 @@ application number and status; anything else waits, and staff are told why.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 import aiohttp
@@ -42,10 +41,10 @@ def template_message(name: str, language: str, number: str, status: str) -> dict
 
 class WhatsAppSender:
     def __init__(self, client: GraphClient, renderer: WhatsAppRenderer, localizer: Localizer,
-                 window: Window, files_dir: Path, template: str,
+                 window: Window, read_file: Callable[[str], Awaitable[bytes]], template: str,
                  clock: Callable[[], datetime]) -> None:
         self.client, self.renderer, self.l10n = client, renderer, localizer
-        self.window, self.files_dir, self.template, self.clock = window, files_dir, template, clock
+        self.window, self.read_file, self.template, self.clock = window, read_file, template, clock
 
     def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
         return f"wa:{item.external_id}", False
@@ -77,7 +76,7 @@ class WhatsAppSender:
             wamid = await self.client.send(item.external_id, message)
         document = document_of(item.payload)
         if document is not None:
-            data = (self.files_dir / document["sha256"]).read_bytes()
+            data = await self.read_file(document["sha256"])
             media = await self.client.upload(data, document["mime"], document["name"])
             wamid = await self.client.send(item.external_id, {"type": "document", "document": {
                 "id": media, "filename": document["name"]}})

@@ -92,6 +92,13 @@ def same_text(given: str, expected: str) -> bool:
                                expected.encode("utf-8", "surrogatepass"))
 
 
+def _own(card: inbound.SharedContact, sender: str) -> bool:
+    """The sender's own number: the card's WhatsApp id, or its phone's digits, is the
+    sender's phone-based wa_id (a BSUID sender, who hides the number, never matches)."""
+    digits = "".join(ch for ch in card.phone if ch.isdigit())
+    return bool(sender) and sender.isdigit() and sender in (card.wa_id, digits)
+
+
 def message_to_json(message: inbound.Message) -> Json:
     """A message as read, for the update log. Not Meta's own JSON: that holds no sender's name
     (it comes beside, in `contacts`) and would have to be checked again."""
@@ -284,7 +291,9 @@ class WhatsAppChannel:
         if isinstance(content, inbound.Media):
             return of(EventKind.FILE, file=self._file(content))
         if isinstance(content, inbound.SharedContact):
-            return of(EventKind.CONTACT, content.phone)
+            # Only the sender's own card is theirs to vouch for; another person's reads as typed.
+            return of(EventKind.CONTACT if _own(content, message.sender) else EventKind.TEXT,
+                      content.phone)
         return of(EventKind.UNSUPPORTED)
 
     def _file(self, media: inbound.Media) -> IncomingFile:

@@ -28,8 +28,8 @@ nav-keep = Keep the current answer
 
 ## Help, hints, cancel
 
-help-menu = Choose a service with the buttons below. Commands: /start — main menu, /language — change the language, /cancel — stop filling in an application, /help — this help.
-help-flow = Answer the question below by typing or with the buttons. ◀ Back returns to the previous question; nothing you entered is lost. /cancel stops the application, /language changes the language.
+help-menu = Choose a service with the buttons below. Commands: /start — main menu, /language — change the language, /cancel — stop filling in an application, /help — this help. /mydata — the data the bot keeps about you, /forget — erase your data.
+help-flow = Answer the question below by typing or with the buttons. ◀ Back returns to the previous question; nothing you entered is lost. /cancel stops the application, /language changes the language. /mydata — the data the bot keeps about you, /forget — erase your data.
 hint-menu-unexpected = I only understand the buttons here. Please choose from the menu.
 hint-use-buttons = Please answer with one of the buttons.
 hint-unknown-command = I do not know that command. /help lists what I can do.
@@ -177,6 +177,7 @@ visit-ask-period-to = Until which date? (DD.MM.YYYY)
 ask-consent =
     Consent:
     "I consent to the use of information constituting a secret protected by the Law of the Republic of Kazakhstan "On personal data and their protection", contained in information systems."
+    Your data are kept only to review the application: an unfinished application is deleted when left untouched for a while, and one whose review has ended is anonymised after a set term. /mydata shows the data the bot keeps about you, /forget erases them.
 consent-yes = ✅ I consent
 consent-no = I do not consent
 consent-required = Without this consent the guardianship body cannot check your data, so the application cannot go on. Everything you entered is kept: you can change your answer below, or come back later.

@@ -28,6 +28,7 @@ from flows.payloads import (
     Word,
     unpack,
 )
+from flows.privacy import ForgetAnswer
 
 BIGGEST_SEQ = 10**15 - 1
 ID = str(10**18 - 1)  # the largest id a button carries: below 2**63, the database's limit
@@ -37,6 +38,7 @@ NAME = "z" * 24  # the longest flow, section, option or language code
 LONGEST: tuple[Payload, ...] = (
     payloads.Specialist(), payloads.Resume(), payloads.Language(NAME),
     payloads.CancelAnswer(True), payloads.CancelAnswer(False), Menu(),
+    ForgetAnswer(True), ForgetAnswer(False),  # /forget (flows/privacy.py)
     payloads.StartFlow(NAME), payloads.MyApplications(), OpenApplication(ID),
     payloads.Contacts(), payloads.ShowFiled(ID), payloads.ShowPapers(ID),
     payloads.StartComplaint(ID), payloads.StartObjection(ID), payloads.Book(ID),

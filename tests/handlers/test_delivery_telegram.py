@@ -7,7 +7,6 @@ app's clock forward (`MovableClock.advance`); a 429 pause is waited for real.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -33,6 +32,8 @@ from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.topics import StaffTopics
 from storage.db import alembic_config, create_engine, sessions
+from storage.files import DiskFileStore
+from storage.keys import Keyring, new_key
 from storage.models import OutboxMessage, Person
 from storage.outbox import OutboxStore, enqueue, say
 from storage.staff import StaffDesk
@@ -53,7 +54,7 @@ class World:
     desk: StaffDesk
     worker: DeliveryWorker
     clock: MovableClock
-    files: Path
+    files: DiskFileStore
     people: dict[int, int]  # Telegram user id -> person id
 
     async def citizen(self, user_id: int, language: str = "kk", name: str = "") -> int:
@@ -121,9 +122,8 @@ async def world(telegram: FakeTelegram, tmp_path: Path, schema: Path) -> AsyncIt
               session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url)))
     localizer = Localizer()
     desk = StaffDesk(maker)
-    files = tmp_path / "files"
-    files.mkdir()
-    sender = TelegramSender(bot, TelegramRenderer(localizer), localizer, files,
+    files = DiskFileStore(tmp_path / "files", Keyring.parse(new_key()))
+    sender = TelegramSender(bot, TelegramRenderer(localizer), localizer, files.read,
                             StaffTopics(bot, desk, STAFF_CHAT), STAFF_CHAT, "ru")
     worker = DeliveryWorker(OutboxStore(maker), {"telegram": sender}, clock=clock,
                             poll_interval=0.05)
@@ -242,8 +242,7 @@ async def test_a_document_goes_as_a_file_with_its_caption(world: World) -> None:
     world.telegram.enforce_rate_limits()  # two messages for one item keep the chat's pace
     person, other = await world.citizen(505), await world.citizen(507)
     data = b"%PDF-1.4 decision " + bytes(range(256))
-    sha = hashlib.sha256(data).hexdigest()
-    (world.files / sha).write_bytes(data)
+    sha = (await world.files.save(data, "application/pdf")).sha256
     document = {"sha256": sha, "mime": "application/pdf", "name": "x.pdf"}
     await world.queue(("decision:1", CITIZEN, person), document=document)
     # A text over the caption's 1,024 characters goes first, on its own.

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bot.app import file_store
 from storage.db import sessions
 from storage.models import Application
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
@@ -128,7 +129,7 @@ async def test_a_parent_applies_and_finds_it_under_my_applications(
         ("court_decision", "application/pdf")]
     assert application.status == "submitted"
     for document in application.documents:
-        assert (running.settings.files_dir / document.sha256).exists()
+        assert await file_store(running.settings).read(document.sha256)
 
     menu = replies[-1]
     listing = (await person.press(menu, says("menu-my-applications", lang)))

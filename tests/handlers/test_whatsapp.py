@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bot.app import file_store
 from storage.db import sessions
 from storage.models import Application, OutboxMessage, Person
 from storage.staff import StaffDesk
@@ -127,7 +128,7 @@ async def test_a_parent_applies_on_whatsapp_exactly_as_on_telegram(
         ("Нұрлан", "2015-09-05")]
     assert [(d.kind, d.mime) for d in application.documents] == [
         ("id_document", "application/pdf"), ("court_decision", "application/pdf")]
-    assert (on_whatsapp.settings.files_dir / application.documents[0].sha256).exists()
+    assert await file_store(on_whatsapp.settings).read(application.documents[0].sha256)
 
 
 async def test_unsigned_and_wrongly_signed_posts_change_nothing(

@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from flows.paper import APPLICATION, Confirmation, PaperFacts
 from storage.applications import SqlApplications
 from storage.db import sessions
+from storage.files import DiskFileStore
+from storage.keys import Keyring, new_key
 from storage.models import IssuedPaper, OutboxMessage
 from storage.papers import VERIFY_PATH, PaperDesk, PaperRegistry
 from storage.staff import StaffDesk
@@ -38,7 +40,8 @@ async def test_submission_and_steps_issue_papers_that_check_and_replace(
     db: AsyncEngine, tmp_path: Path
 ) -> None:
     press = Press()
-    registry = PaperRegistry(press, tmp_path / "files", BASE, "kk")
+    files = DiskFileStore(tmp_path / "files", Keyring.parse(new_key()))
+    registry = PaperRegistry(press, files, BASE, "kk")
     maker = sessions(db)
     view = await SqlApplications(maker, registry).submit("telegram", "42", "visit", {
         **ANSWERS, "phone_verified": True}, "d-1", START)
@@ -62,7 +65,7 @@ async def test_submission_and_steps_issue_papers_that_check_and_replace(
         outbox = (await session.scalars(select(OutboxMessage).where(
             OutboxMessage.key.like("paper:%")))).all()
     for paper, (facts, language) in zip(papers, press.facts, strict=True):
-        data = (tmp_path / "files" / paper.sha256).read_bytes()
+        data = await files.read(paper.sha256)
         assert hashlib.sha256(data).hexdigest() == paper.sha256
         assert facts.verify_url == f"{BASE}{VERIFY_PATH}{paper.code}"
         assert language == "kk" and len(paper.code) >= 22
@@ -71,7 +74,7 @@ async def test_submission_and_steps_issue_papers_that_check_and_replace(
     assert {m.payload["document"]["name"] for m in outbox} == {
         f"{view.number}-{APPLICATION}.pdf", f"{view.number}-permission-appendix-4.pdf"}
 
-    checks = PaperDesk(maker, tmp_path / "files")
+    checks = PaperDesk(maker, files)
     found = await checks.check(papers[1].code)
     assert found is not None and not found.replaced
     assert (found.kind, found.registry_number, found.body) == (

@@ -15,6 +15,7 @@ from storage.applications import SqlApplications
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, sessions
 from storage.files import DiskFileStore
+from storage.keys import Keyring, new_key
 from storage.models import Application, AuditEntry
 from storage.updates import SeenUpdates
 from tests.clock import MovableClock
@@ -90,9 +91,13 @@ async def test_an_update_is_recorded_once(db: AsyncEngine) -> None:
 
 
 async def test_files_are_named_by_their_hash(tmp_path: Path) -> None:
-    store = DiskFileStore(tmp_path / "files")
+    store = DiskFileStore(tmp_path / "files", Keyring.parse(new_key()))
     stored = await store.save(b"%PDF-1.4 hello", "application/pdf")
-    assert (tmp_path / "files" / stored.sha256).read_bytes() == b"%PDF-1.4 hello"
+    assert await store.read(stored.sha256) == b"%PDF-1.4 hello"
+    (on_disk,) = (tmp_path / "files").iterdir()  # sealed, under a name that tells nothing
+    assert b"hello" not in on_disk.read_bytes() and stored.sha256 not in on_disk.name
+    assert on_disk.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "files").stat().st_mode & 0o777 == 0o700
     assert stored.size == 14
 
 
