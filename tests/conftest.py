@@ -30,8 +30,9 @@ def pytest_configure(config: pytest.Config) -> None:
     destination = datetime.fromisoformat(moved)
     if destination.tzinfo is None:
         raise pytest.UsageError("--now needs a UTC offset, e.g. 2027-03-15T10:00+05:00")
-    # wall clock ok: the offset between the real clock and the moved one
-    os.environ[OFFSET_ENV] = str((destination - datetime.now(UTC)).total_seconds())
+    # The offset between the real clock and the moved one.
+    now = datetime.now(UTC)  # wall clock ok
+    os.environ[OFFSET_ENV] = str((destination - now).total_seconds())
     time_machine.travel(destination, tick=True).start()
 
 

@@ -9,6 +9,6 @@ if _offset:
 
     import time_machine
 
-    # wall clock ok: this moves the process's wall clock by the run's offset
-    moved = datetime.now(UTC) + timedelta(seconds=float(_offset))
+    # This moves the process's wall clock by the run's offset.
+    moved = datetime.now(UTC) + timedelta(seconds=float(_offset))  # wall clock ok
     time_machine.travel(moved, tick=True).start()
