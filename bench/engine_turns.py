@@ -30,6 +30,7 @@ from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
 from storage.keys import Keyring, new_key
+from tests.sealing import KEYRING
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 4096
@@ -100,7 +101,7 @@ async def main(people: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{folder}/bench.db"
         await migrate(url)
-        db = create_engine(url, lambda: NOW)
+        db = create_engine(url, lambda: NOW, KEYRING)
         maker = sessions(db)
         files = DiskFileStore(Path(folder) / "files", Keyring.parse(new_key()))
         ports = Ports(SqlConversationStore(maker), files, SqlApplications(maker))

@@ -33,6 +33,7 @@ from handlers.outcomes import Delivered, Delivery
 from storage.db import create_engine, migrate, sessions
 from storage.models import Person
 from storage.outbox import CITIZEN, STAFF, OutboxItem, OutboxStore, enqueue, say
+from tests.sealing import KEYRING
 
 STAFF_SHARE = 0.05  # cards and alerts for the staff group
 
@@ -98,7 +99,7 @@ class CountingStore(OutboxStore):
 async def queue(url: str, n: int, seed: int = 1) -> tuple[int, int, int]:
     """N messages: 5% to staff, the rest to citizens who get 1-4 each; shuffled."""
     rng = random.Random(seed)
-    engine = create_engine(url, system_clock)  # rows are stamped "now": due at once
+    engine = create_engine(url, system_clock, KEYRING)  # rows are stamped "now": due at once
     maker = sessions(engine)
     staff = int(n * STAFF_SHARE)
     counts: list[int] = []
@@ -125,7 +126,7 @@ LimiterFor = Callable[[VirtualClock], RateLimiter]
 async def drain(url: str, n: int, batch: int,
                 limiter_for: LimiterFor) -> tuple[float, float, Counter[str]]:
     """Real seconds, virtual seconds to the last send, and the store's calls."""
-    engine = create_engine(url, system_clock)
+    engine = create_engine(url, system_clock, KEYRING)
     store = CountingStore(sessions(engine))
     clock = VirtualClock()
     done, stop = asyncio.Event(), asyncio.Event()

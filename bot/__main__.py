@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from bot import logmask
 from bot.settings import Settings
+from flows.clock import system_clock
 
 
 def main() -> int:
@@ -25,6 +26,8 @@ def main() -> int:
         first = error.errors()[0]
         print(f"Bad setting {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
         return 2
+    if sys.argv[1:] == ["rotate-key"]:
+        return _rotate_key(settings)
     if not settings.telegram_bot_token and not settings.whatsapp_enabled:
         print("TELEGRAM_BOT_TOKEN is not set: put the token from @BotFather in the environment "
               "or in .env (see .env.example); or set the WHATSAPP_* settings to run on "
@@ -56,6 +59,32 @@ def main() -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(run())
     except KeyProblem as problem:  # one clear line; nothing was written
+        print(f"The data key cannot be used: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _rotate_key(settings: Settings) -> int:
+    """Seal every row and file again under the first key of DATA_KEY, beside a live bot."""
+    from bot.app import file_store
+    from storage.db import create_engine, migrate
+    from storage.keys import KeyProblem
+    from storage.reseal import check_key, reseal
+
+    async def run() -> str:
+        files = file_store(settings)
+        await migrate(settings.database_url)
+        db = create_engine(settings.database_url, system_clock, files.keyring)
+        try:
+            await check_key(db)
+            done = await reseal(db, files)
+        finally:
+            await db.dispose()
+        return f"Sealed again under the current key: {done.rows} rows, {done.files} files."
+
+    try:
+        print(asyncio.run(run()))
+    except KeyProblem as problem:
         print(f"The data key cannot be used: {problem}", file=sys.stderr)
         return 2
     return 0

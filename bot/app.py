@@ -37,7 +37,7 @@ from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
 from handlers.telegram.topics import StaffTopics
-from handlers.web.verify import VerifyPage
+from handlers.web.verify import AccessLog, VerifyPage
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
 from handlers.whatsapp.sender import WhatsAppSender
@@ -55,6 +55,7 @@ from storage.keys import load_keyring
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
 from storage.privacy import SqlPersonalData
+from storage.reseal import check_key, seal_if_pending
 from storage.retention import Retention
 from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
@@ -127,7 +128,7 @@ class App:
                    self.localizer).install(server)
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
-        runner = web.AppRunner(server)
+        runner = web.AppRunner(server, access_log_class=AccessLog)  # no code, no address
         await runner.setup()
         site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
         await site.start()
@@ -203,9 +204,11 @@ async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
     """`clock` is the one "now" of the whole app: deadlines, slots, the outbox, reminders,
     the digest, invites and WhatsApp's window all read it (tests pass a movable one)."""
     logmask.install()  # however the app is started: logs carry no personal data
-    file_store(settings)  # an unusable data key stops here, before anything is written
+    files = file_store(settings)  # an unusable data key stops here, before anything is written
     await migrate(settings.database_url)
-    db = create_engine(settings.database_url, clock)
+    db = create_engine(settings.database_url, clock, files.keyring)
+    await check_key(db)  # data sealed by a key we lack: stop before writing
+    await seal_if_pending(db, files)
     maker = sessions(db)
     invites = Invites()
     engine = build_engine(settings, db, clock, invites)

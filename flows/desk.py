@@ -30,6 +30,7 @@ class ActResult:
 class DeliveryTroubles:
     expired: int  # never sent: too late to be of use
     uncertain: int  # a restart caught them mid-send: they may not have arrived
+    failed: int = 0  # given up: refused by the messenger, or a file that cannot be opened
 
 
 @dataclass(frozen=True)

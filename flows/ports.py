@@ -74,6 +74,11 @@ class StoredFile:
     mime: str
 
 
+class UnreadableFile(Exception):
+    """A stored file that is there but cannot be opened: altered on disk, or sealed with a
+    key the bot no longer holds. Said, never sent half-read."""
+
+
 class FileStore(Protocol):
     async def save(self, data: bytes, mime: str) -> StoredFile: ...
 

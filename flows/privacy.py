@@ -14,9 +14,11 @@ from typing import Any
 from flows.payloads import Action, Overlay, YesNo
 from flows.steps import ChoiceStep, Flow
 
-# The files a person can get about themselves, and how they are named.
+# The files a person can get about themselves, and how they are named. JSON goes as plain
+# text: WhatsApp takes a document only as text/plain, PDF or an office type (Meta's list of
+# supported media), and refuses application/json.
 MYDATA_FILENAME = "mydata.json"
-MYDATA_MIME = "application/json"
+MYDATA_MIME = "text/plain"
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,8 @@ def card(snapshot: Snapshot, today: date) -> OutgoingMessage:
         }))
     parts.extend(service.form.summary_lines(snapshot.answers))
     parts.extend(identity_signals(snapshot.answers))  # what the bot has and has not checked
+    if snapshot.same_iin:
+        parts.append(Text("identity-same-iin", {"numbers": ", ".join(snapshot.same_iin)}))
     actions = [*(action for action in service.actions_from(snapshot.status)
                  if action not in reasons),
                REISSUE]  # the latest paper again, a new version (the old one reads replaced)

@@ -36,6 +36,8 @@ class Snapshot:
     check_due: date
     decision_due: date
     decision: Mapping[str, Any] = field(default_factory=dict)
+    # Staff's card only: the other applications made under the same IIN.
+    same_iin: tuple[str, ...] = ()
 
 
 # A term the law sets on a step: None when the step may be taken today with these details

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +32,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
+from storage.sealed import matches
 
 if TYPE_CHECKING:  # papers reads applications: a type here, not an import cycle
     from storage.papers import PaperRegistry
@@ -167,7 +169,8 @@ class SqlApplications:
         # after this commit still delivers them.
         enqueue(session, key=f"card:{application.id}", audience=STAFF, person_id=person.id,
                 application_id=application.id,
-                message=card(snapshot_of(application), at.astimezone(KZ_TZ).date()))
+                message=card(await staff_snapshot(session, application),
+                             at.astimezone(KZ_TZ).date()))
         for i, document in enumerate(application.documents):
             kind = declared.document_of(document.kind)
             caption = Text("staff-document-uploaded", {
@@ -279,6 +282,15 @@ def snapshot_of(application: Application) -> Snapshot:
         registered_on=application.registered_on, check_due=application.check_due,
         decision_due=application.decision_due, decision=application.decision,
     )
+
+
+async def staff_snapshot(session: AsyncSession, application: Application) -> Snapshot:
+    """The snapshot on the staff card: with the numbers of the other applications made under
+    the same IIN, found by its blind index (the IIN itself is sealed)."""
+    others = await session.scalars(select(Application.number).where(
+        matches(session, Application.applicant_iin_key, application.applicant_iin),
+        Application.id != application.id).order_by(Application.id))
+    return dataclasses.replace(snapshot_of(application), same_iin=tuple(others))
 
 
 def _submitted(application: Application) -> Submitted:

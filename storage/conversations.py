@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
 from storage.models import Conversation, Person
+from storage.sealed import matches
 from storage.updates import record_handled
 
 _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
@@ -18,7 +19,8 @@ _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
 
 async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
     return await session.scalar(
-        select(Person).where(Person.channel == channel, Person.external_id == external_id)
+        select(Person).where(Person.channel == channel,
+                             matches(session, Person.external_key, channel, external_id))
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +15,38 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from flows.clock import Clock
 from storage.clock import CLOCK_OPTION
+from storage.keys import Keyring
+from storage.sealed import attach
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def create_engine(url: str, clock: Clock) -> AsyncEngine:
-    """The engine carries the app's clock: row timestamps are stamped from it."""
+def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngine:
+    """The engine carries the app's clock (row timestamps are stamped from it) and the data
+    key (personal columns are sealed with it; without one, touching them is a `KeyProblem`)."""
     parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    _private_sqlite_file(url)
     engine = create_async_engine(url, execution_options={CLOCK_OPTION: clock})
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    if keyring is not None:
+        attach(engine, keyring)
     return engine
+
+
+def _private_sqlite_file(url: str) -> None:
+    """The embedded database is its owner's alone: the folder 0700, the file 0600 (SQLite
+    gives its WAL and shared-memory files the database file's mode)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))  # an empty file is an empty db
+    for existing in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if existing.exists():
+            existing.chmod(0o600)
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
@@ -34,6 +54,7 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA secure_delete=ON")  # erased data leave no bytes in free pages
     cursor.close()
 
 
@@ -50,4 +71,5 @@ def alembic_config(url: str) -> Config:
 
 async def migrate(url: str) -> None:
     """Bring the schema to the newest revision (alembic runs its own loop in a thread)."""
+    _private_sqlite_file(url)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "head")

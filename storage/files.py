@@ -12,8 +12,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from flows.ports import StoredFile
-from storage.keys import Keyring
+from flows.ports import StoredFile, UnreadableFile
+from storage.keys import KeyProblem, Keyring
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
@@ -29,12 +29,31 @@ class DiskFileStore:
         return StoredFile(sha256=digest, size=len(data), mime=mime)
 
     async def read(self, sha256: str) -> bytes:
-        """The file's bytes; `KeyProblem` when no key opens it or it was altered."""
-        return await asyncio.to_thread(self._read, sha256)
+        """The file's bytes; `UnreadableFile` when no key opens it or it was altered."""
+        try:
+            return await asyncio.to_thread(self._read, sha256)
+        except KeyProblem as problem:
+            raise UnreadableFile(f"stored file {sha256[:12]}…: {problem}") from None
 
     async def delete(self, sha256: str) -> None:
         for name in self.keyring.names(sha256):
             (self.root / name).unlink(missing_ok=True)
+
+    async def rekey(self, sha256: str) -> bool:
+        """Seal the file again under the current key and its name; True if it moved."""
+        return await asyncio.to_thread(self._rekey, sha256)
+
+    def _rekey(self, sha256: str) -> bool:
+        current, *older = self.keyring.names(sha256)
+        if (self.root / current).exists():
+            return False
+        for name in older:
+            path = self.root / name
+            if path.exists():
+                self._write(sha256, self.keyring.open(path.read_bytes(), sha256.encode()))
+                path.unlink()
+                return True
+        return False
 
     def _read(self, sha256: str) -> bytes:
         for name in self.keyring.names(sha256):

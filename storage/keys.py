@@ -65,7 +65,8 @@ class Keyring:
 
     @classmethod
     def parse(cls, text: str) -> Keyring:
-        return cls([_decode(part) for part in text.split(",") if part.strip()])
+        """Keys separated by commas or line breaks (a key file may hold one per line)."""
+        return cls([_decode(part) for part in text.replace(",", " ").split()])
 
     @property
     def current(self) -> Key:
@@ -93,6 +94,21 @@ class Keyring:
     def name(self, digest: str) -> str:
         """A stored file's name: nothing about its content shows without the key."""
         return hmac.new(self.current.secret, digest.encode(), hashlib.sha256).hexdigest()
+
+    def blind(self, value: str) -> str:
+        """A blind index: equal values give equal marks, and no mark tells its value."""
+        return self._blind(self.current, value)
+
+    def blinds(self, value: str) -> list[str]:
+        """The marks `value` has under each key: what a lookup matches while keys rotate."""
+        return [self._blind(key, value) for key in self.keys]
+
+    @staticmethod
+    def _blind(key: Key, value: str) -> str:
+        return hmac.new(key.secret, b"blind:" + value.encode(), hashlib.sha256).hexdigest()
+
+    def sealed_by_current(self, blob: bytes) -> bool:
+        return blob.startswith(MAGIC + self.current.id)
 
     def names(self, digest: str) -> list[str]:
         """The names a file may have under each key, the current first."""

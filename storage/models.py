@@ -5,27 +5,39 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.clock import stamp
+from storage.sealed import BLIND_OF, SealedDate, SealedJSON, SealedText, index_blindly
+
+SEALED = SealedText()  # a personal value: ciphertext in the database (storage/sealed.py)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON}
+    # Every JSON tree (answers, state, payloads, transcripts) may hold personal data: sealed.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: SealedJSON}
+
+
+index_blindly(Base)
 
 
 class Person(Base):
     """A citizen (or staff member) as one messenger account."""
 
     __tablename__ = "people"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    __table_args__ = (Index("ux_people_channel_external_key", "channel", "external_key",
+                            unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    external_id: Mapped[str] = mapped_column(String(64))
+    # The messenger's id of the account (on WhatsApp, the phone number): sealed, and found
+    # by its blind index.
+    external_id: Mapped[str] = mapped_column(SEALED)
+    external_key: Mapped[str] = mapped_column(
+        String(64), info={BLIND_OF: ("channel", "external_id")})
     language: Mapped[str | None] = mapped_column(String(8))
-    display_name: Mapped[str] = mapped_column(String(200), default="")
+    display_name: Mapped[str] = mapped_column(SEALED, default="")
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     # The person's last message to us: WhatsApp allows free-form replies for 24 h after it.
     last_inbound_at: Mapped[datetime | None]
@@ -62,7 +74,7 @@ class ProcessedUpdate(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     at: Mapped[datetime] = mapped_column(default=stamp)
     status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
-    chat: Mapped[str | None] = mapped_column(String(64))  # whom the reply goes to
+    chat: Mapped[str | None] = mapped_column(SEALED)  # whom the reply goes to
     payload: Mapped[dict[str, Any] | None]  # the update as received
     reply: Mapped[dict[str, Any] | None]
     sent_calls: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -104,12 +116,15 @@ class Application(Base):
     draft_key: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(32))
     body_code: Mapped[str] = mapped_column(String(32))
-    applicant_surname: Mapped[str] = mapped_column(String(100))
-    applicant_first_name: Mapped[str] = mapped_column(String(100))
-    applicant_patronymic: Mapped[str | None] = mapped_column(String(100))
-    applicant_iin: Mapped[str] = mapped_column(String(12))
-    applicant_address: Mapped[str] = mapped_column(String(300))
-    applicant_phone: Mapped[str] = mapped_column(String(16))
+    applicant_surname: Mapped[str] = mapped_column(SEALED)
+    applicant_first_name: Mapped[str] = mapped_column(SEALED)
+    applicant_patronymic: Mapped[str | None] = mapped_column(SEALED)
+    applicant_iin: Mapped[str] = mapped_column(SEALED)
+    # The IIN's blind index: other applications of the same person are found by it.
+    applicant_iin_key: Mapped[str | None] = mapped_column(
+        String(64), index=True, info={BLIND_OF: ("applicant_iin",)})
+    applicant_address: Mapped[str] = mapped_column(SEALED)
+    applicant_phone: Mapped[str] = mapped_column(SEALED)
     child_residence: Mapped[str | None] = mapped_column(String(32))
     period_from: Mapped[date | None]
     period_to: Mapped[date | None]
@@ -139,10 +154,10 @@ class ApplicationChild(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     position: Mapped[int]
-    surname: Mapped[str] = mapped_column(String(100))
-    first_name: Mapped[str] = mapped_column(String(100))
-    patronymic: Mapped[str | None] = mapped_column(String(100))
-    birth_date: Mapped[date]
+    surname: Mapped[str] = mapped_column(SEALED)
+    first_name: Mapped[str] = mapped_column(SEALED)
+    patronymic: Mapped[str | None] = mapped_column(SEALED)
+    birth_date: Mapped[date] = mapped_column(SealedDate())
 
 
 class Document(Base):
@@ -156,7 +171,7 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     mime: Mapped[str] = mapped_column(String(64))
     size: Mapped[int]
-    original_name: Mapped[str] = mapped_column(String(255), default="")
+    original_name: Mapped[str] = mapped_column(SEALED, default="")
 
 
 class StatusChange(Base):
@@ -167,7 +182,7 @@ class StatusChange(Base):
     status: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(default=stamp)
     actor: Mapped[str] = mapped_column(String(100))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(SEALED, default="")
 
 
 Index("ix_applications_status", Application.status)
@@ -182,7 +197,7 @@ class StaffThread(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
     chat_id: Mapped[int]
     thread_id: Mapped[int]
-    title: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(SEALED)  # it names the citizen
     created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
@@ -227,7 +242,7 @@ class ApplicationNote(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(SEALED, default="")
     document_sha256: Mapped[str | None] = mapped_column(String(64))
     actor: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(default=stamp)

@@ -28,6 +28,7 @@ from storage.clock import to_db
 from storage.models import OutboxMessage, Person
 
 EXPIRED = "expired"
+FAILED = "failed"  # given up on: the digest counts them
 UNCERTAIN = "uncertain"
 REPEAT_MARK = "staff-delivery-repeat"
 

@@ -11,6 +11,7 @@ import asyncio
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,13 +30,22 @@ from flows.ports import Filed
 from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
 from storage.files import DiskFileStore
-from storage.models import Application, InterviewSession, IssuedPaper, Person
+from storage.models import Application, AuditEntry, InterviewSession, IssuedPaper, Person
 from storage.outbox import CITIZEN, STAFF, enqueue
 
 # Lays a paper out as a PDF in a language (`papers.render`, passed in by bot/app.py).
 Press = Callable[[PaperFacts, str], bytes]
 PDF = "application/pdf"
 VERIFY_PATH = "/verify/"
+VERIFIER = "public:verify"  # whoever opens a paper's verification page: never known
+HASH_PREFIX = 16  # hex digits of a SHA-256 the audit keeps: enough to tell, not to read
+
+
+def audit_facts(paper: IssuedPaper) -> dict[str, Any]:
+    """Which paper a reader saw, for the audit log: its kind, version, registry number and
+    the start of its SHA-256; never its content."""
+    return {"kind": paper.kind, "part": paper.part, "version": paper.version,
+            "registry": paper.registry_number, "sha256": paper.sha256[:HASH_PREFIX]}
 
 
 def file_name(number: str, kind: str, part: int = 0) -> str:
@@ -139,6 +149,14 @@ class PaperDesk:
                           from_db(paper.issued_at).astimezone(KZ_TZ).date(),
                           str(answers.get("body") or ""), initials, paper.sha256,
                           paper.replaced_at is not None)
+
+    async def record_check(self, code_digest: str, result: str, registry_number: str) -> None:
+        """One check on the verification page, in the audit log: the digest of the code
+        (never the code), what it found, and which paper when it found one."""
+        async with self.sessions.begin() as session:
+            session.add(AuditEntry(actor=VERIFIER, action="read.verify",
+                                   subject=registry_number,
+                                   details={"code_sha256": code_digest, "result": result}))
 
     async def filed(self, channel: str, user_id: str, ref: str) -> Filed | None:
         """The owner's application and its valid papers, oldest first; None when the

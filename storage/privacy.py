@@ -6,6 +6,12 @@ with its uploads; a closed application is anonymised (`anonymise`): its number, 
 body, dates, statuses and audit facts stay for statistics, every personal value and every
 file of it goes. A file is deleted only when no other row still refers to it: files are
 named by their SHA-256, so the same bytes may belong to several applications.
+
+The messages about an erased application go with it: one still queued is cancelled (it is
+never sent) and every one's payload (its words: names, IINs, decisions) is emptied; one in
+the middle of its send is emptied once that send is over (`settle_messages`). `/forget` does
+the same for the person's messages about no application, and drops the replies the update
+log still owes them.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import Forgotten
@@ -31,19 +37,23 @@ from storage.models import (
     Conversation,
     Document,
     InterviewBooking,
+    InterviewInvite,
     InterviewSession,
     IssuedPaper,
     OutboxMessage,
     Person,
+    ProcessedUpdate,
     ServiceInterest,
     StatusChange,
 )
+from storage.updates import DONE, HANDLED
 
 ERASER = "privacy"  # the audit actor of an erasure
 # The audit action that marks an application anonymised (its subject: the number).
 ANONYMISED = "application.anonymised"
 # Free text staff typed into a decision (reasons, comments, measures): personal, erased.
 DECISION_TEXT = ("reasons", "comment", "measures", "text")
+CHILD = "child"  # the role of the child's own lines in a conversation's transcript
 
 
 def is_closed(application: Application) -> bool:
@@ -100,9 +110,7 @@ async def anonymise(session: AsyncSession, application: Application,
         StatusChange.application_id == application.id).values(note=""))
     await session.execute(update(Consent).where(
         Consent.application_id == application.id).values(text=""))
-    await session.execute(update(OutboxMessage).where(
-        OutboxMessage.application_id == application.id,
-        OutboxMessage.status.not_in(QUEUED)).values(payload={}, last_error=""))
+    await erase_messages(session, OutboxMessage.application_id == application.id)
     children = (await session.scalars(select(ApplicationChild).where(
         ApplicationChild.application_id == application.id))).all()
     for child in children:
@@ -156,6 +164,58 @@ async def still_referenced(session: AsyncSession, files: Iterable[str]) -> set[s
 
 QUEUED = ("pending", "sending")  # a message that may still go out, with its file
 HELD = "files.held"  # files an erasure could not delete yet: a queued message still carries
+CANCELLED = "cancelled"  # a queued message that must never go out (the worker sends `pending`)
+SENDING = "sending"
+# Messages an erasure could not empty yet: their send was under way (their ids only).
+MESSAGES_HELD = "outbox.held"
+
+
+def about_anonymised() -> Any:
+    """A condition on `OutboxMessage`: it is about an application already anonymised."""
+    return OutboxMessage.application_id.in_(select(Application.id).where(
+        Application.number.in_(select(AuditEntry.subject).where(
+            AuditEntry.action == ANONYMISED))))
+
+
+async def erase_messages(session: AsyncSession, which: Any) -> None:
+    """These messages lose their words; those still waiting are cancelled. One being sent
+    right now is left to its send (`settle_messages` empties it afterwards)."""
+    await session.execute(update(OutboxMessage).where(
+        which, OutboxMessage.status == "pending").values(status=CANCELLED))
+    await session.execute(update(OutboxMessage).where(
+        which, OutboxMessage.status != SENDING).values(payload={}, last_error=""))
+
+
+async def hold_messages(session: AsyncSession, ids: Iterable[int]) -> None:
+    """Empty these messages once they are no longer queued (a later `settle_messages`)."""
+    held = sorted(set(ids))
+    if held:
+        session.add(AuditEntry(actor=ERASER, action=MESSAGES_HELD, subject="",
+                               details={"outbox": held}))
+
+
+async def settle_messages(session: AsyncSession) -> None:
+    """Finish the erasure of messages (each erasure and each daily run): a message about an
+    anonymised application put back in the queue (a retried send, a staff message repeated
+    after a restart) is cancelled; one whose send was under way, and one held back before,
+    is emptied once it is no longer queued, otherwise held back again."""
+    await session.execute(update(OutboxMessage).where(
+        about_anonymised(), OutboxMessage.status == "pending").values(
+        status=CANCELLED, payload={}, last_error=""))
+    held: set[int] = set()
+    for row in (await session.scalars(select(AuditEntry).where(
+            AuditEntry.action == MESSAGES_HELD))).all():
+        held |= {int(item) for item in row.details.get("outbox", [])}
+        await session.delete(row)
+    held |= set(await session.scalars(select(OutboxMessage.id).where(
+        about_anonymised(), OutboxMessage.status == SENDING)))
+    await session.flush()
+    if not held:
+        return
+    done = OutboxMessage.id.in_(held) & OutboxMessage.status.not_in(QUEUED)
+    await session.execute(update(OutboxMessage).where(done).values(payload={}, last_error=""))
+    await hold_messages(session, await session.scalars(select(OutboxMessage.id).where(
+        OutboxMessage.id.in_(held), OutboxMessage.status.in_(QUEUED))))
 
 
 async def settle_files(session: AsyncSession, files: set[str]) -> set[str]:
@@ -171,6 +231,18 @@ async def settle_files(session: AsyncSession, files: set[str]) -> set[str]:
         session.add(AuditEntry(actor=ERASER, action=HELD, subject="",
                                details={"sha256": sorted(busy)}))
     return files - busy
+
+
+async def drop_owed_replies(session: AsyncSession, channel: str, user_id: str) -> None:
+    """The update log's replies still owed to the person (a restart would send them) and the
+    updates they answer: dropped, as when a reply has gone out (storage/updates.py)."""
+    owed = (await session.execute(select(ProcessedUpdate.key, ProcessedUpdate.chat).where(
+        ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED))).all()
+    keys = [key for key, chat in owed if chat == user_id]  # compared here: chat may be sealed
+    if keys:
+        await session.execute(update(ProcessedUpdate).where(
+            ProcessedUpdate.channel == channel, ProcessedUpdate.key.in_(keys)).values(
+            status=DONE, payload=null(), reply=null()))
 
 
 class FileEraser(Protocol):
@@ -214,6 +286,7 @@ class SqlPersonalData:
                 "applications": [await _application(session, application)
                                  for application in applications],
                 "asked_to_be_told_about": list(interest),
+                "interviews_as_child": await _as_child(session, person),
             }
 
     async def forget(self, channel: str, user_id: str, now: datetime) -> Forgotten:
@@ -239,14 +312,27 @@ class SqlPersonalData:
                     erased.append(application.number)
             if not kept:
                 person.display_name = ""
+            await self._erase_own_messages(session, person)
+            await drop_owed_replies(session, channel, user_id)
             session.add(AuditEntry(actor=ERASER, action="person.forget",
                                    subject=f"{channel}:{person.id}",
                                    details={"drafts": drafts, "erased": len(erased),
                                             "kept": len(kept)}))
             await session.flush()
+            await settle_messages(session)
             files = await settle_files(session, files)
         await sweep(self.files, files)
         return Forgotten(drafts, tuple(erased), tuple(kept))
+
+    @staticmethod
+    async def _erase_own_messages(session: AsyncSession, person: Person) -> None:
+        """The person's messages about no application (a specialist's answers, their notes
+        to staff): emptied once delivered; one still queued goes out first."""
+        own = (OutboxMessage.person_id == person.id, OutboxMessage.application_id.is_(None))
+        await session.execute(update(OutboxMessage).where(
+            *own, OutboxMessage.status.not_in(QUEUED)).values(payload={}, last_error=""))
+        await hold_messages(session, await session.scalars(select(OutboxMessage.id).where(
+            *own, OutboxMessage.status.in_(QUEUED))))
 
 
 def _person(person: Person) -> dict[str, Any]:
@@ -269,6 +355,8 @@ async def _application(session: AsyncSession, application: Application) -> dict[
         IssuedPaper.application_id == of).order_by(IssuedPaper.id))).all()
     bookings = (await session.scalars(select(InterviewBooking).where(
         InterviewBooking.application_id == of).order_by(InterviewBooking.id))).all()
+    conversations = (await session.scalars(select(InterviewSession).where(
+        InterviewSession.application_id == of).order_by(InterviewSession.id))).all()
     return {
         "number": application.number,
         "service": application.service,
@@ -302,4 +390,33 @@ async def _application(session: AsyncSession, application: Application) -> dict[
                     "replaced_at": paper.replaced_at} for paper in papers],
         "interview_times": [{"child": booking.child_position, "at": booking.starts_at,
                              "status": booking.status} for booking in bookings],
+        "interview_conversations": [
+            {"child": row.child_position, "status": row.status, "started_at": row.started_at,
+             "ended_at": row.ended_at, "representative_present": row.representative_present,
+             "messages": [{"at": line.get("at"), "role": line.get("role"),
+                           "text": line.get("text")} for line in _lines(row)]}
+            for row in conversations],
     }
+
+
+def _lines(row: InterviewSession) -> list[dict[str, Any]]:
+    return [line for line in row.transcript.get("lines", []) if isinstance(line, dict)]
+
+
+async def _as_child(session: AsyncSession, person: Person) -> list[dict[str, Any]]:
+    """A child who joined a conversation with a code: their own words in it, and when it
+    was (nothing of the parent's application: that is the parent's data)."""
+    found: list[dict[str, Any]] = []
+    invites = (await session.scalars(select(InterviewInvite).where(
+        InterviewInvite.child_person_id == person.id).order_by(InterviewInvite.id))).all()
+    for invite in invites:
+        rows = (await session.scalars(select(InterviewSession).where(
+            InterviewSession.application_id == invite.application_id,
+            InterviewSession.child_position == invite.child_position,
+        ).order_by(InterviewSession.id))).all()
+        found += [{"joined_at": invite.used_at, "started_at": row.started_at,
+                   "ended_at": row.ended_at,
+                   "my_messages": [{"at": line.get("at"), "text": line.get("text")}
+                                   for line in _lines(row) if line.get("role") == CHILD]}
+                  for row in rows]
+    return found

@@ -3,7 +3,9 @@
 - a draft (a flow in progress) untouched for DRAFT_RETENTION_DAYS is dropped with its files;
 - a closed application (its procedure has no step left) whose status last changed more than
   RETENTION_DAYS ago is anonymised (storage/privacy.py `anonymise`): the number, service,
-  body, dates, statuses and audit facts stay, for statistics and monitoring;
+  body, dates, statuses and audit facts stay, for statistics and monitoring; its messages
+  still queued are cancelled and every message about it loses its words (`settle_messages`
+  finishes those whose send was under way);
 - the update log's keys older than a week are pruned (storage/updates.py).
 
 The day's run is claimed in the transaction that erases, so a restart the same day does not
@@ -30,6 +32,7 @@ from storage.privacy import (
     last_change,
     not_anonymised,
     settle_files,
+    settle_messages,
     sweep,
 )
 from storage.updates import prune_handled
@@ -66,6 +69,7 @@ class Retention:
                                    details={"drafts": drafts, "anonymised": anonymised,
                                             "updates": updates}))
             await session.flush()
+            await settle_messages(session)
             files = await settle_files(session, files)
         await sweep(self.files, files)
         return erased

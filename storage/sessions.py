@@ -24,6 +24,7 @@ from flows.messages import OutgoingMessage, Text
 from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
+from storage.conversations import person_for
 from storage.models import (
     Application,
     ApplicationNote,
@@ -31,7 +32,6 @@ from storage.models import (
     InterviewBooking,
     InterviewInvite,
     InterviewSession,
-    Person,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
 
@@ -113,10 +113,10 @@ class SqlSessions:
         """Where this citizen sits in a session that is open (or just ended, for a child).
         Asked for every typed message, so it is two indexed queries, not a scan."""
         async with self.sessions() as session:
-            person = await session.scalar(select(Person.id).where(
-                Person.channel == channel, Person.external_id == external_id))
-            if person is None:
+            found = await person_for(session, channel, external_id)
+            if found is None:
                 return None
+            person = found.id
             as_parent = await session.scalar(
                 select(InterviewSession)
                 .join(Application, Application.id == InterviewSession.application_id)

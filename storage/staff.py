@@ -26,9 +26,9 @@ from flows.procedure import (
     notice_expires,
 )
 from flows.services import SERVICES
-from storage.applications import OPEN_STATUSES, snapshot_of
+from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot
 from storage.clock import to_db
-from storage.conversations import buttons_seq
+from storage.conversations import buttons_seq, person_for
 from storage.interviews import claim_run
 from storage.models import (
     Application,
@@ -40,8 +40,8 @@ from storage.models import (
     StaffThread,
     StatusChange,
 )
-from storage.outbox import CITIZEN, EXPIRED, STAFF, UNCERTAIN, enqueue
-from storage.papers import PaperRegistry
+from storage.outbox import CITIZEN, EXPIRED, FAILED, STAFF, UNCERTAIN, enqueue
+from storage.papers import PaperRegistry, audit_facts
 
 
 def _citizen(person: Person) -> Citizen:
@@ -101,8 +101,7 @@ class StaffDesk:
 
     async def citizen_by_address(self, channel: str, external_id: str) -> Citizen | None:
         async with self.sessions() as session:
-            person = await session.scalar(select(Person).where(
-                Person.channel == channel, Person.external_id == external_id))
+            person = await person_for(session, channel, external_id)
             return _citizen(person) if person else None
 
     async def open_numbers(self, person_id: int) -> list[str]:
@@ -117,7 +116,7 @@ class StaffDesk:
     async def snapshot(self, application_id: int) -> Snapshot | None:
         async with self.sessions() as session:
             application = await session.get(Application, application_id)
-            return snapshot_of(application) if application else None
+            return await staff_snapshot(session, application) if application else None
 
     async def card_message_id(self, application_id: int) -> int | None:
         async with self.sessions() as session:
@@ -170,7 +169,7 @@ class StaffDesk:
             if step.document and self.papers is not None:  # the step's legal document
                 await self.papers.issue(session, application, step.document, at,
                                         Official(actor_name or actor))
-            return ActResult(True, snapshot)
+            return ActResult(True, await staff_snapshot(session, application))
 
 
 
@@ -213,10 +212,13 @@ class StaffDesk:
                 .order_by(IssuedPaper.id.desc()).limit(1))
             if application is None or latest is None or self.papers is None:
                 return None
-            await self.papers.issue(session, application, latest.kind, at,
-                                    Official(actor_name or actor), part=latest.part)
+            paper = await self.papers.issue(session, application, latest.kind, at,
+                                            Official(actor_name or actor), part=latest.part)
             session.add(AuditEntry(actor=actor, action="paper.reissue",
                                    subject=application.number, details={"kind": latest.kind}))
+            # The new version goes into the topic at this specialist's request: a read.
+            session.add(AuditEntry(actor=actor, action="read.paper",
+                                   subject=application.number, details=audit_facts(paper)))
             return latest.kind
 
     async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None:
@@ -268,18 +270,19 @@ class StaffDesk:
         async with self.sessions() as session:
             rows = await session.execute(
                 select(OutboxMessage.status, func.count())
-                .where(OutboxMessage.status.in_((EXPIRED, UNCERTAIN)),
+                .where(OutboxMessage.status.in_((EXPIRED, UNCERTAIN, FAILED)),
                        OutboxMessage.last_attempt_at >= to_db(since))
                 .group_by(OutboxMessage.status))
             counts = {status: count for status, count in rows}
-            return DeliveryTroubles(counts.get(EXPIRED, 0), counts.get(UNCERTAIN, 0))
+            return DeliveryTroubles(counts.get(EXPIRED, 0), counts.get(UNCERTAIN, 0),
+                                    counts.get(FAILED, 0))
 
     async def open_applications(self) -> list[Snapshot]:
         """Every application still in the procedure, oldest first."""
         async with self.sessions() as session:
             rows = await session.scalars(select(Application).where(
                 Application.status.in_(OPEN_STATUSES)).order_by(Application.id))
-            return [snapshot_of(application) for application in rows]
+            return [await staff_snapshot(session, application) for application in rows]
 
     async def claim_job(self, name: str, on: date) -> bool:
         """True once per job and day: a restart on the same day does not run it again."""

@@ -43,7 +43,9 @@ from sqlalchemy import create_engine, func, select
 
 from bot.app import build_app
 from bot.settings import Settings
+from storage.keys import load_keyring
 from storage.models import Application, ProcessedUpdate
+from storage.sealed import attach
 from tests.clock import MovableClock
 from tests.conftest import bot_process_env
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
@@ -325,13 +327,13 @@ class KilledBot:
 def marked_calls(folder: Path, chat: int) -> int:
     """The reply calls the bot recorded as made for the chat (its update log's marks)."""
     engine = create_engine(f"sqlite:///{folder}/bot.db")
+    attach(engine, load_keyring("", folder / "data.key"))  # the chat is sealed
     try:
         with engine.connect() as connection:
-            total = connection.scalar(select(func.sum(ProcessedUpdate.sent_calls))
-                                      .where(ProcessedUpdate.chat == str(chat)))
+            rows = connection.execute(select(ProcessedUpdate.chat, ProcessedUpdate.sent_calls))
+            return sum(calls for whom, calls in rows if whom == str(chat))
     finally:
         engine.dispose()
-    return int(total or 0)
 
 
 def applications(folder: Path) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from flows.ports import UnreadableFile
 from storage.files import DiskFileStore
 from storage.keys import KeyProblem, Keyring, load_keyring, new_key
 
@@ -35,9 +36,9 @@ async def test_an_altered_file_or_a_wrong_key_is_said_not_read(tmp_path: Path) -
     data = bytearray(on_disk.read_bytes())
     data[-1] ^= 1
     on_disk.write_bytes(bytes(data))
-    with pytest.raises(KeyProblem, match="altered"):
+    with pytest.raises(UnreadableFile, match="altered"):
         await store.read(stored.sha256)
-    with pytest.raises((KeyProblem, FileNotFoundError)):
+    with pytest.raises((UnreadableFile, FileNotFoundError)):
         await DiskFileStore(tmp_path / "files", Keyring.parse(new_key())).read(stored.sha256)
 
 

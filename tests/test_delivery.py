@@ -32,6 +32,7 @@ from storage.db import alembic_config, create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import REPEAT_MARK, OutboxStore, enqueue, say
 from storage.staff import StaffDesk
+from tests.sealing import KEYRING
 
 START = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # a Monday, 10:00 in Astana
 
@@ -99,7 +100,7 @@ class FakeSender:
 def fast_engine(url: str, clock: VirtualClock) -> AsyncEngine:
     """The real engine without fsync per commit: these tests are about logic, not disks
     (a commit costs ~3 ms on disk; bench/outbox_throughput.py measures that)."""
-    engine = create_engine(url, clock.now)
+    engine = create_engine(url, clock.now, KEYRING)
     event.listen(engine.sync_engine, "connect", _no_fsync)
     return engine
 

@@ -77,6 +77,8 @@ async def post_digest(side: StaffSide, today: date,
         parts.append(Text("staff-digest-expired", {"count": troubles.expired}))
     if troubles.uncertain:
         parts.append(Text("staff-digest-uncertain", {"count": troubles.uncertain}))
+    if troubles.failed:
+        parts.append(Text("staff-digest-failed", {"count": troubles.failed}))
     if interests is not None:
         parts += interest_lines(await interests.counts(since))
     if enquiries is not None:

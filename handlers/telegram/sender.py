@@ -24,6 +24,8 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from flows.delivery import STAFF, OutboxItem
+from flows.messages import Text
+from flows.ports import UnreadableFile
 from flows.wire import document_of, message_from_json
 from handlers.l10n import Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
@@ -108,6 +110,9 @@ class TelegramSender:
             return Transient(f"{type(exc).__name__}: {exc}")
         except FileNotFoundError as exc:
             return Rejected(f"file missing: {exc.filename}")
+        except UnreadableFile as exc:  # sending again cannot help; the digest tells staff
+            log.error("not sent: %s", exc)
+            return Rejected(str(exc))
         except _PartlySent as exc:
             return Rejected(str(exc))  # sending it again would repeat the pieces that went out
         if staff and item.key.startswith("card:") and self.topics is not None:
@@ -133,7 +138,16 @@ class TelegramSender:
         document = document_of(item.payload)
         data = None
         if document is not None:  # read first: a missing file must fail before anything is sent
-            data = await self.read_file(document["sha256"])
+            try:
+                data = await self.read_file(document["sha256"])
+            except UnreadableFile as problem:
+                if not target.is_group:
+                    raise
+                # Staff get the message, and are told plainly why its file is not with it.
+                log.error("sent without its file: %s", problem)
+                text += "\n\n" + self.l10n.render(Text("file-unreadable", {
+                    "name": document.get("name") or document["sha256"][:12]}), target.language)
+                document = None
         caption = text if document is not None and _utf16_len(text) <= MAX_CAPTION else None
         pieces = [] if caption is not None else split_text(text)
         sends: list[Callable[[], Awaitable[Message]]] = []

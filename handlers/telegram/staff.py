@@ -21,7 +21,7 @@ from aiogram.types import (
 from flows.calendar import KZ_TZ
 from flows.common import CATALOGUE
 from flows.messages import Text
-from flows.payloads import CardAction, StaffPayload, StepInput, unpack
+from flows.payloads import CardAction, StaffPayload, StepInput, child_of, unpack
 from flows.procedure import REISSUE, Snapshot
 from flows.service import Checklist, ProcedureStep, Typed
 from flows.services import SERVICES
@@ -33,6 +33,7 @@ from handlers.telegram.staff_side import ReplyRequest, StaffSide
 log = logging.getLogger(__name__)
 
 SESSION_VERBS = ("session", "present", "video", "end")  # the conversation with the child
+CONTROLS = ("present", "video", "end")  # buttons of a conversation under way, not the card's
 
 
 def staff_router(side: StaffSide) -> Router:
@@ -61,6 +62,7 @@ def staff_router(side: StaffSide) -> Router:
                 else "staff-button-stale"
             await side.bot.send_message(side.chat_id, side.text(why), message_thread_id=thread)
             return
+        await _read_card(side, snapshot, pressed, user.id)
         await _card_action(side, snapshot, pressed, user.id, user.full_name, thread,
                            message if isinstance(message, Message) else None)
 
@@ -134,7 +136,7 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayloa
         return
     if pressed.verb in SESSION_VERBS:
         if side.sessions is not None:
-            await session_action(side, snapshot, pressed, user_id, thread, user_name)
+            await _conversation(side, snapshot, pressed, user_id, thread, user_name)
         return
     service = SERVICES[snapshot.service]
     action = pressed.action if isinstance(pressed, StepInput) else pressed.verb
@@ -173,6 +175,39 @@ async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayloa
                                     message_thread_id=thread, reply_markup=markup)
     else:
         await _ask(side, thread, snapshot, step, 0, {}, user_id)
+
+
+async def _read_card(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,
+                     user_id: int) -> None:
+    """A tap on one of the card's own buttons: this specialist has the card, with the
+    applicant's data, open. Audited as who, when (the row's time) and which card; never
+    the data itself. The questions that follow a button show no more of the applicant."""
+    if isinstance(pressed, StepInput) or pressed.verb in CONTROLS:
+        return
+    details: dict[str, Any] = {"button": pressed.verb}
+    if child := child_of(pressed):
+        details["child"] = child
+    await side.desk.audit(f"staff:{user_id}", "read.card", snapshot.number, details)
+
+
+async def _conversation(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,
+                        user_id: int, thread: int | None, user_name: str) -> None:
+    """A button of the conversation with a child. Starting it opens the child's words to
+    this specialist; ending it puts the transcript into the topic: both are audited reads,
+    recorded only when the tap did open (or close) the conversation."""
+    sessions, child = side.sessions, child_of(pressed)
+    assert sessions is not None
+    was_open = await sessions.open_id(snapshot.id, child) is not None
+    await session_action(side, snapshot, pressed, user_id, thread, user_name)
+    if pressed.verb not in ("session", "end"):
+        return
+    is_open = await sessions.open_id(snapshot.id, child) is not None
+    if pressed.verb == "session" and not was_open and is_open:
+        await side.desk.audit(f"staff:{user_id}", "read.conversation", snapshot.number,
+                              {"child": child})
+    elif pressed.verb == "end" and was_open and not is_open:
+        await side.desk.audit(f"staff:{user_id}", "read.transcript", snapshot.number,
+                              {"kind": "transcript", "child": child})
 
 
 def _checklist(side: StaffSide, snapshot: Snapshot, step: ProcedureStep, checklist: Checklist,

@@ -2,15 +2,22 @@
 
 The page names the paper, its number, date, issuing body and SHA-256, and whether a newer
 version replaced it; of the person it shows initials only. An unknown code is a 404.
+
+Each check is in the audit log: the first 16 hex digits of the code's SHA-256 (never the
+code, which opens the page) and what it found. The access log writes the same digest in
+the code's place.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import logging
 import re
 from typing import Protocol
 
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 
 from flows.messages import Text
 from flows.paper import PaperCheck
@@ -19,10 +26,41 @@ from handlers.l10n import Localizer
 PATH = "/verify/{code}"
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 PAGE_LANGUAGES = ("kk", "ru")
+PREFIX = "/verify/"
+FOUND, REPLACED, UNKNOWN = "found", "replaced", "unknown"  # what a check found
 
 
 class PaperChecks(Protocol):
     async def check(self, code: str) -> PaperCheck | None: ...
+    async def record_check(self, code_digest: str, result: str,
+                           registry_number: str) -> None: ...
+
+
+def code_digest(code: str) -> str:
+    """What the logs keep of a code: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def masked_path(path: str) -> str:
+    """A request's path with a verification code replaced by its digest."""
+    if not path.startswith(PREFIX):
+        return path
+    return f"{PREFIX}#{code_digest(path[len(PREFIX):])}"
+
+
+class AccessLog(AbstractAccessLogger):
+    """aiohttp's access log without secrets or personal data: the method, the path (a
+    verification code replaced by its digest), the status, the size and the time; no
+    address, no query, no headers."""
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse,
+            time: float) -> None:
+        self.logger.info("%s %s %s %s %.3fs", request.method, masked_path(request.path),
+                         response.status, response.body_length, time)
 
 
 class VerifyPage:
@@ -37,6 +75,9 @@ class VerifyPage:
         language = language if language in PAGE_LANGUAGES else "kk"
         code = request.match_info["code"]
         found = await self.checks.check(code) if CODE_RE.match(code) else None
+        result = UNKNOWN if found is None else REPLACED if found.replaced else FOUND
+        await self.checks.record_check(code_digest(code), result,
+                                       found.registry_number if found else "")
         if found is None:
             return self._page(language, Text("verify-unknown"), status=404)
         status = Text("verify-replaced" if found.replaced else "verify-valid")

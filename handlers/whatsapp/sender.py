@@ -7,6 +7,7 @@ application number and status; anything else waits, and staff are told why.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol
@@ -16,6 +17,7 @@ import aiohttp
 from flows.delivery import OUTSIDE_WINDOW, OutboxItem
 from flows.menu import status_id
 from flows.messages import Text
+from flows.ports import UnreadableFile
 from flows.wire import document_of, message_from_json
 from handlers.l10n import Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
@@ -24,6 +26,8 @@ from handlers.whatsapp.render import WhatsAppRenderer
 
 RATE_LIMITED = {130429, 131056, 80007}
 BLOCKED = {131026, 131051}  # the number is not on WhatsApp / cannot receive
+
+log = logging.getLogger(__name__)
 
 
 class Window(Protocol):
@@ -69,6 +73,9 @@ class WhatsAppSender:
             return Rejected(str(error))
         except (TimeoutError, aiohttp.ClientError) as error:
             return Transient(repr(error))
+        except UnreadableFile as error:  # sending again cannot help; the digest tells staff
+            log.error("not sent: %s", error)
+            return Rejected(str(error))
 
     async def _free_form(self, item: OutboxItem, lang: str) -> str:
         wamid = ""

@@ -23,7 +23,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _online() -> None:
-    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "", system_clock)
+    # Migrations move ciphertext as it is: they need no data key.
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or "", system_clock,
+                           None)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
     await engine.dispose()

@@ -40,6 +40,7 @@ from storage.staff import StaffDesk
 from tests.clock import MovableClock
 from tests.fakes.telegram_api import FakeChat, FakeTelegram
 from tests.handlers.conftest import NOW
+from tests.sealing import KEYRING
 
 STAFF_CHAT = -100777
 Sessions = async_sessionmaker[AsyncSession]
@@ -116,7 +117,7 @@ async def world(telegram: FakeTelegram, tmp_path: Path, schema: Path) -> AsyncIt
     staff = telegram.supergroup(id=STAFF_CHAT, title="Staff", is_forum=True)
     shutil.copy(schema, tmp_path / "bot.db")
     clock = MovableClock(NOW)
-    db = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock)
+    db = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock, KEYRING)
     maker = sessions(db)
     bot = Bot(telegram.token,
               session=AiohttpSession(api=TelegramAPIServer.from_base(telegram.base_url)))
@@ -260,3 +261,30 @@ async def test_a_document_goes_as_a_file_with_its_caption(world: World) -> None:
     assert world.telegram.rate_violations == []
     assert [c.ok for c in world.telegram.calls_of("sendDocument")] == [True, True]
     world.telegram.assert_no_rejections()
+
+
+async def test_a_file_altered_on_disk_is_said_to_staff_and_never_sent_half_read(
+    world: World,
+) -> None:
+    person = await world.citizen(508)
+    data = b"%PDF-1.4 court decision " + bytes(range(256))
+    sha = (await world.files.save(data, "application/pdf")).sha256
+    (on_disk,) = (world.files.root).iterdir()
+    sealed = bytearray(on_disk.read_bytes())
+    sealed[-1] ^= 1  # one bit changed on the disk
+    on_disk.write_bytes(bytes(sealed))
+    document = {"sha256": sha, "mime": "application/pdf", "name": "court.pdf"}
+    await world.queue(("file:staff", STAFF, person), ("file:citizen", CITIZEN, person),
+                      document=document)
+
+    assert await world.settled("file:staff", "file:citizen") == {
+        "file:staff": "sent", "file:citizen": "failed"}
+    [told] = world.telegram.sent_messages(STAFF_CHAT)
+    assert told["text"].endswith(world.localizer.render(
+        Text("file-unreadable", {"name": "court.pdf"}), "ru"))
+    assert world.telegram.sent_messages(508) == [] and not world.telegram.calls_of("sendDocument")
+    failed = await world.row("file:citizen")
+    assert failed is not None and "altered" in failed.last_error
+    troubles = await world.desk.delivery_troubles(NOW - timedelta(days=1))
+    assert troubles.failed == 1  # the next digest counts it for staff
+    assert on_disk.read_bytes() == bytes(sealed)  # nothing overwritten

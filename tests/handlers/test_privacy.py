@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from flows.messages import Attachment, OutgoingMessage, Reply, Text
+from flows.privacy import MYDATA_FILENAME, MYDATA_MIME
 from storage.db import sessions
 from storage.models import (
     Application,
@@ -19,14 +22,19 @@ from storage.models import (
     Conversation,
     Document,
     OutboxMessage,
+    ProcessedUpdate,
 )
+from storage.updates import reply_to_json
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
-from tests.handlers.conftest import RunningBot
+from tests.handlers.conftest import NOW, STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
+from tests.handlers.test_interview_telegram import booked_with_child, label
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
+    citizen_gets,
     current,
+    seen,
     staff_says,
     staff_tap,
     the_card,
@@ -145,3 +153,116 @@ async def test_forget_erases_a_closed_case_at_once_and_keeps_its_statistics_row(
     assert not [path for path in files.iterdir() if not path.name.endswith(".part")]
     data = await my_data(telegram, citizen, "kk")
     assert IIN not in json.dumps(data, ensure_ascii=False)
+
+
+async def test_forget_cancels_what_is_still_queued_about_the_erased_case_and_empties_the_rest(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen = telegram.user(id=6104)
+    await apply(citizen, "ru")
+    card = await the_card(telegram)
+    thread = card["message_thread_id"]
+    staff = telegram.user(id=STAFF_MEMBER)
+    staff.send_text("Айгүл Иванова, ваше заявление у нас.", chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    await citizen_gets(telegram, 6104, says("staff-reply", "ru",
+                                            text="Айгүл Иванова, ваше заявление у нас."))
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await delivered(staffed)
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
+    offer = telegram.last_message(STAFF_CHAT, thread)
+    telegram.fail_next("sendDocument", 500)  # the decision's PDF waits for a second try
+    await staff_tap(telegram, offer, staff_says("staff-approve-as-asked", **{
+        "from": "01.12.2026", "to": "31.12.2026"}))
+    assert staffed.app is not None
+    db = sessions(staffed.app.db)
+
+    async def queued() -> list[OutboxMessage]:
+        async with db() as session:
+            return list((await session.scalars(select(OutboxMessage).where(
+                OutboxMessage.status.in_(("pending", "sending"))))).all())
+    for _ in range(200):
+        waiting = await queued()
+        if waiting and all(m.status == "pending" and m.attempts for m in waiting):
+            break  # what is left is what was tried and failed
+        await asyncio.sleep(0.025)
+    (waiting_pdf,) = waiting  # for the citizen or for staff: whichever went first
+    assert waiting_pdf.payload != {}
+
+    replies = await forgets(citizen, "ru")
+    assert says("privacy-forget-done", "ru", drafts=0, closed=1) in [
+        m.get("text") for m in replies]
+    async with db() as session:
+        rows = (await session.scalars(select(OutboxMessage).where(
+            OutboxMessage.person_id == waiting_pdf.person_id))).all()
+    # The card, the notices, the PDFs, the specialist's words: none keeps a word.
+    assert {row.key: row.payload for row in rows if row.payload} == {}
+    assert {row.status for row in rows if row.id == waiting_pdf.id} == {"cancelled"}
+
+    # Time passes: the PDF would be tried again now; a word from staff comes after it.
+    pdfs = len(telegram.calls_of("sendDocument"))
+    staffed.advance_to(NOW + timedelta(minutes=5))
+    staff.send_text("До свидания!", chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    await citizen_gets(telegram, 6104, says("staff-reply", "ru", text="До свидания!"))
+    assert len(telegram.calls_of("sendDocument")) == pdfs  # the erased decision never went
+
+
+async def test_a_reply_still_owed_when_the_person_forgets_is_not_sent_after_a_restart(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    citizen = telegram.user(id=6105)
+    await open_visit(citizen, "kk")
+    # A crash cut short the sending of a /mydata reply: a restart would finish it.
+    export = OutgoingMessage((Text("privacy-mydata-sent"),), attachment=Attachment(
+        MYDATA_FILENAME, json.dumps({"iin": IIN}).encode(), MYDATA_MIME))
+    assert running.app is not None
+    async with sessions(running.app.db).begin() as session:
+        session.add(ProcessedUpdate(channel="telegram", key="999999", status="handled",
+                                    chat="6105", payload={},
+                                    reply=reply_to_json(Reply("kk", (export,)))))
+
+    await forgets(citizen, "kk")
+    await running.restart()
+    await citizen.say("/start")
+    assert not [m for m in telegram.sent_messages(6105) if "document" in m]
+    assert running.app is not None
+    async with sessions(running.app.db)() as session:
+        owed = await session.get(ProcessedUpdate, ("telegram", "999999"))
+    assert owed is not None and owed.reply is None and owed.status == "done"
+
+
+async def test_my_data_holds_the_conversation_with_the_child_and_the_child_gets_their_own_words(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    parent, child, card = await booked_with_child(telegram)
+    thread = card["message_thread_id"]
+    await staff_tap(telegram, card, staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, thread)
+    await staff_tap(telegram, controls, staff_says("staff-session-present"))
+    telegram.user(id=STAFF_MEMBER).send_text("Как тебе в Берлине?", chat=STAFF_CHAT,
+                                             thread_id=thread)
+    await telegram.settled()
+    await seen(telegram, 5101, lambda m: m.get("text") == label("specialist",
+                                                                 "Как тебе в Берлине?"))
+    await child.say("Хорошо, но я скучаю по маме")
+    await seen(telegram, 4101, lambda m: m.get("text") == label(
+        "child", "Хорошо, но я скучаю по маме"))
+    await parent.say("Я рядом с ним")
+    await seen(telegram, 5101, lambda m: m.get("text") == label("parent", "Я рядом с ним"))
+    await staff_tap(telegram, controls, staff_says("staff-session-end"))
+    await seen(telegram, 5101, lambda m: m.get("text") == says("session-ended-child", "ru"))
+
+    [application] = (await my_data(telegram, parent, "ru"))["applications"]
+    [conversation] = application["interview_conversations"]
+    assert conversation["status"] == "closed" and conversation["representative_present"]
+    assert [(line["role"], line["text"]) for line in conversation["messages"]] == [
+        ("specialist", "Как тебе в Берлине?"), ("child", "Хорошо, но я скучаю по маме"),
+        ("parent", "Я рядом с ним")]
+
+    childs = await my_data(telegram, child, "ru")
+    assert childs["applications"] == []
+    [joined] = childs["interviews_as_child"]
+    assert [line["text"] for line in joined["my_messages"]] == ["Хорошо, но я скучаю по маме"]
+    told = json.dumps(childs, ensure_ascii=False)
+    assert "Я рядом с ним" not in told and "Смагулова" not in told and IIN not in told

@@ -24,6 +24,7 @@ from handlers.l10n import LANGUAGES, Localizer
 from handlers.whatsapp.render import WhatsAppRenderer
 from storage.db import sessions
 from storage.models import Person, ServiceInterest
+from storage.sealed import matches
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.chat import Chat
 from tests.flows.conftest import NOW
@@ -90,7 +91,8 @@ async def interests(bot: RunningBot, user_id: int) -> list[str]:
     async with sessions(bot.app.db)() as session:
         rows = await session.scalars(
             select(ServiceInterest.service).join(Person, Person.id == ServiceInterest.person_id)
-            .where(Person.external_id == str(user_id)).order_by(ServiceInterest.id))
+            .where(matches(session, Person.external_key, "telegram", str(user_id)))
+            .order_by(ServiceInterest.id))
         return list(rows)
 
 

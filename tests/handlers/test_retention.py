@@ -6,6 +6,7 @@ counts what was erased."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
@@ -13,20 +14,20 @@ from sqlalchemy import func, select
 
 from bot.app import file_store
 from flows.calendar import KZ_TZ, is_working_day
+from flows.delivery import CITIZEN
+from flows.messages import Text
 from handlers.telegram.digest import post_digest
 from storage.db import sessions
-from storage.models import Conversation, ProcessedUpdate, StatusChange
+from storage.models import Conversation, OutboxMessage, ProcessedUpdate, StatusChange
+from storage.outbox import enqueue, say
 from storage.retention import Retention
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import NOW, STAFF_CHAT, RunningBot
 from tests.handlers.lingo import says
 from tests.handlers.test_privacy import delivered, the_application
 from tests.handlers.test_staff_telegram import (
-    apply,
-    current,
-    staff_says,
-    staff_tap,
-    the_card,
+    approved_as_asked,
+    citizen_gets,
 )
 from tests.handlers.test_visit_telegram import IIN, fill_to_summary
 
@@ -78,13 +79,7 @@ async def test_a_closed_case_is_anonymised_after_its_term_and_the_digest_counts_
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
     citizen = telegram.user(id=6202)
-    await apply(citizen, "ru")
-    card = await the_card(telegram)
-    await staff_tap(telegram, card, staff_says("staff-action-accept"))
-    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
-    offer = telegram.last_message(STAFF_CHAT, card["message_thread_id"])
-    await staff_tap(telegram, offer, staff_says("staff-approve-as-asked", **{
-        "from": "01.12.2026", "to": "31.12.2026"}))
+    await approved_as_asked(telegram, citizen, "ru")
     await delivered(staffed)
     assert staffed.app is not None
     db = sessions(staffed.app.db)
@@ -127,3 +122,45 @@ async def test_a_closed_case_is_anonymised_after_its_term_and_the_digest_counts_
                       retention=retention)
     line = says("staff-digest-retention", "ru", drafts=0, closed=1)
     assert line in telegram.last_message(STAFF_CHAT)["text"]
+
+
+async def test_an_anonymised_case_leaves_no_words_in_its_messages_and_a_queued_one_never_goes(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen = telegram.user(id=6203)
+    await approved_as_asked(telegram, citizen, "kk")
+    await delivered(staffed)
+    application = await the_application(staffed)
+    assert staffed.app is not None
+    db = sessions(staffed.app.db)
+
+    # A notice about the case is due after its term (a reminder queued far ahead), and
+    # a word for the citizen about nothing in particular right after it.
+    later = NOW + timedelta(days=1100)
+    about_the_case = f"Иванова Айгүл, ЖСН {IIN}"
+    async with db.begin() as session:
+        enqueue(session, key="later:case", audience=CITIZEN, person_id=application.person_id,
+                application_id=application.id, not_before=later,
+                message=say(Text("staff-reply", {"text": about_the_case})))
+        enqueue(session, key="later:word", audience=CITIZEN, person_id=application.person_id,
+                not_before=later, message=say(Text("staff-reply", {"text": "Сау болыңыз"})))
+
+    async def words_of_the_case() -> list[str]:
+        async with db() as session:
+            return [json.dumps(payload, ensure_ascii=False)
+                    for payload in await session.scalars(select(OutboxMessage.payload).where(
+                        OutboxMessage.application_id == application.id))]
+    assert any(IIN in words and "Иванова" in words for words in await words_of_the_case())
+
+    staffed.advance_to(working_morning(NOW + timedelta(days=1096)))
+
+    async def anonymised() -> bool:
+        return (await the_application(staffed)).applicant_iin == ""
+    await eventually(anonymised)
+    words = await words_of_the_case()
+    assert words and set(words) == {"{}"}  # sent, failed or queued: not a word is left
+
+    staffed.advance_to(later + timedelta(minutes=1))
+    await citizen_gets(telegram, 6203, says("staff-reply", "kk", text="Сау болыңыз"))
+    erased = says("staff-reply", "kk", text=about_the_case)
+    assert erased not in [m.get("text") for m in telegram.sent_messages(6203)]

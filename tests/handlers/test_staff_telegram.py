@@ -76,6 +76,19 @@ async def staff_tap(telegram: FakeTelegram, message: dict[str, Any], label: str)
     await telegram.settled()
 
 
+async def approved_as_asked(telegram: FakeTelegram, citizen: FakeUser,
+                            lang: str) -> dict[str, Any]:
+    """A visit application applied for, accepted and approved for the period asked: its card."""
+    await apply(citizen, lang)
+    card = await the_card(telegram)
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
+    offer = telegram.last_message(STAFF_CHAT, card["message_thread_id"])
+    await staff_tap(telegram, offer, staff_says("staff-approve-as-asked", **{
+        "from": "01.12.2026", "to": "31.12.2026"}))
+    return card
+
+
 async def start_hearing(telegram: FakeTelegram, card: dict[str, Any],
                         ground: str = "ground-negative-influence") -> dict[str, Any]:
     """Staff press the preliminary refusal, tick one ground and go on: the hearing prompt."""

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from flows.calendar import KZ_TZ
 from storage.db import create_engine, migrate
 from tests.clock import MovableClock
+from tests.sealing import KEYRING
 
 # Monday 23 November 2026, 10:00 in Astana.
 START = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
@@ -29,6 +30,6 @@ def clock() -> MovableClock:
 async def db(tmp_path: Path, clock: MovableClock) -> AsyncIterator[AsyncEngine]:
     url = database_url(tmp_path)
     await migrate(url)
-    engine = create_engine(url, clock)
+    engine = create_engine(url, clock, KEYRING)
     yield engine
     await engine.dispose()

@@ -16,11 +16,13 @@ from flows.common import CONSENT_RECORD, CONSENT_SECTION, consent_record, consen
 from handlers.l10n import LOCALES_DIR, Localizer
 from storage.applications import SqlApplications, snapshot_of
 from storage.clock import from_db
-from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.db import alembic_config, create_engine, sessions
 from storage.models import Application, Consent
 from tests.clock import MovableClock
 from tests.handlers.lingo import says
+from tests.sealing import KEYRING
 from tests.storage.conftest import database_url
+from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
 L10N = Localizer()
@@ -109,18 +111,23 @@ async def test_migration_0008_adds_consents_and_makes_up_none_for_older_applicat
 
     url = database_url(tmp_path)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0007")
-    db = create_engine(url, clock)
-    applications = SqlApplications(sessions(db))
-    await applications.submit("telegram", "42", "visit", ANSWERS, "before", SUBMITTED)
+    older = OlderBot(tmp_path, clock)
+    await older.submit("telegram", "42", "visit", ANSWERS, "before", SUBMITTED)
+    await older.copy_into(url)
 
-    await migrate(url)
+    db = await upgraded(url, tmp_path, clock)
     assert await consents(db) == []  # the words shown then were not kept: nothing invented
     assert await consent_line(db, "ru") == says("summary-consent", "ru")
+    applications = SqlApplications(sessions(db))
     await applications.submit("telegram", "42", "visit", consented("kk"), "after", SUBMITTED)
     (record,) = await consents(db)
     assert record.language == "kk"
+    await db.dispose()
 
-    await asyncio.to_thread(command.downgrade, alembic_config(url), "0007")
+    other = database_url(tmp_path / "other")
+    await asyncio.to_thread(command.upgrade, alembic_config(other), "0008")
+    await asyncio.to_thread(command.downgrade, alembic_config(other), "0007")
+    db = create_engine(other, clock, KEYRING)
     async with db.connect() as connection:
         tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
     await db.dispose()

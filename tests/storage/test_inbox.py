@@ -19,6 +19,7 @@ from storage.db import alembic_config, create_engine, migrate, sessions
 from storage.models import ProcessedUpdate
 from storage.updates import SeenUpdates
 from tests.clock import MovableClock
+from tests.sealing import KEYRING
 from tests.storage.conftest import database_url
 
 UPDATE = {"update_id": 7, "message": {"message_id": 1, "text": "Иванова"}}
@@ -105,7 +106,7 @@ async def test_updates_marked_before_the_upgrade_stay_handled(
 ) -> None:
     url = database_url(tmp_path)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0005")
-    db = create_engine(url, clock)
+    db = create_engine(url, clock, KEYRING)
     async with db.begin() as connection:
         await connection.execute(text(
             "INSERT INTO processed_updates (channel, key, at) "

@@ -10,11 +10,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from flows.calendar import KZ_TZ
-from storage.applications import SqlApplications
-from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.db import alembic_config, create_engine, sessions
 from storage.models import Application
 from tests.clock import MovableClock
 from tests.storage.conftest import database_url
+from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
 CHILD = {"role": "parent", "child_surname": "Иванов", "child_first_name": "Нұрлан",
@@ -29,11 +29,12 @@ async def test_a_time_booked_before_is_recorded_on_its_application(
 
     url = database_url(tmp_path)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0008")
-    db = create_engine(url, clock)
-    applications = SqlApplications(sessions(db))
+    older = OlderBot(tmp_path, clock)
     at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
     for draft in ("booked", "cancelled", "never"):
-        await applications.submit("telegram", "42", "interview", {**ANSWERS, **CHILD}, draft, at)
+        await older.submit("telegram", "42", "interview", {**ANSWERS, **CHILD}, draft, at)
+    await older.copy_into(url)
+    db = create_engine(url, clock, None)
     async with db.begin() as connection:  # what the old version wrote
         await connection.execute(text(
             "UPDATE applications SET status = 'under_review', "
@@ -44,7 +45,8 @@ async def test_a_time_booked_before_is_recorded_on_its_application(
                 "status, created_at) SELECT id, body_code, '202611251000', "
                 "'2026-11-25 05:00:00', :status, '2026-11-23 05:00:00' FROM applications "
                 "WHERE draft_key = :draft"), {"status": status, "draft": draft})
-    await migrate(url)
+    await db.dispose()
+    db = await upgraded(url, tmp_path, clock)
     async with sessions(db)() as session:
         rows = await session.execute(select(Application.draft_key, Application.decision))
         decisions = {draft: decision for draft, decision in rows}

@@ -9,16 +9,17 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
 from flows.interview import booked_times
 from flows.ports import Booking
-from storage.applications import SqlApplications
-from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.db import alembic_config, create_engine, sessions
 from storage.interviews import SqlInterviews
 from storage.models import Application, InterviewBooking, InterviewInvite, InterviewSession
 from tests.clock import MovableClock
 from tests.storage.conftest import database_url
+from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_migration_0009 import CHILD
 from tests.storage.test_storage import ANSWERS
 
@@ -26,16 +27,22 @@ AT = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
 TABLES = ("interview_bookings", "interview_invites", "interview_sessions")
 
 
+async def before_siblings(folder: Path, clock: MovableClock) -> AsyncEngine:
+    """A database at 0010 holding one interview application, as that version wrote it."""
+    from alembic import command
+
+    url = database_url(folder)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0010")
+    older = OlderBot(folder, clock)
+    await older.submit("telegram", "42", "interview", {**ANSWERS, **CHILD}, "d-1", AT)
+    await older.copy_into(url)
+    return create_engine(url, clock, None)  # what follows writes plain SQL, as then
+
+
 async def test_what_was_booked_before_is_the_first_childs(
     tmp_path: Path, clock: MovableClock
 ) -> None:
-    from alembic import command
-
-    url = database_url(tmp_path)
-    await asyncio.to_thread(command.upgrade, alembic_config(url), "0010")
-    db = create_engine(url, clock)
-    await SqlApplications(sessions(db)).submit("telegram", "42", "interview",
-                                               {**ANSWERS, **CHILD}, "d-1", AT)
+    db = await before_siblings(tmp_path, clock)
     async with db.begin() as connection:  # what the version before siblings wrote
         await connection.execute(text(
             "UPDATE applications SET status = 'under_review', decision = "
@@ -51,7 +58,8 @@ async def test_what_was_booked_before_is_the_first_childs(
             "INSERT INTO interview_sessions (application_id, status, representative_present, "
             "started_at, staff_actor, transcript) SELECT id, 'closed', 1, "
             "'2026-11-25 05:00:00', 'staff:1', '{}' FROM applications"))
-    await migrate(url)
+    await db.dispose()
+    db = await upgraded(database_url(tmp_path), tmp_path, clock)
     async with sessions(db)() as session:
         positions = [
             (await session.scalars(select(model.child_position))).all()
@@ -76,7 +84,21 @@ async def test_what_was_booked_before_is_the_first_childs(
     joined = await interviews.join("telegram", "77", "ABCD2345", AT)
     assert not isinstance(joined, str) and joined.child == 0
 
-    # and back: one booked time per application again, the child's place gone
+    await db.dispose()
+
+
+async def test_back_before_siblings_one_booked_time_per_application_again(
+    tmp_path: Path, clock: MovableClock
+) -> None:
+    from alembic import command
+
+    db = await before_siblings(tmp_path, clock)
+    url = database_url(tmp_path)
+    async with db.begin() as connection:  # what 0011 made of a time booked before it
+        await connection.execute(text(
+            "UPDATE applications SET status = 'under_review', decision = "
+            "'{\"accepted_on\": \"2026-11-23\", \"booked\": \"202611261000\"}'"))
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0011")
     await asyncio.to_thread(command.downgrade, alembic_config(url), "0010")
     async with db.connect() as connection:
         decision = (await connection.execute(text("SELECT decision FROM applications"))).scalar()

@@ -9,11 +9,11 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from flows.calendar import KZ_TZ
-from storage.applications import SqlApplications
-from storage.db import alembic_config, create_engine, migrate, sessions
+from storage.db import alembic_config, create_engine, sessions
 from storage.models import Application, StatusChange
 from tests.clock import MovableClock
 from tests.storage.conftest import database_url
+from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
 
@@ -24,21 +24,23 @@ async def test_a_child_opinion_approved_before_becomes_decided_and_a_permission_
 
     url = database_url(tmp_path)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0006")
-    db = create_engine(url, clock)
-    applications = SqlApplications(sessions(db))
+    older = OlderBot(tmp_path, clock)
     at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
     child = {"role": "parent", "child_surname": "Иванов", "child_first_name": "Нұрлан",
              "child_patronymic": None, "child_birth_date": "2013-03-10",
              "subject": "residence", "subject_details": "—", "lives": "kz",
              "present": "applicant"}
-    await applications.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
-    await applications.submit("telegram", "42", "interview", {**ANSWERS, **child}, "d-2", at)
+    await older.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    await older.submit("telegram", "42", "interview", {**ANSWERS, **child}, "d-2", at)
+    await older.copy_into(url)
+    db = create_engine(url, clock, None)
     async with db.begin() as connection:  # what the old procedure wrote for both
         await connection.execute(text("UPDATE applications SET status = 'approved'"))
         await connection.execute(text(
             "INSERT INTO status_history (application_id, status, at, actor, note) "
             "SELECT id, 'approved', '2026-11-24 05:00:00', 'staff:1', '' FROM applications"))
-    await migrate(url)
+    await db.dispose()
+    db = await upgraded(url, tmp_path, clock)
     async with sessions(db)() as session:
         rows = await session.execute(select(Application.service, Application.status))
         statuses = {service: status for service, status in rows}
@@ -54,18 +56,19 @@ async def test_a_hearing_set_before_keeps_its_typed_grounds_as_its_details(
     from alembic import command
 
     url = database_url(tmp_path)
-    await migrate(url)
-    db = create_engine(url, clock)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0009")
     at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
-    await SqlApplications(sessions(db)).submit("telegram", "42", "visit", ANSWERS, "d-1", at)
-    await asyncio.to_thread(command.downgrade, alembic_config(url), "0009")
-    old = {"hearing": {"date": "2026-11-27", "time": "15:00", "place": "каб. 5",
-                       "grounds": "заключение психолога"}}
-    async with sessions(db)() as session, session.begin():  # what the old procedure wrote
-        application = await session.scalar(select(Application))
-        assert application is not None
-        application.decision = old
-    await migrate(url)
+    older = OlderBot(tmp_path, clock)
+    await older.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    await older.copy_into(url)
+    db = create_engine(url, clock, None)
+    async with db.begin() as connection:  # what the old procedure wrote
+        await connection.execute(text(
+            "UPDATE applications SET decision = '{\"hearing\": {\"date\": \"2026-11-27\", "
+            "\"time\": \"15:00\", \"place\": \"каб. 5\", "
+            "\"grounds\": \"заключение психолога\"}}'"))
+    await db.dispose()
+    db = await upgraded(url, tmp_path, clock)
     async with sessions(db)() as session:
         decision = await session.scalar(select(Application.decision))
     await db.dispose()

@@ -19,6 +19,7 @@ from storage.keys import Keyring, new_key
 from storage.models import Application, AuditEntry
 from storage.updates import SeenUpdates
 from tests.clock import MovableClock
+from tests.sealing import KEYRING
 from tests.storage.conftest import database_url
 
 ANSWERS = {
@@ -48,7 +49,7 @@ async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Pat
                               answers={"surname": "Иванова"}, seq=7)
     await store.save("telegram", "42", state, "Айгүл")
     await db.dispose()
-    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path), clock)))
+    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path), clock, KEYRING)))
     assert await again.load("telegram", "42") == state
     assert await again.load("telegram", "43") is None
 
