@@ -1,7 +1,9 @@
 """The two commands, with all their set-up: `python3 tasks.py run` and `python3 tasks.py test`.
 
 Needs only Python 3.11+: creates `.venv`, installs the project into it when
-`pyproject.toml` changed since the last install, then runs the bot or the tests.
+`pyproject.toml` changed since the last install, then runs the bot or the tests. The tests
+start a real PostgreSQL of their own (pgserver, installed here with the rest: tests/pg.py),
+so nothing but Python is needed on the machine.
 """
 
 from __future__ import annotations

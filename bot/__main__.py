@@ -5,13 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 import sys
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from bot import logmask
 from bot.settings import Settings
 from flows.clock import system_clock
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger("bot")
+# From SIGTERM to exit: within the 10 s a supervisor (docker stop, systemd) waits by default.
+STOP_WITHIN = 8.0
 
 
 def main() -> int:
@@ -33,6 +42,15 @@ def main() -> int:
               "or in .env (see .env.example); or set the WHATSAPP_* settings to run on "
               "WhatsApp alone.", file=sys.stderr)
         return 2
+    if settings.telegram_webhook_url and not settings.telegram_webhook_secret:
+        print("TELEGRAM_WEBHOOK_SECRET is not set: webhook mode (TELEGRAM_WEBHOOK_URL) needs "
+              "it, 1-256 characters of A-Z, a-z, 0-9, _ and - (e.g. openssl rand -hex 32).",
+              file=sys.stderr)
+        return 2
+    if settings.telegram_webhook_url and not settings.telegram_bot_token:
+        print("TELEGRAM_WEBHOOK_URL is set without TELEGRAM_BOT_TOKEN: set the token, or "
+              "leave the URL out to run on WhatsApp alone.", file=sys.stderr)
+        return 2
     from storage.keys import KeyProblem, load_keyring
 
     try:  # before anything else: an unusable key must stop the bot before it writes
@@ -40,8 +58,11 @@ def main() -> int:
     except KeyProblem as problem:
         print(f"The data key cannot be used: {problem}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=settings.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    output = logging.StreamHandler()  # stderr
+    output.setFormatter(logmask.JsonFormatter() if settings.log_format == "json" else
+                        logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=settings.log_level, handlers=[output])
+    logging.captureWarnings(True)  # a library's warning is a log line too
     logmask.install()  # no IIN, phone or stored value in any line, at any level
     if not settings.whatsapp_enabled:
         logging.info("WhatsApp settings are not set: running on Telegram alone")
@@ -49,11 +70,13 @@ def main() -> int:
         logging.info("TELEGRAM_BOT_TOKEN is not set: running on WhatsApp alone")
     from bot.app import build_app
     async def run() -> None:
+        asked = _stop_on_signals()
         app = await build_app(settings)
         try:
-            await app.run()
+            await _run_until_asked(app, asked)
         finally:
             await app.close()
+            log.info("stopped")
 
     try:
         with contextlib.suppress(KeyboardInterrupt):
@@ -62,6 +85,54 @@ def main() -> int:
         print(f"The data key cannot be used: {problem}", file=sys.stderr)
         return 2
     return 0
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """SIGTERM or SIGINT sets the event; heard from before the app is even built."""
+    asked = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(number, _asked, asked, number)
+    return asked
+
+
+def _asked(asked: asyncio.Event, number: signal.Signals) -> None:
+    if not asked.is_set():
+        log.info("%s received: stopping", number.name)
+    asked.set()
+
+
+async def _run_until_asked(app: App, asked: asyncio.Event) -> None:
+    """The app until a signal; then a graceful stop: no new update, updates in flight and
+    the outbox's current send finish, its untried claims go back to the queue. What is not
+    done within STOP_WITHIN is cancelled (a send cut short is `uncertain` at the next start)."""
+    running = asyncio.create_task(app.run())
+    signalled = asyncio.create_task(asked.wait())
+    await asyncio.wait({running, signalled}, return_when=asyncio.FIRST_COMPLETED)
+    signalled.cancel()
+    if not running.done():
+        try:
+            await asyncio.wait_for(_stop(app, running), STOP_WITHIN)
+        except TimeoutError:
+            log.warning("not stopped within %.0f s: the rest is cancelled", STOP_WITHIN)
+            running.cancel()
+            await asyncio.wait({running}, timeout=1.0)
+    if running.done() and not running.cancelled():
+        running.result()  # what the app raised, if it did
+
+
+async def _stop(app: App, running: asyncio.Task[None]) -> None:
+    while not running.done():
+        try:
+            await app.stop()
+            break
+        except RuntimeError:  # polling has not started yet: ask again in a moment
+            await asyncio.sleep(0.05)
+    await running  # polling, the worker, the webhooks and the HTTP server stop
+    meter = app.telegram.meter if app.telegram is not None else None
+    if meter is not None and meter.in_flight:
+        log.info("waiting for %d updates in flight", meter.in_flight)
+        await meter.drained(STOP_WITHIN)  # bounded by the caller's deadline
 
 
 def _rotate_key(settings: Settings) -> int:

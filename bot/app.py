@@ -11,6 +11,7 @@ import functools
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from aiogram import Bot, Dispatcher
@@ -22,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot import logmask
 from bot.booking_terms import Daily, run_booking_terms
 from bot.delivery import DeliveryWorker
+from bot.metrics import Metrics, UpdateMeter
 from bot.settings import Settings
 from flows.clock import Clock, system_clock
 from flows.engine import Engine, Ports
@@ -37,6 +39,8 @@ from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
 from handlers.telegram.topics import StaffTopics
+from handlers.telegram.webhook import ALLOWED_UPDATES, TelegramWebhook
+from handlers.web.health import HealthPages
 from handlers.web.verify import AccessLog, VerifyPage
 from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
@@ -49,12 +53,14 @@ from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
 from storage.enquiries import SqlEnquiries
 from storage.files import DiskFileStore
+from storage.health import OutboxHealth
 from storage.interest import SqlServiceInterest
 from storage.interviews import SqlInterviews
 from storage.keys import load_keyring
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
 from storage.privacy import SqlPersonalData
+from storage.replicas import Leadership
 from storage.reseal import check_key, seal_if_pending
 from storage.retention import Retention
 from storage.sessions import SqlSessions
@@ -71,6 +77,7 @@ class Telegram:
     bot: Bot
     dispatcher: Dispatcher
     staff: StaffSide | None
+    meter: UpdateMeter | None = None  # counts the updates, knows those in flight
 
 
 @dataclass
@@ -89,6 +96,7 @@ class App:
     telegram: Telegram | None
     whatsapp: WhatsApp | None
     invites: Invites | None = None
+    metrics: Metrics = field(default_factory=Metrics)  # this app's own, at /metrics
     http_url: str = ""  # where the webhook server listens, once running
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -109,25 +117,40 @@ class App:
                 SqlEnquiries(sessions(self.db)), retention)))
         if self.whatsapp is not None:
             background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
-        runner = await self._serve()
+        webhook = None  # Telegram posts to us when TELEGRAM_WEBHOOK_URL is set; else we poll
+        if self.telegram is not None and self.settings.telegram_webhook_url:
+            webhook = TelegramWebhook(self.telegram.bot, self.telegram.dispatcher,
+                                      url=self.settings.telegram_webhook_url,
+                                      secret=self.settings.telegram_webhook_secret)
+        runner = await self._serve(webhook)
         try:
-            if self.telegram is not None:
+            if webhook is not None and self.telegram is not None:
+                await start_webhook(self, self.telegram, webhook)
+                await self._stop.wait()
+            elif self.telegram is not None:
                 await run_polling(self, self.telegram, handle_as_tasks=handle_as_tasks)
             else:
                 await self._stop.wait()
         finally:
+            if webhook is not None:
+                await webhook.close()  # no new update; the webhook itself stays set
             stop.set()
             self.worker.wake()
             await asyncio.gather(*background, return_exceptions=True)
             await runner.cleanup()
 
-    async def _serve(self) -> web.AppRunner:
-        """The HTTP server: /verify/<code> always, the WhatsApp webhook when it is on."""
+    async def _serve(self, telegram_webhook: TelegramWebhook | None = None) -> web.AppRunner:
+        """The HTTP server: /verify/<code> always, the WhatsApp and Telegram webhooks when
+        they are on."""
         server = web.Application()
         VerifyPage(PaperDesk(sessions(self.db), file_store(self.settings)),
                    self.localizer).install(server)
+        HealthPages(OutboxHealth(sessions(self.db)), self.worker, self.metrics,
+                    clock=self.worker.clock).install(server)  # /healthz, /metrics
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
+        if telegram_webhook is not None:
+            telegram_webhook.install(server)
         runner = web.AppRunner(server, access_log_class=AccessLog)  # no code, no address
         await runner.setup()
         site = web.TCPSite(runner, self.settings.http_host, self.settings.http_port)
@@ -139,7 +162,7 @@ class App:
 
     async def stop(self) -> None:
         self._stop.set()
-        if self.telegram is not None:
+        if self.telegram is not None and not self.settings.telegram_webhook_url:
             await self.telegram.dispatcher.stop_polling()
 
     async def close(self) -> None:
@@ -174,19 +197,20 @@ def file_store(settings: Settings) -> DiskFileStore:
     return _file_store(settings.files_dir, settings.data_key, settings.key_file)
 
 
-def paper_registry(settings: Settings) -> PaperRegistry:
+def paper_registry(settings: Settings, metrics: Metrics | None = None) -> PaperRegistry:
     """Issues the legal documents as PDFs (`papers/`), verifiable at PUBLIC_BASE_URL."""
     return PaperRegistry(render_paper, file_store(settings), settings.verify_base,
-                         settings.default_locale)
+                         settings.default_locale,
+                         on_issue=metrics.issued if metrics is not None else None)
 
 
 def build_engine(settings: Settings, db: AsyncEngine, clock: Clock,
-                 invites: Invites | None = None) -> Engine:
+                 invites: Invites | None = None, metrics: Metrics | None = None) -> Engine:
     maker = sessions(db)
     ports = Ports(
         conversations=SqlConversationStore(maker),
         files=file_store(settings),
-        applications=SqlApplications(maker, paper_registry(settings)),
+        applications=SqlApplications(maker, paper_registry(settings, metrics)),
         interviews=SqlInterviews(maker),
         sessions=SqlSessions(maker),
         papers=PaperDesk(maker, file_store(settings)),
@@ -206,34 +230,43 @@ async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
     logmask.install()  # however the app is started: logs carry no personal data
     files = file_store(settings)  # an unusable data key stops here, before anything is written
     await migrate(settings.database_url)
+    log.info("database migrations applied")
     db = create_engine(settings.database_url, clock, files.keyring)
     await check_key(db)  # data sealed by a key we lack: stop before writing
+    log.info("data key checked")
     await seal_if_pending(db, files)
     maker = sessions(db)
     invites = Invites()
-    engine = build_engine(settings, db, clock, invites)
+    metrics = Metrics()
+    engine = build_engine(settings, db, clock, invites, metrics)
     localizer = Localizer(settings.default_locale)
     senders: dict[str, Sender] = {}
     # Due times and expiry follow the app's clock; rate limits pace real seconds (monotonic).
-    worker = DeliveryWorker(OutboxStore(maker), senders, clock=clock,
-                            monotonic=time.monotonic, sleep=asyncio.sleep)
+    lease = timedelta(seconds=settings.outbox_lease_seconds)
+    worker = DeliveryWorker(OutboxStore(maker, lease), senders, clock=clock,
+                            monotonic=time.monotonic, sleep=asyncio.sleep,
+                            leadership=Leadership(db),  # one deliverer among replicas
+                            meter=metrics)
     telegram = None
     if settings.telegram_bot_token:
-        telegram = _telegram(settings, maker, engine, localizer, senders, worker, clock)
+        telegram = _telegram(settings, maker, engine, localizer, senders, worker, clock,
+                             metrics)
     whatsapp = None
     if settings.whatsapp_enabled:
         staff = telegram.staff if telegram else None
-        whatsapp = _whatsapp(settings, maker, engine, localizer, senders, worker, staff)
-    return App(settings, db, engine, localizer, worker, telegram, whatsapp, invites=invites)
+        whatsapp = _whatsapp(settings, maker, engine, localizer, senders, worker, staff,
+                             metrics)
+    return App(settings, db, engine, localizer, worker, telegram, whatsapp, invites=invites,
+               metrics=metrics)
 
 
 def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
               localizer: Localizer, senders: dict[str, Sender], worker: DeliveryWorker,
-              clock: Clock) -> Telegram:
+              clock: Clock, metrics: Metrics) -> Telegram:
     renderer = TelegramRenderer(localizer)
     api = TelegramAPIServer.from_base(settings.telegram_api_server)
     bot = Bot(settings.telegram_bot_token, session=TolerantSession(api=api))
-    desk = StaffDesk(maker, paper_registry(settings))
+    desk = StaffDesk(maker, paper_registry(settings, metrics))
     topics = None
     if settings.staff_chat_id is not None:
         topics = StaffTopics(bot, desk, settings.staff_chat_id)
@@ -241,14 +274,18 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
                                          topics,
                                          settings.staff_chat_id, settings.staff_locale)
     dispatcher = Dispatcher()
+    meter = UpdateMeter(metrics)
+    dispatcher.update.outer_middleware(meter)  # around the update log: sees duplicates
     inbox = SeenUpdates(maker)  # replies a crash cut short are finished at start-up
     keep_updates(bot, dispatcher, inbox)
+    dispatcher.update.outer_middleware(meter.inner)  # what the update log let through
     staff = None
     if settings.staff_chat_id is not None and topics is not None:
         gate = StaffGate(bot, settings.staff_chat_id, settings.staff_admin_ids)
         staff = StaffSide(bot, desk, topics, gate, renderer, localizer, settings.staff_chat_id,
                           settings.staff_locale, clock, worker.wake,
-                          SqlInterviews(maker), SqlSessions(maker, paper_registry(settings)),
+                          SqlInterviews(maker),
+                          SqlSessions(maker, paper_registry(settings, metrics)),
                           settings.interview_video_base)
         dispatcher.include_router(staff_router(staff))
     else:
@@ -272,12 +309,12 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
             text = localizer.render(Text("error-internal"), settings.default_locale)
             await bot.send_message(chat, text)
 
-    return Telegram(bot, dispatcher, staff)
+    return Telegram(bot, dispatcher, staff, meter)
 
 
 def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,
               localizer: Localizer, senders: dict[str, Sender], worker: DeliveryWorker,
-              staff: StaffSide | None) -> WhatsApp:
+              staff: StaffSide | None, metrics: Metrics) -> WhatsApp:
     client = GraphClient(settings.whatsapp_api_base, settings.whatsapp_phone_number_id,
                          settings.whatsapp_access_token)
     renderer = WhatsAppRenderer(localizer)
@@ -290,7 +327,7 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
         client=client, renderer=renderer, engine=engine, inbox=SeenUpdates(maker),
         contacts=contacts, app_secret=settings.whatsapp_app_secret,
         verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
-        clock=worker.clock,
+        clock=worker.clock, meter=metrics,
     )
     return WhatsApp(client, channel)
 
@@ -313,5 +350,14 @@ async def run_polling(app: App, telegram: Telegram, *, handle_as_tasks: bool = T
     log.info("polling Telegram at %s", app.settings.telegram_api_server)
     await telegram.dispatcher.start_polling(
         telegram.bot, handle_as_tasks=handle_as_tasks, handle_signals=False,
-        allowed_updates=["message", "callback_query"],
+        close_bot_session=False,  # `App.close` closes it, once the updates in flight are done
+        allowed_updates=list(ALLOWED_UPDATES),
     )
+
+
+async def start_webhook(app: App, telegram: Telegram, webhook: TelegramWebhook) -> None:
+    """As polling starts, except that Telegram is then asked to post to the webhook."""
+    if app.invites is not None:
+        app.invites.telegram_username = (await telegram.bot.me()).username or ""
+    await set_commands(app, telegram)
+    await webhook.open()

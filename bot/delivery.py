@@ -13,6 +13,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
+from typing import Protocol
 
 from flows.clock import Clock
 from flows.delivery import STAFF, OutboxItem
@@ -26,8 +27,21 @@ from handlers.outcomes import (
     Transient,
 )
 from storage.outbox import OutboxStore, backoff
+from storage.replicas import Leadership
 
 log = logging.getLogger(__name__)
+
+
+class DeliveryMeter(Protocol):
+    """Counts what the worker settles (bot/metrics.py)."""
+
+    def delivered(self, outcome: str) -> None: ...
+
+    def rate_limited(self, channel: str) -> None: ...
+
+
+# The worker is alive while its loop turned within this many seconds (a pass, a standby).
+ALIVE_WITHIN = 60.0
 
 # Below this a wait is rounded up: adding a tiny float to a large clock value may not move it.
 MIN_SLEEP = 0.001
@@ -38,7 +52,8 @@ MIN_SLEEP = 0.001
 
 class RateLimiter:
     """Telegram's limits: ~30 messages/s overall (25 leaves a margin), 1/s in any chat, and
-    20/min in a group.
+    20/min in a group, of which the outbox takes 17: the staff side posts a few messages to
+    the group itself (the morning digest), beside the outbox.
 
     The worker asks before a send and records after it, so a send is counted from the moment
     the messenger has surely seen it.
@@ -50,7 +65,7 @@ class RateLimiter:
         *,
         global_per_second: int = 25,
         per_chat_interval: float = 1.0,
-        per_group_per_minute: int = 20,
+        per_group_per_minute: int = 17,
     ) -> None:
         self.clock = clock
         self.global_per_second = global_per_second
@@ -105,6 +120,8 @@ def _window_wait(sends: deque[float], limit: int, window: float, now: float) -> 
 
 # ---------------------------------------------------------------------------- the worker
 
+STANDBY = 5.0  # seconds between tries to take the lead, for a replica that does not deliver
+
 
 class DeliveryWorker:
     def __init__(
@@ -119,6 +136,8 @@ class DeliveryWorker:
         max_attempts: int = 8,
         poll_interval: float = 1.0,
         batch: int = 100,
+        leadership: Leadership | None = None,
+        meter: DeliveryMeter | None = None,
     ) -> None:
         self.store = store
         self.senders = senders
@@ -129,6 +148,10 @@ class DeliveryWorker:
         self.max_attempts = max_attempts
         self.poll_interval = poll_interval
         self.batch = batch
+        self.leadership = leadership or Leadership()  # by default the only process
+        self.meter = meter
+        self.last_pass: float | None = None  # monotonic: the loop's last turn (`alive`)
+        self._stop: asyncio.Event | None = None  # set: a pass stops between two sends
         self._wake = asyncio.Event()
         self._paused_until = 0.0  # monotonic: after a 429 nothing goes out until then
         # Hints from the last pass for the next one.
@@ -162,6 +185,8 @@ class DeliveryWorker:
         delivered = 0
         try:
             for item in items:
+                if self._stop is not None and self._stop.is_set():
+                    break  # stopping: the rest is released below, untried
                 sender = self._sender_for(item)
                 if sender is None:
                     del untried[item.id]
@@ -187,7 +212,9 @@ class DeliveryWorker:
                 del untried[item.id]  # from here on its fate is the send's
                 result = await self._send(sender, item)
                 if isinstance(result, Delivered | Transient):  # it may have reached the chat
-                    self.limiter.record(key, is_group)
+                    # Each message of it counts against the chat's and the group's limits.
+                    for _ in range(result.messages if isinstance(result, Delivered) else 1):
+                        self.limiter.record(key, is_group)
                 if await self._settle(item, result):
                     delivered += 1
                 elif not isinstance(result, Blocked | Rejected):
@@ -214,11 +241,35 @@ class DeliveryWorker:
             log.exception("sender failed on outbox message %s (%s)", item.id, item.key)
             return Transient(f"{type(exc).__name__}: {exc}")
 
+    def _count(self, item: OutboxItem, result: Delivery) -> None:
+        if self.meter is None:
+            return
+        match result:
+            case Delivered():
+                outcome = "sent"
+            case RetryAfter():
+                outcome = "retry"
+                self.meter.rate_limited("telegram" if item.audience == STAFF else item.channel)
+            case Transient():
+                outcome = "failed" if item.attempts >= self.max_attempts else "retry"
+            case Blocked():
+                outcome = "undeliverable"
+            case _:
+                outcome = "failed"
+        self.meter.delivered(outcome)
+
+    def alive(self) -> bool:
+        """The loop turned lately, or it waits out a 429's pause (`/healthz`)."""
+        if self._pause_left() > 0:
+            return True
+        return self.last_pass is not None and self.monotonic() - self.last_pass <= ALIVE_WITHIN
+
     async def _settle(self, item: OutboxItem, result: Delivery) -> bool:
         now = self.clock()
         match result:
             case Delivered(provider_id):
                 await self.store.mark_sent(item.id, provider_id, now)
+                self._count(item, result)
                 return True
             case RetryAfter(seconds):
                 log.warning("rate limited for %.1fs on %s", seconds, item.key)
@@ -237,6 +288,7 @@ class DeliveryWorker:
             case Rejected(error):
                 log.error("%s rejected: %s", item.key, error)
                 await self.store.mark_failed(item.id, "failed", error)
+        self._count(item, result)  # once its fate is recorded
         return False
 
     def _next_pass_in(self) -> float:
@@ -247,23 +299,39 @@ class DeliveryWorker:
         return self.poll_interval
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Deliver until `stop` is set. Start-up first settles what a crash left mid-send."""
-        stuck = await self.store.recover()
-        if stuck:
-            log.warning("%d outbox messages were mid-send at the last stop: now uncertain", stuck)
-        while not stop.is_set():
-            pause = self._pause_left()
-            if pause > 0:
-                await self._idle(pause, stop, wakeable=False)
-                continue
-            delay = self.poll_interval
-            try:
-                await self.run_once()
-                delay = self._next_pass_in()
-            except Exception:  # e.g. "database is locked": keep delivering after a breath
-                log.exception("delivery pass failed")
-            if delay > 0:
-                await self._idle(delay, stop, wakeable=True)
+        """Deliver until `stop` is set, while this process leads the delivery (always, with
+        one process). Taking the lead first settles what a dead claimer left mid-send."""
+        leading = False
+        try:
+            self._stop = stop
+            log.info("delivery worker started")
+            while not stop.is_set():
+                self.last_pass = self.monotonic()
+                if not await self.leadership.holds():
+                    leading = False
+                    await self._idle(STANDBY, stop, wakeable=False)
+                    continue
+                if not leading:
+                    leading = True
+                    await self.store.recover(self.clock(), exclusive=self.leadership.exclusive)
+                await self._pass(stop)
+        finally:
+            await self.leadership.release()
+            log.info("delivery worker stopped")
+
+    async def _pass(self, stop: asyncio.Event) -> None:
+        pause = self._pause_left()
+        if pause > 0:
+            await self._idle(pause, stop, wakeable=False)
+            return
+        delay = self.poll_interval
+        try:
+            await self.run_once()
+            delay = self._next_pass_in()
+        except Exception:  # e.g. "database is locked": keep delivering after a breath
+            log.exception("delivery pass failed")
+        if delay > 0:
+            await self._idle(delay, stop, wakeable=True)
 
     async def _idle(self, seconds: float, stop: asyncio.Event, *, wakeable: bool) -> None:
         """Wait `seconds` (on the injected clock), or less if stopped or woken."""

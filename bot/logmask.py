@@ -16,10 +16,12 @@ added later (pytest's, a library's), and adds it as a Filter to the root handler
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import traceback
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 # Loggers whose arguments are stored values: SQL parameters and rows, aiosqlite calls.
@@ -98,6 +100,28 @@ class PersonalDataMask(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         mask_record(record)
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """`LOG_FORMAT=json`: one JSON object a line, `time` (UTC, ISO 8601), `level`, `logger`,
+    `message`, and `exception` (the traceback) when there is one; every text masked."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        mask_record(record)  # once per record, whoever made it
+        line: dict[str, str] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(
+                timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = mask(self.formatException(record.exc_info))
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False)
 
 
 _installed: list[Callable[..., logging.LogRecord]] = []

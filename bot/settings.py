@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SUPPORTED_LOCALES = ("kk", "ru", "en")
+# What Telegram accepts as a webhook's secret_token.
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
 class Settings(BaseSettings):
@@ -33,10 +37,14 @@ class Settings(BaseSettings):
     def key_file(self) -> Path:
         return self.data_key_file or self.files_dir.parent / "data.key"
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # `json`: one JSON object a line (time, level, logger, message), personal data masked.
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
     # Retention (issue 13): a draft untouched this long is deleted with its files; a closed
     # application is anonymised this long after its last status change.
     draft_retention_days: int = Field(default=30, ge=1, alias="DRAFT_RETENTION_DAYS")
     retention_days: int = Field(default=1095, ge=1, alias="RETENTION_DAYS")
+    # With replicas: a message claimed by one that died is settled after this long.
+    outbox_lease_seconds: int = Field(default=300, ge=5, alias="OUTBOX_LEASE_SECONDS")
     # The staff supergroup with forum topics; without it, staff features are off.
     staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(
@@ -49,6 +57,12 @@ class Settings(BaseSettings):
     http_port: int = Field(default=8080, alias="HTTP_PORT")
     # Where people reach that server: printed on every document with its QR code.
     public_base_url: str = Field(default="", alias="PUBLIC_BASE_URL")
+    # Webhook mode instead of long polling: the public URL Telegram posts updates to (the
+    # TLS proxy passes it to POST /webhooks/telegram on that server), and the secret Telegram
+    # sends with each of them (required with the URL).
+    telegram_webhook_url: str = Field(default="", alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_secret: str = Field(default="", alias="TELEGRAM_WEBHOOK_SECRET",
+                                         repr=False)
     # WhatsApp Cloud API; without these the bot runs on Telegram alone.
     whatsapp_phone_number_id: str = Field(default="", alias="WHATSAPP_PHONE_NUMBER_ID")
     whatsapp_access_token: str = Field(default="", alias="WHATSAPP_ACCESS_TOKEN")
@@ -85,6 +99,28 @@ class Settings(BaseSettings):
     def _known_locale(cls, value: str) -> str:
         if value not in SUPPORTED_LOCALES:
             raise ValueError(f"DEFAULT_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        url = urlsplit(value)
+        if url.scheme not in ("https", "http") or not url.hostname:
+            raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// URL")
+        official = urlsplit(str(info.data.get("telegram_api_server", ""))).hostname
+        if url.scheme == "http" and official == "api.telegram.org":
+            # Only a local Bot API server (TELEGRAM_API_SERVER) posts to plain http.
+            raise ValueError("TELEGRAM_WEBHOOK_URL must be an https:// URL")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: str) -> str:
+        if value and not WEBHOOK_SECRET.fullmatch(value):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET must be 1-256 characters, only A-Z, "
+                             "a-z, 0-9, _ and -")
         return value
 
     @field_validator("log_level")

@@ -143,7 +143,8 @@ class Engine:
         reply, in the transaction that saves the new state (`HandledBefore` if it was)."""
         key = (event.channel, event.user_id)
         lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:  # one person's album or double tap must not race on their state
+        # One person's album or double tap must not race on their state, nor two replicas.
+        async with lock, self.ports.conversations.turn(event.channel, event.user_id):
             stored = await self.ports.conversations.load(event.channel, event.user_id)
             state = stored or ConversationState()
             turn = Turn(state, event, self.clock().astimezone(KZ_TZ).date())

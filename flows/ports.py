@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
@@ -57,6 +58,11 @@ class HandledBefore(Exception):
 
 
 class ConversationStore(Protocol):
+    def turn(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
+        """Held from loading a person's state to saving it: nobody else, in this process or
+        another, takes a turn of theirs meanwhile."""
+        ...
+
     async def load(self, channel: str, user_id: str) -> ConversationState | None: ...
 
     async def save(

@@ -11,6 +11,7 @@ from flows.delivery import OutboxItem
 @dataclass(frozen=True)
 class Delivered:
     provider_id: str | None  # the messenger's id of the (last) message sent
+    messages: int = 1  # how many messages it took (a long text in pieces, then a file)
 
 
 @dataclass(frozen=True)

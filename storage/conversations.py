@@ -3,7 +3,9 @@ update the turn answered marked in the same transaction (`storage.updates`)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from sqlalchemy import select
@@ -11,9 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
 from storage.models import Conversation, Person
+from storage.replicas import one_at_a_time
 from storage.sealed import matches
 from storage.updates import record_handled
 
+TURNS_AT_ONCE = 6
 _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
 
 
@@ -44,6 +48,12 @@ async def ensure_person(session: AsyncSession, channel: str, external_id: str) -
 class SqlConversationStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
+        # Turns holding their lock at once: each holds a connection for it and needs another
+        # to work, so fewer than half the pool (storage/db.py) may wait, never all of it.
+        self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
+
+    def turn(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
+        return one_at_a_time(self.sessions.kw["bind"], self._turns, "turn", channel, user_id)
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         async with self.sessions() as session:

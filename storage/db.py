@@ -1,4 +1,5 @@
-"""The async engine: SQLite with WAL and foreign keys, migrations applied at start-up."""
+"""The async engine: SQLite with WAL and foreign keys (the embedded default) or PostgreSQL
+through asyncpg (a pool shared by the process), migrations applied at start-up."""
 
 from __future__ import annotations
 
@@ -20,13 +21,29 @@ from storage.sealed import attach
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
+# One process's pool on a server: enough for the update handlers, the outbox worker and the
+# daily jobs at once, small enough that a few replicas stay well under the server's
+# max_connections (100 by default). A connection the server or a proxy dropped is noticed
+# before use. Sessions run in UTC: stored times are naive UTC (storage/clock.py), and nothing
+# the server computes should read them in another zone.
+POSTGRESQL_POOL: dict[str, Any] = {
+    "pool_size": 10,
+    "max_overflow": 5,
+    "pool_timeout": 30,
+    "pool_pre_ping": True,
+    "pool_recycle": 1800,
+    "connect_args": {"server_settings": {"application_name": "citizen-applications-bot",
+                                         "TimeZone": "UTC"}},
+}
+
 
 def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngine:
     """The engine carries the app's clock (row timestamps are stamped from it) and the data
     key (personal columns are sealed with it; without one, touching them is a `KeyProblem`)."""
     parsed = make_url(url)
     _private_sqlite_file(url)
-    engine = create_async_engine(url, execution_options={CLOCK_OPTION: clock})
+    options = POSTGRESQL_POOL if parsed.get_backend_name() == "postgresql" else {}
+    engine = create_async_engine(url, execution_options={CLOCK_OPTION: clock}, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if keyring is not None:

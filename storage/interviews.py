@@ -99,11 +99,16 @@ def _nudge_key(application_id: int, audience: str, child: int) -> str:
 async def claim_run(session: AsyncSession, job: str, on: date) -> bool:
     """True once per job and day (like `StaffDesk.claim_job`), inside the caller's
     transaction: the claim commits with what the run writes, or not at all."""
-    run = await session.get(JobRun, job)
+    # Locked: a replica claiming at the same instant waits, then sees this day's claim.
+    run = await session.get(JobRun, job, with_for_update=True)
     if run is not None and run.last_run_on >= on:
         return False
     if run is None:
-        session.add(JobRun(name=job, last_run_on=on))
+        try:
+            async with session.begin_nested():  # the first run ever: one insert wins
+                session.add(JobRun(name=job, last_run_on=on))
+        except IntegrityError:
+            return False
     else:
         run.last_run_on = on
     return True

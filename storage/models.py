@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.clock import stamp
@@ -195,7 +195,7 @@ class StaffThread(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
-    chat_id: Mapped[int]
+    chat_id: Mapped[int] = mapped_column(BigInteger)  # Telegram's ids are 64-bit
     thread_id: Mapped[int]
     title: Mapped[str] = mapped_column(SEALED)  # it names the citizen
     created_at: Mapped[datetime] = mapped_column(default=stamp)
@@ -223,6 +223,9 @@ class OutboxMessage(Base):
     # after this moment: it is marked `expired` and counted in the staff digest.
     not_after: Mapped[datetime | None]
     last_attempt_at: Mapped[datetime | None]
+    # While `sending`: until when the claim is the claimer's. A claim past it belongs to a
+    # replica that died mid-send: the message becomes `uncertain` (storage/outbox.py).
+    lease_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -254,12 +257,12 @@ class StaffRequest(Base):
     __tablename__ = "staff_requests"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    chat_id: Mapped[int]
+    chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int]
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"))
     action: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    staff_user_id: Mapped[int]
+    staff_user_id: Mapped[int] = mapped_column(BigInteger)
     done: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=stamp)
 

@@ -3,8 +3,11 @@
 Delivery protocol (never lost, never doubled):
 1. `claim_due` marks a message `sending` and records the attempt, committed *before* the send;
 2. the worker sends it, then `mark_sent`;
-3. a message still `sending` after a restart may or may not have gone out: `recover` marks it
-   `uncertain` (never resent automatically). For a citizen's message staff are told, to check
+3. a message still `sending` after its claimer died may or may not have gone out: it is
+   marked `uncertain` (never resent automatically). A claim carries a lease: with one
+   process (SQLite) a restart settles every claim at once (`recover`); with replicas, only
+   claims whose lease ran out are settled, at each claim, so nobody touches a message
+   another replica is sending. For a citizen's message staff are told, to check
    and resend; a message to staff is posted again, marked as a repeat (a card carries the only
    Accept/Refuse buttons, so staff must never silently lack it).
 Transient failures go back to `pending` with a later `next_attempt_at`. A message past its
@@ -18,7 +21,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import ColumnElement, CursorResult, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
@@ -31,6 +34,9 @@ EXPIRED = "expired"
 FAILED = "failed"  # given up on: the digest counts them
 UNCERTAIN = "uncertain"
 REPEAT_MARK = "staff-delivery-repeat"
+# How long a claim is its claimer's by default: far longer than a send (aiogram gives up on a
+# request after 60 s). `OUTBOX_LEASE_SECONDS` sets it.
+LEASE = timedelta(minutes=5)
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +72,13 @@ def say(*parts: Text) -> OutgoingMessage:
 
 
 class OutboxStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
-        self.sessions = sessions
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 lease: timedelta = LEASE) -> None:
+        self.sessions, self.lease = sessions, lease
 
     async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
         async with self.sessions.begin() as session:
+            await _settle_uncertain(session, OutboxMessage.lease_until < to_db(now))
             expired: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
                 update(OutboxMessage)
                 .where(OutboxMessage.status == "pending",
@@ -85,12 +93,14 @@ class OutboxStore:
                        OutboxMessage.next_attempt_at <= to_db(now))
                 .order_by(OutboxMessage.id)
                 .limit(limit)
+                .with_for_update(of=OutboxMessage, skip_locked=True)  # replicas claim apart
             )).all()
             items = []
             for message, person in rows:
                 message.status = "sending"
                 message.attempts += 1
                 message.last_attempt_at = to_db(now)
+                message.lease_until = to_db(now + self.lease)
                 items.append(OutboxItem(
                     message.id, message.key, message.audience, person.id, person.channel,
                     person.external_id, person.language, message.payload, message.attempts,
@@ -131,30 +141,41 @@ class OutboxStore:
                         person_id=message.person_id, application_id=message.application_id,
                         message=say(Text(f"staff-delivery-{reason}")))
 
-    async def recover(self) -> int:
-        """At start-up: messages caught mid-send are `uncertain`; staff check them."""
+    async def recover(self, now: datetime, *, exclusive: bool) -> int:
+        """At the start of delivering: messages a dead claimer left mid-send are `uncertain`
+        and staff check them. `exclusive` (the only process): every claim is a dead one."""
         async with self.sessions.begin() as session:
-            stuck = (await session.scalars(
-                select(OutboxMessage).where(OutboxMessage.status == "sending")
-            )).all()
-            for message in stuck:
-                message.status = UNCERTAIN
-                if message.audience == CITIZEN:
-                    enqueue(session, key=f"uncertain:{message.key}", audience=STAFF,
-                            person_id=message.person_id, application_id=message.application_id,
-                            message=say(Text("staff-delivery-uncertain")))
-                else:
-                    enqueue(session, key=f"repeat:{message.key}", audience=STAFF,
-                            person_id=message.person_id, application_id=message.application_id,
-                            message=_marked_repeat(message_from_json(message.payload)),
-                            document=document_of(message.payload))
-            return len(stuck)
+            return await _settle_uncertain(session, true() if exclusive else
+                                           OutboxMessage.lease_until < to_db(now))
 
     async def _set(self, item_id: int, **values: Any) -> None:
         async with self.sessions.begin() as session:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
             )
+
+
+async def _settle_uncertain(session: AsyncSession, dead: ColumnElement[bool]) -> int:
+    """`sending` messages whose claimer is `dead` may or may not have gone out: never sent
+    again blindly. A citizen's one is for staff to check; one to staff is posted again, marked
+    as a repeat (a card carries the only Accept/Refuse buttons)."""
+    stuck = (await session.scalars(select(OutboxMessage).where(
+        OutboxMessage.status == "sending", dead).with_for_update(skip_locked=True))).all()
+    for message in stuck:
+        message.status = UNCERTAIN
+        message.lease_until = None
+        if message.audience == CITIZEN:
+            enqueue(session, key=f"uncertain:{message.key}", audience=STAFF,
+                    person_id=message.person_id, application_id=message.application_id,
+                    message=say(Text("staff-delivery-uncertain")))
+        else:
+            enqueue(session, key=f"repeat:{message.key}", audience=STAFF,
+                    person_id=message.person_id, application_id=message.application_id,
+                    message=_marked_repeat(message_from_json(message.payload)),
+                    document=document_of(message.payload))
+    if stuck:
+        log.warning("%d outbox messages were left mid-send: now uncertain", len(stuck))
+    return len(stuck)
 
 
 def _marked_repeat(message: OutgoingMessage) -> OutgoingMessage:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -55,11 +55,13 @@ def file_name(number: str, kind: str, part: int = 0) -> str:
 
 class PaperRegistry:
     def __init__(self, press: Press, files: DiskFileStore, base_url: str,
-                 default_language: str = "kk") -> None:
+                 default_language: str = "kk", *,
+                 on_issue: Callable[[str], None] | None = None) -> None:
         self.press = press
         self.files = files
         self.base_url = base_url.rstrip("/")
         self.default_language = default_language
+        self.on_issue = on_issue  # told a paper's kind once its transaction commits (metrics)
 
     async def issue(self, session: AsyncSession, application: Application, kind: str,
                     at: datetime, official: Official | None = None,
@@ -95,6 +97,9 @@ class PaperRegistry:
                             issued_at=to_db(at), issued_by=official.name if official else "")
         session.add(paper)
         await session.flush()
+        if self.on_issue is not None:
+            told = self.on_issue
+            event.listen(session.sync_session, "after_commit", lambda _: told(kind), once=True)
         document = {"sha256": stored.sha256, "mime": PDF,
                     "name": file_name(application.number, kind, part)}
         about: dict[str, Arg] = {"number": application.number, "paper": Text(f"issued-kind-{kind}"),

@@ -135,7 +135,8 @@ class StaffDesk:
     ) -> ActResult:
         """Move an application one legal step; refused when its status does not allow it."""
         async with self.sessions.begin() as session:
-            application = await session.get(Application, application_id)
+            # Locked: two officers (or replicas) pressing at once take the step once.
+            application = await session.get(Application, application_id, with_for_update=True)
             if application is None:
                 return ActResult(False, error="staff-error-not-found")
             if not allowed(action, application.status, application.service):

@@ -93,8 +93,18 @@ class SeenUpdates:
             rows = await session.scalars(select(ProcessedUpdate).where(
                 ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED,
             ).order_by(ProcessedUpdate.at))
-            return [OwedReply(row.key, row.chat or "", reply_from_json(row.reply or {}),
-                              row.sent_calls, row.payload or {}) for row in rows]
+            return [_owed(row) for row in rows]
+
+    async def owed_for(self, channel: str, key: str) -> OwedReply | None:
+        async with self.sessions() as session:
+            row = await session.scalar(select(ProcessedUpdate).where(
+                *_row(channel, key), ProcessedUpdate.status == HANDLED))
+            return None if row is None else _owed(row)
+
+
+def _owed(row: ProcessedUpdate) -> OwedReply:
+    return OwedReply(row.key, row.chat or "", reply_from_json(row.reply or {}), row.sent_calls,
+                     row.payload or {})
 
 
 async def record_handled(session: AsyncSession, channel: str, key: str, chat: str,

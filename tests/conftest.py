@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# A real PostgreSQL, started once per run for the tests that ask for it (tests/pg.py).
+from tests.pg import postgres, pytest_terminal_summary  # noqa: F401
+
 OFFSET_ENV = "TESTS_CLOCK_OFFSET"
 TIMESHIFT_DIR = Path(__file__).resolve().parent / "timeshift"
 

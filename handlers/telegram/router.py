@@ -9,6 +9,7 @@ then updates never handled are handled.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
@@ -20,7 +21,7 @@ from aiogram.client.session.middlewares.base import (
     NextRequestMiddlewareType,
 )
 from aiogram.dispatcher.event.bases import UNHANDLED
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
@@ -33,6 +34,9 @@ from handlers.telegram.events import CHANNEL, callback_event, message_event
 from handlers.telegram.render import TelegramRenderer
 
 log = logging.getLogger(__name__)
+RESUME = "resume_owed_reply"  # the dispatcher's data: how an owed reply is finished
+FLOOD_TRIES = 4  # a reply's call tried this often under flood control
+FLOOD_WAIT_MAX = 5  # seconds: a longer wait is not waited inside a turn
 
 
 class Escalations(Protocol):
@@ -91,7 +95,15 @@ class OncePerUpdate(BaseMiddleware):
         if first is None:  # not polled by this process: a restart's replay, a webhook
             first = await log_receipt(self.inbox, event)
         if not first:
-            log.info("update %s seen before; skipped", key)
+            # Telegram sends again what a dead process (a replica) took: if that one saved the
+            # turn but died before its reply was all out, the rest goes out now.
+            resume = data.get(RESUME)
+            owed = await self.inbox.owed_for(CHANNEL, key) if resume is not None else None
+            if resume is not None and owed is not None:
+                log.info("update %s seen before; the rest of its reply goes out", key)
+                await resume(data["bot"], owed)
+            else:
+                log.info("update %s seen before; skipped", key)
             return None
         citizens = citizen_chat(event) is not None
         try:
@@ -130,6 +142,22 @@ def citizen_chat(update: Update) -> int | None:
     return None
 
 
+def patiently(bot: Bot) -> Callable[[TelegramMethod[Any]], Awaitable[Any]]:
+    """A reply's calls, each waiting out Telegram's flood control (429) as it asks: a reply
+    of several messages comes whole, never cut short by an error. A long wait is not waited
+    here (it would hold the person's turn): it fails, and the update log owes the rest."""
+    async def call(method: TelegramMethod[Any]) -> Any:
+        for attempt in range(1, FLOOD_TRIES + 1):
+            try:
+                return await bot(method)
+            except TelegramRetryAfter as flood:
+                if attempt == FLOOD_TRIES or flood.retry_after > FLOOD_WAIT_MAX:
+                    raise
+                await asyncio.sleep(flood.retry_after)  # Telegram's pace, in real seconds
+        raise AssertionError("unreachable")
+    return call
+
+
 def message_in(update: Json, bot: Bot) -> Message | None:
     """The citizen's message in a logged update (None for a button)."""
     return Update.model_validate(update, context={"bot": bot}).message if update else None
@@ -149,7 +177,8 @@ def citizen_router(
     router.callback_query.filter(F.message.chat.type == "private")
 
     async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply) -> None:
-        await delivery.deliver(inbox, CHANNEL, key, renderer.calls(chat_id, reply), bot)
+        await delivery.deliver(inbox, CHANNEL, key, renderer.calls(chat_id, reply),
+                               patiently(bot))
 
     async def after(reply: Reply, chat_id: int, message: Message | None) -> None:
         if staff is None:
@@ -180,11 +209,13 @@ def citizen_router(
 
     async def resume(bot: Bot, owed: Owed) -> None:
         chat_id = int(owed.chat)
-        await delivery.finish(inbox, CHANNEL, owed, renderer.calls(chat_id, owed.reply), bot,
+        await delivery.finish(inbox, CHANNEL, owed, renderer.calls(chat_id, owed.reply),
+                              patiently(bot),
                               lambda: after(owed.reply, chat_id, message_in(owed.update, bot)))
 
     @router.startup()
     async def finish_what_a_crash_left(bot: Bot, dispatcher: Dispatcher) -> None:
+        dispatcher[RESUME] = resume  # and what a redelivery finds owed (`OncePerUpdate`)
         for owed in sorted(await inbox.owed(CHANNEL), key=lambda owed: int(owed.key)):
             await resume(bot, owed)
         for payload in sorted(await inbox.received(CHANNEL), key=lambda u: int(u["update_id"])):

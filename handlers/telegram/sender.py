@@ -90,9 +90,10 @@ class TelegramSender:
             target = await self._target(item)
             if target is None:
                 return Rejected("no staff chat")
-            sent = await self._send(item, target)
-            if sent is None:
+            made = await self._send(item, target)
+            if made is None:
                 return Rejected("message text is empty")
+            sent, messages = made
         except TelegramRetryAfter as exc:
             return RetryAfter(float(exc.retry_after))
         except TelegramForbiddenError as exc:
@@ -121,7 +122,7 @@ class TelegramSender:
             except Exception:  # the card is delivered; a stale title is only cosmetic
                 log.warning("could not refresh the topic title of person %s", item.person_id,
                             exc_info=True)
-        return Delivered(str(sent.message_id))
+        return Delivered(str(sent.message_id), messages)
 
     async def _target(self, item: OutboxItem) -> _Target | None:
         if item.audience != STAFF:
@@ -131,7 +132,8 @@ class TelegramSender:
         thread = await self.topics.thread_for(item.person_id)
         return _Target(self.staff_chat_id, thread, self.staff_locale, True)
 
-    async def _send(self, item: OutboxItem, target: _Target) -> Message | None:
+    async def _send(self, item: OutboxItem, target: _Target) -> tuple[Message, int] | None:
+        """The last message sent, and how many it took."""
         message = message_from_json(item.payload)
         text = self.l10n.join(message.parts, target.language)
         markup = self.renderer.inline(message, target.language)
@@ -162,7 +164,7 @@ class TelegramSender:
         sent = await sends[0]()
         for i, call in enumerate(sends[1:], start=2):
             sent = await self._follow_up(call, target, f"{i} of {len(sends)}")
-        return sent
+        return sent, len(sends)
 
     def _text_call(self, target: _Target, text: str,
                    markup: InlineKeyboardMarkup | None) -> Callable[[], Awaitable[Message]]:

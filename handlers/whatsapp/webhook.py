@@ -21,6 +21,7 @@ import dataclasses
 import hashlib
 import hmac
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol, get_args
@@ -58,6 +59,12 @@ class Contacts(Protocol):
     async def wrote(self, channel: str, external_id: str, at: datetime, name: str = "") -> None: ...
 
     async def status(self, provider_message_id: str, status: str, error: str = "") -> None: ...
+
+
+class Meter(Protocol):
+    """Counts each message handled: ok, error or duplicate, and how long it took."""
+
+    def handled(self, kind: str, outcome: str, seconds: float | None = None) -> None: ...
 
 
 class StaffBridge(Protocol):
@@ -135,8 +142,10 @@ class WhatsAppChannel:
         staff: StaffBridge | None = None,
         wake: Callable[[], None] = lambda: None,
         clock: Clock,
+        meter: Meter | None = None,
     ) -> None:
         self.client, self.renderer, self.engine = client, renderer, engine
+        self.meter = meter
         self.inbox, self.contacts, self.staff = inbox, contacts, staff
         self.app_secret, self.verify_token = app_secret, verify_token
         self.wake, self.clock = wake, clock
@@ -186,7 +195,10 @@ class WhatsAppChannel:
         is not again (Meta delivers again when we were slow to answer)."""
         if isinstance(item, inbound.Status):
             return True
-        return await self.inbox.receive(CHANNEL, item.id, message_to_json(item))
+        first = await self.inbox.receive(CHANNEL, item.id, message_to_json(item))
+        if not first and self.meter is not None:
+            self.meter.handled(CHANNEL, "duplicate")
+        return first
 
     # ------------------------------------------------------------------ processing
     async def run(self, stop: asyncio.Event) -> None:
@@ -232,13 +244,20 @@ class WhatsAppChannel:
             log.exception("WhatsApp %s failed", type(item).__name__.lower())
 
     async def _message(self, message: inbound.Message) -> None:
+        started, outcome = time.perf_counter(), "error"
         try:
             await self._answer(message)
+            outcome = "ok"
         except HandledBefore:
+            outcome = "duplicate"
             return  # delivered twice before it was handled; answered once
         except Exception:  # given up, as on Telegram: not tried again at every start
             await self.inbox.close(CHANNEL, message.id)
             raise
+        finally:
+            if self.meter is not None:
+                self.meter.handled(CHANNEL, outcome, None if outcome == "duplicate"
+                                   else time.perf_counter() - started)
 
     async def _answer(self, message: inbound.Message) -> None:
         """The turn and its handled mark commit together; then the reply, then staff."""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from flows.clock import system_clock
 from storage.db import create_engine
 from storage.models import Base
+from storage.replicas import lock_key
 
 target_metadata = Base.metadata
 
@@ -19,6 +21,10 @@ def _run(connection: Connection) -> None:
         connection=connection, target_metadata=target_metadata, render_as_batch=True
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Replicas start together: one migrates, the others wait and then find it done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": lock_key("migrations")})
         context.run_migrations()
 
 

@@ -25,6 +25,18 @@ Quick reference (see the docstrings for details)::
 Updates the bot did not ask for (aiogram sends allowed_updates = the event types it has
 handlers for) are dropped like Telegram does; they land in ``fake.dropped_updates``.
 
+Webhook mode: once the bot calls ``setWebhook``, getUpdates answers 409 (as Telegram does) and
+each pushed update is POSTed to the webhook's URL with ``X-Telegram-Bot-Api-Secret-Token``,
+one at a time and in order; a non-2xx answer or a failed connection is tried again (with a
+growing pause) until the bot takes it, so ``say``/``press``/``settled`` work unchanged.
+``deleteWebhook`` goes back to getUpdates. Like a local Bot API server, the fake posts to plain
+``http://`` on 127.0.0.1 at any port (elsewhere: https on 443, 80, 88 or 8443 only)::
+
+    fake.webhook                     # the webhook set, or None (url, secret_token, ...)
+    fake.webhook_deliveries          # every POST: update_id, HTTP status or error
+    fake.pause_webhook(); fake.resume_webhook()   # hold the queue, e.g. to forge requests
+    await fake.post_to_webhook(fake.update_payload(update_id), secret="wrong")  # -> 403
+
 Wire format notes (aiogram 3.x ``AiohttpSession.build_form_data``):
 
 * every request is a form (urlencoded without files, multipart with files);
@@ -49,13 +61,16 @@ import mimetypes
 import os
 import re
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
+from types import EllipsisType
 from typing import Any, ClassVar
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakes.server import LocalServer
@@ -74,6 +89,8 @@ __all__ = [
     "RateViolation",
     "StoredFile",
     "UploadedFile",
+    "Webhook",
+    "WebhookDelivery",
     "find_spec_path",
     "parse_html",
     "parse_markdown",
@@ -116,6 +133,14 @@ CHAT_ACTIONS = frozenset(
         "record_video_note",
         "upload_video_note",
     }
+)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_TOKEN_CHARS = re.compile(r"[A-Za-z0-9_-]*")
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+MSG_WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
 )
 # Updates the real API only sends when explicitly listed in allowed_updates.
 OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -297,6 +322,33 @@ class _PendingUpdate:
     kind: str
     payload: Json
     delivered: bool = False
+    attempts: int = 0  # webhook POSTs of it that failed
+
+
+@dataclass
+class Webhook:
+    """The webhook set by ``setWebhook`` (what ``getWebhookInfo`` reports)."""
+
+    url: str
+    secret_token: str | None = None
+    max_connections: int = 40
+    ip_address: str | None = None
+    allowed_updates: list[str] | None = None
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookDelivery:
+    """One POST of an update to the webhook: the bot's HTTP status, or why none came."""
+
+    update_id: int
+    status: int | None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
 
 
 @dataclass
@@ -1473,6 +1525,11 @@ class FakeTelegram(LocalServer):
         self.internal_errors: list[BaseException] = []
         self.downloads: list[str] = []
         self.poll_count = 0
+        self.webhook: Webhook | None = None
+        self.webhook_deliveries: list[WebhookDelivery] = []
+        self.webhook_retry_delay = 0.05  # seconds before the first retry; doubled up to 1 s
+        self.webhook_timeout = 60.0  # seconds the fake waits for the bot's answer
+        self.webhook_max_attempts: int | None = None  # then the update is dropped; None: never
 
         self._update_kinds = self.spec.update_kinds()
         self._allowed_updates = self._update_kinds - OPT_IN_UPDATES
@@ -1504,6 +1561,8 @@ class FakeTelegram(LocalServer):
         self._update_event = asyncio.Event()  # new update queued / poll terminated
         self._progress_event = asyncio.Event()  # updates confirmed or dropped
         self._call_event = asyncio.Event()  # a call was recorded
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_paused = False
 
         self._handlers: dict[str, Callable[[_Request], Any]] = {
             "getMe": lambda req: dict(
@@ -1513,12 +1572,9 @@ class FakeTelegram(LocalServer):
                 supports_inline_queries=False,
             ),
             "getUpdates": self._get_updates,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": lambda req: {
-                "url": "",
-                "has_custom_certificate": False,
-                "pending_update_count": len(self._pending),
-            },
+            "getWebhookInfo": self._get_webhook_info,
             "close": lambda req: True,
             "logOut": lambda req: True,
             "setMyCommands": self._set_my_commands,
@@ -1570,6 +1626,11 @@ class FakeTelegram(LocalServer):
         self._closing = True
         self._update_event.set()  # release long polls right away
         self._progress_event.set()
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
+            self._webhook_task = None
         await super().stop()
 
     @property
@@ -1737,9 +1798,43 @@ class FakeTelegram(LocalServer):
         self._update_event.set()
         return update_id
 
+    def update_payload(self, update_id: int) -> Json:
+        """The update pushed as ``update_id``, as Telegram sends it."""
+        return copy.deepcopy(self._pushed[update_id].payload)
+
+    def pause_webhook(self) -> None:
+        """Hold pushed updates: none is POSTed to the webhook until ``resume_webhook()``."""
+        self._webhook_paused = True
+
+    def resume_webhook(self) -> None:
+        self._webhook_paused = False
+        self._update_event.set()
+
+    async def post_to_webhook(
+        self, body: Json | bytes, *, secret: str | EllipsisType | None = ...,
+        timeout: float = 10.0,
+    ) -> int:
+        """POST ``body`` to the webhook as Telegram would (``secret``: the token set by
+        setWebhook by default, None for no header); the bot's HTTP status. Outside the queue:
+        nothing is confirmed or retried."""
+        if self.webhook is None:
+            raise AssertionError("no webhook is set; the bot has not called setWebhook")
+        token = self.webhook.secret_token if secret is ... else secret
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers[SECRET_HEADER] = token
+        data = body if isinstance(body, bytes) else _json_dumps(body).encode()
+        async with aiohttp.ClientSession() as session, session.post(
+            self.webhook.url, data=data, headers=headers,
+            timeout=aiohttp.ClientTimeout(total=timeout),
+        ) as response:
+            await response.read()
+            return response.status
+
     def redeliver(self, update_id: int) -> None:
         """Queue an update again with its old id, as Telegram does when a bot restarts
-        before confirming it. Only a poll without an offset (a fresh start) receives it."""
+        before confirming it. Only a poll without an offset (a fresh start) receives it; with
+        a webhook it is posted again."""
         original = self._pushed[update_id]
         self._pending.insert(0, _PendingUpdate(update_id, original.kind,
                                                copy.deepcopy(original.payload)))
@@ -1923,6 +2018,9 @@ class FakeTelegram(LocalServer):
             lines.append(f"  #{pending.update_id} {pending.kind}: {summary} -- {state}")
         allowed = sorted(self._allowed_updates)
         lines.append(f"getUpdates polls so far: {self.poll_count}; allowed_updates: {allowed}")
+        if self.webhook is not None:
+            failed = [d for d in self.webhook_deliveries if not d.ok][-3:]
+            lines.append(f"webhook {self.webhook.url}: last failures {failed}")
         return "\n".join(lines)
 
     @staticmethod
@@ -2584,6 +2682,8 @@ class FakeTelegram(LocalServer):
     # ---------------------------------------------------------------------------- methods
 
     async def _get_updates(self, req: _Request) -> list[Json]:
+        if self.webhook is not None:
+            raise ApiError(409, MSG_WEBHOOK_ACTIVE)
         params = req.params
         if "allowed_updates" in params:
             allowed = params["allowed_updates"]
@@ -2650,10 +2750,125 @@ class FakeTelegram(LocalServer):
 
     def _delete_webhook(self, req: _Request) -> bool:
         if req.params.get("drop_pending_updates"):
-            self.dropped_updates.extend(p.payload for p in self._pending)
-            self._pending.clear()
-            self._progress_event.set()
+            self._drop_pending()
+        self.webhook = None  # the delivery loop ends; getUpdates works again
+        self._update_event.set()
         return True
+
+    def _drop_pending(self) -> None:
+        self.dropped_updates.extend(p.payload for p in self._pending)
+        self._pending.clear()
+        self._progress_event.set()
+
+    def _set_webhook(self, req: _Request) -> bool:
+        params = req.params
+        url = str(params["url"])
+        if not url:
+            return self._delete_webhook(req)
+        self.webhook = self._checked_webhook(url, params)
+        if "allowed_updates" in params:
+            known = {kind for kind in params["allowed_updates"] if kind in self._update_kinds}
+            self._allowed_updates = (
+                frozenset(known) if known else self._update_kinds - OPT_IN_UPDATES
+            )
+        if params.get("drop_pending_updates"):
+            self._drop_pending()
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_to_webhook())
+        self._update_event.set()
+        return True
+
+    def _checked_webhook(self, url: str, params: Json) -> Webhook:
+        """The webhook as Telegram would accept it, or its error."""
+        try:
+            parts = urllib.parse.urlsplit(url)
+            port = parts.port
+        except ValueError:
+            raise _bad("bad webhook: Failed to resolve host: Name or service not known") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise _bad("bad webhook: Failed to resolve host: Name or service not known")
+        if parts.hostname not in LOOPBACK_HOSTS:  # a local Bot API server allows these
+            if parts.scheme != "https":
+                raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+            if (port or 443) not in WEBHOOK_PORTS:
+                raise _bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.get("secret_token")
+        if secret is not None:
+            secret = str(secret)
+            if len(secret) > 256:
+                raise _bad("secret token is too long")
+            if not SECRET_TOKEN_CHARS.fullmatch(secret):
+                raise _bad("secret token contains unallowed characters")
+        max_connections = int(params.get("max_connections", 40))
+        if not 1 <= max_connections <= 100:
+            raise _bad("bad webhook: max_connections must be between 1 and 100")
+        allowed = params.get("allowed_updates")
+        if allowed is not None and not isinstance(allowed, list):
+            raise _bad("can't parse allowed_updates JSON object")
+        return Webhook(url, secret or None, max_connections, params.get("ip_address"),
+                       list(allowed) if allowed is not None else None)
+
+    def _get_webhook_info(self, req: _Request) -> Json:
+        info: Json = {
+            "url": self.webhook.url if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._pending),
+        }
+        if self.webhook is not None:
+            info["max_connections"] = self.webhook.max_connections
+            optional = {
+                "ip_address": self.webhook.ip_address,
+                "allowed_updates": self.webhook.allowed_updates,
+                "last_error_date": self.webhook.last_error_date,
+                "last_error_message": self.webhook.last_error_message,
+            }
+            info.update({key: value for key, value in optional.items() if value is not None})
+        return info
+
+    async def _deliver_to_webhook(self) -> None:
+        """Telegram's side of a webhook: POST the oldest pending update until the bot answers
+        2xx, then the next one."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook is not None and not self._closing:
+                if not self._pending or self._webhook_paused:
+                    self._update_event.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._update_event.wait(), 0.5)
+                    continue
+                pending = self._pending[0]
+                pending.delivered = True
+                delivery = await self._post_update(session, self.webhook, pending)
+                self.webhook_deliveries.append(delivery)
+                if delivery.ok or pending.attempts + 1 == self.webhook_max_attempts:
+                    if not delivery.ok:
+                        self.dropped_updates.append(pending.payload)
+                    self._pending = [p for p in self._pending if p is not pending]
+                    self._progress_event.set()
+                    continue
+                pending.attempts += 1
+                if self.webhook is not None:
+                    self.webhook.last_error_date = _now()
+                    self.webhook.last_error_message = delivery.error
+                await asyncio.sleep(min(self.webhook_retry_delay * 2 ** (pending.attempts - 1),
+                                        1.0))
+
+    async def _post_update(
+        self, session: aiohttp.ClientSession, webhook: Webhook, pending: _PendingUpdate
+    ) -> WebhookDelivery:
+        headers = {"Content-Type": "application/json"}
+        if webhook.secret_token is not None:
+            headers[SECRET_HEADER] = webhook.secret_token
+        try:
+            async with session.post(
+                webhook.url, data=_json_dumps(pending.payload).encode(), headers=headers,
+                timeout=aiohttp.ClientTimeout(total=self.webhook_timeout),
+            ) as response:
+                await response.read()
+                reason = f"Wrong response from the webhook: {response.status} {response.reason}"
+                return WebhookDelivery(pending.update_id, response.status,
+                                       None if response.status < 300 else reason)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            return WebhookDelivery(pending.update_id, None, str(error) or type(error).__name__)
 
     @staticmethod
     def _commands_key(scope: Any, language_code: Any) -> tuple[str, str]:

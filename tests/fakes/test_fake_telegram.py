@@ -9,8 +9,6 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiogram import Bot, Dispatcher, F
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -40,22 +38,6 @@ MENU = InlineKeyboardMarkup(
         [InlineKeyboardButton(text="Иә", callback_data="kk:yes")],
     ]
 )
-
-
-@pytest_asyncio.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest_asyncio.fixture
-async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(fake.base_url))
-    bot = Bot(fake.token, session=session)
-    yield bot
-    await session.close()
 
 
 @pytest_asyncio.fixture

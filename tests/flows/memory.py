@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,6 +17,9 @@ from flows.ports import ApplicationView, ConversationState, Receipt, StoredFile,
 @dataclass
 class MemoryConversations:
     states: dict[tuple[str, str], ConversationState] = field(default_factory=dict)
+
+    def turn(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
+        return contextlib.nullcontext()  # one process: the engine's own lock is enough
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         state = self.states.get((channel, user_id))

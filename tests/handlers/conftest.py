@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,6 +22,19 @@ from tests.fakes.whatsapp_api import FakeWhatsApp
 # Monday 23 November 2026, 10:00 in Astana: a working day within office hours.
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
 
+# The app's running tasks, aiogram's polling loop among them (`start_polling` cancelled in
+# the middle leaves it running: `asyncio.wait` does not cancel what it waits for).
+APP_TASKS = frozenset({"App.run", "WhatsAppChannel.run", "DeliveryWorker.run", "run_digest",
+                       "run_booking_terms", "Dispatcher._polling"})
+
+
+def task_name(task: asyncio.Task[Any]) -> str:
+    return str(getattr(task.get_coro(), "__qualname__", ""))
+
+
+def app_tasks() -> list[asyncio.Task[Any]]:
+    return [task for task in asyncio.all_tasks() if task_name(task) in APP_TASKS]
+
 
 @dataclass
 class RunningBot:
@@ -32,6 +47,9 @@ class RunningBot:
     whatsapp: FakeWhatsApp | None = None
     with_telegram: bool = True
     video_base: str = ""
+    webhook: bool = False  # Telegram posts to the bot (TELEGRAM_WEBHOOK_URL) instead of polling
+    http_port: int = 0  # any free port; in webhook mode one picked once, kept across restarts
+    database_url: str = ""  # another database than the folder's SQLite file (tests/pg.py)
     app: App | None = None
     task: asyncio.Task[None] | None = None
     starts: int = field(default=0)
@@ -48,16 +66,22 @@ class RunningBot:
                 "WHATSAPP_API_BASE": self.whatsapp.base_url,
                 "WHATSAPP_TEMPLATE_STATUS": TEMPLATE,
             }
+        hook = {}
+        if self.webhook:
+            self.http_port = self.http_port or free_port()  # the URL names it before the start
+            hook = {"TELEGRAM_WEBHOOK_URL": telegram_webhook_url(self.http_port),
+                    "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET}
         return Settings(
             TELEGRAM_BOT_TOKEN=self.telegram.token if self.with_telegram else "",
             TELEGRAM_API_SERVER=self.telegram.base_url,
-            DATABASE_URL=f"sqlite+aiosqlite:///{self.folder}/bot.db",
+            DATABASE_URL=self.database_url or f"sqlite+aiosqlite:///{self.folder}/bot.db",
             FILES_DIR=self.folder / "files",
             STAFF_CHAT_ID=self.staff_chat_id,
             INTERVIEW_VIDEO_BASE=self.video_base,
-            HTTP_PORT=0,  # any free port: the verification page, the WhatsApp webhook
+            HTTP_PORT=self.http_port,  # the verification page, the webhooks
             _env_file=None,
             **whatsapp,
+            **hook,
         )
 
     @property
@@ -74,15 +98,17 @@ class RunningBot:
             await self.telegram.settled()
 
     async def start(self) -> None:
-        polls = self.telegram.poll_count
+        polls, hooks = self.telegram.poll_count, len(self.telegram.calls_of("setWebhook"))
         self.app = await build_app(self.settings, clock=self.clock)
         # One update at a time: the fake knows an update is handled when the next poll confirms it.
         self.task = asyncio.create_task(self.app.run(handle_as_tasks=False))
         self.starts += 1
         while not self.app.http_url:
             await asyncio.sleep(0.01)  # the HTTP server is starting
-        while self.with_telegram and self.telegram.poll_count == polls:
+        while self.with_telegram and not self.webhook and self.telegram.poll_count == polls:
             await asyncio.sleep(0.01)  # polling has not begun: it could not be stopped yet
+        while self.webhook and len(self.telegram.calls_of("setWebhook")) == hooks:
+            await asyncio.sleep(0.01)  # Telegram does not post to the bot yet
 
     async def stop(self) -> None:
         assert self.app is not None and self.task is not None
@@ -108,7 +134,15 @@ async def telegram() -> AsyncIterator[FakeTelegram]:
     fake = FakeTelegram()
     await fake.start()
     yield fake
+    # Every bot of the test is stopped by now. A task of one still running (a killed bot's
+    # polling) would poll on with a session reopened after `App.close()`, never closed:
+    # "Unclosed client session" in whatever test the garbage collector happens to run.
+    left = app_tasks()
+    for task in left:
+        task.cancel()
+    await asyncio.gather(*left, return_exceptions=True)
     await fake.stop()
+    assert not left, f"the bot's tasks outlived it: {sorted(map(task_name, left))}"
 
 
 @pytest.fixture
@@ -120,6 +154,17 @@ async def running(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[Runni
         await bot.stop()
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def telegram_webhook_url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/webhooks/telegram"
+
+
+TELEGRAM_SECRET = "test-telegram-secret_0"
 APP_SECRET = "test-app-secret"
 VERIFY_TOKEN = "test-verify-token"
 TEMPLATE = "application_status"

@@ -22,7 +22,7 @@ from aiohttp import web
 
 from tests.fakes.telegram_api import Call, FakeTelegram
 from tests.fakes.whatsapp_api import FakeWhatsApp, WhatsAppPerson
-from tests.handlers.conftest import APP_SECRET, TEMPLATE, RunningBot
+from tests.handlers.conftest import APP_SECRET, TEMPLATE, RunningBot, app_tasks
 from tests.handlers.lingo import says
 from tests.handlers.test_whatsapp import options, person, pick
 
@@ -30,8 +30,6 @@ Json = dict[str, Any]
 
 AIGUL, BAUYRZHAN, TWIN = "77011234567", "77012345678", "77019876543"
 QUESTION = "Құжаттар туралы сұрақ бар"
-# The app's running tasks: SIGKILL stops all of them at once, wherever they are.
-APP_TASKS = frozenset({"App.run", "WhatsAppChannel.run", "DeliveryWorker.run", "run_digest"})
 WAIT = 10.0  # seconds
 
 
@@ -85,8 +83,7 @@ async def kill(bot: RunningBot) -> None:
     """What SIGKILL leaves: every task of the app stops where it is (nothing drained, no reply
     finished), its connections close; the database keeps what was committed."""
     assert bot.app is not None
-    tasks = [task for task in asyncio.all_tasks()
-             if getattr(task.get_coro(), "__qualname__", "") in APP_TASKS]
+    tasks = app_tasks()  # SIGKILL stops all of them at once, aiogram's polling too
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)

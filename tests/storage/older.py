@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import MetaData, delete, insert, select
+from sqlalchemy import MetaData, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.applications import SqlApplications
@@ -54,6 +54,12 @@ class OlderBot:
                         await into.execute(insert(there), [
                             {name: value for name, value in row.items() if name in there.c}
                             for row in rows])
+                if into.dialect.name == "postgresql":  # the ids were given: go on after them
+                    for _, there in tables:
+                        if "id" in there.c:
+                            await into.execute(text(
+                                f"SELECT setval(pg_get_serial_sequence('{there.name}', 'id'), "
+                                f"coalesce(max(id), 0) + 1, false) FROM {there.name}"))
         finally:
             await scratch.dispose()
             await target.dispose()

@@ -21,7 +21,7 @@ from storage.models import Application, Consent
 from tests.clock import MovableClock
 from tests.handlers.lingo import says
 from tests.sealing import KEYRING
-from tests.storage.conftest import database_url
+from tests.storage.conftest import DatabaseUrl
 from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
@@ -105,7 +105,7 @@ async def test_new_words_get_a_new_version_and_the_old_record_still_proves_its_o
 
 
 async def test_migration_0008_adds_consents_and_makes_up_none_for_older_applications(
-    tmp_path: Path, clock: MovableClock,
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl,
 ) -> None:
     from alembic import command
 

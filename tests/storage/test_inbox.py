@@ -20,7 +20,7 @@ from storage.models import ProcessedUpdate
 from storage.updates import SeenUpdates
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
-from tests.storage.conftest import database_url
+from tests.storage.conftest import DatabaseUrl
 
 UPDATE = {"update_id": 7, "message": {"message_id": 1, "text": "Иванова"}}
 REPLY = Reply(
@@ -102,7 +102,7 @@ async def test_channels_keep_their_own_updates(db: AsyncEngine) -> None:
 
 
 async def test_updates_marked_before_the_upgrade_stay_handled(
-    tmp_path: Path, clock: MovableClock
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
 ) -> None:
     url = database_url(tmp_path)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0005")

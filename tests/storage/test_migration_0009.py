@@ -13,7 +13,7 @@ from flows.calendar import KZ_TZ
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import Application
 from tests.clock import MovableClock
-from tests.storage.conftest import database_url
+from tests.storage.conftest import DatabaseUrl
 from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
@@ -23,7 +23,7 @@ CHILD = {"role": "parent", "child_surname": "Иванов", "child_first_name": 
 
 
 async def test_a_time_booked_before_is_recorded_on_its_application(
-    tmp_path: Path, clock: MovableClock
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
 ) -> None:
     from alembic import command
 

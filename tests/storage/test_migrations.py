@@ -12,13 +12,13 @@ from flows.calendar import KZ_TZ
 from storage.db import alembic_config, create_engine, sessions
 from storage.models import Application, StatusChange
 from tests.clock import MovableClock
-from tests.storage.conftest import database_url
+from tests.storage.conftest import DatabaseUrl
 from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
 
 
 async def test_a_child_opinion_approved_before_becomes_decided_and_a_permission_stays(
-    tmp_path: Path, clock: MovableClock
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
 ) -> None:
     from alembic import command
 
@@ -51,7 +51,7 @@ async def test_a_child_opinion_approved_before_becomes_decided_and_a_permission_
 
 
 async def test_a_hearing_set_before_keeps_its_typed_grounds_as_its_details(
-    tmp_path: Path, clock: MovableClock
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
 ) -> None:
     from alembic import command
 

@@ -1,4 +1,4 @@
-"""Storage on a real SQLite file with the migrations applied."""
+"""Storage on a real SQLite file and a real PostgreSQL, with the migrations applied."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import asyncio
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
@@ -20,7 +22,7 @@ from storage.models import Application, AuditEntry
 from storage.updates import SeenUpdates
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
-from tests.storage.conftest import database_url
+from tests.storage.conftest import DatabaseUrl
 
 ANSWERS = {
     "region": "kostanay", "body": "kst-rudny", "surname": "Иванова", "first_name": "Айгүл",
@@ -36,22 +38,45 @@ ANSWERS = {
 
 
 
+@pytest.mark.sqlite_only("PRAGMAs are SQLite's own; PostgreSQL always checks foreign keys")
 async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
     async with db.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
+@pytest.mark.postgresql_only("the pool's session settings are PostgreSQL's")
+async def test_postgresql_sessions_run_in_utc_whatever_the_servers_zone(
+    db: AsyncEngine, tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
+) -> None:
+    url = database_url(tmp_path)
+    async with db.connect() as connection:  # a server set up in the local time
+        await connection.execute(text(
+            f"ALTER DATABASE \"{make_url(url).database}\" SET TimeZone = 'Asia/Almaty'"))
+        await connection.commit()
+    again = create_engine(url, clock, KEYRING)
+    try:
+        async with again.connect() as connection:
+            assert (await connection.execute(text("SHOW TimeZone"))).scalar() == "UTC"
+            assert (await connection.execute(text("SHOW application_name"))).scalar() == \
+                "citizen-applications-bot"
+    finally:
+        await again.dispose()
+
+
 async def test_conversation_survives_a_new_engine(db: AsyncEngine, tmp_path: Path,
-                                                  clock: MovableClock) -> None:
+                                                  clock: MovableClock,
+                                                  database_url: DatabaseUrl) -> None:
     store = SqlConversationStore(sessions(db))
     state = ConversationState(language="ru", flow="visit", cursor="children/0/birth_date",
                               answers={"surname": "Иванова"}, seq=7)
     await store.save("telegram", "42", state, "Айгүл")
     await db.dispose()
-    again = SqlConversationStore(sessions(create_engine(database_url(tmp_path), clock, KEYRING)))
+    engine = create_engine(database_url(tmp_path), clock, KEYRING)
+    again = SqlConversationStore(sessions(engine))
     assert await again.load("telegram", "42") == state
     assert await again.load("telegram", "43") is None
+    await engine.dispose()
 
 
 async def test_submit_is_idempotent_numbered_and_dated(db: AsyncEngine) -> None:

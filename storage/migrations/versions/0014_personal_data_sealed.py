@@ -38,14 +38,22 @@ SEALED = {
 PENDING = "seal-at-rest"
 
 
+def _as_text(column: str) -> str:
+    """The value as the app reads an unsealed one: a date in ISO form whatever the server's
+    DateStyle, anything else as its text (JSON keeps its own text)."""
+    return f"to_char({column}, 'YYYY-MM-DD')" if column == "birth_date" else f"{column}::text"
+
+
 def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     if postgres:  # SQLite keeps any value in any column; PostgreSQL needs bytes declared
         op.drop_constraint("people_channel_external_id_key", "people")
+        # A JSON default such as decision's '{}' cannot be cast to bytes: the app gives one.
+        op.alter_column("applications", "decision", server_default=None)
         for table, columns in SEALED.items():
             for column in columns:
                 op.alter_column(table, column, type_=sa.LargeBinary(),
-                                postgresql_using=f"convert_to({column}::text, 'UTF8')")
+                                postgresql_using=f"convert_to({_as_text(column)}, 'UTF8')")
     # On SQLite the old unique (channel, external_id) stays: sealed values never repeat, and
     # dropping an unnamed constraint would mean rebuilding a table half the schema points to.
     op.add_column("people", sa.Column("external_key", sa.String(64), nullable=True))

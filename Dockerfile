@@ -1,0 +1,35 @@
+# The bot, for production: non-root, with its fonts, locales and migrations.
+# Build: docker build -t citizen-bot .   Run: see compose.yaml and README "Running in production".
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot bot
+COPY flows flows
+COPY handlers handlers
+COPY storage storage
+COPY papers papers
+COPY locales locales
+# Installed in place: the locales, the fonts (papers/fonts) and the migrations are read
+# from the source tree.
+RUN pip install -e . \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bot \
+    && mkdir -p /data && chown bot /data
+
+USER bot
+# SQLite and the files by default; with PostgreSQL only FILES_DIR needs the volume, and
+# replicas must share it.
+ENV DATABASE_URL=sqlite+aiosqlite:////data/bot.db \
+    FILES_DIR=/data/files \
+    HTTP_HOST=0.0.0.0 \
+    HTTP_PORT=8080
+VOLUME ["/data"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
+    CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)" || exit 1
+CMD ["python", "-m", "bot"]
