@@ -1,4 +1,6 @@
-"""`python -m bot`: run the bot with long polling."""
+"""`python -m bot`: run the bot (long polling, or its webhook when TELEGRAM_WEBHOOK_URL is
+set). `python -m bot new-key` prints a fresh DATA_KEY; `python -m bot rotate-key` seals every
+row and file again under the first key of DATA_KEY."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The composition root: settings -> storage -> engine -> transports and workers.
 
-Telegram (long polling, the staff group) and WhatsApp (a webhook on the bot's aiohttp
-server) are each optional; the engine, the storage and the outbox are shared.
+Telegram (long polling, or a webhook when `TELEGRAM_WEBHOOK_URL` is set; the staff group)
+and WhatsApp (a webhook) are each optional, both served by the bot's aiohttp server; the
+engine, the storage and the outbox are shared, also between replicas on PostgreSQL.
 """
 
 from __future__ import annotations
