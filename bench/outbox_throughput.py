@@ -80,8 +80,9 @@ class CountingStore(OutboxStore):
         super().__init__(*args)
         self.calls = Counter()
 
-    async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        items = await super().claim_due(now, limit)
+    async def claim_due(self, now: datetime, limit: int = 100, *,
+                        staff: int | None = None) -> list[OutboxItem]:
+        items = await super().claim_due(now, limit, staff=staff)
         self.calls["claim_due"] += 1
         self.calls["rows claimed"] += len(items)
         return items

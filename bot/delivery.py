@@ -158,6 +158,7 @@ class DeliveryWorker:
         self._carry = 0  # messages released for their chat's limit
         self._soonest: float | None = None  # monotonic: when the first released one may go
         self._full = False  # the claim was full and moved: more may be due right now
+        self._staff_free_at = 0.0  # monotonic: the staff group may take a message again
 
     def wake(self) -> None:
         """New messages were queued: start a pass now instead of at the next poll."""
@@ -178,7 +179,10 @@ class DeliveryWorker:
         # Messages released for their chat's limit come back first (lowest ids), so the claim
         # is widened by their number: otherwise a busy staff group would starve everyone else.
         limit = self.batch + min(self._carry, 10 * self.batch)
-        items = await self.store.claim_due(self.clock(), limit)
+        # The staff group is one chat: one message of it per pass, none while it waits for its
+        # limit (claimed, they would only be put back, pass after pass).
+        items = await self.store.claim_due(
+            self.clock(), limit, staff=int(self.monotonic() >= self._staff_free_at))
         self._carry, self._soonest, self._full = 0, None, False
         untried = {item.id: item for item in items}
         held: set[str] = set()  # chats with an earlier message waiting: later ones must not pass
@@ -203,6 +207,8 @@ class DeliveryWorker:
                         free_at = self.monotonic() + chat_wait
                         if self._soonest is None or free_at < self._soonest:
                             self._soonest = free_at
+                        if is_group and item.audience == STAFF:
+                            self._staff_free_at = free_at
                         held.add(key)
                 if key in held:
                     del untried[item.id]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import hmac
 import os
@@ -50,8 +51,8 @@ def _decode(text: str) -> bytes:
 class Key:
     secret: bytes
 
-    @property
-    def id(self) -> bytes:
+    @functools.cached_property
+    def id(self) -> bytes:  # read for every value sealed or opened: hashed once
         return hashlib.sha256(b"key-id" + self.secret).digest()[:ID_BYTES]
 
 

@@ -21,8 +21,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, select, true, update
+from sqlalchemy import ColumnElement, CursorResult, and_, exists, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import aliased
 
 from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
 from flows.messages import OutgoingMessage, Text
@@ -76,7 +77,11 @@ class OutboxStore:
                  lease: timedelta = LEASE) -> None:
         self.sessions, self.lease = sessions, lease
 
-    async def claim_due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+    async def claim_due(self, now: datetime, limit: int = 100, *,
+                        staff: int | None = None) -> list[OutboxItem]:
+        """Due messages, marked `sending`: up to `limit` to citizens, and up to `staff` to
+        the staff group (all of one chat, which takes one message at a time: more would only
+        be put back)."""
         async with self.sessions.begin() as session:
             await _settle_uncertain(session, OutboxMessage.lease_until < to_db(now))
             expired: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
@@ -86,15 +91,20 @@ class OutboxStore:
                 .values(status=EXPIRED, last_attempt_at=to_db(now), last_error="expired"))
             if expired.rowcount:
                 log.info("%d outbox messages expired unsent", expired.rowcount)
-            rows = (await session.execute(
-                select(OutboxMessage, Person)
-                .join(Person, Person.id == OutboxMessage.person_id)
-                .where(OutboxMessage.status == "pending",
-                       OutboxMessage.next_attempt_at <= to_db(now))
-                .order_by(OutboxMessage.id)
-                .limit(limit)
-                .with_for_update(of=OutboxMessage, skip_locked=True)  # replicas claim apart
-            )).all()
+            due = (select(OutboxMessage, Person)
+                   .join(Person, Person.id == OutboxMessage.person_id)
+                   .where(OutboxMessage.status == "pending",
+                          OutboxMessage.next_attempt_at <= to_db(now),
+                          ~_waits_behind_an_earlier_one(now))
+                   .order_by(OutboxMessage.id)
+                   .with_for_update(of=OutboxMessage, skip_locked=True))  # replicas apart
+            rows = list((await session.execute(
+                due.where(OutboxMessage.audience != STAFF).limit(limit))).all())
+            staff_limit = limit if staff is None else staff
+            if staff_limit:
+                rows += (await session.execute(
+                    due.where(OutboxMessage.audience == STAFF).limit(staff_limit))).all()
+            rows.sort(key=lambda row: row[0].id)
             items = []
             for message, person in rows:
                 message.status = "sending"
@@ -153,6 +163,20 @@ class OutboxStore:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
             )
+
+
+def _waits_behind_an_earlier_one(now: datetime) -> ColumnElement[bool]:
+    """A chat's messages go in the order they were written: one waits while an earlier one
+    to the same chat is being sent, is due, or waits for its retry. A message scheduled for
+    later (a reminder) holds nothing back until its time comes."""
+    earlier = aliased(OutboxMessage)
+    return exists().where(
+        earlier.person_id == OutboxMessage.person_id,
+        earlier.audience == OutboxMessage.audience,
+        earlier.id < OutboxMessage.id,
+        or_(earlier.status == "sending",
+            and_(earlier.status == "pending",
+                 or_(earlier.attempts > 0, earlier.next_attempt_at <= to_db(now)))))
 
 
 async def _settle_uncertain(session: AsyncSession, dead: ColumnElement[bool]) -> int:

@@ -471,3 +471,57 @@ async def test_a_message_past_its_time_is_expired_never_sent(
     assert late is not None and (late.status, late.attempts) == ("expired", 0)
     troubles = await StaffDesk(maker).delivery_troubles(clock.now() - timedelta(hours=1))
     assert (troubles.expired, troubles.uncertain) == (1, 0)
+
+
+async def test_a_later_message_never_overtakes_one_that_failed_in_the_same_chat(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person, other] = await add_people(maker, 2)
+    await queue(maker, [("first", CITIZEN, person), ("second", CITIZEN, person),
+                        ("elsewhere", CITIZEN, other)])
+    sender.will("first", Transient("502 Bad Gateway"), Transient("502 Bad Gateway"))
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    in_chat = [send.key for send in sender.sent if send.chat == "tg:1000"]
+    assert in_chat == ["first", "second"]  # as written, though the first had to wait
+    assert [send.key for send in sender.sent if send.chat == "tg:1001"] == ["elsewhere"]
+    assert sender.sends_of("elsewhere")[0].at < sender.sends_of("first")[0].at  # not held
+
+
+async def test_a_reminder_for_later_does_not_hold_what_is_due_now(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    [person] = await add_people(maker, 1)
+    async with maker.begin() as session:
+        enqueue(session, key="reminder", audience=CITIZEN, person_id=person,
+                message=say(Text("staff-reply", {"text": "later"})),
+                not_before=clock.now() + timedelta(minutes=30))
+    await queue(maker, [("now", CITIZEN, person)])
+
+    await drain(worker_for(OutboxStore(maker), sender, clock), maker, clock)
+
+    assert [send.key for send in sender.sent] == ["now", "reminder"]
+    assert sender.sends_of("now")[0].at < 60 <= sender.sends_of("reminder")[0].at
+
+
+async def test_the_staff_group_waiting_for_its_limit_is_not_claimed_again_and_again(
+    maker: Sessions, clock: VirtualClock, sender: FakeSender
+) -> None:
+    people = await add_people(maker, 30)
+    await queue(maker, [(f"card:{n}", STAFF, person) for n, person in enumerate(people)])
+    store = OutboxStore(maker)
+    released: list[int] = []
+    release = store.release
+
+    async def counted(item_id: int) -> None:
+        released.append(item_id)
+        await release(item_id)
+    store.release = counted  # type: ignore[method-assign]
+
+    await drain(worker_for(store, sender, clock), maker, clock)
+
+    assert len(sender.sent) == 30
+    group = [send.at for send in sender.sent]  # and the group's 17 a minute still held
+    assert all(sum(1 for at in group if start <= at < start + 60) <= 17 for start in group)
+    assert len(released) <= 30  # each card put back at most about once, not every pass
