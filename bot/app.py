@@ -35,7 +35,12 @@ from handlers.outcomes import Sender
 from handlers.telegram.digest import run_digest
 from handlers.telegram.incoming import TolerantSession
 from handlers.telegram.render import TelegramRenderer
-from handlers.telegram.router import citizen_router, elsewhere_router, keep_updates
+from handlers.telegram.router import (
+    NotLogged,
+    citizen_router,
+    elsewhere_router,
+    keep_updates,
+)
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
@@ -296,6 +301,8 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
 
     @dispatcher.errors()
     async def on_error(event: ErrorEvent) -> None:
+        if isinstance(event.exception, NotLogged):  # the webhook answers 500: it comes again
+            raise event.exception
         # Never a silent failure: log it and tell the person in their language.
         log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
         update = event.update

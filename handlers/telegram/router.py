@@ -76,6 +76,11 @@ class LogOnReceipt(BaseRequestMiddleware):
         return result  # type: ignore[no-any-return]
 
 
+class NotLogged(Exception):
+    """An update the log could not take (the database is down): not answered, so that the
+    webhook says 500 and Telegram sends it again, instead of a "try again" nobody keeps."""
+
+
 class OncePerUpdate(BaseMiddleware):
     """Telegram may deliver an update again (a restart before the offset was confirmed)."""
 
@@ -93,7 +98,10 @@ class OncePerUpdate(BaseMiddleware):
         key = str(event.update_id)
         first = self.verdicts.pop(key, None)
         if first is None:  # not polled by this process: a restart's replay, a webhook
-            first = await log_receipt(self.inbox, event)
+            try:
+                first = await log_receipt(self.inbox, event)
+            except Exception as error:  # nothing is kept of it: it must come again
+                raise NotLogged(key) from error
         if not first:
             # Telegram sends again what a dead process (a replica) took: if that one saved the
             # turn but died before its reply was all out, the rest goes out now.

@@ -212,3 +212,28 @@ async def test_a_bot_process_in_webhook_mode_answers_a_signed_post(
             process.terminate()
             await process.wait()
     assert telegram.calls_of("deleteWebhook") == [], (tmp_path / "bot.log").read_text()
+
+
+async def test_an_update_that_could_not_be_logged_is_refused_so_telegram_sends_it_again(
+    telegram: FakeTelegram, hooked: RunningBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from storage.updates import SeenUpdates
+
+    receive = SeenUpdates.receive
+    failures = [OperationalError("INSERT", {}, Exception("database is locked"))]
+
+    async def flaky(self: SeenUpdates, channel: str, key: str, payload: Any) -> bool:
+        if failures:  # the database cannot take the receipt, once
+            raise failures.pop()
+        return await receive(self, channel, key, payload)
+    monkeypatch.setattr(SeenUpdates, "receive", flaky)
+
+    person = telegram.user(id=7301, first_name="Айгүл")
+    replies = await person.say("/start")
+    assert [d.status for d in telegram.webhook_deliveries][-2:] == [500, 200]
+    texts = [message.get("text", "") for message in replies]
+    assert texts and not any(text == says("error-internal", "kk") for text in texts)
+    assert says("error-internal", "kk") not in [m.get("text") for m in
+                                                telegram.sent_messages(7301)]
