@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ from storage.models import IssuedPaper
 from tests.conftest import bot_process_env
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.fakes.whatsapp_api import FakeWhatsApp, WhatsAppPerson
-from tests.handlers.conftest import APP_SECRET, NOW, TEMPLATE, RunningBot
+from tests.handlers.conftest import APP_SECRET, NOW, TEMPLATE, RunningBot, free_port
 from tests.handlers.lingo import says
 from tests.handlers.test_visit_telegram import fill_to_summary
 
@@ -105,12 +104,6 @@ class HoldingTelegram(FakeTelegram):
 
         app.middlewares.append(holding)
         return app
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

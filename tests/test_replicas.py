@@ -15,7 +15,6 @@ import itertools
 import os
 import re
 import signal
-import socket
 import sys
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -37,7 +36,7 @@ from tests.conftest import bot_process_env
 from tests.fakes.server import LocalServer
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.documents import jpeg
-from tests.handlers.conftest import NOW
+from tests.handlers.conftest import NOW, free_port
 from tests.handlers.lingo import says
 from tests.pg import Postgres
 from tests.test_crash_kill import SendPhoto, Step, take, transcript, visit_walk
@@ -49,12 +48,6 @@ CITIZENS = 6
 STEP_TIMEOUT = 60.0
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 NUMBER = re.compile(r"ВП-2026-\d{5}")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Spreader(LocalServer):
