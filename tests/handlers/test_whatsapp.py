@@ -192,6 +192,9 @@ async def test_a_status_notice_after_25_hours_goes_as_the_template(
     who = person(graph, on_whatsapp)
     summary = await fill_to_summary(who, "ru")
     await pick(who, summary, says("summary-submit", "ru"))
+    # the application's PDF goes out while the window is still open
+    await graph_waits(graph, lambda: any(m["type"] == "document"
+                                         for m in graph.sent("77011234567")))
     assert on_whatsapp.app is not None
     maker = sessions(on_whatsapp.app.db)
     graph.advance(25 * 3600)
