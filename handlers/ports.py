@@ -51,6 +51,12 @@ class Inbox(Seen, Protocol):
         """Keep the update; False when it was handled before."""
         ...
 
+    async def receive_all(self, channel: str,
+                          arrivals: Sequence[tuple[str, Json | None]]) -> list[bool]:
+        """Log a batch at once: `receive` for those with a payload, `first_time` for the
+        others (None); the verdicts in order."""
+        ...
+
     async def progress(self, channel: str, key: str, sent: int, done: bool = False) -> None:
         """`sent` of the reply's messenger calls went out; `done`: the last one."""
         ...

@@ -1,14 +1,23 @@
 """ConversationStore on SQL: language on `people`, the flow state on `conversations`, and the
-update the turn answered marked in the same transaction (`storage.updates`)."""
+update the turn answered marked in the same transaction (`storage.updates`).
+
+A turn is load, work, save, under the person's lock (`turn`). What `load` found (the row ids,
+the language and name as stored) is remembered for the rest of that turn only: the turn's
+other lookups of the same person, and the save, need no second search by the blind index.
+Every call into SQLite is a hop to its thread and back, and those hops are most of a turn's
+cost (bench/throughput.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-from contextlib import AbstractAsyncContextManager
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
@@ -19,6 +28,33 @@ from storage.updates import record_handled
 
 TURNS_AT_ONCE = 6
 _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
+# Plain tables: an update by id needs none of the ORM's session synchronisation.
+_PEOPLE: Table = Person.__table__  # type: ignore[assignment]
+_CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Loaded:
+    """One person's rows as the turn's `load` found them."""
+
+    person_id: int
+    conversation_id: int | None
+    language: str | None
+    display_name: str
+
+
+Account = tuple[str, str]  # channel, the messenger's id
+# The accounts whose turn the current task is in, and what their load found.
+_TURN: ContextVar[dict[Account, _Loaded] | None] = ContextVar("turn", default=None)
+
+
+async def person_id_for(session: AsyncSession, channel: str, external_id: str) -> int | None:
+    """The person's id: known already inside their turn, else looked up."""
+    known = (_TURN.get() or {}).get((channel, external_id))
+    if known is not None:
+        return known.person_id
+    person = await person_for(session, channel, external_id)
+    return None if person is None else person.id
 
 
 async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -52,20 +88,34 @@ class SqlConversationStore:
         # to work, so fewer than half the pool (storage/db.py) may wait, never all of it.
         self._turns = asyncio.Semaphore(TURNS_AT_ONCE)
 
-    def turn(self, channel: str, user_id: str) -> AbstractAsyncContextManager[None]:
-        return one_at_a_time(self.sessions.kw["bind"], self._turns, "turn", channel, user_id)
+    @contextlib.asynccontextmanager
+    async def turn(self, channel: str, user_id: str) -> AsyncIterator[None]:
+        async with one_at_a_time(self.sessions.kw["bind"], self._turns, "turn", channel,
+                                 user_id):
+            token = _TURN.set({})
+            try:
+                yield
+            finally:
+                _TURN.reset(token)
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         async with self.sessions() as session:
-            person = await person_for(session, channel, user_id)
-            if person is None:
-                return None
-            conversation = await session.scalar(
-                select(Conversation).where(Conversation.person_id == person.id)
-            )
-            saved: dict[str, Any] = conversation.state if conversation else {}
-            known = {k: v for k, v in saved.items() if k in _FIELDS}
-            return ConversationState(language=person.language, **known)
+            found = (await session.execute(
+                select(Person.id, Person.language, Person.display_name, Conversation.id,
+                       Conversation.state)
+                .outerjoin(Conversation, Conversation.person_id == Person.id)
+                .where(Person.channel == channel,
+                       matches(session, Person.external_key, channel, user_id))
+            )).first()
+        if found is None:
+            return None
+        person_id, language, display_name, conversation_id, saved = found
+        remembered = _TURN.get()
+        if remembered is not None:
+            remembered[(channel, user_id)] = _Loaded(person_id, conversation_id, language,
+                                                     display_name)
+        known = {k: v for k, v in (saved or {}).items() if k in _FIELDS}
+        return ConversationState(language=language, **known)
 
     async def save(
         self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
@@ -74,6 +124,9 @@ class SqlConversationStore:
         async with self.sessions.begin() as session:
             if receipt is not None:  # first: a second turn for one update fails before writing
                 await record_handled(session, channel, receipt.update, user_id, receipt.reply)
+            known = (_TURN.get() or {}).get((channel, user_id))
+            if known is not None and await _save_known(session, known, state, display_name):
+                return
             person = await ensure_person(session, channel, user_id)
             person.language = state.language
             if display_name:
@@ -88,3 +141,27 @@ class SqlConversationStore:
             data.pop("language")
             conversation.flow = state.flow
             conversation.state = data
+
+
+async def _save_known(session: AsyncSession, known: _Loaded, state: ConversationState,
+                      display_name: str) -> bool:
+    """Save onto the rows this turn loaded, by id; False when they are gone (erased during
+    the turn) or there is no conversation row yet: the caller then finds or makes them."""
+    if known.conversation_id is None:
+        return False
+    data = dataclasses.asdict(state)
+    data.pop("language")
+    saved = await session.execute(
+        update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == known.conversation_id)
+        .values(flow=state.flow, state=data))
+    if saved.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    changed: dict[str, Any] = {}
+    if state.language != known.language:
+        changed["language"] = state.language
+    if display_name and display_name[:200] != known.display_name:
+        changed["display_name"] = display_name[:200]
+    if changed:
+        await session.execute(
+            update(_PEOPLE).where(_PEOPLE.c.id == known.person_id).values(**changed))
+    return True

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select
+from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -24,7 +24,7 @@ from flows.messages import OutgoingMessage, Text
 from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
-from storage.conversations import person_for
+from storage.conversations import person_id_for
 from storage.models import (
     Application,
     ApplicationNote,
@@ -111,32 +111,33 @@ class SqlSessions:
 
     async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None:
         """Where this citizen sits in a session that is open (or just ended, for a child).
-        Asked for every typed message, so it is two indexed queries, not a scan."""
+        Asked for every typed message, so it is one query on indexes (the parent's seats and
+        the child's together), not a scan; a parent's seat comes first, then the child's
+        latest."""
         async with self.sessions() as session:
-            found = await person_for(session, channel, external_id)
-            if found is None:
+            person = await person_id_for(session, channel, external_id)
+            if person is None:
                 return None
-            person = found.id
-            as_parent = await session.scalar(
-                select(InterviewSession)
+            columns = (InterviewSession.id, InterviewSession.application_id,
+                       InterviewSession.status, InterviewSession.child_position)
+            as_parent = (
+                select(literal("parent").label("role"), *columns)
                 .join(Application, Application.id == InterviewSession.application_id)
                 .where(Application.person_id == person, InterviewSession.status == "open"))
-            if as_parent is not None:
-                return Seat(as_parent.id, as_parent.application_id, "parent", True,
-                            as_parent.child_position)
-            as_child = await session.scalar(
-                select(InterviewSession)
+            as_child = (
+                select(literal("child").label("role"), *columns)
                 .join(InterviewInvite,
                       (InterviewInvite.application_id == InterviewSession.application_id)
                       & (InterviewInvite.child_position == InterviewSession.child_position))
                 .where(InterviewInvite.child_person_id == person,
                        or_(InterviewSession.status == "open",
-                           InterviewSession.ended_at >= to_db(now - ADD_AFTER_END)))
-                .order_by(InterviewSession.id.desc()).limit(1))
-            if as_child is None:
-                return None
-            return Seat(as_child.id, as_child.application_id, "child",
-                        as_child.status == "open", as_child.child_position)
+                           InterviewSession.ended_at >= to_db(now - ADD_AFTER_END))))
+            seats = (await session.execute(union_all(as_parent, as_child))).all()
+        if not seats:
+            return None
+        role, session_id, application_id, status, child = max(
+            seats, key=lambda seat: (seat.role == "parent", seat.id))
+        return Seat(session_id, application_id, role, status == "open", child)
 
     async def open_id(self, application_id: int, child: int = 0) -> int | None:
         async with self.sessions() as session:

@@ -10,11 +10,12 @@ crash, `received` and `owed` say what the restart still has to do.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, null, select, update
+from sqlalchemy import Table, delete, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -29,6 +30,7 @@ RECEIVED, HANDLED, DONE = "received", "handled", "done"
 # When nothing more is owed, the update and the reply are dropped (they hold personal data);
 # the mark stays.
 _DROPPED: dict[str, Any] = {"status": DONE, "payload": null(), "reply": null()}
+_LOG: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -67,17 +69,40 @@ class SeenUpdates:
             return status == RECEIVED
         return True
 
+    async def receive_all(self, channel: str,
+                          arrivals: Sequence[tuple[str, Json | None]]) -> list[bool]:
+        """`receive` (with a payload) or `first_time` (None) for a whole poll's updates, in
+        one transaction: logging them one by one cost a transaction each before the next
+        poll could go."""
+        keys = [key for key, _ in arrivals]
+        try:
+            async with self.sessions.begin() as session:
+                known = dict((await session.execute(
+                    select(ProcessedUpdate.key, ProcessedUpdate.status).where(
+                        ProcessedUpdate.channel == channel, ProcessedUpdate.key.in_(keys))
+                )).all())
+                session.add_all(
+                    ProcessedUpdate(channel=channel, key=key, payload=payload,
+                                    status=DONE if payload is None else RECEIVED)
+                    for key, payload in arrivals if key not in known)
+        except IntegrityError:  # another process logged one meanwhile: one by one, then
+            return [await (self.first_time(channel, key) if payload is None
+                           else self.receive(channel, key, payload))
+                    for key, payload in arrivals]
+        return [key not in known or (payload is not None and known[key] == RECEIVED)
+                for key, payload in arrivals]
+
     async def progress(self, channel: str, key: str, sent: int, done: bool = False) -> None:
         """`sent` of the reply's calls went out; `done`: nothing more is owed."""
-        async with self.sessions.begin() as session:
-            await session.execute(update(ProcessedUpdate).where(*_row(channel, key)).values(
+        async with self.sessions.begin() as session:  # the plain table: no ORM bookkeeping
+            await session.execute(update(_LOG).where(*_row(channel, key)).values(
                 sent_calls=sent, **(_DROPPED if done else {})))
 
     async def close(self, channel: str, key: str) -> None:
         """Nothing more is owed (a no-op, with nothing written, when that is known)."""
         async with self.sessions.begin() as session:
-            await session.execute(update(ProcessedUpdate).where(
-                *_row(channel, key), ProcessedUpdate.status != DONE).values(**_DROPPED))
+            await session.execute(update(_LOG).where(
+                *_row(channel, key), _LOG.c.status != DONE).values(**_DROPPED))
 
     async def received(self, channel: str) -> list[Json]:
         """Updates received and never handled, as they came."""
@@ -113,8 +138,8 @@ async def record_handled(session: AsyncSession, channel: str, key: str, chat: st
     An update handled before raises `HandledBefore`, which rolls the whole turn back."""
     values = {"status": HANDLED, "chat": chat, "reply": reply_to_json(reply), "sent_calls": 0}
     marked = await session.execute(
-        update(ProcessedUpdate)
-        .where(*_row(channel, key), ProcessedUpdate.status == RECEIVED).values(**values))
+        update(_LOG)
+        .where(*_row(channel, key), _LOG.c.status == RECEIVED).values(**values))
     if marked.rowcount == 1:  # type: ignore[attr-defined]
         return
     if await session.get(ProcessedUpdate, (channel, key)) is not None:
@@ -132,7 +157,7 @@ async def prune_handled(session: AsyncSession, before: datetime) -> int:
 
 
 def _row(channel: str, key: str) -> tuple[Any, ...]:
-    return ProcessedUpdate.channel == channel, ProcessedUpdate.key == key
+    return _LOG.c.channel == channel, _LOG.c.key == key
 
 
 # ---------------------------------------------------------------------- the reply as JSON

@@ -70,9 +70,8 @@ class LogOnReceipt(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         result: Any = await make_request(bot, method)  # the result itself, despite the hint
-        if isinstance(method, GetUpdates) and isinstance(result, list):
-            for update in result:
-                self.verdicts[str(update.update_id)] = await log_receipt(self.inbox, update)
+        if isinstance(method, GetUpdates) and isinstance(result, list) and result:
+            self.verdicts.update(await log_receipts(self.inbox, result))
         return result  # type: ignore[no-any-return]
 
 
@@ -137,6 +136,15 @@ async def log_receipt(inbox: Inbox, update: Update) -> bool:
     if citizen_chat(update) is None:
         return await inbox.first_time(CHANNEL, key)
     return await inbox.receive(CHANNEL, key, as_json(update))
+
+
+async def log_receipts(inbox: Inbox, updates: list[Update]) -> dict[str, bool]:
+    """`log_receipt` for a whole poll, in one transaction."""
+    arrivals = [(str(update.update_id),
+                 None if citizen_chat(update) is None else as_json(update))
+                for update in updates]
+    verdicts = await inbox.receive_all(CHANNEL, arrivals)
+    return {key: verdict for (key, _), verdict in zip(arrivals, verdicts, strict=True)}
 
 
 def citizen_chat(update: Update) -> int | None:

@@ -118,3 +118,32 @@ async def test_updates_marked_before_the_upgrade_stay_handled(
     async with sessions(db)() as session:
         assert await session.scalar(select(ProcessedUpdate.status)) == "done"
     await db.dispose()
+
+
+async def test_a_polls_updates_are_logged_at_once_with_the_verdict_of_each(
+    db: AsyncEngine,
+) -> None:
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    assert await log.receive("telegram", "7", UPDATE)  # a poll a crash cut short
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("7", REPLY))
+    assert await log.receive("telegram", "8", {"update_id": 8})  # received, never handled
+    assert await log.first_time("telegram", "9")  # the staff group's, done on receipt
+
+    verdicts = await log.receive_all("telegram", [
+        ("7", UPDATE), ("8", {"update_id": 8}), ("9", None), ("10", {"update_id": 10}),
+        ("11", None)])
+
+    # handled before: no; received but cut short: again; the group's seen: no; new: yes
+    assert verdicts == [False, True, False, True, True]
+    assert await log.received("telegram") == [{"update_id": 8}, {"update_id": 10}]
+    assert not await log.first_time("telegram", "11")  # the new group update is done
+
+
+async def test_a_batch_the_database_refuses_is_logged_one_by_one(db: AsyncEngine) -> None:
+    """An insert that meets a key already there (another replica logged it meanwhile; here,
+    the same update twice in one batch) rolls the batch back: each is then logged alone."""
+    log = SeenUpdates(sessions(db))
+    verdicts = await log.receive_all("telegram", [("20", {"update_id": 20}), ("21", None),
+                                                  ("21", None)])
+    assert verdicts == [True, True, False]
+    assert await log.received("telegram") == [{"update_id": 20}]
