@@ -30,9 +30,11 @@ from flows.clock import Clock, system_clock
 from flows.engine import Engine, Ports
 from flows.messages import Text
 from flows.services import FLOWS
+from handlers.internal_error import APOLOGY, language_for
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Sender
 from handlers.telegram.digest import run_digest
+from handlers.telegram.events import locale_hint
 from handlers.telegram.incoming import TolerantSession
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.router import (
@@ -71,6 +73,7 @@ from storage.reseal import check_key, seal_if_pending
 from storage.retention import Retention
 from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
+from storage.staff_files import StaffFiles
 from storage.updates import SeenUpdates
 
 log = logging.getLogger(__name__)
@@ -292,7 +295,8 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
                           settings.staff_locale, clock, worker.wake,
                           SqlInterviews(maker),
                           SqlSessions(maker, paper_registry(settings, metrics)),
-                          settings.interview_video_base)
+                          settings.interview_video_base,
+                          citizen_files=StaffFiles(maker, file_store(settings)))
         dispatcher.include_router(staff_router(staff))
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
@@ -305,17 +309,19 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
             raise event.exception
         # Never a silent failure: log it and tell the person in their language.
         log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+        metrics.internal_error("telegram")
         update = event.update
         if update.callback_query is not None:
             await update.callback_query.answer()
-        chat = None
+        chat, user = None, None
         if update.message is not None and update.message.chat.type == "private":
-            chat = update.message.chat.id
+            chat, user = update.message.chat.id, update.message.from_user
         elif update.callback_query is not None:
-            chat = update.callback_query.from_user.id
+            chat, user = update.callback_query.from_user.id, update.callback_query.from_user
         if chat is not None:
-            text = localizer.render(Text("error-internal"), settings.default_locale)
-            await bot.send_message(chat, text)
+            language = await language_for(engine.ports.conversations, "telegram", str(chat),
+                                          locale_hint(user), settings.default_locale)
+            await bot.send_message(chat, localizer.render(APOLOGY, language))
 
     return Telegram(bot, dispatcher, staff, meter)
 
@@ -336,6 +342,7 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
         contacts=contacts, app_secret=settings.whatsapp_app_secret,
         verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
         clock=worker.clock, meter=metrics,
+        states=engine.ports.conversations, default_language=settings.default_locale,
     )
     return WhatsApp(client, channel)
 

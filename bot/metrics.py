@@ -9,6 +9,8 @@ What is counted, and where (the least invasive place for each):
 - deliveries from the outbox, by outcome (sent, retry, failed, undeliverable), and the 429s
   received: the delivery worker, as it settles a send;
 - documents issued, by kind: the paper registry, once the paper's transaction committed;
+- internal errors, by channel: the dispatcher's error handler (Telegram), the WhatsApp
+  channel's own (`bot_internal_errors_total`); a person whose update failed is told so;
 - the outbox as the database holds it, read at each scrape: its depth (due and waiting), when
   the oldest due message came due, and every message by status (`expired` among them: the
   claim expires those in the database, no send sees them). On several replicas these figures
@@ -75,6 +77,9 @@ class Metrics:
         self.documents = Counter(
             "bot_documents_issued", "Documents issued (committed), by kind",
             ["kind"], registry=self.registry)
+        self.internal_errors = Counter(
+            "bot_internal_errors", "Updates that failed inside the bot, by channel",
+            ["channel"], registry=self.registry)
         self._outbox = _OutboxCollector()
         self.registry.register(self._outbox)
         # Every series exists from the start at 0: a rate over a fresh process is defined.
@@ -86,6 +91,7 @@ class Metrics:
             self.deliveries.labels(outcome)
         for channel in CHANNELS:
             self.too_many_requests.labels(channel)
+            self.internal_errors.labels(channel)
         for paper in PAPER_KINDS:
             self.documents.labels(paper)
 
@@ -104,6 +110,9 @@ class Metrics:
 
     def issued(self, kind: str) -> None:
         self.documents.labels(kind).inc()
+
+    def internal_error(self, channel: str) -> None:
+        self.internal_errors.labels(channel).inc()
 
     # ------------------------------------------------------------------ the page
     def scrape(self, outbox: OutboxView | None) -> bytes:

@@ -8,16 +8,26 @@ Kazakhstan may instead come to the body in person: the parent is then told where
 
 With siblings, each child has their own conversation: the parent first picks the child (a
 button each, with the time booked so far), and every screen after that names the child.
+
+A child abroad lives by another clock: times at night for the child (21:00-07:00 there,
+`flows.slots.at_night`) are marked and listed after the others, and a parent whose days hold
+no daytime time for the child is told so. Before such a child's time is booked the parent
+picks the language the bot speaks to the child (their own first); the invite keeps it, and
+the child who opens it reads the bot in it from the first message.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from flows import menu
-from flows.interview import child_about, child_slot_text, slot_text
+from flows.countries import city_label_id
+from flows.interview import COUNTRIES, child_about, child_slot_text, slot_text
 from flows.messages import Arg, Attachment, Text
 from flows.payloads import (
     Action,
@@ -26,19 +36,34 @@ from flows.payloads import (
     BookFor,
     BookTime,
     ChildReply,
+    FirstChild,
     InviteJoined,
     InviteOpened,
     ItsMe,
     Menu,
+    Ref,
+    SlotKey,
     Unbook,
     invite_state,
+    one_of,
 )
 from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
-from flows.slots import Slot
+from flows.slots import Slot, at_night, daytime_first, has_daytime
 from flows.turn import Turn, button
 
 CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{8}$")  # the invite code's alphabet (no 0/O, 1/I)
 InviteText = Callable[[str, str], Text]  # (the parent's channel, the code) -> how to forward it
+CHILD_LANGUAGES = ("kk", "ru", "en")  # the languages the bot speaks (flows.engine.LANGUAGES)
+
+
+@dataclass(frozen=True)
+class BookIn(Action, prefix="slotin"):
+    """A time for a child abroad, booked with the language the bot will speak to the child."""
+
+    application: Ref
+    slot: SlotKey
+    language: Annotated[str, one_of(*CHILD_LANGUAGES)]
+    child: FirstChild = 0
 
 
 def looks_like_code(text: str) -> bool:
@@ -62,6 +87,18 @@ def _days_of(offer: SlotOffer) -> Action:
     return BookFor(offer.ref, offer.child) if offer.siblings else Book(offer.ref)
 
 
+def _child_tz(zone: str | None) -> ZoneInfo | None:
+    """The child's time zone when abroad (`SlotOffer.zone`), else None."""
+    return COUNTRIES.zone(zone).zone if zone else None
+
+
+def _no_daytime(offer: SlotOffer, day: bool) -> Text:
+    """No time between 07:00 and 21:00 for the child: that day, or in all the days offered."""
+    assert offer.zone is not None
+    return Text("booking-no-daytime-day" if day else "booking-no-daytime",
+                {"city": Text(city_label_id(offer.zone))})
+
+
 def show_days(turn: Turn, offer: SlotOffer) -> None:
     days: dict[str, list[Slot]] = {}
     for slot in offer.slots:
@@ -70,15 +107,18 @@ def show_days(turn: Turn, offer: SlotOffer) -> None:
         turn.say(Text("booking-no-slots", {"number": offer.number}))
         menu.show(turn)
         return
-    rows = [[button("booking-day", BookDay(offer.ref, day, offer.child),
+    child_tz = _child_tz(offer.zone)
+    rows = [[button("booking-day" if has_daytime(slots, child_tz) else "booking-day-night",
+                    BookDay(offer.ref, day, offer.child),
                     date=slots[0].start.date(), count=len(slots))]
             for day, slots in days.items()]
+    night = [] if has_daytime(offer.slots, child_tz) else [_no_daytime(offer, day=False)]
     if not offer.siblings:
         rows.append([button("nav-menu", Menu())])
-        turn.say(Text("booking-ask-day", {"number": offer.number}), choices=rows)
+        turn.say(*night, Text("booking-ask-day", {"number": offer.number}), choices=rows)
         return
-    parts = [Text("booking-ask-day-child", {"number": offer.number,
-                                             "child": offer.child_name})]
+    parts = [*night, Text("booking-ask-day-child", {"number": offer.number,
+                                                    "child": offer.child_name})]
     if offer.booked is not None:  # this child's time so far: changed here, or cancelled
         parts.insert(0, Text("booking-current-child", {
             "child": offer.child_name, "slot": slot_text(offer.booked, offer.zone)}))
@@ -88,18 +128,51 @@ def show_days(turn: Turn, offer: SlotOffer) -> None:
 
 
 def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
-    slots = [slot for slot in offer.slots if slot.key.startswith(day)]
+    """The day's times, those at night for a child abroad marked 🌙 and listed last."""
+    child_tz = _child_tz(offer.zone)
+    slots = daytime_first((slot for slot in offer.slots if slot.key.startswith(day)),
+                          child_tz)
     if not slots:
         show_days(turn, offer)
         return
-    rows = [[button("booking-slot", BookTime(offer.ref, slot.key, offer.child),
+    rows = [[button("booking-slot-night" if at_night(slot, child_tz) else "booking-slot",
+                    BookTime(offer.ref, slot.key, offer.child),
                     slot=slot_text(slot, offer.zone))] for slot in slots]
     rows.append([button("nav-back", _days_of(offer))])
-    turn.say(Text("booking-ask-time-child", {"child": offer.child_name}) if offer.siblings
-             else Text("booking-ask-time"), choices=rows)
+    parts: list[Text] = []
+    if not has_daytime(slots, child_tz):
+        parts.append(_no_daytime(offer, day=True))
+    elif child_tz is not None and any(at_night(slot, child_tz) for slot in slots):
+        assert offer.zone is not None
+        parts.append(Text("booking-night-mark", {"city": Text(city_label_id(offer.zone))}))
+    parts.append(Text("booking-ask-time-child", {"child": offer.child_name}) if offer.siblings
+                 else Text("booking-ask-time"))
+    turn.say(*parts, choices=rows)
 
 
-def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
+def asks_language(offer: SlotOffer, key: str) -> bool:
+    """A free time of a child abroad: the parent says first which language the child reads."""
+    return offer.zone is not None and any(slot.key == key for slot in offer.slots)
+
+
+def ask_child_language(turn: Turn, offer: SlotOffer, key: str, own: str) -> None:
+    """In which language the bot speaks to the child: the parent's own first (one tap keeps
+    it), then the others. The time is booked with the answer."""
+    first = own if own in CHILD_LANGUAGES else CHILD_LANGUAGES[0]
+    order = [first, *(code for code in CHILD_LANGUAGES if code != first)]
+    rows = [[button("booking-child-language-own" if code == first
+                    else f"language-{code}", BookIn(offer.ref, key, code, offer.child),
+                    language=Text(f"language-{code}"))] for code in order]
+    rows.append([button("nav-back", BookDay(offer.ref, key[:8], offer.child))])
+    slot = Slot.from_key(key)
+    turn.say(Text("booking-ask-child-language-child" if offer.siblings
+                  else "booking-ask-child-language",
+                  {"slot": slot_text(slot, offer.zone), "child": offer.child_name}),
+             choices=rows)
+
+
+def booked(turn: Turn, booking: Booking, invite: Text | None,
+           language: str | None = None) -> None:
     args: dict[str, Arg] = {"number": booking.number,
                             "slot": slot_text(booking.slot, booking.zone)}
     parts = [Text("booking-confirmed-child", {**args, "child": booking.child_name})
@@ -108,6 +181,8 @@ def booked(turn: Turn, booking: Booking, invite: Text | None) -> None:
         parts.append(booking.place)
     if invite is not None:
         parts.append(invite)
+    if language is not None:
+        parts.append(Text("booking-child-language-set", {"language": Text(f"language-{language}")}))
     name = f"{booking.number}-{booking.child + 1}" if booking.child_name else booking.number
     calendar = Attachment(f"{name}.ics", booking.calendar, "text/calendar")
     turn.say(*parts, attachment=calendar)
@@ -144,6 +219,14 @@ def opened_code(state: ConversationState) -> str | None:
     """The code of an invite this person opened but has not yet said is theirs."""
     invite = invite_state(state.invite)
     return invite.code if isinstance(invite, InviteOpened) else None
+
+
+def speak_childs_language(turn: Turn, invitation: Invitation) -> bool:
+    """A person with no language yet reads the bot in the one the parent chose for the child
+    (they can change it with /language). False when there is none to take."""
+    if turn.state.language is None and invitation.language in CHILD_LANGUAGES:
+        turn.state.language = invitation.language
+    return turn.state.language is not None
 
 
 def ask_who(turn: Turn, invitation: Invitation) -> None:

@@ -25,6 +25,7 @@ from flows.common import CONSENT_RECORD, CONSENT_STEP, Render, consent_record
 from flows.complaint import ABOUT, COMPLAINT
 from flows.cursor import MORE, SUMMARY
 from flows.enquiries import Enquiries, Exit
+from flows.first_words import first_language
 from flows.messages import (
     Attachment,
     Choice,
@@ -92,6 +93,7 @@ from flows.ports import (
     SlotOffer,
 )
 from flows.privacy import MYDATA_FILENAME, MYDATA_MIME, ForgetAnswer, Forgetting
+from flows.progress import progress_mark
 from flows.services import SERVICES
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Section, Step, TextStep
 from flows.turn import Turn, button
@@ -153,7 +155,10 @@ class Engine:
             if _position(state) != before:
                 state.seq += 1
             messages = tuple(_bind(m, state.seq) for m in turn.messages)
-            reply = Reply(state.language or self.default_language, messages, turn.notice,
+            # Until the person chooses, every reply is the greeting or the language question
+            # (or leads to it): it speaks the messenger's language, nothing is stored.
+            language = state.language or first_language(event.locale_hint, self.default_language)
+            reply = Reply(language, messages, turn.notice,
                           escalate=turn.escalate, relay=turn.relay)
             receipt = None if update is None else Receipt(update, reply)
             await self.ports.conversations.save(
@@ -389,7 +394,7 @@ class Engine:
                                 SERVICES[filed.service].form.summary_lines(filed.answers))
             else:
                 menu.show_papers(turn, action.application, filed)
-        elif isinstance(action, Book | BookFor | BookDay | BookTime | Unbook) \
+        elif isinstance(action, Book | BookFor | BookDay | BookTime | booking.BookIn | Unbook) \
                 and self.ports.interviews is not None:
             await self._booking(turn, action)
         elif isinstance(action, Contacts):
@@ -429,8 +434,8 @@ class Engine:
         return await self.ports.interviews.offer(turn.event.channel, turn.event.user_id, ref,
                                                  self.clock(), child)
 
-    async def _booking(self, turn: Turn,
-                       action: Book | BookFor | BookDay | BookTime | Unbook) -> None:
+    async def _booking(self, turn: Turn, action: Book | BookFor | BookDay | BookTime
+                       | booking.BookIn | Unbook) -> None:
         interviews, event, ref = self.ports.interviews, turn.event, action.application
         assert interviews is not None
         child = None if isinstance(action, Book) else action.child
@@ -439,13 +444,19 @@ class Engine:
             turn.say(Text("booking-cancelled" if cancelled else "booking-not-available"))
             menu.show(turn)
             return
-        if isinstance(action, BookTime):
+        if isinstance(action, BookTime) and (offer := await self._offer(turn, ref, child)) \
+                and booking.asks_language(offer, action.slot):  # a child abroad: which language
+            booking.ask_child_language(turn, offer, action.slot,
+                                       turn.state.language or self.default_language)
+            return
+        if isinstance(action, BookTime | booking.BookIn):
+            language = action.language if isinstance(action, booking.BookIn) else None
             result = await interviews.book(event.channel, event.user_id, ref, action.slot,
-                                           self.clock(), action.child)
+                                           self.clock(), action.child, language)
             if not isinstance(result, str):
                 invite = self.invite_text(event.channel, result.code) \
                     if self.invite_text and result.zone else None
-                booking.booked(turn, result, invite)
+                booking.booked(turn, result, invite, language)
                 return
             turn.say(Text(result))  # taken a moment ago: other times follow
         offer = await self._offer(turn, ref, child)
@@ -467,7 +478,7 @@ class Engine:
         invitation = await booking.open_invite(turn, self.ports.interviews, code, self.clock())
         if invitation is None:
             await self._ask_current(turn)
-        elif turn.state.language is None:
+        elif not booking.speak_childs_language(turn, invitation):  # no language known at all
             menu.greet(turn)
             self._ask_language(turn)
         else:
@@ -636,10 +647,7 @@ class Engine:
         flow, state = self._flow(turn.state), turn.state
         step_id, item, sub = cursor.split(state.cursor)
         step = flow.step(step_id)
-        header = Text(
-            "flow-progress",
-            {"current": _section_number(flow, step_id), "total": len(flow.sections)},
-        )
+        header = progress_mark(flow, state.answers, step_id, item, sub)
         nav = [button("nav-back", Back())]
         if self.specialists:
             nav.append(button("nav-specialist", Specialist()))
@@ -911,11 +919,6 @@ def _bind(message: OutgoingMessage, seq: int) -> OutgoingMessage:
 
 def _shown_section(flow: Flow, answers: Mapping[str, Any], section_id: str) -> Section | None:
     return next((s for s in flow.shown_sections(answers) if s.id == section_id), None)
-
-
-def _section_number(flow: Flow, step_id: str) -> int:
-    section = flow.section_of(step_id)
-    return flow.sections.index(section) + 1
 
 
 def _columns(buttons: list[Choice], columns: int) -> list[list[Choice]]:

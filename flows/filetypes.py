@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import filetype  # type: ignore[import-untyped]
 
-__all__ = ["ACCEPTED_TYPES", "MAX_DOCUMENT_BYTES", "detect_document_type"]
+__all__ = ["ACCEPTED_TYPES", "EXTENSIONS", "MAX_DOCUMENT_BYTES", "detect_document_type",
+           "proper_name"]
 
 # Telegram's Bot API lets a bot download files up to 20 MB.
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
@@ -16,6 +17,10 @@ MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 ACCEPTED_TYPES: frozenset[str] = frozenset(
     {"image/jpeg", "image/png", "application/pdf", "image/heic"}
 )
+
+# The extension a file of each accepted type is named with.
+EXTENSIONS: dict[str, str] = {
+    "image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf", "image/heic": "heic"}
 
 # ISO-BMFF brands of HEIF/HEIC still images and sequences (ISO/IEC 23008-12). filetype
 # 1.2.0 only knows major brand "heic", or "mif1"/"msf1" listing "heic" as compatible:
@@ -55,3 +60,16 @@ def _is_heif(head: bytes) -> bool:
     brands = {head[8:12].decode("latin-1")}
     brands.update(head[i : i + 4].decode("latin-1") for i in range(16, end - 3, 4))
     return bool(brands & _HEIF_BRANDS) and not brands & _AVIF_BRANDS
+
+
+def proper_name(name: str, mime: str) -> str:
+    """`name` ending in the extension of the file's detected type: "ВП-2026-00001-1" holding
+    a JPEG is "ВП-2026-00001-1.jpg", "scan.exe" holding a PDF is "scan.pdf". A type not
+    ours leaves the name as it is."""
+    extension = EXTENSIONS.get(mime)
+    if extension is None:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    if dot and stem and suffix.isascii() and suffix.isalnum() and len(suffix) <= 5:
+        name = stem  # the extension the sender gave, whatever it claimed
+    return f"{name or 'file'}.{extension}"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flows.dates import PRELIMINARY_REFUSAL
 from flows.interview import slot_text
-from flows.messages import Arg, Text
+from flows.messages import Arg, Choice, Text
 from flows.payloads import (
     Book,
     Contacts,
@@ -69,23 +70,48 @@ def show_application(turn: Turn, view: ApplicationView | None,
         Text("apps-history-line", {"at": entry.at, "status": Text(status_id(entry.status))})
         for entry in view.history
     )
-    rows = [[button("apps-back", MyApplications())], [button("nav-menu", Menu())]]
-    if not SERVICES[view.service].complains_about_application:  # 004 p. 13
-        rows.insert(0, [button("apps-complain", StartComplaint(view.ref))])
-    if papers:  # a copy of one's own application, and every document issued on it
-        rows[:0] = [[button("apps-filed", ShowFiled(view.ref))],
-                    [button("apps-papers", ShowPapers(view.ref))]]
-    if view.status == "hearing_scheduled":  # the citizen may object to a preliminary refusal
-        rows.insert(0, [button("apps-send-objection", StartObjection(view.ref))])
     parts = [_line(view), Text("apps-history-title"), *history]
-    if offer is not None:  # the child's opinion: the conversation's time
-        if offer.booked is not None:
-            parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
-            rows[:0] = [[button("booking-change", Book(view.ref))],
-                        [button("booking-cancel", Unbook(view.ref))]]
-        else:
-            rows.insert(0, [button("booking-choose", Book(view.ref))])
+    if offer is not None and offer.booked is not None:  # the conversation's time
+        parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
+    booked = None if offer is None else offer.booked is not None
+    rows = next_steps(view.ref, view.service, view.status, booked)
+    if papers:  # a copy of one's own application, and every document issued on it
+        rows += [[button("apps-filed", ShowFiled(view.ref))],
+                 [button("apps-papers", ShowPapers(view.ref))]]
+    rows += complaint(view.ref, view.service)
+    rows += [[button("apps-back", MyApplications())], [button("nav-menu", Menu())]]
     turn.say(*parts, choices=rows)
+
+
+# Refused to accept (004 p. 7): the citizen may apply again with every document.
+NOT_ACCEPTED = "rejected_incomplete"
+
+
+def next_steps(ref: str, service: str, status: str,
+               booked: bool | None = None) -> list[list[Choice]]:
+    """What the application now waits for from the citizen, a button each: "My
+    applications" shows them under the application, and the notice that asks for it
+    carries the same ones (`flows/procedure.py: notice_to_act`). `booked` is the
+    conversation with the child: None when there is none to book now, else whether its
+    time is booked (then it may be changed or cancelled)."""
+    rows: list[list[Choice]] = []
+    if booked is False:
+        rows.append([button("booking-choose", Book(ref))])
+    elif booked:
+        rows += [[button("booking-change", Book(ref))], [button("booking-cancel", Unbook(ref))]]
+    if status == PRELIMINARY_REFUSAL:  # an objection before the hearing (004 p. 9)
+        rows.append([button("apps-send-objection", StartObjection(ref))])
+    if status == NOT_ACCEPTED:  # a new application, this time with the documents
+        rows.append([button("apps-apply-again", StartFlow(SERVICES[service].form.id))])
+    return rows
+
+
+def complaint(ref: str, service: str) -> list[list[Choice]]:
+    """The button to complain about the application (seed 004 p. 13); none about a
+    complaint."""
+    if SERVICES[service].complains_about_application:
+        return []
+    return [[button("apps-complain", StartComplaint(ref))]]
 
 
 def show_filed(turn: Turn, ref: str, filed: Filed, lines: tuple[Text, ...]) -> None:

@@ -95,3 +95,6 @@ class IncomingEvent:
     argument: str = ""  # what follows a command (`/start <token>`)
     file: IncomingFile | None = None
     display_name: str = ""
+    # The language the messenger suggests ("kk", "ru", "en"; "" when nothing decides it,
+    # see flows/first_words.py): spoken until the person chooses one, never stored as theirs.
+    locale_hint: str = ""

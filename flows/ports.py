@@ -199,6 +199,9 @@ class Invitation:
     """An invite someone opened, before they say they are the child it names."""
 
     child_name: str  # the child's first name: "Yes, I am Arman"
+    # The language the parent chose for the child when booking (the parent's own for an
+    # invite made before that was asked); None when neither is known.
+    language: str | None = None
 
 
 class Interviews(Protocol):
@@ -208,7 +211,10 @@ class Interviews(Protocol):
         ...
 
     async def book(self, channel: str, user_id: str, ref: str, key: str,
-                   now: datetime, child: int = 0) -> Booking | str: ...
+                   now: datetime, child: int = 0, language: str | None = None) -> Booking | str:
+        """Book a free time; `language`, when given, is the one the bot speaks to the child
+        who opens the invite (kept with it, also when the time is changed later)."""
+        ...
 
     async def cancel(self, channel: str, user_id: str, ref: str, child: int = 0) -> bool: ...
 

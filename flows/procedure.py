@@ -5,14 +5,16 @@ told. Pure: storage and transports use it, and never ask which service it is.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 from flows.common import identity_signals
 from flows.dates import next_term, preliminary
 from flows.dates import terms as dated_terms
-from flows.menu import status_id
+from flows.interview import unbooked
+from flows.menu import complaint, next_steps, status_id
 from flows.messages import Choice, OutgoingMessage, Text
-from flows.payloads import CardAction
+from flows.payloads import CardAction, Tap
 from flows.service import Snapshot
 from flows.services import SERVICES
 
@@ -31,6 +33,31 @@ def notice_expires(snapshot: Snapshot) -> datetime | None:
 def citizen_notice(snapshot: Snapshot) -> OutgoingMessage:
     """What the citizen is told when the application reaches its current status."""
     return SERVICES[snapshot.service].notice(snapshot)
+
+
+def notice_to_act(snapshot: Snapshot, seq: int) -> OutgoingMessage:
+    """The citizen's notice with the buttons that do what it asks: the same "My
+    applications" shows under the application (`flows/menu.py: next_steps`): choose the
+    conversation's time, object to a preliminary refusal, apply again with the documents;
+    and Complain where the service lets its decision be appealed (`complaint_after`). They
+    are bound to `seq`, the person's conversation turn, so a tap reads as a tap on the
+    bot's latest message."""
+    service, ref = SERVICES[snapshot.service], str(snapshot.id)
+    booked = False if service.hears_the_child and unbooked(snapshot) else None
+    rows = next_steps(ref, snapshot.service, snapshot.status, booked)
+    if snapshot.status in service.complaint_after:
+        rows += complaint(ref, snapshot.service)
+    notice = citizen_notice(snapshot)
+    return with_buttons(notice, rows, seq)
+
+
+def with_buttons(notice: OutgoingMessage, rows: list[list[Choice]],
+                 seq: int) -> OutgoingMessage:
+    """A notice with buttons under it, bound to `seq`, the person's conversation turn, so a
+    tap reads as a tap on the bot's latest message."""
+    bound = tuple(tuple(replace(choice, payload=Tap.bind(seq, choice.payload)) for choice in row)
+                  for row in rows)
+    return replace(notice, choices=(*notice.choices, *bound))
 
 
 REISSUE = "reissue"

@@ -28,6 +28,15 @@ Rules of :func:`free_slots`
   reached in less.
 * With ``birth`` given, a slot on a day the child is younger than ``min_age`` full years
   (:func:`flows.validators.age_on`, 29 February births included) is out.
+
+The child's night (:func:`at_night`)
+------------------------------------
+A child abroad lives by another clock. A slot any part of which falls between
+:data:`NIGHT_STARTS` (21:00) and :data:`NIGHT_ENDS` (07:00) in the child's zone is at night
+for the child: it is still offered (the term is short, and the office may have no other
+time), but marked and listed after the others (:func:`daytime_first`), and a parent whose
+choice holds no daytime time at all is told so (:func:`has_daytime`). The hours are the
+project's choice of a child's waking day, not a rule of the seeds.
 """
 
 from __future__ import annotations
@@ -43,12 +52,17 @@ from flows.validators import age_on
 
 __all__ = [
     "MIN_NOTICE",
+    "NIGHT_ENDS",
+    "NIGHT_STARTS",
     "SLOT_MINUTES",
     "TERM_WORKING_DAYS",
     "Availability",
     "Slot",
+    "at_night",
     "candidate_slots",
+    "daytime_first",
     "free_slots",
+    "has_daytime",
     "term_days",
     "term_end",
     "times",
@@ -58,6 +72,9 @@ SLOT_MINUTES = 30
 TERM_WORKING_DAYS = 4
 # Nobody (the parent, the child abroad, the specialist) can be reached in less.
 MIN_NOTICE = timedelta(hours=1)
+# The child's night, in the child's own zone: times then are marked and offered last.
+NIGHT_STARTS = time(21, 0)
+NIGHT_ENDS = time(7, 0)
 
 Range = tuple[datetime, datetime]
 
@@ -264,3 +281,30 @@ def times(slot: Slot, child_tz: ZoneInfo | None) -> dict[str, str]:
             shown["child_start"] = child.strftime("%H:%M")
             shown["child_date"] = child.strftime("%d.%m.%Y")
     return shown
+
+
+def at_night(slot: Slot, child_tz: ZoneInfo | None) -> bool:
+    """Any part of ``slot`` lies between 21:00 and 07:00 in the child's zone (a child in
+    Kazakhstan, ``child_tz`` None, lives by the office's clock: never at night)."""
+    if child_tz is None:
+        return False
+    start, end = slot.start.astimezone(child_tz), slot.end.astimezone(child_tz)
+    day = start.date()
+    for evening in (day - timedelta(days=1), day):  # the night before and the night after
+        night_start = datetime.combine(evening, NIGHT_STARTS, child_tz)
+        night_end = datetime.combine(evening + timedelta(days=1), NIGHT_ENDS, child_tz)
+        if start < night_end and night_start < end:
+            return True
+    return False
+
+
+def daytime_first(slots: Iterable[Slot], child_tz: ZoneInfo | None) -> list[Slot]:
+    """The slots in order, those at night for the child after the others."""
+    ordered = list(slots)
+    return ([slot for slot in ordered if not at_night(slot, child_tz)]
+            + [slot for slot in ordered if at_night(slot, child_tz)])
+
+
+def has_daytime(slots: Iterable[Slot], child_tz: ZoneInfo | None) -> bool:
+    """Some slot lies wholly between 07:00 and 21:00 for the child."""
+    return any(not at_night(slot, child_tz) for slot in slots)

@@ -38,9 +38,12 @@ from flows.interview import (
     staff_meeting_place,
 )
 from flows.messages import Arg, OutgoingMessage, Text
+from flows.payloads import Book, BookFor
 from flows.ports import Booking, ChildTime, Invitation, Joined, SlotOffer
+from flows.procedure import with_buttons
 from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
+from flows.turn import button
 from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
 from storage.conversations import buttons_seq, ensure_person, person_for
@@ -51,6 +54,7 @@ from storage.models import (
     InterviewInvite,
     JobRun,
     OutboxMessage,
+    Person,
     SlotOverride,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
@@ -162,7 +166,7 @@ class SqlInterviews:
                 else None
 
     async def book(self, channel: str, user_id: str, ref: str, key: str,
-                   now: datetime, child: int = 0) -> Booking | str:
+                   now: datetime, child: int = 0, language: str | None = None) -> Booking | str:
         try:
             async with self.sessions.begin() as session:
                 application = await owned_application(session, channel, user_id, ref)
@@ -179,7 +183,7 @@ class SqlInterviews:
                                              body_code=application.body_code, slot_key=key,
                                              starts_at=to_db(slot.start)))
                 await session.flush()  # the unique index speaks here when the slot is gone
-                code = await self._invite(session, application.id, child, slot)
+                code = await self._invite(session, application.id, child, slot, language)
                 application.decision = record_booking(application.decision, child, key)
                 await self._drop_nudges(session, application.id, child)
                 self._remind(session, application, slot, offer.zone, now, child)
@@ -238,18 +242,21 @@ class SqlInterviews:
             OutboxMessage.status == "pending").values(status="cancelled"))
 
     async def _invite(self, session: AsyncSession, application_id: int, child: int,
-                      slot: Slot) -> str:
-        """The child's code: one per child, valid until their conversation is over."""
+                      slot: Slot, language: str | None = None) -> str:
+        """The child's code: one per child, valid until their conversation is over; it keeps
+        the language chosen for the child (a time changed without one keeps the old)."""
         invite = await session.scalar(select(InterviewInvite).where(
             InterviewInvite.application_id == application_id,
             InterviewInvite.child_position == child))
         expires = to_db(slot.end + timedelta(hours=1))
         if invite is None:
             invite = InterviewInvite(application_id=application_id, child_position=child,
-                                     code=new_code(), expires_at=expires)
+                                     code=new_code(), expires_at=expires, language=language)
             session.add(invite)
         else:
             invite.expires_at = expires
+            if language is not None:
+                invite.language = language
         return invite.code
 
     def _remind(self, session: AsyncSession, application: Application, slot: Slot,
@@ -313,8 +320,12 @@ class SqlInterviews:
             usable = await self._usable(session, channel, user_id, code, now)
             if isinstance(usable, str):
                 return usable
+            language = usable.invite.language
+            if language is None:  # an invite made before the parent was asked: theirs
+                language = await session.scalar(select(Person.language).where(
+                    Person.id == usable.application.person_id))
             return Invitation(child_first_name(usable.application.answers,
-                                               usable.invite.child_position))
+                                               usable.invite.child_position), language)
 
     async def join(self, channel: str, user_id: str, code: str,
                    now: datetime) -> Joined | str:
@@ -369,9 +380,13 @@ class SqlInterviews:
             message = OutgoingMessage((_about(f"notify-child-{verdict}",
                                               {"number": application.number},
                                               application, child),))
+            # Another time asked: the parent's notice carries the button that changes it.
+            rows = [] if confirmed else [[button("booking-change", BookFor(ref, child)
+                                                 if child else Book(ref))]]
             enqueue(session, key=f"child:{application.id}:{tag}", audience=CITIZEN,
                     person_id=application.person_id, application_id=application.id,
-                    message=message)
+                    message=with_buttons(message, rows, await buttons_seq(
+                        session, application.person_id)))
             enqueue(session, key=f"child-staff:{application.id}:{tag}",
                     audience=STAFF, person_id=application.person_id,
                     application_id=application.id, message=message)

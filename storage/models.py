@@ -313,6 +313,9 @@ class InterviewInvite(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     child_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # The language the parent chose for the child (kk, ru, en): the child's first screen is
+    # in it. NULL for an invite made before it was asked: the parent's own language then.
+    language: Mapped[str | None] = mapped_column(String(8))
 
 
 class SlotOverride(Base):

@@ -312,7 +312,7 @@ class SqlPersonalData:
                     erased.append(application.number)
             if not kept:
                 person.display_name = ""
-            await self._erase_own_messages(session, person)
+            files |= await self._erase_own_messages(session, person)
             await drop_owed_replies(session, channel, user_id)
             session.add(AuditEntry(actor=ERASER, action="person.forget",
                                    subject=f"{channel}:{person.id}",
@@ -325,14 +325,20 @@ class SqlPersonalData:
         return Forgotten(drafts, tuple(erased), tuple(kept))
 
     @staticmethod
-    async def _erase_own_messages(session: AsyncSession, person: Person) -> None:
+    async def _erase_own_messages(session: AsyncSession, person: Person) -> set[str]:
         """The person's messages about no application (a specialist's answers, their notes
-        to staff): emptied once delivered; one still queued goes out first."""
+        to staff): emptied once delivered; one still queued goes out first. Returns the
+        files they carry (staff's photos for a WhatsApp citizen), to go with them."""
         own = (OutboxMessage.person_id == person.id, OutboxMessage.application_id.is_(None))
+        files = {document["sha256"] for payload in await session.scalars(
+                 select(OutboxMessage.payload).where(*own))
+                 if isinstance(document := (payload or {}).get("document"), dict)
+                 and document.get("sha256")}
         await session.execute(update(OutboxMessage).where(
             *own, OutboxMessage.status.not_in(QUEUED)).values(payload={}, last_error=""))
         await hold_messages(session, await session.scalars(select(OutboxMessage.id).where(
             *own, OutboxMessage.status.in_(QUEUED))))
+        return files
 
 
 def _person(person: Person) -> dict[str, Any]:

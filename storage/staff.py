@@ -21,9 +21,9 @@ from flows.paper import Official
 from flows.procedure import (
     Snapshot,
     allowed,
-    citizen_notice,
     next_date,
     notice_expires,
+    notice_to_act,
 )
 from flows.services import SERVICES
 from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot
@@ -158,10 +158,8 @@ class StaffDesk:
             session.add(AuditEntry(actor=actor, action=f"application.{action}",
                                    subject=application.number, details=details))
             snapshot = snapshot_of(application)
-            notice = citizen_notice(snapshot)
-            if snapshot.status in SERVICES[application.service].complaint_after:
-                seq = await buttons_seq(session, application.person_id)
-                notice = offer_complaint(notice, str(application.id), seq)
+            # With the buttons that do what it asks, as "My applications" shows them.
+            notice = notice_to_act(snapshot, await buttons_seq(session, application.person_id))
             enqueue(session, key=f"status:{application.id}:{application.status}",
                     audience=CITIZEN, person_id=application.person_id,
                     application_id=application.id, message=notice,

@@ -64,10 +64,7 @@ async def post_digest(side: StaffSide, today: date,
     due = await side.desk.due_or_overdue(today)
     parts = [Text("staff-digest-title", {"date": today})] if due else \
         [Text("staff-digest-empty", {"date": today})]
-    parts += [Text("dates-digest-line", {"number": snapshot.number,
-                                         "status": Text(status_id(snapshot.status)),
-                                         "term": term.marked(today)})
-              for snapshot, _day in due if (term := next_term(snapshot, today)) is not None]
+    parts += due_lines([snapshot for snapshot, _day in due], today)
     still_open = await side.desk.open_applications()
     parts += [warning for snapshot in still_open
               for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
@@ -92,6 +89,15 @@ async def post_digest(side: StaffSide, today: date,
     for piece in split_text(text.replace("\n\n", "\n")):
         await side.bot.send_message(side.chat_id, piece)
     await refresh_changed_cards(side, still_open, today)
+
+
+def due_lines(due: list[Snapshot], today: date) -> list[Text]:
+    """A line for each application due today or overdue: its next date, the one "My
+    applications" shows and the card marks (`flows/dates.py: next_term`), marked alike."""
+    return [Text("dates-digest-line", {"number": snapshot.number,
+                                       "status": Text(status_id(snapshot.status)),
+                                       "term": term.marked(today)})
+            for snapshot in due if (term := next_term(snapshot, today)) is not None]
 
 
 def interest_lines(counts: list[InterestCount]) -> list[Text]:

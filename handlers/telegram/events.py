@@ -6,8 +6,9 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, User
 
+from flows.first_words import from_language_code
 from flows.messages import EventKind, FileTooBig, IncomingEvent, IncomingFile
 
 CHANNEL = "telegram"
@@ -16,6 +17,11 @@ CHANNEL = "telegram"
 def _name(message: Message | CallbackQuery) -> str:
     user = message.from_user
     return user.full_name if user else ""
+
+
+def locale_hint(user: User | None) -> str:
+    """The language the person's Telegram is in, as a first-words hint (flows/first_words)."""
+    return from_language_code(user.language_code if user else None)
 
 
 def _file(bot: Bot, file_id: str, name: str | None, size: int | None) -> IncomingFile:
@@ -37,7 +43,8 @@ def _file(bot: Bot, file_id: str, name: str | None, size: int | None) -> Incomin
 def message_event(message: Message, bot: Bot) -> IncomingEvent:
     def event(kind: EventKind, text: str = "", **extra: Any) -> IncomingEvent:
         return IncomingEvent(CHANNEL, str(message.chat.id), kind, text,
-                             display_name=_name(message), **extra)
+                             display_name=_name(message),
+                             locale_hint=locale_hint(message.from_user), **extra)
 
     if message.text is not None:
         if message.text.startswith("/"):
@@ -65,4 +72,5 @@ def callback_event(callback: CallbackQuery) -> IncomingEvent:
         kind=EventKind.CHOICE,
         text=callback.data or "",
         display_name=_name(callback),
+        locale_hint=locale_hint(callback.from_user),
     )

@@ -24,6 +24,7 @@ from aiogram.exceptions import (
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
 from flows.delivery import STAFF, OutboxItem
+from flows.filetypes import proper_name
 from flows.messages import Text
 from flows.ports import UnreadableFile
 from flows.wire import document_of, message_from_json
@@ -157,7 +158,10 @@ class TelegramSender:
             last = i == len(pieces) - 1 and document is None
             sends.append(self._text_call(target, piece, markup if last else None))
         if document is not None and data is not None:
-            file = BufferedInputFile(data, filename=document.get("name") or document["sha256"])
+            # Named with the extension of its detected type: a photo is a ".jpg" for staff.
+            name = proper_name(document.get("name") or document["sha256"][:12],
+                               document.get("mime", ""))
+            file = BufferedInputFile(data, filename=name)
             sends.append(self._document_call(target, file, caption or None, markup))
         if not sends:
             return None

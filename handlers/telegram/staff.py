@@ -25,7 +25,7 @@ from flows.payloads import CardAction, StaffPayload, StepInput, child_of, unpack
 from flows.procedure import REISSUE, Snapshot
 from flows.service import Checklist, ProcedureStep, Typed
 from flows.services import SERVICES
-from flows.staff_input import parse_override
+from flows.staff_input import parse_override, tidy
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
 from handlers.telegram.staff_side import ReplyRequest, StaffSide
@@ -106,15 +106,19 @@ def staff_router(side: StaffSide) -> Router:
             return
         actor = f"staff:{user.id}"
         if message.text:
+            if not (text := tidy(message.text)):
+                return
             await side.desk.staff_reply(citizen.person_id,
                                         f"reply:{side.chat_id}:{message.message_id}",
-                                        message.text, actor)
+                                        text, actor)
             side.wake()
         elif citizen.channel == "telegram":
             # Photos and files go straight across; their caption travels with them.
             await side.bot.copy_message(int(citizen.external_id), side.chat_id,
                                         message.message_id)
             await side.desk.audit(actor, "staff.reply.file", str(citizen.person_id), {})
+        else:  # WhatsApp: fetched here, sent there as an image or a document
+            await side.send_file(citizen, message, actor)
 
     return router
 

@@ -16,10 +16,12 @@ from aiogram.types import BufferedInputFile, ForceReply, Message
 
 from flows.calendar import KZ_TZ
 from flows.desk import ActResult, Citizen, DeliveryTroubles, Line
+from flows.filetypes import MAX_DOCUMENT_BYTES, detect_document_type, proper_name
 from flows.menu import status_id
 from flows.messages import Arg, OutgoingMessage, Text
 from flows.ports import Seat
 from flows.procedure import Snapshot, card
+from flows.staff_input import tidy
 from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
@@ -27,6 +29,9 @@ from handlers.telegram.topics import StaffTopics
 log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {"creator", "administrator", "member"}
+# What staff may post that a WhatsApp citizen is not sent (text, photos and files are).
+OTHER_CONTENT = ("sticker", "voice", "video", "video_note", "audio", "animation", "location",
+                 "contact", "poll", "dice", "venue")
 
 
 class ReplyRequest(Protocol):
@@ -83,6 +88,13 @@ class InterviewSessions(Protocol):
                   child: int = 0, actor_name: str = "") -> list[Line] | None: ...
 
 
+class CitizenFiles(Protocol):
+    """Staff's photos and files for a citizen on another messenger (WhatsApp), queued for them."""
+
+    async def send(self, person_id: int, key: str, data: bytes, *, mime: str, name: str,
+                   image: bool, text: str, actor: str) -> None: ...
+
+
 class SlotOverrides(Protocol):
     async def set_override(self, body_code: str, kind: str, start: datetime, end: datetime,
                            actor: str) -> None: ...
@@ -130,6 +142,7 @@ class StaffSide:
     slots: SlotOverrides | None = None
     sessions: InterviewSessions | None = None
     video_base: str = ""  # INTERVIEW_VIDEO_BASE: rooms for a video call, when set
+    citizen_files: CitizenFiles | None = None  # staff's files for WhatsApp citizens
 
     def text(self, key: str, **args: Any) -> str:
         return self.l10n.render(Text(key, args), self.language)
@@ -169,9 +182,45 @@ class StaffSide:
                          filename: str) -> None:
         thread = await self._thread_of(channel, external_id)
         if thread is not None:
-            await self.bot.send_document(self.chat_id, BufferedInputFile(data, filename),
+            name = proper_name(filename, detect_document_type(data[:4096]) or "")
+            await self.bot.send_document(self.chat_id, BufferedInputFile(data, name),
                                          caption=self.text("staff-citizen-file"),
                                          message_thread_id=thread)
+
+    # ------------------------------------------------------------------ topic -> citizen
+    async def send_file(self, citizen: Citizen, message: Message, actor: str) -> None:
+        """A specialist's photo or file for a citizen on another messenger: fetched from
+        Telegram and queued for them, or staff are told in the topic why it cannot go."""
+        thread = message.message_thread_id
+        found = _staff_file(message)
+        if thread is None:
+            return
+        if found is None:
+            if any(getattr(message, kind) for kind in OTHER_CONTENT):  # a sticker, a voice...
+                await self.post(thread, "staff-file-kind-unsupported")
+            return  # else a service message: a topic renamed, a message pinned
+        file_id, size, image, name, declared = found
+        if size is not None and size > MAX_DOCUMENT_BYTES:  # Telegram gives a bot no more
+            await self.post(thread, "staff-file-too-large", size=_megabytes(size),
+                            limit=_megabytes(MAX_DOCUMENT_BYTES))
+            return
+        if self.citizen_files is None:
+            log.warning("no way to pass staff files to %s citizens", citizen.channel)
+            return
+        try:
+            download = await self.bot.download(file_id)
+        except TelegramBadRequest as error:  # "file is too big": the size was not told
+            log.info("staff file not fetched: %s", error.message)
+            await self.post(thread, "staff-file-too-large", size=_megabytes(size),
+                            limit=_megabytes(MAX_DOCUMENT_BYTES))
+            return
+        data = download.read() if download is not None else b""
+        mime = detect_document_type(data[:4096]) or declared or "application/octet-stream"
+        text = tidy(message.caption or "")
+        await self.citizen_files.send(
+            citizen.person_id, f"reply:{self.chat_id}:{message.message_id}", data, mime=mime,
+            name=proper_name(name, mime), image=image, text=text, actor=actor)
+        self.wake()
 
     # ------------------------------------------------------------------ the card
     async def refresh_card(self, snapshot: Snapshot, card_id: int | None = None,
@@ -229,3 +278,20 @@ class StaffSide:
             reply_markup=ForceReply(selective=True))
         await self.desk.open_request(self.chat_id, prompt.message_id, application_id, action,
                                      user_id, data or {})
+
+
+def _staff_file(message: Message) -> tuple[str, int | None, bool, str, str] | None:
+    """A photo or a file in a staff message: its id, size, whether it is a photo, its name
+    and the type Telegram reports."""
+    if message.photo:
+        largest = message.photo[-1]
+        return largest.file_id, largest.file_size, True, "photo", "image/jpeg"
+    if message.document is not None:
+        document = message.document
+        return (document.file_id, document.file_size, False, document.file_name or "file",
+                document.mime_type or "")
+    return None
+
+
+def _megabytes(size: int | None) -> str:
+    return "?" if size is None else f"{size / (1024 * 1024):.1f}".removesuffix(".0")

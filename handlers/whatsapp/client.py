@@ -18,6 +18,27 @@ Json = dict[str, Any]
 
 RE_ENGAGEMENT = 131047  # more than 24 hours since the person last wrote
 
+# Meta's media limits (Cloud API, "Supported media types"): an image is a JPEG or PNG of at
+# most 5 MB; a document at most 100 MB.
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
+IMAGE_MAX_BYTES = 5 * 1024 * 1024
+DOCUMENT_MAX_BYTES = 100 * 1024 * 1024
+
+
+def media_kind(mime: str, size: int, *, image: bool) -> str | None:
+    """How a file goes within Meta's limits: "image" (a photo that may go as one), else
+    "document"; None when it is too large to go at all."""
+    if image and mime in IMAGE_TYPES and size <= IMAGE_MAX_BYTES:
+        return "image"
+    return "document" if size <= DOCUMENT_MAX_BYTES else None
+
+
+def media_message(kind: str, media_id: str, filename: str) -> Json:
+    """An uploaded file as a message: an image shows in the chat, a document keeps its name."""
+    if kind == "image":
+        return {"type": "image", "image": {"id": media_id}}
+    return {"type": "document", "document": {"id": media_id, "filename": filename}}
+
 
 class WhatsAppError(Exception):
     def __init__(self, status: int, code: int | None, message: str) -> None:
@@ -92,8 +113,7 @@ class GraphClient:
             return await self.send(call.to, call.message)
         attachment = call.attachment
         media = await self.upload(attachment.content, attachment.mime, attachment.filename)
-        return await self.send(call.to, {"type": "document", "document": {
-            "id": media, "filename": attachment.filename}})
+        return await self.send(call.to, media_message("document", media, attachment.filename))
 
     async def upload(self, data: bytes, mime_type: str, filename: str) -> str:
         form = aiohttp.FormData()

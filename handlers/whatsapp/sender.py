@@ -15,19 +15,30 @@ from typing import Any, Protocol
 import aiohttp
 
 from flows.delivery import OUTSIDE_WINDOW, OutboxItem
+from flows.filetypes import proper_name
 from flows.menu import status_id
 from flows.messages import Text
 from flows.ports import UnreadableFile
 from flows.wire import document_of, message_from_json
 from handlers.l10n import Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
-from handlers.whatsapp.client import RE_ENGAGEMENT, GraphClient, WhatsAppError
+from handlers.whatsapp.client import (
+    RE_ENGAGEMENT,
+    GraphClient,
+    WhatsAppError,
+    media_kind,
+    media_message,
+)
 from handlers.whatsapp.render import WhatsAppRenderer
 
 RATE_LIMITED = {130429, 131056, 80007}
 BLOCKED = {131026, 131051}  # the number is not on WhatsApp / cannot receive
 
 log = logging.getLogger(__name__)
+
+
+class FileTooLarge(Exception):
+    """A file over Meta's limits: given up on at once (the digest counts it)."""
 
 
 class Window(Protocol):
@@ -73,20 +84,25 @@ class WhatsAppSender:
             return Rejected(str(error))
         except (TimeoutError, aiohttp.ClientError) as error:
             return Transient(repr(error))
-        except UnreadableFile as error:  # sending again cannot help; the digest tells staff
+        except (UnreadableFile, FileTooLarge) as error:  # sending again cannot help
             log.error("not sent: %s", error)
             return Rejected(str(error))
 
     async def _free_form(self, item: OutboxItem, lang: str) -> str:
+        document = document_of(item.payload)
+        data, kind = b"", None
+        if document is not None:  # read and sized first: nothing goes out that cannot all go
+            data = await self.read_file(document["sha256"])
+            kind = media_kind(document["mime"], len(data), image=bool(document.get("image")))
+            if kind is None:
+                raise FileTooLarge(f"{len(data)} bytes: over WhatsApp's media limits")
         wamid = ""
         for message in self.renderer.render(message_from_json(item.payload), lang):
             wamid = await self.client.send(item.external_id, message)
-        document = document_of(item.payload)
-        if document is not None:
-            data = await self.read_file(document["sha256"])
-            media = await self.client.upload(data, document["mime"], document["name"])
-            wamid = await self.client.send(item.external_id, {"type": "document", "document": {
-                "id": media, "filename": document["name"]}})
+        if document is not None and kind is not None:
+            name = proper_name(document["name"], document["mime"])
+            media = await self.client.upload(data, document["mime"], name)
+            wamid = await self.client.send(item.external_id, media_message(kind, media, name))
         return wamid
 
     async def _template(self, item: OutboxItem, lang: str) -> Delivery:

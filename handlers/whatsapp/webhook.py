@@ -30,6 +30,7 @@ from aiohttp import web
 
 from flows.clock import Clock
 from flows.filetypes import MAX_DOCUMENT_BYTES
+from flows.first_words import from_phone
 from flows.messages import (
     EventKind,
     FileTooBig,
@@ -39,6 +40,7 @@ from flows.messages import (
 )
 from flows.ports import HandledBefore
 from handlers.delivery import deliver, finish
+from handlers.internal_error import ErrorCounter, States, apology, language_for
 from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.whatsapp import inbound
 from handlers.whatsapp.client import GraphClient
@@ -61,8 +63,9 @@ class Contacts(Protocol):
     async def status(self, provider_message_id: str, status: str, error: str = "") -> None: ...
 
 
-class Meter(Protocol):
-    """Counts each message handled: ok, error or duplicate, and how long it took."""
+class Meter(ErrorCounter, Protocol):
+    """Counts each message handled: ok, error or duplicate, and how long it took; and each
+    internal error."""
 
     def handled(self, kind: str, outcome: str, seconds: float | None = None) -> None: ...
 
@@ -143,9 +146,12 @@ class WhatsAppChannel:
         wake: Callable[[], None] = lambda: None,
         clock: Clock,
         meter: Meter | None = None,
+        states: States | None = None,  # the person's language, for an apology
+        default_language: str = "kk",
     ) -> None:
         self.client, self.renderer, self.engine = client, renderer, engine
         self.meter = meter
+        self.states, self.default_language = states, default_language
         self.inbox, self.contacts, self.staff = inbox, contacts, staff
         self.app_secret, self.verify_token = app_secret, verify_token
         self.wake, self.clock = wake, clock
@@ -242,6 +248,20 @@ class WhatsAppChannel:
                 await self._message(item)
         except Exception:  # one failure does not cost the other messages
             log.exception("WhatsApp %s failed", type(item).__name__.lower())
+            if self.meter is not None:
+                self.meter.internal_error(CHANNEL)
+            if isinstance(item, inbound.Message):
+                await self._apologise(item)
+
+    async def _apologise(self, message: inbound.Message) -> None:
+        """As on Telegram: never a silent failure, in the person's language."""
+        try:
+            language = await language_for(self.states, CHANNEL, message.sender,
+                                          from_phone(message.sender), self.default_language)
+            for call in self.renderer.calls(message.sender, apology(language)):
+                await self.client.make(call)
+        except Exception:  # Meta out of reach too: the failure is logged above
+            log.warning("WhatsApp apology not sent", exc_info=True)
 
     async def _message(self, message: inbound.Message) -> None:
         started, outcome = time.perf_counter(), "error"
@@ -297,7 +317,7 @@ class WhatsAppChannel:
         def of(kind: EventKind, text: str = "", argument: str = "",
                file: IncomingFile | None = None) -> IncomingEvent:
             return IncomingEvent(CHANNEL, message.sender, kind, text, argument, file,
-                                 display_name=message.name)
+                                 display_name=message.name, locale_hint=from_phone(message.sender))
 
         content = message.content
         if isinstance(content, inbound.Text):

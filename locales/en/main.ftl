@@ -46,7 +46,11 @@ error-internal = Sorry, something went wrong on our side. Your answers are saved
 
 ## Questions of a flow
 
-flow-progress = Question {$current} of {$total}
+flow-progress = Part {$current} of {$total}{ $kind ->
+        [question] {" · "}question {$step} of {$steps}
+        [child] {" · "}child {$child}, question {$step} of {$steps}
+       *[part] {""}
+    }
 step-current = Current answer: {$value}
 group-more-yes = ➕ Add another child
 group-more-no = That's all

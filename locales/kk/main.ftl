@@ -46,7 +46,11 @@ error-internal = Кешіріңіз, бізде ақау шықты. Жауап�
 
 ## Өтініш сұрақтары
 
-flow-progress = {$current}-сұрақ (барлығы {$total})
+flow-progress = {$total} бөлімнің {$current}-бөлімі{ $kind ->
+        [question] {" · "}{$steps} сұрақтың {$step}-сұрағы
+        [child] {" · "}{$child}-бала, {$steps} сұрақтың {$step}-сұрағы
+       *[part] {""}
+    }
 step-current = Қазіргі жауап: {$value}
 group-more-yes = ➕ Тағы бір бала қосу
 group-more-no = Басқа бала жоқ

@@ -46,7 +46,11 @@ error-internal = Извините, у нас произошел сбой. Ваш
 
 ## Вопросы заявления
 
-flow-progress = Вопрос {$current} из {$total}
+flow-progress = Раздел {$current} из {$total}{ $kind ->
+        [question] {" · "}вопрос {$step} из {$steps}
+        [child] {" · "}ребенок {$child}, вопрос {$step} из {$steps}
+       *[part] {""}
+    }
 step-current = Текущий ответ: {$value}
 group-more-yes = ➕ Добавить еще ребенка
 group-more-no = Больше детей нет

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 
 from flows import payloads
+from flows.booking import BookIn
 from flows.messages import MAX_PAYLOAD_BYTES
 from flows.payloads import (
     Action,
@@ -47,6 +48,7 @@ LONGEST: tuple[Payload, ...] = (
     # siblings: each child's own conversation (tests/flows/test_siblings.py)
     payloads.BookFor(ID, 99), payloads.BookDay(ID, "20261125", 99),
     BookTime(ID, "202611251000", 99), payloads.Unbook(ID, 99), ChildReply(ID, False, 99),
+    BookIn(ID, "202611251000", "ru", 99),  # the child's language (flows/booking.py)
     *(payloads.ChildConversation(int(ID), verb, 99) for verb in payloads.SESSION_VERBS),
     payloads.Back(), payloads.Submit(), Edit(NAME), payloads.More(), payloads.Done(),
     payloads.Keep(), payloads.Skip(), UseSuggestion(999), ChooseOption(NAME),

@@ -62,9 +62,9 @@ async def stranger_at_the_menu(telegram: FakeTelegram, user_id: int) -> FakeUser
 
 
 async def opens_the_invite(person: FakeUser, code: str) -> Json:
-    """Opens the forwarded link and picks Russian: the question "is it you?"."""
-    (_greeting, language) = await person.say(f"/start {code}")
-    return (await person.press(language, "Русский"))[-1]
+    """Opens the forwarded link: the question "is it you?", in the language the parent chose
+    for the child (Russian)."""
+    return (await person.say(f"/start {code}"))[-1]
 
 
 async def outbox_keys(bot: RunningBot, prefix: str) -> list[str]:

@@ -54,6 +54,15 @@ async def apply(parent: FakeUser) -> None:
     await parent.press(shown[-1], says("summary-submit", "ru"))
 
 
+async def keeps_own_language(parent: FakeUser, asked: dict[str, Any]) -> list[dict[str, Any]]:
+    """A time for the child abroad: the bot asks the child's language; the parent's own
+    (Russian) is kept with one tap (issue 18)."""
+    assert asked["text"].endswith(says("booking-ask-child-language", "ru", slot="")
+                                  .splitlines()[-1])
+    return await parent.press(asked, says("booking-child-language-own", "ru",
+                                          language="Русский"))
+
+
 async def open_application(parent: FakeUser) -> dict[str, Any]:
     menu = (await parent.say("/start"))[-1]
     listing = await parent.press(menu, says("menu-my-applications", "ru"))
@@ -85,7 +94,7 @@ async def test_the_remote_interview_from_booking_to_reminders(
         assert "09:00" <= at <= "18:00" and not "13:00" <= at < "14:30"  # office, no lunch
         assert int(kz[0]) - int(berlin[0]) == 4 and kz[1] == berlin[1]
     ten = next(label for label in slots if ", 10:00 " in label)
-    confirmed = await parent.press(times, ten)
+    confirmed = await keeps_own_language(parent, (await parent.press(times, ten))[-1])
     text = confirmed[0]["text"]
     assert "10:00" in text and "06:00" in text and BERLIN in text
     link = re.search(r"https://t\.me/test_applications_bot\?start=([A-Z0-9]{8})", text)
@@ -97,8 +106,7 @@ async def test_the_remote_interview_from_booking_to_reminders(
     assert b"BEGIN:VEVENT" in ics and b"DTSTART:20261125T050000Z" in ics
 
     child = telegram.user(id=5001, first_name="Арман")
-    (_greeting, language) = await child.say(f"/start {code}")
-    asked = (await child.press(language, "Русский"))[-1]
+    asked = (await child.say(f"/start {code}"))[-1]  # in the language the parent chose
     assert asked["text"] == says("child-ask-who", "ru", name="Арман")
     intro = (await child.press(asked, says("child-its-me", "ru", name="Арман")))[-1]
     assert "06:00" in intro["text"] and BERLIN in intro["text"]
@@ -152,7 +160,8 @@ async def book_wednesday_ten(telegram: FakeTelegram,
     detail = await open_application(parent)
     days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
     times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
-    confirmed = await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b))
+    asked = (await parent.press(times, next(b for b in buttons(times) if ", 10:00 " in b)))[-1]
+    confirmed = await keeps_own_language(parent, asked)
     code = re.search(r"start=([A-Z0-9]{8})", confirmed[0]["text"])
     assert code is not None
     return card, code.group(1)
@@ -163,8 +172,7 @@ async def booked_with_child(telegram: FakeTelegram) -> tuple[FakeUser, FakeUser,
     parent = telegram.user(id=4101, first_name="Динара")
     card, code = await book_wednesday_ten(telegram, parent)
     child = telegram.user(id=5101, first_name="Арман")
-    (_greeting, language) = await child.say(f"/start {code}")
-    asked = (await child.press(language, "Русский"))[-1]
+    asked = (await child.say(f"/start {code}"))[-1]
     intro = (await child.press(asked, says("child-its-me", "ru", name="Арман")))[-1]
     await child.press(intro, says("child-yes", "ru"))
     return parent, child, current(telegram, card)
@@ -284,14 +292,17 @@ async def test_a_child_joins_on_whatsapp_with_the_code(
 
     child = WhatsAppPerson(graph, graph.user(wa_id="4915112345678", name="Arman"),
                            on_both.webhook_url, APP_SECRET, on_both.settle)
-    shown = await child.say(code.lower())
-    shown = await pick(child, shown, "Русский")
+    shown = await child.say(code.lower())  # in the language the parent chose
     shown = await pick(child, shown, says("child-its-me", "ru", name="Арман"))
     assert "06:00" in texts(shown) and BERLIN in texts(shown)
     shown = await pick(child, shown, says("child-no", "ru"))
     assert says("child-another-time", "ru") in texts(shown)
-    await seen(telegram, 4201, lambda m: m.get("text") == says(
+    notice = await seen(telegram, 4201, lambda m: m.get("text") == says(
         "notify-child-another-time", "ru", number=NUMBER))
+    # The notice carries the button that does what it asks: another time, in one tap.
+    assert buttons(notice) == [says("booking-change", "ru")]
+    days = await parent.press(notice, says("booking-change", "ru"))
+    assert days[-1]["text"] == says("booking-ask-day", "ru", number=NUMBER)
 
 
 async def test_a_video_link_reaches_the_child_and_the_parent(

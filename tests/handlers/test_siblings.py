@@ -84,8 +84,12 @@ async def books(parent: FakeUser, days: dict[str, Any], child: str, at: str) -> 
     assert days["text"] == ru("booking-ask-day-child", number=NUMBER, child=child)
     wednesday = next(b for b in buttons(days) if b.startswith("25.11.2026"))
     times = (await parent.press(days, wednesday))[-1]
-    assert times["text"] == ru("booking-ask-time-child", child=child)
-    confirmed = await parent.press(times, next(b for b in buttons(times) if f", {at} " in b))
+    assert times["text"].endswith(ru("booking-ask-time-child", child=child))  # after 🌙's note
+    time = next(b for b in buttons(times) if f", {at} " in b)
+    asked = (await parent.press(times, time))[-1]  # the child's language (issue 18)
+    assert asked["text"] == ru("booking-ask-child-language-child", child=child,
+                               slot=time.removeprefix("🌙 "))
+    confirmed = await parent.press(asked, ru("booking-child-language-own", language="Русский"))
     text = confirmed[0]["text"]
     assert text.startswith(ru("booking-confirmed-child", number=NUMBER, child=child,
                               slot="").split(":")[0])
@@ -96,8 +100,7 @@ async def books(parent: FakeUser, days: dict[str, Any], child: str, at: str) -> 
 
 
 async def joins(telegram: FakeTelegram, child: FakeUser, code: str, name: str) -> None:
-    (_greeting, language) = await child.say(f"/start {code}")
-    asked = (await child.press(language, "Русский"))[-1]
+    asked = (await child.say(f"/start {code}"))[-1]  # in the language the parent chose
     assert asked["text"] == ru("child-ask-who", name=name)
     intro = (await child.press(asked, ru("child-its-me", name=name)))[-1]
     await child.press(intro, ru("child-yes"))
