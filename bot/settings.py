@@ -72,6 +72,21 @@ class Settings(BaseSettings):
                                    alias="WHATSAPP_API_BASE")
     whatsapp_template_status: str = Field(default="application_status",
                                           alias="WHATSAPP_TEMPLATE_STATUS")
+    # E-mail, the third channel (issue 16, handlers/email/): mails go out through this SMTP
+    # server; without SMTP_HOST nothing is sent by e-mail.
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT")
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: str = Field(default="", alias="SMTP_PASSWORD", repr=False)
+    smtp_from: str = Field(default="", alias="SMTP_FROM")
+    smtp_starttls: bool = Field(default=True, alias="SMTP_STARTTLS")
+    # The inbound address; a session's replies go to its `+code` (interview+K7Q2M9@body.kz).
+    email_reply_to: str = Field(default="", alias="EMAIL_REPLY_TO")
+    # The SMTP listener the body's mail server hands those replies to; off without a port.
+    email_listen_host: str = Field(default="127.0.0.1", alias="EMAIL_LISTEN_HOST")
+    email_listen_port: int | None = Field(default=None, alias="EMAIL_LISTEN_PORT")
+    # A larger incoming mail is refused, with a kind SMTP answer.
+    max_email_bytes: int = Field(default=10 * 1024 * 1024, ge=1024, alias="MAX_EMAIL_BYTES")
 
     @property
     def verify_base(self) -> str:

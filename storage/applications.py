@@ -180,7 +180,9 @@ class SqlApplications:
                     person_id=person.id, application_id=application.id,
                     message=OutgoingMessage((caption,)),
                     document={"sha256": document.sha256, "mime": document.mime,
-                              "name": document.original_name or f"{application.number}-{i + 1}"})
+                              # the application's number, not the sender's file name: the
+                              # sender (flows/filetypes.proper_name) adds the detected type
+                              "name": f"{application.number}-{i + 1}"})
         if self.papers is not None and declared.filed_paper:  # the citizen's copy, and staff's
             confirmation = Confirmation(channel, _account(person), at,
                                         bool(answers.get("phone_verified")))

@@ -47,7 +47,8 @@ async def test_a_citizens_photo_reaches_staff_named_with_its_type(
     await telegram.wait_for(lambda _c: len(staff_documents(telegram, thread)) >= 3, timeout=10)
     names = staff_documents(telegram, thread)
     assert names[0] == f"{NUMBER}-1.jpg"  # the photo had no name at all
-    assert names[1:3] == ["passport.pdf", "court-decision.pdf"]
+    # named by the application, whatever the sender called them ("passport.pdf")
+    assert names[1:3] == [f"{NUMBER}-2.pdf", f"{NUMBER}-3.pdf"]
 
 
 async def test_a_whatsapp_citizens_photo_reaches_staff_as_a_jpg(
