@@ -30,6 +30,10 @@ from flows.clock import Clock, system_clock
 from flows.engine import Engine, Ports
 from flows.messages import Text
 from flows.services import FLOWS
+from handlers.email.compose import ReplyAddress
+from handlers.email.desk import SessionMailDesk
+from handlers.email.listener import MailHandler, MailListener
+from handlers.email.sender import EmailSender, SmtpConfig, SmtpResponder
 from handlers.internal_error import APOLOGY, language_for
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Sender
@@ -65,6 +69,7 @@ from storage.health import OutboxHealth
 from storage.interest import SqlServiceInterest
 from storage.interviews import SqlInterviews
 from storage.keys import load_keyring
+from storage.mail import SqlMailChildren
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
 from storage.privacy import SqlPersonalData
@@ -106,6 +111,7 @@ class App:
     whatsapp: WhatsApp | None
     invites: Invites | None = None
     metrics: Metrics = field(default_factory=Metrics)  # this app's own, at /metrics
+    mail: MailListener | None = None  # the children's replies by e-mail, when it listens
     http_url: str = ""  # where the webhook server listens, once running
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -126,6 +132,8 @@ class App:
                 SqlEnquiries(sessions(self.db)), retention)))
         if self.whatsapp is not None:
             background.append(asyncio.create_task(self.whatsapp.channel.run(stop)))
+        if self.mail is not None:
+            background.append(asyncio.create_task(self.mail.run(stop)))
         webhook = None  # Telegram posts to us when TELEGRAM_WEBHOOK_URL is set; else we poll
         if self.telegram is not None and self.settings.telegram_webhook_url:
             webhook = TelegramWebhook(self.telegram.bot, self.telegram.dispatcher,
@@ -265,8 +273,38 @@ async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
         staff = telegram.staff if telegram else None
         whatsapp = _whatsapp(settings, maker, engine, localizer, senders, worker, staff,
                              metrics)
+    mail = _email(settings, maker, localizer, senders, worker, clock)
     return App(settings, db, engine, localizer, worker, telegram, whatsapp, invites=invites,
-               metrics=metrics)
+               metrics=metrics, mail=mail)
+
+
+def _email(settings: Settings, maker: async_sessionmaker[AsyncSession], localizer: Localizer,
+           senders: dict[str, Sender], worker: DeliveryWorker,
+           clock: Clock) -> MailListener | None:
+    """E-mail for a child abroad (issue 16): mails out through SMTP_HOST, replies in through
+    the listener on EMAIL_LISTEN_PORT; off without SMTP_HOST or EMAIL_REPLY_TO."""
+    if not settings.smtp_host or not settings.email_reply_to:
+        log.info("SMTP_HOST or EMAIL_REPLY_TO is not set: no e-mail for children abroad")
+        return None
+    reply_to = ReplyAddress.parse(settings.email_reply_to)
+    smtp = SmtpConfig(settings.smtp_host, settings.smtp_port, settings.smtp_username,
+                      settings.smtp_password, settings.smtp_starttls)
+    children = SqlMailChildren(maker)
+    senders["email"] = EmailSender(smtp, sender=settings.smtp_from, reply_to=reply_to,
+                                   localizer=localizer, threads=children,
+                                   read_file=file_store(settings).read, clock=clock)
+    if settings.email_listen_port is None:
+        log.info("EMAIL_LISTEN_PORT is not set: children's replies by e-mail are not received")
+        return None
+    desk = SessionMailDesk(children, SqlSessions(maker), localizer, settings.default_locale,
+                           worker.wake)
+    handler = MailHandler(desk, reply_to=reply_to, clock=clock, localizer=localizer,
+                          notes_language=settings.staff_locale,
+                          responder=SmtpResponder(smtp, sender=settings.smtp_from,
+                                                  reply_to=reply_to, clock=clock),
+                          max_bytes=settings.max_email_bytes)
+    return MailListener(handler, host=settings.email_listen_host,
+                        port=settings.email_listen_port)
 
 
 def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engine: Engine,

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from handlers.email.compose import ReplyAddress
+
 SUPPORTED_LOCALES = ("kk", "ru", "en")
 # What Telegram accepts as a webhook's secret_token.
 WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -104,10 +106,17 @@ class Settings(BaseSettings):
             return [int(part) for part in value.replace(" ", "").split(",") if part]
         return value
 
-    @field_validator("staff_chat_id", mode="before")
+    @field_validator("staff_chat_id", "email_listen_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("email_reply_to")
+    @classmethod
+    def _reply_address(cls, value: str) -> str:
+        if value:
+            ReplyAddress.parse(value)  # its ValueError says what is wrong
+        return value
 
     @field_validator("default_locale", "staff_locale")
     @classmethod

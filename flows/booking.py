@@ -14,27 +14,39 @@ A child abroad lives by another clock: times at night for the child (21:00-07:00
 no daytime time for the child is told so. Before such a child's time is booked the parent
 picks the language the bot speaks to the child (their own first); the invite keeps it, and
 the child who opens it reads the bot in it from the first message.
+
+A child abroad with no messenger may join by e-mail (issue 16): once the time is booked, the
+parent chooses how the child joins, by messenger (forwarding the invite, as before) or by
+e-mail, and then types the child's address. The invitation goes there with the calendar
+file, and so do the reminders and, when the time is changed, the new time. The booking is
+made first, so the time is held while the parent types; a wrong address is explained and
+asked again.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from flows import menu
+from flows.catalogue import body_label_id
 from flows.countries import city_label_id
-from flows.interview import COUNTRIES, child_about, child_slot_text, slot_text
-from flows.messages import Arg, Attachment, Text
+from flows.interview import COUNTRIES, child_about, child_first_name, child_slot_text, slot_text
+from flows.messages import Arg, Attachment, EventKind, OutgoingMessage, Text
 from flows.payloads import (
     Action,
+    AskingChildMail,
     Book,
     BookDay,
     BookFor,
     BookTime,
+    ByMail,
+    ByMessenger,
+    ChildChannel,
     ChildReply,
     FirstChild,
     InviteJoined,
@@ -50,10 +62,12 @@ from flows.payloads import (
 from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
 from flows.slots import Slot, at_night, daytime_first, has_daytime
 from flows.turn import Turn, button
+from flows.validators import Invalid, parse_email
 
 CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{8}$")  # the invite code's alphabet (no 0/O, 1/I)
 InviteText = Callable[[str, str], Text]  # (the parent's channel, the code) -> how to forward it
 CHILD_LANGUAGES = ("kk", "ru", "en")  # the languages the bot speaks (flows.engine.LANGUAGES)
+MAIL = "email"  # the channel of a person reached by e-mail (handlers/email), address lower-case
 
 
 @dataclass(frozen=True)
@@ -171,22 +185,113 @@ def ask_child_language(turn: Turn, offer: SlotOffer, key: str, own: str) -> None
              choices=rows)
 
 
+def calendar_file(number: str, child: int, siblings: bool, content: bytes) -> Attachment:
+    """The .ics of a booked time, named after the application (and the child, of several)."""
+    name = f"{number}-{child + 1}" if siblings else number
+    return Attachment(f"{name}.ics", content, "text/calendar")
+
+
 def booked(turn: Turn, booking: Booking, invite: Text | None,
            language: str | None = None) -> None:
+    """The time is booked. A child abroad not yet in the conversation: how do they join? A
+    child already in it (by messenger or e-mail) has been sent the new time instead."""
     args: dict[str, Arg] = {"number": booking.number,
                             "slot": slot_text(booking.slot, booking.zone)}
     parts = [Text("booking-confirmed-child", {**args, "child": booking.child_name})
              if booking.child_name else Text("booking-confirmed", args)]
     if booking.place is not None:
         parts.append(booking.place)
-    if invite is not None:
+    if booking.child_address:
+        parts.append(Text("booking-child-mail-moved", {"address": booking.child_address}))
+    elif booking.child_told:
+        parts.append(Text("booking-child-moved"))
+    elif invite is not None:
         parts.append(invite)
     if language is not None:
         parts.append(Text("booking-child-language-set", {"language": Text(f"language-{language}")}))
-    name = f"{booking.number}-{booking.child + 1}" if booking.child_name else booking.number
-    calendar = Attachment(f"{name}.ics", booking.calendar, "text/calendar")
-    turn.say(*parts, attachment=calendar)
+    turn.say(*parts, attachment=calendar_file(booking.number, booking.child,
+                                              bool(booking.child_name), booking.calendar))
+    if booking.zone is not None and not booking.child_told:
+        ask_child_channel(turn, booking.ref, booking.child)
+    else:
+        menu.show(turn)
+
+
+# ---------------------------------------------------------------------- the child's channel
+def ask_child_channel(turn: Turn, ref: str, child: int) -> None:
+    """By messenger (the parent forwards the invite above) or by e-mail (the bot sends it)."""
+    turn.say(Text("booking-ask-child-channel"),
+             choices=[[button("booking-child-by-messenger", ByMessenger(ref, child))],
+                      [button("booking-child-by-mail", ByMail(ref, child))]])
+
+
+def by_messenger(turn: Turn) -> None:
+    turn.say(Text("booking-child-messenger-done"))
     menu.show(turn)
+
+
+def ask_child_mail(turn: Turn, asking: AskingChildMail) -> None:
+    """The next message is the child's address; Back is the choice of channel again."""
+    turn.state.pending = asking.pack()
+    turn.say(Text("booking-ask-child-mail"),
+             choices=[[button("nav-back", ChildChannel(asking.application, asking.child))],
+                      [button("nav-menu", Menu())]])
+
+
+async def child_mail(turn: Turn, interviews: Interviews, asking: AskingChildMail,
+                     now: datetime) -> None:
+    """The child's address typed: a wrong one is explained and asked again (the time stays
+    booked); a good one gets the invitation."""
+    event = turn.event
+    if event.kind is not EventKind.TEXT:
+        turn.say(Text("error-text-expected"))
+        ask_child_mail(turn, asking)
+        return
+    try:
+        address = parse_email(event.text)
+    except Invalid as error:
+        turn.say(Text(error.key, error.args))
+        ask_child_mail(turn, asking)
+        return
+    turn.state.pending = None
+    refused = await interviews.invite_by_mail(event.channel, event.user_id, asking.application,
+                                              asking.child, address, now)
+    turn.say(Text(refused) if refused else Text("booking-child-mail-sent", {"address": address}))
+    menu.show(turn)
+
+
+def choose_channel(turn: Turn, action: ChildChannel | ByMessenger | ByMail) -> None:
+    if isinstance(action, ChildChannel):
+        ask_child_channel(turn, action.application, action.child)
+    elif isinstance(action, ByMessenger):
+        by_messenger(turn)
+    else:
+        ask_child_mail(turn, AskingChildMail(action.application, action.child))
+
+
+def _child_times(slot: Slot, zone: str | None) -> dict[str, Arg]:
+    """The time in the child's own zone first, then in Astana, where the body is."""
+    return {"slot": child_slot_text(slot, zone), "astana": slot_text(slot, None)}
+
+
+def mail_invitation(answers: Mapping[str, Any], child: int, slot: Slot, zone: str | None,
+                    calendar: Attachment) -> OutgoingMessage:
+    """The invitation a child gets by e-mail, in the voice of `child_intro`: who, why, when
+    (in both zones), how, and that a reply to the mail reaches the specialist."""
+    return OutgoingMessage((Text("child-mail-invite", {
+        "name": child_first_name(answers, child), "body": Text(body_label_id(answers["body"])),
+        "about": child_about(answers), **_child_times(slot, zone)}),), attachment=calendar)
+
+
+def time_moved(answers: Mapping[str, Any], child: int, slot: Slot, zone: str | None,
+               calendar: Attachment, *, by_mail: bool) -> OutgoingMessage:
+    """The parent changed the time: the child already in the conversation is told; by
+    e-mail with the new calendar file."""
+    if not by_mail:
+        return OutgoingMessage((Text("child-time-moved", {"slot": child_slot_text(slot, zone)}),))
+    return OutgoingMessage((Text("child-mail-moved", {
+        "name": child_first_name(answers, child), **_child_times(slot, zone)}),),
+        attachment=calendar)
 
 
 def child_intro(turn: Turn, joined: Joined) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flows.messages import Text
 from flows.procedure import Snapshot
@@ -40,3 +41,9 @@ class Line:
     at: datetime
     role: str
     text: str
+    via: str = ""  # "email" for a child writing by e-mail; "" in the messenger
+
+    @classmethod
+    def from_json(cls, item: dict[str, Any]) -> Line:
+        return cls(datetime.fromisoformat(item["at"]), item["role"], item["text"],
+                   item.get("via", ""))

@@ -39,13 +39,17 @@ from flows.messages import (
 from flows.payloads import (
     Action,
     AddingToComplaint,
+    AskingChildMail,
     Back,
     Book,
     BookDay,
     BookFor,
     BookTime,
+    ByMail,
+    ByMessenger,
     CancelAnswer,
     Cancelling,
+    ChildChannel,
     ChildReply,
     ChooseOption,
     ChoosingLanguage,
@@ -174,6 +178,9 @@ class Engine:
             await self._command(turn)
         elif event.kind is EventKind.CHOICE:
             await self._choice(turn)
+        elif isinstance(asking := overlay(state.pending), AskingChildMail) and \
+                self.ports.interviews is not None:  # the child's e-mail address
+            await booking.child_mail(turn, self.ports.interviews, asking, self.clock())
         elif state.flow is None and self.ports.interviews is not None and \
                 event.kind is EventKind.TEXT and booking.looks_like_code(event.text):
             await self._child_joins(turn, event.text)  # a child sends the invite code
@@ -302,6 +309,8 @@ class Engine:
             return
         state.last_tap = data
         action = tapped.action
+        if isinstance(overlay(state.pending), AskingChildMail):
+            state.pending = None  # a button leaves the question of the child's address
         if isinstance(action, Specialist):
             await self._open_specialist(turn)
         elif isinstance(action, Resume):
@@ -397,6 +406,9 @@ class Engine:
         elif isinstance(action, Book | BookFor | BookDay | BookTime | booking.BookIn | Unbook) \
                 and self.ports.interviews is not None:
             await self._booking(turn, action)
+        elif isinstance(action, ChildChannel | ByMessenger | ByMail) \
+                and self.ports.interviews is not None:
+            booking.choose_channel(turn, action)  # how the child abroad joins
         elif isinstance(action, Contacts):
             menu.show_contacts(turn)
         elif isinstance(action, OtherServices | RelatedService | NotifyMe):
@@ -634,6 +646,8 @@ class Engine:
             self._ask_language(turn)
         elif state.flow is None and booking.opened_code(state) is not None:
             await self._ask_child(turn)
+        elif isinstance(above, AskingChildMail):
+            booking.ask_child_mail(turn, above)
         elif state.flow is None:
             menu.show(turn)
         elif (way_out := self._flow(state).exit_for(state.answers)) is not None:

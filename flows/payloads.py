@@ -301,6 +301,30 @@ class Unbook(Action, prefix="unbook"):
 
 
 @dataclass(frozen=True)
+class ChildChannel(Action, prefix="channel"):
+    """How the child abroad joins the conversation just booked: by messenger or by e-mail."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class ByMessenger(Action, prefix="bymsg"):
+    """The child joins by messenger: the parent forwards the invite (today's way)."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class ByMail(Action, prefix="bymail"):
+    """The child joins by e-mail: the parent types the child's address next."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
 class ItsMe(Action, prefix="me"):
     """Whoever opened the child's invite says whether they are that child."""
 
@@ -479,6 +503,14 @@ class AddingToComplaint(Overlay, prefix="adding"):
     """The next message or file is added to the complaint still open (not a second one)."""
 
     application: Ref
+
+
+@dataclass(frozen=True)
+class AskingChildMail(Overlay, prefix="childmail"):
+    """The next message is the e-mail address of this child, whose time is booked."""
+
+    application: Ref
+    child: FirstChild = 0
 
 
 def overlay(stored: str | None) -> Overlay | None:

@@ -180,6 +180,10 @@ class Booking:
     place: Text | None = None  # in person: the body's name, address and room
     child: int = 0
     child_name: str = ""  # with siblings, whose conversation it is; "" for an only child
+    # A child already in the conversation (joined by messenger, or invited by e-mail) who
+    # has been sent this new time; the address of one reached by e-mail, "" otherwise.
+    child_told: bool = False
+    child_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,13 @@ class Interviews(Protocol):
         ...
 
     async def cancel(self, channel: str, user_id: str, ref: str, child: int = 0) -> bool: ...
+
+    async def invite_by_mail(self, channel: str, user_id: str, ref: str, child: int,
+                             address: str, now: datetime) -> str | None:
+        """The child of this booked conversation joins by e-mail at `address` (checked and
+        lower-cased): the invite becomes theirs, the invitation with the calendar file goes
+        there, and so do their reminders. None when done; else why not (a message id)."""
+        ...
 
     async def invitation(self, channel: str, user_id: str, code: str,
                          now: datetime) -> Invitation | str:

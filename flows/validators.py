@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 from flows.countries import country_label_id, load_countries
 from flows.messages import Arg, Text
@@ -23,6 +24,7 @@ __all__ = [
     "check_not_past",
     "parse_address",
     "parse_date",
+    "parse_email",
     "parse_free_text",
     "parse_iin",
     "parse_kz_phone",
@@ -298,3 +300,31 @@ def parse_free_text(text: str, max_len: int = 1000) -> str:
     if len(value) > max_len:
         raise Invalid("error-text-too-long", {"max": max_len})
     return value
+
+
+# --- e-mail ----------------------------------------------------------------------------
+
+MAX_EMAIL = 254  # RFC 5321: the longest address a mail server takes on its RCPT line
+
+
+def parse_email(text: str) -> str:
+    """An e-mail address as typed, checked without asking the network: no spaces, at most
+    254 characters, a `@`, a domain with a dot, and a syntax mail servers take (the
+    `email-validator` library, deliverability not checked). The plain mistakes get their own
+    reason. Returned lower-cased with its domain in ASCII (punycode), as mail servers and the
+    inbound listener write it."""
+    value = text.strip()
+    if any(char.isspace() for char in value):
+        raise Invalid("error-email-spaces")
+    if len(value) > MAX_EMAIL:
+        raise Invalid("error-email-too-long", {"max": MAX_EMAIL})
+    local, at, domain = value.rpartition("@")
+    if not at or not local:
+        raise Invalid("error-email-no-at")
+    if "." not in domain.strip("."):
+        raise Invalid("error-email-domain")
+    try:
+        checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise Invalid("error-email-format") from None
+    return (checked.ascii_email or checked.normalized).lower()

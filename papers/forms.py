@@ -399,7 +399,8 @@ def record(facts: PaperFacts, w: Words) -> tuple[str, tuple[Block, ...]]:
     stamp = "%H:%M" if one_day else "%d.%m.%Y %H:%M"
     rows = tuple(
         (moment.strftime(stamp),
-         w.label(f"paper-role-{line.role}", w("paper-role-other")), line.text)
+         w.label(f"paper-role-{line.role}", w("paper-role-other"))
+         + (f" {w('paper-via-email')}" if line.via == "email" else ""), line.text)
         for moment, line in zip(moments, facts.transcript, strict=True))
     if moments:
         when = w("paper-record-span", date=moments[0].date(),

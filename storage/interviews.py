@@ -9,6 +9,12 @@ A parent who has booked no time is reminded, and staff alerted, by a once-a-day 
 With siblings, each child has their own conversation: a booking, an invite, reminders and
 notices per child (`child_position`, the child's place in the application's list of children,
 0 for the only or the first child, whose keys read as they always did).
+
+A child abroad joins by messenger (opening the invite) or, when the parent gives their address,
+by e-mail (issue 16): then the child is a person of channel "email" whose id is the address,
+the invite is theirs at once, and the invitation with the calendar file waits in the outbox
+(`invite-mail:<application>:<child>`). Either way, a child already in the conversation is
+sent the new time when the parent changes it, and their reminders follow it.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.booking import MAIL, calendar_file, mail_invitation, time_moved
 from flows.ics import calendar_invite
 from flows.interview import (
     about_child,
@@ -34,6 +41,7 @@ from flows.interview import (
     children,
     meeting_place,
     record_booking,
+    siblings,
     slot_text,
     staff_meeting_place,
 )
@@ -183,10 +191,13 @@ class SqlInterviews:
                                              body_code=application.body_code, slot_key=key,
                                              starts_at=to_db(slot.start)))
                 await session.flush()  # the unique index speaks here when the slot is gone
-                code = await self._invite(session, application.id, child, slot, language)
+                invite = await self._invite(session, application.id, child, slot, language)
                 application.decision = record_booking(application.decision, child, key)
                 await self._drop_nudges(session, application.id, child)
                 self._remind(session, application, slot, offer.zone, now, child)
+                calendar = self._calendar(application, slot, now)
+                told = await self._tell_child(session, application, invite, slot, offer.zone,
+                                              now, language, calendar)
                 session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.book",
                                        subject=application.number,
                                        details={"slot": key, "child": child}))
@@ -197,11 +208,12 @@ class SqlInterviews:
                         audience=STAFF, person_id=application.person_id,
                         application_id=application.id,
                         message=_with_place(booked, staff_meeting_place(application.answers)))
-                calendar = calendar_invite(slot, f"{application.number}-{key}@applications-bot",
-                                           application.number, application.number, stamp=now)
                 name = child_name(application.answers, child) if offer.siblings else ""
                 return Booking(str(application.id), application.number, slot, offer.zone,
-                               code, calendar, meeting_place(application.answers), child, name)
+                               invite.code, calendar, meeting_place(application.answers),
+                               child, name, child_told=told is not None,
+                               child_address=told.external_id
+                               if told is not None and told.channel == MAIL else "")
         except IntegrityError:
             return "booking-slot-taken"
 
@@ -242,7 +254,7 @@ class SqlInterviews:
             OutboxMessage.status == "pending").values(status="cancelled"))
 
     async def _invite(self, session: AsyncSession, application_id: int, child: int,
-                      slot: Slot, language: str | None = None) -> str:
+                      slot: Slot, language: str | None = None) -> InterviewInvite:
         """The child's code: one per child, valid until their conversation is over; it keeps
         the language chosen for the child (a time changed without one keeps the old)."""
         invite = await session.scalar(select(InterviewInvite).where(
@@ -257,7 +269,102 @@ class SqlInterviews:
             invite.expires_at = expires
             if language is not None:
                 invite.language = language
-        return invite.code
+        return invite
+
+    @staticmethod
+    def _calendar(application: Application, slot: Slot, now: datetime) -> bytes:
+        """The .ics of the booked time, the same for the parent and the child."""
+        return calendar_invite(slot, f"{application.number}-{slot.key}@applications-bot",
+                               application.number, application.number, stamp=now)
+
+    async def _tell_child(self, session: AsyncSession, application: Application,
+                          invite: InterviewInvite, slot: Slot, zone: str | None,
+                          now: datetime, language: str | None, calendar: bytes) -> Person | None:
+        """A new time for a child already in the conversation (joined by messenger, or
+        invited by e-mail): they are told it, and their reminders follow it (those of the
+        old time went with the old booking). The child, or None when nobody is in yet."""
+        child = None if invite.child_person_id is None else \
+            await session.get(Person, invite.child_person_id)
+        if child is None:
+            return None
+        by_mail = child.channel == MAIL
+        if by_mail and language is not None:
+            child.language = language  # no /language in a mail: the parent's choice holds
+        position = invite.child_position
+        self._remind(session, application, slot, zone, now, position, child_person=child.id)
+        attachment = calendar_file(application.number, position,
+                                   siblings(application.answers), calendar)
+        enqueue(session, key=f"moved:{application.id}:{position}:{slot.key}:"
+                             f"{secrets.token_hex(4)}",
+                audience=CITIZEN, person_id=child.id, application_id=application.id,
+                message=time_moved(application.answers, position, slot, zone, attachment,
+                                   by_mail=by_mail))
+        return child
+
+    async def _seat(self, session: AsyncSession, application: Application,
+                    invite: InterviewInvite, slot: Slot, person_id: int, now: datetime, *,
+                    given: bool = False) -> bool:
+        """The child's place in their conversation: the invite is theirs, and their
+        reminders are set. Used once (of two people saying "it is me" at the same instant,
+        one gets it), unless the parent `given` it: their latest choice of the child's
+        channel holds. False when someone had used it."""
+        claim = update(InterviewInvite).where(InterviewInvite.id == invite.id)
+        if not given:
+            claim = claim.where(InterviewInvite.used_at.is_(None))
+        claimed = await session.scalar(
+            claim.values(used_at=to_db(now), child_person_id=person_id)
+            .returning(InterviewInvite.id))
+        if claimed is None:
+            return False
+        # Given again (another address, or the same once more): the reminders not yet sent
+        # go to this child, once.
+        await session.execute(delete(OutboxMessage).where(
+            OutboxMessage.key.in_([f"remind:{application.id}:{slot.key}:{hours}:child"
+                                   for hours in REMINDERS]),
+            OutboxMessage.status == "pending"))
+        self._remind(session, application, slot, child_city(application.answers), now,
+                     invite.child_position, child_person=person_id)
+        return True
+
+    async def invite_by_mail(self, channel: str, user_id: str, ref: str, child: int,
+                             address: str, now: datetime) -> str | None:
+        """The parent gives the address of the child abroad: the child joins by e-mail."""
+        async with self.sessions.begin() as session:
+            application = await owned_application(session, channel, user_id, ref)
+            zone = child_city(application.answers) if application else None
+            booking = invite = None
+            if application is not None and zone is not None and hears_the_child(application) \
+                    and application.status == "under_review":
+                booking = await session.scalar(select(InterviewBooking).where(
+                    InterviewBooking.application_id == application.id,
+                    InterviewBooking.child_position == child,
+                    InterviewBooking.status == "booked"))
+                invite = await session.scalar(select(InterviewInvite).where(
+                    InterviewInvite.application_id == application.id,
+                    InterviewInvite.child_position == child))
+            if application is None or booking is None or invite is None \
+                    or from_db(invite.expires_at) < now:
+                return "booking-not-available"
+            person = await ensure_person(session, MAIL, address.lower())
+            # The child reads the language the parent chose for them (theirs, if none).
+            person.language = invite.language or await session.scalar(
+                select(Person.language).where(Person.id == application.person_id))
+            slot = Slot.from_key(booking.slot_key)
+            await self._seat(session, application, invite, slot, person.id, now, given=True)
+            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-by-mail",
+                                   subject=application.number, details={"child": child}))
+            key = f"invite-mail:{application.id}:{child}"
+            if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                key = f"{key}:{secrets.token_hex(4)}"  # invited again: the mail goes again
+            attachment = calendar_file(application.number, child,
+                                       siblings(application.answers),
+                                       self._calendar(application, slot, now))
+            enqueue(session, key=key, audience=CITIZEN, person_id=person.id,
+                    application_id=application.id,
+                    message=mail_invitation(application.answers, child, slot, zone, attachment))
+            log.info("application %s: child %s invited by e-mail (person %s)", application.id,
+                     child, person.id)
+            return None
 
     def _remind(self, session: AsyncSession, application: Application, slot: Slot,
                 zone: str | None, now: datetime, child: int,
@@ -335,19 +442,11 @@ class SqlInterviews:
                 return usable
             application, booking = usable.application, usable.booking
             child = await ensure_person(session, channel, user_id)
-            # Used once: of two people saying "it is me" at the same instant, one gets it.
-            claimed = await session.scalar(
-                update(InterviewInvite)
-                .where(InterviewInvite.id == usable.invite.id, InterviewInvite.used_at.is_(None))
-                .values(used_at=to_db(now), child_person_id=child.id)
-                .returning(InterviewInvite.id))
-            if claimed is None:
-                return "invite-used"
             slot = Slot.from_key(booking.slot_key)
+            if not await self._seat(session, application, usable.invite, slot, child.id, now):
+                return "invite-used"
             zone = child_city(application.answers)
             position = usable.invite.child_position
-            self._remind(session, application, slot, zone, now, position,
-                         child_person=child.id)
             session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-joined",
                                    subject=application.number, details={"child": position}))
             return Joined(str(application.id), application.number, slot, zone,

@@ -126,7 +126,7 @@ async def _conversation(session: AsyncSession, application_id: int, kind: str,
         .order_by(InterviewSession.id.desc()).limit(1))
     if row is None:
         return (), None
-    lines = tuple(Line(datetime.fromisoformat(item["at"]), item["role"], item["text"])
+    lines = tuple(Line.from_json(item)
                   for item in row.transcript.get("lines", []))
     return lines, row.representative_present
 

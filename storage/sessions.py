@@ -150,16 +150,18 @@ class SqlSessions:
             row = await self._open(session, application_id, child)
             return None if row is None else row.representative_present
 
-    async def relay(self, session_id: int, role: str, text: str, now: datetime) -> None:
-        """Write one message to the transcript and pass it to everyone else in the session."""
+    async def relay(self, session_id: int, role: str, text: str, now: datetime,
+                    via: str = "") -> None:
+        """Write one message to the transcript and pass it to everyone else in the session;
+        `via` "email" marks a child's mail (the transcript says so)."""
         async with self.sessions.begin() as session:
             row = await session.get(InterviewSession, session_id)
             if row is None:
                 return
             application = await session.get(Application, row.application_id)
             assert application is not None
-            lines = [*row.transcript.get("lines", []),
-                     {"at": now.isoformat(), "role": role, "text": text}]
+            line = {"at": now.isoformat(), "role": role, "text": text}
+            lines = [*row.transcript.get("lines", []), {**line, "via": via} if via else line]
             row.transcript = {**row.transcript, "lines": lines}
             tag = f"{session_id}:{len(lines)}"
             message = says(role, text)
@@ -184,8 +186,7 @@ class SqlSessions:
                 return None
             row.status = "closed"
             row.ended_at = to_db(now)
-            lines = [Line(datetime.fromisoformat(item["at"]), item["role"], item["text"])
-                     for item in row.transcript.get("lines", [])]
+            lines = [Line.from_json(item) for item in row.transcript.get("lines", [])]
             application = await session.get(Application, application_id)
             assert application is not None
             session.add(ApplicationNote(application_id=application_id, kind="transcript",
@@ -225,5 +226,6 @@ def transcript_text(row: InterviewSession, application: Application,
         f"child: {child}; representative present: "
         f"{'yes' if row.representative_present else 'no'}",
     ]
-    body = [f"{line.at.astimezone(KZ_TZ):%H:%M} {line.role}: {line.text}" for line in lines]
+    body = [f"{line.at.astimezone(KZ_TZ):%H:%M} {line.role}{f' ({line.via})' if line.via else ''}: "
+            f"{line.text}" for line in lines]
     return "\n".join(head + body)

@@ -9,9 +9,8 @@ crash, `received` and `owed` say what the restart still has to do.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +18,7 @@ from sqlalchemy import Table, delete, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.messages import Attachment, OutgoingMessage, Reply
+from flows.messages import OutgoingMessage, Reply
 from flows.ports import HandledBefore
 from flows.wire import message_from_json, message_to_json, text_from_json, text_to_json
 from storage.models import ProcessedUpdate
@@ -183,19 +182,11 @@ def reply_from_json(data: Json) -> Reply:
 
 
 def _message_to_json(message: OutgoingMessage) -> Json:
-    data = message_to_json(message)
+    data = message_to_json(message)  # the attachment, if any, in base64 (flows/wire.py)
     data["ask_contact"] = message.ask_contact
-    if message.attachment is not None:
-        attachment = message.attachment
-        data["attachment"] = {"filename": attachment.filename, "mime": attachment.mime,
-                              "content": base64.b64encode(attachment.content).decode()}
     return data
 
 
 def _message_from_json(data: Json) -> OutgoingMessage:
     message = message_from_json(data)
-    attached = data.get("attachment")
-    attachment = None if attached is None else Attachment(
-        attached["filename"], base64.b64decode(attached["content"]), attached["mime"])
-    return OutgoingMessage(message.parts, message.choices, bool(data.get("ask_contact")),
-                           attachment)
+    return replace(message, ask_contact=bool(data.get("ask_contact")))

@@ -84,9 +84,11 @@ async def session_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayl
         lines = await sessions.end(snapshot.id, actor, now, child, user_name)
         if lines is None:
             return
+        by_mail = f" {side.text('session-via-email')}"
         record = "\n".join(
             f"{line.at.astimezone(KZ_TZ):%d.%m.%Y %H:%M} "
-            f"{side.text(f'session-role-{line.role}')}: {line.text}" for line in lines)
+            f"{side.text(f'session-role-{line.role}')}{by_mail if line.via == 'email' else ''}"
+            f": {line.text}" for line in lines)
         # Each child's conversation has its own record.
         name = f"{snapshot.number}-{child + 1}-transcript.txt" if siblings(snapshot.answers) \
             else f"{snapshot.number}-transcript.txt"

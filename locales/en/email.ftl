@@ -9,4 +9,8 @@ email-attachments-dropped = 📎 Files attached to the mail were not passed on: 
 # To the parent and staff: the mail did not reach the address
 email-bounced = ⚠️ The mail to { $address } was not delivered: the address does not exist or does not accept mail. Please check the address or choose another channel: Telegram or WhatsApp.
 # One answer to a mail that came after the conversation ended: to the child
-email-reply-ended = Thank you for your mail! The conversation with the specialist has ended, so this mail was not passed on.
+email-reply-not-open = Thank you for your mail! The conversation with the specialist is not open right now, so this mail was not passed on. Write during the conversation, at the time given in the invitation.
+
+# The transcript marks what the child wrote by e-mail (issue 16).
+session-via-email = (by e-mail)
+paper-via-email = (by e-mail)

@@ -50,6 +50,8 @@ class RunningBot:
     webhook: bool = False  # Telegram posts to the bot (TELEGRAM_WEBHOOK_URL) instead of polling
     http_port: int = 0  # any free port; in webhook mode one picked once, kept across restarts
     database_url: str = ""  # another database than the folder's SQLite file (tests/pg.py)
+    smtp_port: int = 0  # e-mail on: the body's SMTP server (tests/email/conftest.py), and
+    mail_port: int = 0  # the port the bot's listener takes the children's replies on
     app: App | None = None
     task: asyncio.Task[None] | None = None
     starts: int = field(default=0)
@@ -71,6 +73,12 @@ class RunningBot:
             self.http_port = self.http_port or free_port()  # the URL names it before the start
             hook = {"TELEGRAM_WEBHOOK_URL": telegram_webhook_url(self.http_port),
                     "TELEGRAM_WEBHOOK_SECRET": TELEGRAM_SECRET}
+        mail = {}
+        if self.smtp_port:
+            self.mail_port = self.mail_port or free_port()
+            mail = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": self.smtp_port,
+                    "SMTP_STARTTLS": False, "SMTP_FROM": "Орган опеки <noreply@body.kz>",
+                    "EMAIL_REPLY_TO": "interview@body.kz", "EMAIL_LISTEN_PORT": self.mail_port}
         return Settings(
             TELEGRAM_BOT_TOKEN=self.telegram.token if self.with_telegram else "",
             TELEGRAM_API_SERVER=self.telegram.base_url,
@@ -82,6 +90,7 @@ class RunningBot:
             _env_file=None,
             **whatsapp,
             **hook,
+            **mail,
         )
 
     @property

@@ -1,0 +1,57 @@
+"""A child's mail into their conversation (issue 16): what the listener's `MailDesk` does.
+
+Only mail from the invited address that carries its invite's code is the child's; it goes
+into the conversation as the child's words, marked "by e-mail" in the transcript, as the
+engine relays a child's message in the messenger. After the end, the child may still add
+something for an hour (staff get it); before the conversation and later, the child is
+answered that it is not open, and nothing is passed on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
+
+from flows.messages import Text
+from flows.ports import Seat
+from handlers.email.sender import masked
+from handlers.l10n import Localizer
+
+log = logging.getLogger(__name__)
+CHANNEL = "email"
+
+
+class MailChildren(Protocol):
+    async def language_of(self, code: str, address: str) -> str | None: ...
+
+
+class Seats(Protocol):
+    async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
+
+    async def relay(self, session_id: int, role: str, text: str, now: datetime,
+                    via: str = "") -> None: ...
+
+
+class SessionMailDesk:
+    def __init__(self, children: MailChildren, seats: Seats, localizer: Localizer,
+                 default_language: str, wake: Callable[[], None]) -> None:
+        self.children, self.seats, self.localizer = children, seats, localizer
+        self.default_language, self.wake = default_language, wake
+
+    async def mail_in(self, address: str, code: str, text: str,
+                      received_at: datetime) -> str | None:
+        language = await self.children.language_of(code, address)
+        if language is None:
+            log.info("mail from %s ignored: not the invited address for its code",
+                     masked(address))
+            return None
+        language = language or self.default_language
+        seat = await self.seats.seat_of(CHANNEL, address, received_at)
+        if seat is None or seat.role != "child":
+            return self.localizer.render(Text("email-reply-not-open"), language)
+        if text:
+            await self.seats.relay(seat.session_id, "child", text, received_at, via=CHANNEL)
+            self.wake()  # the others get it through the outbox now
+        return None if seat.open else self.localizer.render(Text("session-added"), language)
