@@ -164,13 +164,16 @@ class EmailSender:
         return Delivered(message_id)
 
     async def _attachments(self, item: OutboxItem) -> list[Attachment]:
+        """The file the message carries itself (the invitation's .ics), then a stored one."""
+        carried = message_from_json(item.payload).attachment
+        attachments = [carried] if carried is not None else []
         document = document_of(item.payload)
         if document is None:
-            return []
+            return attachments
         data = await self.read_file(document["sha256"])
         mime = document.get("mime") or "application/octet-stream"
         name = proper_name(document.get("name") or document["sha256"][:12], mime)
-        return [Attachment(name, data, mime)]
+        return [*attachments, Attachment(name, data, mime)]
 
     async def _paced(self, mail: EmailMessage, envelope_from: str, recipient: str) -> None:
         async with self._pace:
