@@ -266,3 +266,24 @@ async def test_an_address_that_bounces_is_undeliverable_and_staff_are_told(
     await run_outbox(maker, sender, staff, clock, until="alert:relay:1")
     assert staff.keys == ["staff-delivery-undeliverable"]
 
+
+
+async def test_the_invitations_own_calendar_file_goes_with_the_mail(
+    smtp_server: MailServer, clock: MovableClock
+) -> None:
+    """The invitation carries its .ics in the message itself (no stored file)."""
+    from dataclasses import replace
+
+    from flows.messages import Attachment
+
+    invite = item()
+    message = replace(OutgoingMessage((Text("staff-reply", {"text": "Сәлем!"}),)),
+                      attachment=Attachment("interview.ics", ICS, "text/calendar"))
+    invite = replace(invite, payload=message_to_json(message))
+    await sender_for(smtp_server, clock).deliver(invite)
+
+    [got] = await smtp_server.next_mail()
+    [calendar] = list(got.mail.iter_attachments())
+    assert isinstance(calendar, EmailMessage)
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_payload(decode=True) == ICS
