@@ -49,3 +49,20 @@ def bot_process_env(now: datetime) -> dict[str, str]:
     real_now = datetime.now(UTC) - shift  # wall clock ok: aligning clocks, nothing decided
     path = os.pathsep.join(filter(None, (str(TIMESHIFT_DIR), os.environ.get("PYTHONPATH"))))
     return {"PYTHONPATH": path, OFFSET_ENV: str((now - real_now).total_seconds())}
+
+
+@pytest.fixture(scope="session")
+def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with the migrations applied, for tests to copy (migrating takes
+    ~0.2 s; copying, nothing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from alembic import command
+
+    from storage.db import alembic_config
+
+    path = tmp_path_factory.mktemp("schema") / "outbox.db"
+    with ThreadPoolExecutor(1) as thread:  # alembic's env.py runs its own event loop
+        thread.submit(command.upgrade, alembic_config(f"sqlite+aiosqlite:///{path}"),
+                      "head").result()
+    return path

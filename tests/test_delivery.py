@@ -11,7 +11,6 @@ import random
 import shutil
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -19,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -28,7 +26,7 @@ from flows.delivery import CITIZEN, STAFF, OutboxItem
 from flows.messages import Choice, OutgoingMessage, Text
 from flows.wire import message_from_json
 from handlers.outcomes import Blocked, Delivered, Delivery, RetryAfter, Transient
-from storage.db import alembic_config, create_engine, sessions
+from storage.db import create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import REPEAT_MARK, OutboxStore, enqueue, say
 from storage.staff import StaffDesk
@@ -107,16 +105,6 @@ def fast_engine(url: str, clock: VirtualClock) -> AsyncEngine:
 
 def _no_fsync(connection: Any, _record: Any) -> None:
     connection.execute("PRAGMA synchronous=OFF")
-
-
-@pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the migrations applied, copied for each test (migrating takes ~0.2 s)."""
-    path = tmp_path_factory.mktemp("schema") / "outbox.db"
-    with ThreadPoolExecutor(1) as thread:  # alembic's env.py runs its own event loop
-        thread.submit(command.upgrade, alembic_config(f"sqlite+aiosqlite:///{path}"),
-                      "head").result()
-    return path
 
 
 @pytest.fixture

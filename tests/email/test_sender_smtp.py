@@ -7,7 +7,6 @@ import asyncio
 import hashlib
 import shutil
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
@@ -15,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,7 +24,7 @@ from flows.wire import message_to_json
 from handlers.email.sender import EmailSender, SmtpConfig
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, Transient
-from storage.db import alembic_config, create_engine, sessions
+from storage.db import create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import OutboxStore, enqueue
 from tests.clock import MovableClock
@@ -168,15 +166,6 @@ async def test_mails_to_different_children_keep_a_global_pace(
 
 
 # ----------------------------------------------------------- through the outbox and worker
-
-
-@pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("schema") / "outbox.db"
-    with ThreadPoolExecutor(1) as thread:  # alembic's env.py runs its own event loop
-        thread.submit(command.upgrade, alembic_config(f"sqlite+aiosqlite:///{path}"),
-                      "head").result()
-    return path
 
 
 @pytest.fixture

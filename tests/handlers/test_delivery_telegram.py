@@ -10,7 +10,6 @@ import asyncio
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +19,6 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from alembic import command
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -31,7 +29,7 @@ from handlers.l10n import Localizer
 from handlers.telegram.render import TelegramRenderer
 from handlers.telegram.sender import TelegramSender
 from handlers.telegram.topics import StaffTopics
-from storage.db import alembic_config, create_engine, sessions
+from storage.db import create_engine, sessions
 from storage.files import DiskFileStore
 from storage.keys import Keyring, new_key
 from storage.models import OutboxMessage, Person
@@ -100,16 +98,6 @@ async def until(condition: Callable[[], Awaitable[bool]], timeout: float = 5.0) 
     async with asyncio.timeout(timeout):
         while not await condition():
             await asyncio.sleep(0.02)
-
-
-@pytest.fixture(scope="module")
-def schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database with the migrations applied, copied for each test (migrating takes ~0.2 s)."""
-    path = tmp_path_factory.mktemp("schema") / "bot.db"
-    with ThreadPoolExecutor(1) as thread:  # alembic's env.py runs its own event loop
-        thread.submit(command.upgrade, alembic_config(f"sqlite+aiosqlite:///{path}"),
-                      "head").result()
-    return path
 
 
 @pytest.fixture
