@@ -89,9 +89,13 @@ def card_lines(telegram: FakeTelegram, card: dict[str, Any]) -> list[str]:
 
 async def digest_on(bot: RunningBot, telegram: FakeTelegram, day: date) -> list[str]:
     await post_digest(staff_side(bot), day)
-    digest = telegram.last_message(STAFF_CHAT)
-    assert digest is not None
-    return digest["text"].splitlines()
+    # The digest, not whatever the outbox posted to the group just after it (a paper).
+    titles = {staff_says(key, date=day.strftime("%d.%m.%Y"))
+              for key in ("staff-digest-title", "staff-digest-empty")}
+    digest = next(m for m in reversed(telegram.sent_messages(STAFF_CHAT))
+                  if m.get("text", "").splitlines()[:1] and
+                  m["text"].splitlines()[0] in titles)
+    return list(digest["text"].splitlines())
 
 
 def digest_line(number: str, status: str, term: Text) -> str:
