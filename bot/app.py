@@ -37,6 +37,7 @@ from handlers.email.sender import EmailSender, SmtpConfig, SmtpResponder
 from handlers.internal_error import APOLOGY, language_for
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Sender
+from handlers.telegram.console import TopicActs, console_router
 from handlers.telegram.digest import run_digest
 from handlers.telegram.events import locale_hint
 from handlers.telegram.incoming import TolerantSession
@@ -52,6 +53,8 @@ from handlers.telegram.staff import staff_router
 from handlers.telegram.staff_side import StaffGate, StaffSide
 from handlers.telegram.topics import StaffTopics
 from handlers.telegram.webhook import ALLOWED_UPDATES, TelegramWebhook
+from handlers.web.console import Console
+from handlers.web.console.acts import DeskActs
 from handlers.web.health import HealthPages
 from handlers.web.verify import AccessLog, VerifyPage
 from handlers.whatsapp.client import GraphClient
@@ -60,6 +63,7 @@ from handlers.whatsapp.sender import WhatsAppSender
 from handlers.whatsapp.webhook import WhatsAppChannel
 from papers import render as render_paper
 from storage.applications import SqlApplications
+from storage.console import SqlConsole
 from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
 from storage.db import create_engine, migrate, sessions
@@ -73,7 +77,7 @@ from storage.mail import SqlMailChildren
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
 from storage.privacy import SqlPersonalData
-from storage.replicas import Leadership
+from storage.replicas import Leadership, is_shared
 from storage.reseal import check_key, seal_if_pending
 from storage.retention import Retention
 from storage.sessions import SqlSessions
@@ -164,6 +168,15 @@ class App:
                    self.localizer).install(server)
         HealthPages(OutboxHealth(sessions(self.db)), self.worker, self.metrics,
                     clock=self.worker.clock).install(server)  # /healthz, /metrics
+        # /console: staff's web console; its steps and replies go the topic's way (issue 17)
+        console = SqlConsole(sessions(self.db), file_store(self.settings))
+        desk = StaffDesk(sessions(self.db), paper_registry(self.settings, self.metrics))
+        staff = self.telegram.staff if self.telegram is not None else None
+        acts = TopicActs(staff) if staff is not None else \
+            DeskActs(desk, self.worker.clock, self.worker.wake)
+        Console(console, console, acts, desk, self.localizer, clock=self.worker.clock,
+                public_base_url=self.settings.public_base_url,
+                default_language=self.settings.staff_locale).install(server)
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
         if telegram_webhook is not None:
@@ -323,7 +336,9 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     dispatcher = Dispatcher()
     meter = UpdateMeter(metrics)
     dispatcher.update.outer_middleware(meter)  # around the update log: sees duplicates
-    inbox = SeenUpdates(maker)  # replies a crash cut short are finished at start-up
+    # Replies a crash cut short are finished at start-up. Polling is one process by
+    # Telegram's rule, all its own; webhooks may be spread over replicas.
+    inbox = update_log(settings, maker, replicas=bool(settings.telegram_webhook_url))
     keep_updates(bot, dispatcher, inbox)
     dispatcher.update.outer_middleware(meter.inner)  # what the update log let through
     staff = None
@@ -335,6 +350,10 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
                           SqlSessions(maker, paper_registry(settings, metrics)),
                           settings.interview_video_base,
                           citizen_files=StaffFiles(maker, file_store(settings)))
+        dispatcher.include_router(console_router(  # /console: a sign-in link (issue 17)
+            staff, SqlConsole(maker, file_store(settings)), inbox,
+            base_url=settings.verify_base, heads=settings.console_heads,
+            viewers=settings.console_viewers))
         dispatcher.include_router(staff_router(staff))
     else:
         log.info("STAFF_CHAT_ID is not set: no staff group, specialists unavailable")
@@ -376,13 +395,26 @@ def _whatsapp(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
                                          settings.whatsapp_template_status,
                                          worker.clock)
     channel = WhatsAppChannel(
-        client=client, renderer=renderer, engine=engine, inbox=SeenUpdates(maker),
-        contacts=contacts, app_secret=settings.whatsapp_app_secret,
+        client=client, renderer=renderer, engine=engine,
+        inbox=update_log(settings, maker, replicas=True), contacts=contacts,
+        app_secret=settings.whatsapp_app_secret,
         verify_token=settings.whatsapp_verify_token, staff=staff, wake=worker.wake,
         clock=worker.clock, meter=metrics,
         states=engine.ports.conversations, default_language=settings.default_locale,
+        # the deliverer also answers what a dead replica left: one replica at a time
+        takes_over=worker.leadership.holds if worker.leadership.engine is not None else None,
+        sweep_every=settings.replica_takeover_seconds / 4,
     )
     return WhatsApp(client, channel)
+
+
+def update_log(settings: Settings, maker: async_sessionmaker[AsyncSession], *,
+               replicas: bool) -> SeenUpdates:
+    """Where replicas may share the database, a process finishes only the updates nobody
+    touched for a while: the others' are theirs until they die."""
+    shared = replicas and is_shared(maker.kw["bind"])
+    return SeenUpdates(maker, timedelta(seconds=settings.replica_takeover_seconds)
+                       if shared else None)
 
 
 async def set_commands(app: App, telegram: Telegram) -> None:

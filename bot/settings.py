@@ -47,11 +47,20 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=1095, ge=1, alias="RETENTION_DAYS")
     # With replicas: a message claimed by one that died is settled after this long.
     outbox_lease_seconds: int = Field(default=300, ge=5, alias="OUTBOX_LEASE_SECONDS")
+    # With replicas: an update no replica touched for this long is a dead one's, and a live
+    # one answers it (WhatsApp: Meta never sends it again once it heard 200).
+    replica_takeover_seconds: int = Field(default=120, ge=5, alias="REPLICA_TAKEOVER_SECONDS")
     # The staff supergroup with forum topics; without it, staff features are off.
     staff_chat_id: int | None = Field(default=None, alias="STAFF_CHAT_ID")
     staff_admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, alias="STAFF_ADMIN_IDS")
     staff_locale: str = Field(default="ru", alias="STAFF_LOCALE")
+    # The staff web console (issue 17), /console: its roles by Telegram id, comma-separated;
+    # any other staff member (STAFF_ADMIN_IDS or the staff group) signs in as an officer.
+    console_heads: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, alias="CONSOLE_HEADS")  # also see the audit and complaints
+    console_viewers: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, alias="CONSOLE_VIEWERS")  # read only: no step, no reply
     # Video rooms for the conversation with the child: a room is this URL + a random name.
     interview_video_base: str = Field(default="", alias="INTERVIEW_VIDEO_BASE")
     # The bot's own HTTP server: the documents' verification page, the WhatsApp webhook.
@@ -99,7 +108,7 @@ class Settings(BaseSettings):
         return all((self.whatsapp_phone_number_id, self.whatsapp_access_token,
                     self.whatsapp_app_secret, self.whatsapp_verify_token))
 
-    @field_validator("staff_admin_ids", mode="before")
+    @field_validator("staff_admin_ids", "console_heads", "console_viewers", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

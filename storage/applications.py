@@ -18,7 +18,7 @@ from flows.paper import Confirmation
 from flows.ports import ApplicationView, HistoryEntry, StoredFile, Submitted
 from flows.procedure import OPEN, Snapshot, card, citizen_notice, next_date
 from flows.services import SERVICES
-from storage.clock import CLOCK_OPTION, from_db, to_db
+from storage.clock import from_db, now_of, to_db
 from storage.conversations import ensure_person, person_for
 from storage.models import (
     Application,
@@ -306,9 +306,7 @@ def next_deadline(application: Application, today: date) -> date | None:
 
 def _today(session: AsyncSession) -> date:
     """Today in Astana on the app's clock, which the engine carries (`storage/db.py`)."""
-    clock = session.get_bind().get_execution_options()[CLOCK_OPTION]
-    moment: datetime = clock()
-    return moment.astimezone(KZ_TZ).date()
+    return now_of(session).astimezone(KZ_TZ).date()
 
 
 def _view(application: Application, today: date, *, with_history: bool) -> ApplicationView:

@@ -20,6 +20,12 @@ def from_db(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC)
 
 
+def now_of(session: Any) -> datetime:
+    """"Now" on the clock of the engine a session is bound to."""
+    moment: datetime = session.get_bind().get_execution_options()[CLOCK_OPTION]()
+    return moment
+
+
 def stamp(context: Any) -> datetime:
     """Column default: "now" on the engine's clock."""
     return to_db(context.execution_options[CLOCK_OPTION]())

@@ -72,7 +72,9 @@ class ProcessedUpdate(Base):
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=stamp)
+    # Last touched: received, handled, a reply call sent. With replicas, one untouched for
+    # long was left by a dead process and another takes it over (`SeenUpdates.idle`).
+    at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
     status: Mapped[str] = mapped_column(String(16), default="done", server_default="done")
     chat: Mapped[str | None] = mapped_column(SEALED)  # whom the reply goes to
     payload: Mapped[dict[str, Any] | None]  # the update as received

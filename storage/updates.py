@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Table, delete, null, select, update
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.messages import OutgoingMessage, Reply
 from flows.ports import HandledBefore
 from flows.wire import message_from_json, message_to_json, text_from_json, text_to_json
+from storage.clock import now_of, to_db
 from storage.models import ProcessedUpdate
 
 Json = dict[str, Any]
@@ -42,8 +43,14 @@ class OwedReply:
 
 
 class SeenUpdates:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """`idle`, with replicas: `received` and `owed` give only updates nobody touched for that
+    long (receipt, handling and each reply call touch one), so a replica takes over what a
+    dead one left and never what a live one is still answering. Alone, everything is its."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession],
+                 idle: timedelta | None = None) -> None:
         self.sessions = sessions
+        self.idle = idle
 
     async def first_time(self, channel: str, key: str) -> bool:
         """Record the update as done; False when it was recorded before."""
@@ -107,7 +114,7 @@ class SeenUpdates:
         """Updates received and never handled, as they came."""
         async with self.sessions() as session:
             payloads = await session.scalars(select(ProcessedUpdate.payload).where(
-                ProcessedUpdate.channel == channel, ProcessedUpdate.status == RECEIVED,
+                *self._left(session, channel, RECEIVED),
             ).order_by(ProcessedUpdate.at))  # as they came: not every key counts up
             return [payload for payload in payloads if payload is not None]
 
@@ -115,9 +122,15 @@ class SeenUpdates:
         """Updates handled whose reply was not all sent."""
         async with self.sessions() as session:
             rows = await session.scalars(select(ProcessedUpdate).where(
-                ProcessedUpdate.channel == channel, ProcessedUpdate.status == HANDLED,
-            ).order_by(ProcessedUpdate.at))
+                *self._left(session, channel, HANDLED)).order_by(ProcessedUpdate.at))
             return [_owed(row) for row in rows]
+
+    def _left(self, session: AsyncSession, channel: str, status: str) -> tuple[Any, ...]:
+        """The updates of a status that are this process's to finish."""
+        where = (ProcessedUpdate.channel == channel, ProcessedUpdate.status == status)
+        if self.idle is None:
+            return where
+        return (*where, ProcessedUpdate.at <= to_db(now_of(session) - self.idle))
 
     async def owed_for(self, channel: str, key: str) -> OwedReply | None:
         async with self.sessions() as session:

@@ -35,9 +35,11 @@ from storage.models import Application, Document, OutboxMessage
 from tests.conftest import bot_process_env
 from tests.fakes.server import LocalServer
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.fakes.whatsapp_api import FakeWhatsApp, FakeWhatsAppUser
 from tests.flows.documents import jpeg
-from tests.handlers.conftest import NOW, free_port
+from tests.handlers.conftest import APP_SECRET, NOW, TEMPLATE, VERIFY_TOKEN, free_port
 from tests.handlers.lingo import says
+from tests.handlers.test_whatsapp import texts
 from tests.pg import Postgres
 from tests.test_crash_kill import SendPhoto, Step, take, transcript, visit_walk
 
@@ -290,3 +292,73 @@ async def wait_for_outbox(url: str, replicas: Replicas) -> tuple[Counter[int], C
             return per_person, statuses, id_photos
         await asyncio.sleep(1.0)
     raise AssertionError(f"the outbox is stuck: {statuses}\n{replicas.tail()}")
+
+
+# ---------------------------------------------------------------------------- WhatsApp
+
+@pytest.mark.timeout(180)
+async def test_whatsapp_a_dead_replicas_unsent_reply_is_sent_once_by_a_live_one(
+    tmp_path: Path, postgres: Postgres,
+) -> None:
+    """Meta hears 200 once a message is logged and never sends it again: if the replica
+    that took it dies before its reply is out, a live replica finishes that reply, once,
+    and answers the person's next message as if nothing had happened."""
+    graph = FakeWhatsApp()
+    await graph.start()
+    env = {**os.environ, **bot_process_env(NOW),
+           "DATABASE_URL": postgres.url(postgres.database()), "DATA_KEY": new_key(),
+           "FILES_DIR": str(tmp_path / "files"), "LOG_LEVEL": "INFO",
+           "REPLICA_TAKEOVER_SECONDS": "5",
+           "WHATSAPP_PHONE_NUMBER_ID": graph.phone_number_id,
+           "WHATSAPP_ACCESS_TOKEN": graph.access_token, "WHATSAPP_APP_SECRET": APP_SECRET,
+           "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN, "WHATSAPP_API_BASE": graph.base_url,
+           "WHATSAPP_TEMPLATE_STATUS": TEMPLATE}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    replicas = Replicas(FakeTelegram(), env, tmp_path)
+    try:
+        first, second = await replicas.start(2)
+        user = graph.user(wa_id="79161234567", name="Айгүл")
+        graph.hold_sends()
+        assert await graph.post_webhook(f"{first}/webhooks/whatsapp", user.text("Сәлем"),
+                                        APP_SECRET) == 200
+        await asyncio.wait_for(graph.holding.wait(), STEP_TIMEOUT)  # its reply is going out
+        replicas.kill(first)
+        await replicas.processes[first].wait()
+        graph.release_sends()  # that call never reached the person
+
+        greeting, language = says("start-greeting", "ru"), says("language-ask", "ru")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + STEP_TIMEOUT
+        while language not in texts(graph.sent(user.wa_id)):
+            if loop.time() > deadline:
+                raise AssertionError(f"the greeting never came:\n{replicas.tail()}")
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(3.0)  # a second sweep would send it again by now
+        shown = texts(graph.sent(user.wa_id))
+        assert shown.count(greeting) == 1 and shown.count(language) == 1, shown
+
+        before = len(graph.sent(user.wa_id))
+        assert await graph.post_webhook(f"{second}/webhooks/whatsapp",
+                                        user.button_reply(language_choice(graph, user), "Русский"),
+                                        APP_SECRET) == 200
+        deadline = loop.time() + STEP_TIMEOUT
+        while says("menu-title", "ru") not in texts(graph.sent(user.wa_id)[before:]):
+            if loop.time() > deadline:
+                raise AssertionError(f"the menu never came:\n{replicas.tail()}")
+            await asyncio.sleep(0.1)
+    finally:
+        await replicas.stop()
+        await graph.stop()
+
+
+def language_choice(graph: FakeWhatsApp, user: FakeWhatsAppUser) -> str:
+    menu = graph.last_interactive(user.wa_id)
+    assert menu is not None
+    interactive = menu["interactive"]
+    rows = interactive["action"].get("buttons") or [
+        row for section in interactive["action"]["sections"] for row in section["rows"]]
+    for row in rows:
+        reply = row.get("reply", row)
+        if reply["title"] == "Русский":
+            return str(reply["id"])
+    raise AssertionError(f"no Русский in {interactive}")

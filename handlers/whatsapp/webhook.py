@@ -10,7 +10,8 @@ No answer is lost to a crash, as on Telegram: messages are handled in arrival or
 once; the engine marks a message handled, with its reply, in the transaction of the state it
 changed; the reply's Graph API calls are counted as they go out (`handlers.delivery`). At
 start-up, before anything new, owed replies go on from where they stopped, then messages never
-handled are handled.
+handled are handled. With replicas, a live one does the same, from time to time, for what a dead
+one left: Meta never sends again a message it heard 200 for.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import hashlib
 import hmac
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, Protocol, get_args
 
@@ -148,8 +149,13 @@ class WhatsAppChannel:
         meter: Meter | None = None,
         states: States | None = None,  # the person's language, for an apology
         default_language: str = "kk",
+        takes_over: Callable[[], Awaitable[bool]] | None = None,
+        sweep_every: float = 30.0,
     ) -> None:
         self.client, self.renderer, self.engine = client, renderer, engine
+        # With replicas: whether this one takes over now what a dead one left (its inbox
+        # gives only what nobody touched for a while); one replica at a time does.
+        self.takes_over, self.sweep_every = takes_over, sweep_every
         self.meter = meter
         self.states, self.default_language = states, default_language
         self.inbox, self.contacts, self.staff = inbox, contacts, staff
@@ -214,6 +220,30 @@ class WhatsAppChannel:
             log.exception("WhatsApp start-up recovery failed")
         finally:
             self._recovered.set()
+        sweeping = None if self.takes_over is None else \
+            asyncio.create_task(self._sweep(self.takes_over, stop))
+        try:
+            await self._drain_queue(stop)
+        finally:
+            if sweeping is not None:
+                sweeping.cancel()
+                await asyncio.gather(sweeping, return_exceptions=True)
+
+    async def _sweep(self, takes_over: Callable[[], Awaitable[bool]],
+                     stop: asyncio.Event) -> None:
+        """Meta heard 200 from a replica that died before answering: it never sends that
+        message again, so a live replica answers it (or the rest of its reply)."""
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), self.sweep_every)
+                return
+            try:
+                if await takes_over():
+                    await self.finish_what_a_crash_left()
+            except Exception:  # the next sweep tries again
+                log.exception("WhatsApp takeover of a dead replica's messages failed")
+
+    async def _drain_queue(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             getter = asyncio.ensure_future(self._queue.get())
             stopper = asyncio.ensure_future(stop.wait())

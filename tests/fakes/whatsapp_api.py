@@ -43,6 +43,7 @@ username adopter outside the 30-day phone window).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import copy
 import hashlib
@@ -639,6 +640,8 @@ class FakeWhatsApp(LocalServer):
         self._last_inbound: dict[str, float] = {}
         self._templates: dict[str, _Template] = {}
         self._faults: dict[str, deque[_Fault]] = {}
+        self._hold: asyncio.Event | None = None  # hold_sends
+        self.holding = asyncio.Event()  # a send is held
         self._clock_offset = 0.0
         self._media_ids = itertools.count(1_037_543_291_543_636)
         self._wamid_seq = itertools.count(1)
@@ -785,6 +788,16 @@ class FakeWhatsApp(LocalServer):
     ) -> None:
         """Close the connection without answering the next ``times`` requests."""
         self._faults.setdefault(endpoint, deque()).extend(_Fault("drop") for _ in range(times))
+
+    def hold_sends(self) -> None:
+        """Leave every send unanswered from now on (`holding` is set when one waits), until
+        `release_sends`, which drops them unsent: the sender dies meanwhile."""
+        self._hold = asyncio.Event()
+
+    def release_sends(self) -> None:
+        if self._hold is not None:
+            self._hold.set()
+        self._hold = None
 
     # ---------------------------------------------------------------------------- queries
 
@@ -950,6 +963,13 @@ class FakeWhatsApp(LocalServer):
     def _fail(self, call: Call, error: GraphError) -> web.Response:
         return self._respond(call, error.body(), error.status)
 
+    def _inject_drop(self, request: web.Request, call: Call) -> None:
+        call.injected = True
+        call.status = 0
+        self._record(call)
+        if request.transport is not None:
+            request.transport.close()
+
     def _inject(self, request: web.Request, call: Call, endpoint: str) -> web.Response | None:
         queue = self._faults.get(endpoint)
         if not queue:
@@ -957,10 +977,7 @@ class FakeWhatsApp(LocalServer):
         fault = queue.popleft()
         call.injected = True
         if fault.kind == "drop":
-            call.status = 0
-            self._record(call)
-            if request.transport is not None:
-                request.transport.close()
+            self._inject_drop(request, call)
             return web.Response()
         assert fault.error is not None
         return self._fail(call, fault.error)
@@ -1012,6 +1029,11 @@ class FakeWhatsApp(LocalServer):
             payload = None
         if isinstance(payload, dict):
             call.json = payload
+        if self._hold is not None:  # the sender is to die while Meta has not answered
+            self.holding.set()
+            await self._hold.wait()
+            self._inject_drop(request, call)
+            return web.Response()
         injected = self._inject(request, call, "messages")
         if injected is not None:
             return injected

@@ -4,7 +4,7 @@ is sent, and marked handled in the transaction that saves the state it changed."
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -147,3 +147,29 @@ async def test_a_batch_the_database_refuses_is_logged_one_by_one(db: AsyncEngine
                                                   ("21", None)])
     assert verdicts == [True, True, False]
     assert await log.received("telegram") == [{"update_id": 20}]
+
+
+async def test_with_replicas_a_process_takes_over_only_what_nobody_touched_lately(
+    db: AsyncEngine, clock: MovableClock,
+) -> None:
+    """A replica starting, or sweeping, must not answer again what a live one is answering:
+    it finishes an update (or the rest of its reply) only once nobody touched it for a while
+    — a dead replica's."""
+    mine = SeenUpdates(sessions(db), idle=timedelta(minutes=2))
+    theirs, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    other = {**UPDATE, "update_id": 8}
+    assert await theirs.receive("telegram", "7", UPDATE)
+    assert await theirs.receive("telegram", "8", other)
+    assert await mine.received("telegram") == [] and await mine.owed("telegram") == []
+
+    clock.advance(timedelta(minutes=1))
+    await store.save("telegram", "42", turn("Иванова"), receipt=Receipt("7", REPLY))
+    clock.advance(timedelta(minutes=1, seconds=30))
+    await theirs.progress("telegram", "7", 1)  # its reply is still going out
+    assert await mine.received("telegram") == [other]  # left 2.5 minutes ago: a dead one's
+    assert await mine.owed("telegram") == []
+
+    clock.advance(timedelta(minutes=2))  # its sender died after the first call
+    (owed,) = await mine.owed("telegram")
+    assert (owed.key, owed.sent) == ("7", 1)
+    assert [o.key for o in await theirs.owed("telegram")] == ["7"]  # alone, all is its own
