@@ -3,13 +3,15 @@
 Needs only Python 3.11+: creates `.venv`, installs the project into it when
 `pyproject.toml` changed since the last install, then runs the bot or the tests. The tests
 start a real PostgreSQL of their own (pgserver, installed here with the rest: tests/pg.py),
-so nothing but Python is needed on the machine.
+so nothing but Python is needed on the machine, save the browser tests' Chromium: Debian's,
+which `test` installs with apt-get when it is missing and it runs as root (CI does).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -36,6 +38,30 @@ def ensure_environment() -> None:
         STAMP.write_text(wanted)
 
 
+# The browser tests' real Chromium (tests/browser/conftest.py): Debian's, since no browser can
+# be downloaded here; the emoji font so that screenshots show what a phone shows.
+BROWSER_PACKAGES = ("chromium", "chromium-driver", "fonts-noto-color-emoji")
+
+
+def ensure_browser() -> None:
+    """Install Debian's Chromium when it is missing and this run may (root, apt-get);
+    otherwise say so in one line: the browser tests then fail with the reason."""
+    have = shutil.which("chromium") and shutil.which("chromedriver")
+    if have:
+        return
+    if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
+        print("Chromium is missing and cannot be installed here: install Debian's "
+              f"{' '.join(BROWSER_PACKAGES)}; the browser tests will fail without it.",
+              flush=True)
+        return
+    print("Installing Chromium (Debian) for the browser tests ...", flush=True)
+    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", *BROWSER_PACKAGES]
+    if subprocess.call(install, env=quiet, stdout=subprocess.DEVNULL) != 0:
+        subprocess.call(["apt-get", "update", "-q"], env=quiet, stdout=subprocess.DEVNULL)
+        subprocess.call(install, env=quiet, stdout=subprocess.DEVNULL)
+
+
 def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - the message matters on an old Python
         found = ".".join(map(str, sys.version_info[:2]))
@@ -48,6 +74,7 @@ def main() -> int:
     ensure_environment()
     if command == "run":
         return subprocess.call([str(PYTHON), "-m", "bot", *extra], cwd=ROOT)
+    ensure_browser()
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
     tests = subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
     return tests or lint
