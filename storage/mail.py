@@ -3,7 +3,10 @@ mail is a person of channel "email" whose account is the address, joined to thei
 
 - `code_for`: the code of the child's latest invite, which names the mail thread;
 - `language_of`: the child's language, when a mail from `address` carries a code whose invite
-  is that address's (anything else is not the child's mail).
+  is that address's (anything else is not the child's mail);
+- `bounced`: a bounce (DSN) came back for the child of a code at its address: the latest mail
+  sent there is `undeliverable`, as a send refused at once is, so staff and the parent are
+  told the same way (storage/outbox.py `mark_failed`).
 """
 
 from __future__ import annotations
@@ -11,10 +14,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from flows.delivery import CITIZEN
 from storage.conversations import person_for
-from storage.models import InterviewInvite
+from storage.models import InterviewInvite, OutboxMessage
+from storage.outbox import OutboxStore
 
 CHANNEL = "email"
+UNDELIVERABLE = "undeliverable"
 
 
 class SqlMailChildren:
@@ -41,6 +47,32 @@ class SqlMailChildren:
             if invite is None:
                 return None
             return child.language or invite.language or ""
+
+    async def bounced(self, code: str, address: str) -> bool:
+        """A bounce for the child invited with `code` at `address`: the latest mail sent
+        there is marked `undeliverable` (staff and the parent are told). False when the code
+        is not that address's invite (a forged or stray bounce), or when that mail's bounce
+        was already taken (a second report of it)."""
+        async with self.sessions() as session:
+            child = await person_for(session, CHANNEL, address.lower())
+            if child is None:
+                return False
+            invite = await session.scalar(select(InterviewInvite.id).where(
+                InterviewInvite.code == code.upper(),
+                InterviewInvite.child_person_id == child.id))
+            if invite is None:
+                return False
+            last = await session.scalar(
+                select(OutboxMessage).where(OutboxMessage.person_id == child.id,
+                                            OutboxMessage.audience == CITIZEN,
+                                            OutboxMessage.status.in_(("sent", UNDELIVERABLE)))
+                .order_by(OutboxMessage.id.desc()).limit(1))
+            if last is None or last.status != "sent":
+                return False
+            item_id = last.id
+        await OutboxStore(self.sessions).mark_failed(item_id, UNDELIVERABLE,
+                                                     "bounced: a delivery status notification")
+        return True
 
 
 __all__ = ["CHANNEL", "SqlMailChildren"]

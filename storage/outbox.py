@@ -29,12 +29,15 @@ from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
 from flows.messages import OutgoingMessage, Text
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
-from storage.models import OutboxMessage, Person
+from storage.models import Application, OutboxMessage, Person
 
 EXPIRED = "expired"
 FAILED = "failed"  # given up on: the digest counts them
 UNCERTAIN = "uncertain"
 REPEAT_MARK = "staff-delivery-repeat"
+# What `undeliverable` means where it is not "the citizen blocked the bot": channel -> (staff's
+# message, the applicant's message), both naming the address.
+UNDELIVERABLE_ON = {"email": ("staff-delivery-undeliverable-email", "email-bounced")}
 # How long a claim is its claimer's by default: far longer than a send (aiogram gives up on a
 # request after 60 s). `OUTBOX_LEASE_SECONDS` sets it.
 LEASE = timedelta(minutes=5)
@@ -134,22 +137,40 @@ class OutboxStore:
                         last_error=error[:500])
 
     async def mark_failed(self, item_id: int, status: str, error: str) -> None:
-        """`failed` (gave up) or `undeliverable` (blocked by the person); staff are told."""
+        """`failed` (gave up) or `undeliverable` (the person cannot be reached there). Staff
+        are told in the applicant's topic. What `undeliverable` means is the channel's: in a
+        messenger the citizen blocked the bot; an e-mail address refused the mail (at once, or
+        by a bounce later), and then the applicant who gave that address is told too, in the
+        same transaction, to check it or choose another channel."""
         async with self.sessions.begin() as session:
             message = await session.get(OutboxMessage, item_id)
             if message is None:
                 return
             message.status = status
             message.last_error = error[:500]
-            if message.audience == CITIZEN:
-                # Outside WhatsApp's 24-hour window: staff must wait until the citizen writes.
-                reason = "window" if error.startswith(OUTSIDE_WINDOW) else status
-                key = f"alert:{message.key}"
-                if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
-                    key = f"{key}:{message.attempts}"  # it failed before, was retried, failed again
-                enqueue(session, key=key, audience=STAFF,
-                        person_id=message.person_id, application_id=message.application_id,
-                        message=say(Text(f"staff-delivery-{reason}")))
+            if message.audience != CITIZEN:
+                return
+            applicant = None if message.application_id is None else await session.scalar(
+                select(Application.person_id).where(Application.id == message.application_id))
+            # Outside WhatsApp's 24-hour window: staff must wait until the citizen writes.
+            reason = "window" if error.startswith(OUTSIDE_WINDOW) else status
+            alert, told = Text(f"staff-delivery-{reason}"), None
+            person = await session.get(Person, message.person_id)
+            if status == "undeliverable" and person is not None \
+                    and person.channel in UNDELIVERABLE_ON:
+                staff_key, told_key = UNDELIVERABLE_ON[person.channel]
+                address = {"address": person.external_id}
+                alert = Text(staff_key, address)
+                if applicant is not None and applicant != person.id:
+                    told = Text(told_key, address)
+            key = f"alert:{message.key}"
+            if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                key = f"{key}:{message.attempts}"  # it failed before, was retried, failed again
+            enqueue(session, key=key, audience=STAFF, person_id=applicant or message.person_id,
+                    application_id=message.application_id, message=say(alert))
+            if told is not None and applicant is not None:
+                enqueue(session, key=f"{key}:applicant", audience=CITIZEN, person_id=applicant,
+                        application_id=message.application_id, message=say(told))
 
     async def recover(self, now: datetime, *, exclusive: bool) -> int:
         """At the start of delivering: messages a dead claimer left mid-send are `uncertain`

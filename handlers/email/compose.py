@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
@@ -34,6 +34,10 @@ CODE = re.compile(r"[A-Za-z0-9]{4,32}")
 _LOCAL = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 _DOMAIN = re.compile(r"(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 MAX_SUBJECT = 200
+# The conversation's messages say "write here", which a mail cannot mean: in a mail, the
+# same message in the mail's words ("reply to this mail"), from locales/*/email.ftl.
+IN_MAIL_WORDS = {"session-started": "email-session-started",
+                 "session-ended-child": "email-session-ended-child"}
 
 
 @dataclass(frozen=True)
@@ -99,10 +103,16 @@ def subject(localizer: Localizer, language: str, code: str | None) -> str:
     return localizer.render(Text("email-subject"), language)
 
 
+def in_mail_words(part: Text) -> Text:
+    """The mail's wording of a message whose messenger words would mislead in a mail."""
+    key = IN_MAIL_WORDS.get(part.key)
+    return part if key is None else replace(part, key=key)
+
+
 def plain_text(message: OutgoingMessage, localizer: Localizer, language: str) -> str:
     """The message's parts, then the footer after a signature line: a reply quoting the mail
     leaves the footer out, and the child's words are not mixed with ours."""
-    body = localizer.join(message.parts, language)
+    body = localizer.join(tuple(map(in_mail_words, message.parts)), language)
     footer = localizer.render(Text("email-footer"), language)
     return f"{body}\n\n-- \n{footer}\n"
 
@@ -137,6 +147,8 @@ def compose(
     mail["Content-Language"] = lang  # after set_content, which clears the Content-* headers
     for attachment in attachments:
         _attach(mail, attachment)
+    if "Content-Language" not in mail:  # the first attachment moved it to the text part
+        mail["Content-Language"] = lang
     return mail
 
 

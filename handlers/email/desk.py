@@ -5,6 +5,9 @@ into the conversation as the child's words, marked "by e-mail" in the transcript
 engine relays a child's message in the messenger. After the end, the child may still add
 something for an hour (staff get it); before the conversation and later, the child is
 answered that it is not open, and nothing is passed on.
+
+A bounce (a DSN) for a mail of a code's invite to its address is that mail undelivered: the
+storage marks it so, as a send the server refused at once, and staff and the parent are told.
 """
 
 from __future__ import annotations
@@ -25,6 +28,11 @@ CHANNEL = "email"
 
 class MailChildren(Protocol):
     async def language_of(self, code: str, address: str) -> str | None: ...
+
+    async def bounced(self, code: str, address: str) -> bool:
+        """The latest mail to the child of `code` at `address` came back: True when it is
+        now marked undeliverable (staff and the parent are told through the outbox)."""
+        ...
 
 
 class Seats(Protocol):
@@ -55,3 +63,11 @@ class SessionMailDesk:
             await self.seats.relay(seat.session_id, "child", text, received_at, via=CHANNEL)
             self.wake()  # the others get it through the outbox now
         return None if seat.open else self.localizer.render(Text("session-added"), language)
+
+    async def mail_bounced(self, address: str, code: str, received_at: datetime) -> None:
+        if await self.children.bounced(code, address):
+            log.info("mail to %s bounced: staff and the parent are told", masked(address))
+            self.wake()
+        else:
+            log.info("bounce for %s ignored: not the invited address, or already taken",
+                     masked(address))

@@ -16,7 +16,8 @@ What the SMTP conversation answers:
 - a mail declared or found larger than MAX_EMAIL_BYTES: 552 with a kind English line (SMTP
   answers are ASCII), before its data is read when the sender declares its SIZE;
 - a mail that names no session (no `+code`, none of our Message-IDs): 550, kindly worded;
-- a bounce or an auto-reply: 250, then only `BounceDesk.mail_bounced` for a bounce;
+- a bounce or an auto-reply: 250, then only `BounceDesk.mail_bounced` (the desk's own,
+  unless another is given) for a bounce that names a failed recipient;
 - any other mail: 250, its (address, code, text) handed to `MailDesk.mail_in`, which checks
   that the code's invite belongs to that address; what it returns is sent back as one
   polite answer by the `Responder`. If the desk fails (the database is down): 451, and the
@@ -55,19 +56,22 @@ ACCEPTED = "250 2.0.0 OK"
 TRY_LATER = "451 4.3.0 Temporary failure, please try again later"
 
 
-class MailDesk(Protocol):
+class BounceDesk(Protocol):
+    async def mail_bounced(self, address: str, code: str, received_at: datetime) -> None:
+        """A mail of the session of `code` to `address` came back undelivered (a DSN)."""
+        ...
+
+
+class MailDesk(BounceDesk, Protocol):
+    """The session side: a child's mail in, and (unless `MailHandler` is given another
+    `BounceDesk`) the bounces of our mails."""
+
     async def mail_in(self, address: str, code: str, text: str,
                       received_at: datetime) -> str | None:
         """A mail from `address` (lower-case) for the session of `code` (upper-case), its new
         words in `text`. Relay it only if the code's invite belongs to that address and its
         session takes messages; return a polite answer to send back (once, e.g. after the
         session ended), or None."""
-        ...
-
-
-class BounceDesk(Protocol):
-    async def mail_bounced(self, address: str, code: str, received_at: datetime) -> None:
-        """A mail of the session of `code` to `address` came back undelivered (a DSN)."""
         ...
 
 
@@ -104,7 +108,8 @@ class MailHandler:
                  max_bytes: int = MAX_EMAIL_BYTES) -> None:
         self.desk, self.reply_to, self.clock = desk, reply_to, clock
         self.l10n, self.notes_language = localizer, notes_language
-        self.responder, self.bounces, self.max_bytes = responder, bounces, max_bytes
+        self.responder, self.max_bytes = responder, max_bytes
+        self.bounces: BounceDesk = desk if bounces is None else bounces
         self.answers: set[asyncio.Task[None]] = set()
 
     async def handle_RCPT(self, server: SMTP, session: Session, envelope: Envelope,
@@ -158,7 +163,7 @@ class MailHandler:
         return f"{mail.text}\n\n{note}" if mail.text else note
 
     async def _bounced(self, mail: InboundMail, received_at: datetime) -> None:
-        if self.bounces is None or mail.code is None or not mail.failed:
+        if mail.code is None or not mail.failed:
             return
         for address in mail.failed:
             try:

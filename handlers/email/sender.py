@@ -6,8 +6,9 @@ What the server answers becomes the worker's outcome:
   `Transient`, tried again with the outbox's backoff;
 - the recipient refused with a 5xx (550 no such mailbox, 553 bad address, 552 mailbox full)
   or an address that cannot be written on an SMTP line: `Blocked` — the address bounces. The
-  outbox marks the message `undeliverable` and tells staff in that person's topic
-  (`staff-delivery-undeliverable`, storage/outbox.py `mark_failed`);
+  outbox marks the message `undeliverable` and, in the same transaction, tells staff in the
+  applicant's topic (`staff-delivery-undeliverable-email`) and the parent who gave the address
+  (`email-bounced`: check it, or choose Telegram or WhatsApp), storage/outbox.py `mark_failed`;
 - the message refused as a whole with a 5xx after DATA (content, size, policy): `Rejected`
   (`failed`, and staff are told with `staff-delivery-failed`);
 - our own sender address refused with a 5xx (a misconfigured SMTP_FROM): `Rejected` too.
@@ -16,7 +17,8 @@ What the server answers becomes the worker's outcome:
 
 A relay often accepts a mail for any address and bounces it later. So the envelope sender
 (Return-Path) is the session's tagged inbound address: the later bounce (a DSN) comes back to
-the listener (listener.py), which hands it to its `BounceDesk`.
+the listener (listener.py), which hands it to its `BounceDesk` (desk.py): the mail is then
+marked `undeliverable` the same way, and the same people are told.
 
 Pace: the worker keeps one mail a second per address (`rate_key`); this sender adds a global
 gap of 0.5 s between two mails, at most two a second. Submission servers (the body's own,

@@ -33,10 +33,10 @@ child-mail-invite =
     When: {$slot}, that is {$astana}.
     How: by e-mail. At that time the specialist writes to you, and you answer the mail. Your mum, dad or another legal representative of yours (a guardian, for example) takes part too, as the law requires.
     There are no right or wrong answers. You can say what you really think, and you can ask questions.
-    To write to the specialist, just reply to this mail. The calendar file with the time is attached.
+    The calendar file with the time is attached.
 child-mail-moved =
     Hi, {$name}! 👋
     The time of our conversation has changed. The new time: {$slot}, that is {$astana}.
-    The new calendar file is attached. To write to the specialist, just reply to this mail.
+    The new calendar file is attached.
 # To a child who joined in the messenger
 child-time-moved = 🗓 Hi! The time of our conversation has changed. The new time: {$slot}. I will remind you the day before and one hour before.

@@ -6,10 +6,13 @@ email-subject-with-code = Conversation with a specialist of the guardianship and
 email-footer = To write to the specialist, reply to this mail. Write in the text of the mail: attached files are not passed on to the specialist.
 # To staff: the files of the child's mail were not passed on
 email-attachments-dropped = 📎 Files attached to the mail were not passed on: { $names }
-# To the parent and staff: the mail did not reach the address
+# To the parent (the applicant who gave the child's address): the mail did not reach it
 email-bounced = ⚠️ The mail to { $address } was not delivered: the address does not exist or does not accept mail. Please check the address or choose another channel: Telegram or WhatsApp.
-# One answer to a mail that came after the conversation ended: to the child
-email-reply-not-open = Thank you for your mail! The conversation with the specialist is not open right now, so this mail was not passed on. Write during the conversation, at the time given in the invitation.
+# One answer to a mail that came while the conversation is not open (not yet, or over): to the child
+email-reply-not-open = Thank you for your mail! The conversation with the specialist is not open right now, so this mail was not passed on. If the conversation is still ahead, write at the time given in the invitation. If it has already ended, mails are no longer passed on to the specialist.
+# To the child, by mail: not "write here" but "reply to this mail" (instead of session-started, session-ended-child)
+email-session-started = 💬 The conversation has started. To write, just reply to this mail. The specialist and your parent see your answers, and their messages come to you as mails.
+email-session-ended-child = Thank you for talking with us! 🙂 If you want to add something, reply to this mail within the next hour.
 
 # The transcript marks what the child wrote by e-mail (issue 16).
 session-via-email = (by e-mail)

@@ -38,6 +38,7 @@ staff-not-allowed = Only the staff of the guardianship body can do this.
 staff-done = {$who}: {$action} — application {$number}, now "{$status}".
 staff-citizen-opened = The citizen asked to talk to a specialist. Reply in this topic: your messages reach them, labelled as from a specialist.
 staff-delivery-undeliverable = ⚠️ The last message could not be delivered: the citizen has blocked the bot.
+staff-delivery-undeliverable-email = ⚠️ The mail to the child's address { $address } was refused: the address does not exist or does not accept mail. The parent has been told and asked to check the address or choose another channel (Telegram or WhatsApp).
 staff-delivery-failed = ⚠️ The last message could not be delivered after several attempts.
 staff-delivery-uncertain = ⚠️ The bot restarted while sending a message to this citizen; it may not have arrived. Please check and repeat it if needed.
 staff-digest-title = Due today or overdue ({$date}):

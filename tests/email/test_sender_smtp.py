@@ -253,7 +253,7 @@ async def test_an_address_that_bounces_is_undeliverable_and_staff_are_told(
     row = await run_outbox(maker, sender, staff, clock, until="relay:1")
     assert row.status == "undeliverable" and "550" in (row.last_error or "")
     await run_outbox(maker, sender, staff, clock, until="alert:relay:1")
-    assert staff.keys == ["staff-delivery-undeliverable"]
+    assert staff.keys == ["staff-delivery-undeliverable-email"]
 
 
 
