@@ -21,6 +21,16 @@ e-mail, and then types the child's address. The invitation goes there with the c
 file, and so do the reminders and, when the time is changed, the new time. The booking is
 made first, so the time is held while the parent types; a wrong address is explained and
 asked again.
+
+Each of these screens (whose conversation, the days, the times, the child's language, the
+child's channel) is the parent's pending question (`BookingScreen`) until a button answers
+it: a typed word, a sticker or a photo gets a hint and the same screen, as it is now (a time
+another parent took meanwhile is gone from it), also after a restart.
+
+Later, "How the child joins" (from "My applications", or from a notice that the mail to the
+child bounced) shows how the child joins and switches it: a child invited by e-mail to the
+messenger (a new code to forward; the mail's code and the reminders by mail stop), or to
+another address; a child by messenger to e-mail.
 """
 
 from __future__ import annotations
@@ -43,23 +53,42 @@ from flows.payloads import (
     Book,
     BookDay,
     BookFor,
+    BookingScreen,
     BookTime,
     ByMail,
     ByMessenger,
     ChildChannel,
     ChildReply,
+    ChoosingChild,
+    ChoosingChildChannel,
+    ChoosingChildLanguage,
+    ChoosingDay,
+    ChoosingTime,
     FirstChild,
+    HowChildJoins,
     InviteJoined,
     InviteOpened,
     ItsMe,
+    MailInstead,
     Menu,
+    MessengerInstead,
+    OpenApplication,
     Ref,
     SlotKey,
     Unbook,
     invite_state,
     one_of,
 )
-from flows.ports import Booking, ConversationState, Interviews, Invitation, Joined, SlotOffer
+from flows.ports import (
+    Booking,
+    ByMessengerNow,
+    ChildWay,
+    ConversationState,
+    Interviews,
+    Invitation,
+    Joined,
+    SlotOffer,
+)
 from flows.slots import Slot, at_night, daytime_first, has_daytime
 from flows.turn import Turn, button
 from flows.validators import Invalid, parse_email
@@ -92,6 +121,7 @@ def show_children(turn: Turn, offer: SlotOffer) -> None:
                          child=kid.name)]
             for kid in offer.children]
     rows.append([button("nav-menu", Menu())])
+    turn.state.pending = ChoosingChild(offer.ref).pack()
     turn.say(Text("booking-ask-child", {"number": offer.number, "count": len(offer.children)}),
              choices=rows)
 
@@ -118,9 +148,11 @@ def show_days(turn: Turn, offer: SlotOffer) -> None:
     for slot in offer.slots:
         days.setdefault(slot.key[:8], []).append(slot)
     if not days:
+        turn.state.pending = None
         turn.say(Text("booking-no-slots", {"number": offer.number}))
         menu.show(turn)
         return
+    turn.state.pending = ChoosingDay(offer.ref, offer.child).pack()
     child_tz = _child_tz(offer.zone)
     rows = [[button("booking-day" if has_daytime(slots, child_tz) else "booking-day-night",
                     BookDay(offer.ref, day, offer.child),
@@ -153,6 +185,7 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
                     BookTime(offer.ref, slot.key, offer.child),
                     slot=slot_text(slot, offer.zone))] for slot in slots]
     rows.append([button("nav-back", _days_of(offer))])
+    turn.state.pending = ChoosingTime(offer.ref, day, offer.child).pack()
     parts: list[Text] = []
     if not has_daytime(slots, child_tz):
         parts.append(_no_daytime(offer, day=True))
@@ -178,6 +211,7 @@ def ask_child_language(turn: Turn, offer: SlotOffer, key: str, own: str) -> None
                     else f"language-{code}", BookIn(offer.ref, key, code, offer.child),
                     language=Text(f"language-{code}"))] for code in order]
     rows.append([button("nav-back", BookDay(offer.ref, key[:8], offer.child))])
+    turn.state.pending = ChoosingChildLanguage(offer.ref, key, offer.child).pack()
     slot = Slot.from_key(key)
     turn.say(Text("booking-ask-child-language-child" if offer.siblings
                   else "booking-ask-child-language",
@@ -220,6 +254,7 @@ def booked(turn: Turn, booking: Booking, invite: Text | None,
 # ---------------------------------------------------------------------- the child's channel
 def ask_child_channel(turn: Turn, ref: str, child: int) -> None:
     """By messenger (the parent forwards the invite above) or by e-mail (the bot sends it)."""
+    turn.state.pending = ChoosingChildChannel(ref, child).pack()
     turn.say(Text("booking-ask-child-channel"),
              choices=[[button("booking-child-by-messenger", ByMessenger(ref, child))],
                       [button("booking-child-by-mail", ByMail(ref, child))]])
@@ -231,10 +266,12 @@ def by_messenger(turn: Turn) -> None:
 
 
 def ask_child_mail(turn: Turn, asking: AskingChildMail) -> None:
-    """The next message is the child's address; Back is the choice of channel again."""
+    """The next message is the child's address; Back is the choice of channel again (or
+    "How the child joins", when the parent came from there)."""
+    back = HowChildJoins if asking.switching else ChildChannel
     turn.state.pending = asking.pack()
     turn.say(Text("booking-ask-child-mail"),
-             choices=[[button("nav-back", ChildChannel(asking.application, asking.child))],
+             choices=[[button("nav-back", back(asking.application, asking.child))],
                       [button("nav-menu", Menu())]])
 
 
@@ -267,6 +304,65 @@ def choose_channel(turn: Turn, action: ChildChannel | ByMessenger | ByMail) -> N
         by_messenger(turn)
     else:
         ask_child_mail(turn, AskingChildMail(action.application, action.child))
+
+
+async def show_again(turn: Turn, interviews: Interviews, screen: BookingScreen,
+                     now: datetime, own: str) -> None:
+    """A booking screen asked again (a word or a sticker came instead of a tap, /help, a
+    restart), as it is now: a time another parent took meanwhile is no longer on it."""
+    if isinstance(screen, ChoosingChildChannel):
+        ask_child_channel(turn, screen.application, screen.child)
+        return
+    event = turn.event
+    child = None if isinstance(screen, ChoosingChild) else screen.child
+    offer = await interviews.offer(event.channel, event.user_id, screen.application, now,
+                                   child)
+    if offer is None:  # no longer open for booking (decided, withdrawn)
+        turn.state.pending = None
+        turn.say(Text("booking-not-available"))
+        menu.show(turn)
+    elif isinstance(screen, ChoosingChild):
+        show_children(turn, offer)
+    elif isinstance(screen, ChoosingDay):
+        show_days(turn, offer)
+    elif isinstance(screen, ChoosingTime):
+        show_times(turn, offer, screen.day)
+    elif asks_language(offer, screen.slot):
+        ask_child_language(turn, offer, screen.slot, own)
+    else:  # the time was taken meanwhile: the day's other times
+        turn.say(Text("booking-slot-taken"))
+        show_times(turn, offer, screen.slot[:8])
+
+
+# ---------------------------------------------------------------------- switching the channel
+def show_child_way(turn: Turn, way: ChildWay, invite: Text | None) -> None:
+    """How the child joins now, and the other way: by e-mail -> the messenger or another
+    address; by messenger -> e-mail (the invite to forward is shown again until used)."""
+    parts = [Text("booking-child-way-whose", {"child": way.child_name})] \
+        if way.child_name else []
+    if way.address:
+        parts.append(Text("booking-child-way-mail", {"address": way.address}))
+        rows = [[button("booking-child-to-messenger", MessengerInstead(way.ref, way.child))],
+                [button("booking-child-to-other-mail", MailInstead(way.ref, way.child))]]
+    else:
+        parts.append(Text("booking-child-way-joined" if way.joined
+                          else "booking-child-way-messenger"))
+        if invite is not None and not way.joined:
+            parts.append(invite)
+        rows = [[button("booking-child-to-mail", MailInstead(way.ref, way.child))]]
+    rows += [[button("apps-back", OpenApplication(way.ref))], [button("nav-menu", Menu())]]
+    turn.say(*parts, choices=rows)
+
+
+def now_by_messenger(turn: Turn, now: ByMessengerNow, invite: Text | None) -> None:
+    """The child joins by messenger: the invite to forward (a new one, when the child had
+    been invited by e-mail: nothing more goes to that address)."""
+    parts = [Text("booking-child-now-messenger", {"address": now.left}) if now.left
+             else Text("booking-child-messenger-invite")]
+    if invite is not None:
+        parts.append(invite)
+    turn.say(*parts)
+    menu.show(turn)
 
 
 def _child_times(slot: Slot, zone: str | None) -> dict[str, Arg]:

@@ -44,6 +44,7 @@ from flows.payloads import (
     Book,
     BookDay,
     BookFor,
+    BookingScreen,
     BookTime,
     ByMail,
     ByMessenger,
@@ -56,9 +57,12 @@ from flows.payloads import (
     Contacts,
     Done,
     Edit,
+    HowChildJoins,
     ItsMe,
     Keep,
     Language,
+    MailInstead,
+    MessengerInstead,
     More,
     MyApplications,
     NotifyMe,
@@ -182,7 +186,8 @@ class Engine:
                 self.ports.interviews is not None:  # the child's e-mail address
             await booking.child_mail(turn, self.ports.interviews, asking, self.clock())
         elif state.flow is None and self.ports.interviews is not None and \
-                event.kind is EventKind.TEXT and booking.looks_like_code(event.text):
+                event.kind is EventKind.TEXT and booking.looks_like_code(event.text) and \
+                not isinstance(overlay(state.pending), BookingScreen):
             await self._child_joins(turn, event.text)  # a child sends the invite code
         elif state.language is None:
             menu.greet(turn)
@@ -209,6 +214,8 @@ class Engine:
                       WithSpecialist | WithSpecialistConfirmed | Objecting | AddingToComplaint
                       | Forgetting):
             state.pending = None  # a command always brings the bot back
+        if name == "start" and isinstance(overlay(state.pending), BookingScreen):
+            state.pending = None  # /start leaves booking for the menu, a child's link too
         if name == "start" and turn.event.argument and self.ports.interviews is not None:
             await self._child_joins(turn, turn.event.argument)
         elif name == "start":
@@ -309,8 +316,8 @@ class Engine:
             return
         state.last_tap = data
         action = tapped.action
-        if isinstance(overlay(state.pending), AskingChildMail):
-            state.pending = None  # a button leaves the question of the child's address
+        if isinstance(overlay(state.pending), AskingChildMail | BookingScreen):
+            state.pending = None  # a button answers a booking screen (the next one sets its own)
         if isinstance(action, Specialist):
             await self._open_specialist(turn)
         elif isinstance(action, Resume):
@@ -409,6 +416,9 @@ class Engine:
         elif isinstance(action, ChildChannel | ByMessenger | ByMail) \
                 and self.ports.interviews is not None:
             booking.choose_channel(turn, action)  # how the child abroad joins
+        elif isinstance(action, HowChildJoins | MessengerInstead | MailInstead) \
+                and self.ports.interviews is not None:
+            await self._child_way(turn, action)  # ...switched later
         elif isinstance(action, Contacts):
             menu.show_contacts(turn)
         elif isinstance(action, OtherServices | RelatedService | NotifyMe):
@@ -483,6 +493,35 @@ class Engine:
             if not offer.slots:
                 await interviews.no_slots(event.channel, event.user_id, ref)
             booking.show_days(turn, offer)
+
+    def _invite(self, channel: str, code: str) -> Text | None:
+        return self.invite_text(channel, code) if self.invite_text and code else None
+
+    async def _child_way(self, turn: Turn,
+                         action: HowChildJoins | MessengerInstead | MailInstead) -> None:
+        """How the child abroad joins the booked conversation, switched on the parent's tap."""
+        interviews, event, now = self.ports.interviews, turn.event, self.clock()
+        assert interviews is not None
+        ref, child = action.application, action.child
+        if isinstance(action, MailInstead):
+            booking.ask_child_mail(turn, AskingChildMail(ref, child, switching=True))
+            return
+        if isinstance(action, MessengerInstead):
+            switched = await interviews.by_messenger(event.channel, event.user_id, ref, child,
+                                                     now)
+            if isinstance(switched, str):
+                turn.say(Text(switched))
+                menu.show(turn)
+            else:
+                booking.now_by_messenger(turn, switched,
+                                         self._invite(event.channel, switched.code))
+            return
+        way = await interviews.child_way(event.channel, event.user_id, ref, child, now)
+        if way is None:
+            turn.say(Text("booking-not-available"))
+            menu.show(turn)
+        else:
+            booking.show_child_way(turn, way, self._invite(event.channel, way.code))
 
     async def _child_joins(self, turn: Turn, code: str) -> None:
         """Someone opened a child's invite: first they say whether they are that child."""
@@ -648,6 +687,9 @@ class Engine:
             await self._ask_child(turn)
         elif isinstance(above, AskingChildMail):
             booking.ask_child_mail(turn, above)
+        elif isinstance(above, BookingScreen) and self.ports.interviews is not None:
+            await booking.show_again(turn, self.ports.interviews, above, self.clock(),
+                                     state.language or self.default_language)
         elif state.flow is None:
             menu.show(turn)
         elif (way_out := self._flow(state).exit_for(state.answers)) is not None:

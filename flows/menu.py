@@ -10,6 +10,7 @@ from flows.messages import Arg, Choice, Text
 from flows.payloads import (
     Book,
     Contacts,
+    HowChildJoins,
     Menu,
     MyApplications,
     OpenApplication,
@@ -75,6 +76,8 @@ def show_application(turn: Turn, view: ApplicationView | None,
         parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
     booked = None if offer is None else offer.booked is not None
     rows = next_steps(view.ref, view.service, view.status, booked)
+    if offer is not None:
+        rows += child_ways(offer)
     if papers:  # a copy of one's own application, and every document issued on it
         rows += [[button("apps-filed", ShowFiled(view.ref))],
                  [button("apps-papers", ShowPapers(view.ref))]]
@@ -104,6 +107,26 @@ def next_steps(ref: str, service: str, status: str,
     if status == NOT_ACCEPTED:  # a new application, this time with the documents
         rows.append([button("apps-apply-again", StartFlow(SERVICES[service].form.id))])
     return rows
+
+
+def child_ways(offer: SlotOffer) -> list[list[Choice]]:
+    """A child abroad with a booked time: how they join the conversation, to switch it (by
+    e-mail or by messenger); with siblings, a button for each child booked."""
+    if offer.zone is None:
+        return []
+    if not offer.siblings:
+        return [[child_way_button(offer.ref, offer.child)]] if offer.booked is not None else []
+    return [[child_way_button(offer.ref, kid.child, kid.name)] for kid in offer.children
+            if kid.booked is not None]
+
+
+def child_way_button(ref: str, child: int = 0, name: str = "") -> Choice:
+    """"How the child joins": the child's channel, and a switch to another (issue 16). A
+    notice carries it too (the mail to the child bounced), bound to the parent's seq by
+    `flows.procedure.with_buttons`; `name`, the child's, for an application of siblings."""
+    if name:
+        return button("booking-child-way-child", HowChildJoins(ref, child), child=name)
+    return button("booking-child-way", HowChildJoins(ref, child))
 
 
 def complaint(ref: str, service: str) -> list[list[Choice]]:

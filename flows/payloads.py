@@ -74,8 +74,8 @@ CHILD_DIGITS = 2  # a child's place in an application's list of children (flows/
 Child = Annotated[int, number(CHILD_DIGITS)]
 # The child on a button that spoke of the one child an application had: the first, if left off.
 FirstChild = Annotated[int, added(number(CHILD_DIGITS), "0")]
-YesNo = Annotated[bool, Wire("yes|no", 3, lambda text: text == "yes",
-                             lambda value: "yes" if value else "no")]
+YES_NO = Wire("yes|no", 3, lambda text: text == "yes", lambda value: "yes" if value else "no")
+YesNo = Annotated[bool, YES_NO]
 SEQ = number(SEQ_DIGITS)
 
 
@@ -325,6 +325,35 @@ class ByMail(Action, prefix="bymail"):
 
 
 @dataclass(frozen=True)
+class HowChildJoins(Action, prefix="joins"):
+    """How the child abroad joins the booked conversation, and a way to switch: the child
+    by e-mail to the messenger (or to another address), the child by messenger to e-mail.
+    "My applications" shows it under the application; a notice may carry it too (a mail to
+    the child that bounced)."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class MessengerInstead(Action, prefix="tomsg"):
+    """The child invited by e-mail joins by messenger instead: a new one-time code for the
+    parent to forward; the mail's code and the reminders by mail stop."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class MailInstead(Action, prefix="tomail"):
+    """The child joins by e-mail (instead of the messenger, or at another address): the
+    parent types the address next."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
 class ItsMe(Action, prefix="me"):
     """Whoever opened the child's invite says whether they are that child."""
 
@@ -507,10 +536,56 @@ class AddingToComplaint(Overlay, prefix="adding"):
 
 @dataclass(frozen=True)
 class AskingChildMail(Overlay, prefix="childmail"):
-    """The next message is the e-mail address of this child, whose time is booked."""
+    """The next message is the e-mail address of this child, whose time is booked; asked
+    while `switching` from "How the child joins", Back goes there, not to the channels."""
 
     application: Ref
     child: FirstChild = 0
+    switching: Annotated[bool, added(YES_NO, "no")] = False
+
+
+# The screens of booking a conversation time (flows/booking.py): each is the question the
+# parent is asked until a button answers it, so a typed word, a sticker or a photo gets the
+# same screen again, also after a restart.
+@dataclass(frozen=True)
+class ChoosingChild(Overlay, prefix="bookchild"):
+    """With siblings: whose conversation to book first."""
+
+    application: Ref
+
+
+@dataclass(frozen=True)
+class ChoosingDay(Overlay, prefix="bookday"):
+    application: Ref
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class ChoosingTime(Overlay, prefix="booktime"):
+    application: Ref
+    day: Day
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class ChoosingChildLanguage(Overlay, prefix="booklang"):
+    """A time of a child abroad was tapped: in which language the bot speaks to the child."""
+
+    application: Ref
+    slot: SlotKey
+    child: FirstChild = 0
+
+
+@dataclass(frozen=True)
+class ChoosingChildChannel(Overlay, prefix="bookchannel"):
+    """The time is booked: does the child abroad join by messenger or by e-mail."""
+
+    application: Ref
+    child: FirstChild = 0
+
+
+BookingScreen = ChoosingChild | ChoosingDay | ChoosingTime | ChoosingChildLanguage \
+    | ChoosingChildChannel
 
 
 def overlay(stored: str | None) -> Overlay | None:

@@ -187,6 +187,27 @@ class Booking:
 
 
 @dataclass(frozen=True)
+class ChildWay:
+    """How the child abroad of a booked conversation joins it (issue 16)."""
+
+    ref: str
+    child: int
+    child_name: str  # with siblings, whose conversation it is; "" for an only child
+    address: str  # the child's e-mail address when invited by e-mail, else ""
+    joined: bool  # the child opened the invite in a messenger and said it is them
+    code: str  # the one-time invite code the parent forwards (by messenger)
+
+
+@dataclass(frozen=True)
+class ByMessengerNow:
+    """The child joins by messenger with this code; `left` is the e-mail address the child
+    was invited at before ("" when the child was not invited by e-mail)."""
+
+    code: str
+    left: str = ""
+
+
+@dataclass(frozen=True)
 class Joined:
     """A child who opened an invite: whose conversation, and when."""
 
@@ -227,6 +248,19 @@ class Interviews(Protocol):
         """The child of this booked conversation joins by e-mail at `address` (checked and
         lower-cased): the invite becomes theirs, the invitation with the calendar file goes
         there, and so do their reminders. None when done; else why not (a message id)."""
+        ...
+
+    async def child_way(self, channel: str, user_id: str, ref: str, child: int,
+                        now: datetime) -> ChildWay | None:
+        """How the child of this booked conversation abroad joins it; None when there is
+        no such conversation to join (no time booked, not abroad, or no longer open)."""
+        ...
+
+    async def by_messenger(self, channel: str, user_id: str, ref: str, child: int,
+                           now: datetime) -> ByMessengerNow | str:
+        """The child joins by messenger: a child invited by e-mail gets a new code (the
+        mail's one no longer works) and nothing more is sent to that address; a child not
+        yet in keeps the code. Or why not (a message id)."""
         ...
 
     async def invitation(self, channel: str, user_id: str, code: str,

@@ -15,6 +15,11 @@ by e-mail (issue 16): then the child is a person of channel "email" whose id is 
 the invite is theirs at once, and the invitation with the calendar file waits in the outbox
 (`invite-mail:<application>:<child>`). Either way, a child already in the conversation is
 sent the new time when the parent changes it, and their reminders follow it.
+
+The parent may switch the child's channel later ("How the child joins"): to the messenger,
+when the child was invited by e-mail (the invite gets a new code, the mail's one no longer
+works), or to e-mail, or to another address. Whoever the child was before is sent nothing
+more of that conversation: their messages still waiting in the outbox are cancelled.
 """
 
 from __future__ import annotations
@@ -47,7 +52,15 @@ from flows.interview import (
 )
 from flows.messages import Arg, OutgoingMessage, Text
 from flows.payloads import Book, BookFor
-from flows.ports import Booking, ChildTime, Invitation, Joined, SlotOffer
+from flows.ports import (
+    Booking,
+    ByMessengerNow,
+    ChildTime,
+    ChildWay,
+    Invitation,
+    Joined,
+    SlotOffer,
+)
 from flows.procedure import with_buttons
 from flows.services import SERVICES
 from flows.slots import Availability, Slot, free_slots, reminder_expires
@@ -326,26 +339,88 @@ class SqlInterviews:
                      invite.child_position, child_person=person_id)
         return True
 
+    async def _booked_abroad(self, session: AsyncSession, channel: str, user_id: str, ref: str,
+                             child: int, now: datetime) -> _Usable | None:
+        """This parent's booked conversation of a child abroad, with the child's invite still
+        valid; None when there is none."""
+        application = await owned_application(session, channel, user_id, ref)
+        if application is None or child_city(application.answers) is None \
+                or not hears_the_child(application) or application.status != "under_review":
+            return None
+        booking = await session.scalar(select(InterviewBooking).where(
+            InterviewBooking.application_id == application.id,
+            InterviewBooking.child_position == child,
+            InterviewBooking.status == "booked"))
+        invite = await session.scalar(select(InterviewInvite).where(
+            InterviewInvite.application_id == application.id,
+            InterviewInvite.child_position == child))
+        if booking is None or invite is None or from_db(invite.expires_at) < now:
+            return None
+        return _Usable(invite, application, booking)
+
+    @staticmethod
+    async def _release(session: AsyncSession, application_id: int, person_id: int) -> None:
+        """The child no longer joins as this person: nothing more of the conversation goes
+        to them. Their reminders are dropped, as `_seat` drops them (their keys name the
+        time, not the person: the next child's take them); anything else waiting, an
+        invitation not yet sent, is cancelled."""
+        waiting = (OutboxMessage.application_id == application_id,
+                   OutboxMessage.person_id == person_id, OutboxMessage.status == "pending")
+        await session.execute(delete(OutboxMessage).where(
+            *waiting, OutboxMessage.key.startswith(f"remind:{application_id}:"),
+            OutboxMessage.key.endswith(":child")))
+        await session.execute(update(OutboxMessage).where(*waiting).values(status="cancelled"))
+
+    async def child_way(self, channel: str, user_id: str, ref: str, child: int,
+                        now: datetime) -> ChildWay | None:
+        async with self.sessions() as session:
+            found = await self._booked_abroad(session, channel, user_id, ref, child, now)
+            if found is None:
+                return None
+            invite, answers = found.invite, found.application.answers
+            person = None if invite.child_person_id is None else \
+                await session.get(Person, invite.child_person_id)
+            by_mail = person is not None and person.channel == MAIL
+            return ChildWay(str(found.application.id), child,
+                            child_name(answers, child) if siblings(answers) else "",
+                            person.external_id if person is not None and by_mail else "",
+                            joined=person is not None and not by_mail, code=invite.code)
+
+    async def by_messenger(self, channel: str, user_id: str, ref: str, child: int,
+                           now: datetime) -> ByMessengerNow | str:
+        async with self.sessions.begin() as session:
+            found = await self._booked_abroad(session, channel, user_id, ref, child, now)
+            if found is None:
+                return "booking-not-available"
+            invite, application = found.invite, found.application
+            person = None if invite.child_person_id is None else \
+                await session.get(Person, invite.child_person_id)
+            if person is None:  # nobody in yet: the same invite to forward
+                return ByMessengerNow(invite.code)
+            if person.channel != MAIL:
+                return "booking-child-in-messenger"
+            # The mail's code opens nothing now (a reply to it is no longer the child's).
+            invite.code, invite.used_at, invite.child_person_id = new_code(), None, None
+            await self._release(session, application.id, person.id)
+            session.add(AuditEntry(actor=f"{channel}:{user_id}",
+                                   action="interview.child-by-messenger",
+                                   subject=application.number, details={"child": child}))
+            log.info("application %s: child %s joins by messenger instead of e-mail",
+                     application.id, child)
+            return ByMessengerNow(invite.code, person.external_id)
+
     async def invite_by_mail(self, channel: str, user_id: str, ref: str, child: int,
                              address: str, now: datetime) -> str | None:
         """The parent gives the address of the child abroad: the child joins by e-mail."""
         async with self.sessions.begin() as session:
-            application = await owned_application(session, channel, user_id, ref)
-            zone = child_city(application.answers) if application else None
-            booking = invite = None
-            if application is not None and zone is not None and hears_the_child(application) \
-                    and application.status == "under_review":
-                booking = await session.scalar(select(InterviewBooking).where(
-                    InterviewBooking.application_id == application.id,
-                    InterviewBooking.child_position == child,
-                    InterviewBooking.status == "booked"))
-                invite = await session.scalar(select(InterviewInvite).where(
-                    InterviewInvite.application_id == application.id,
-                    InterviewInvite.child_position == child))
-            if application is None or booking is None or invite is None \
-                    or from_db(invite.expires_at) < now:
+            found = await self._booked_abroad(session, channel, user_id, ref, child, now)
+            if found is None:
                 return "booking-not-available"
+            application, booking, invite = found.application, found.booking, found.invite
+            zone = child_city(application.answers)
             person = await ensure_person(session, MAIL, address.lower())
+            if invite.child_person_id not in (None, person.id):  # another address, a messenger
+                await self._release(session, application.id, invite.child_person_id)
             # The child reads the language the parent chose for them (theirs, if none).
             person.language = invite.language or await session.scalar(
                 select(Person.language).where(Person.id == application.person_id))

@@ -51,6 +51,9 @@ LONGEST: tuple[Payload, ...] = (
     BookIn(ID, "202611251000", "ru", 99),  # the child's language (flows/booking.py)
     # the child's channel: messenger or e-mail (issue 16)
     payloads.ChildChannel(ID, 99), payloads.ByMessenger(ID, 99), payloads.ByMail(ID, 99),
+    # ...switched later: "How the child joins" (flows/booking.py)
+    payloads.HowChildJoins(ID, 99), payloads.MessengerInstead(ID, 99),
+    payloads.MailInstead(ID, 99),
     *(payloads.ChildConversation(int(ID), verb, 99) for verb in payloads.SESSION_VERBS),
     payloads.Back(), payloads.Submit(), Edit(NAME), payloads.More(), payloads.Done(),
     payloads.Keep(), payloads.Skip(), UseSuggestion(999), ChooseOption(NAME),
@@ -152,7 +155,13 @@ def test_a_field_without_its_wire_fails_where_it_is_declared() -> None:
 def test_overlays_kept_in_a_state_read_back_and_those_stored_before_still_read() -> None:
     for kept in (payloads.Cancelling(), payloads.ChoosingLanguage(), payloads.WithSpecialist(),
                  payloads.WithSpecialistConfirmed(), payloads.Objecting(ID),
-                 payloads.AskingChildMail(ID), payloads.AskingChildMail(ID, 99)):
+                 payloads.AskingChildMail(ID), payloads.AskingChildMail(ID, 99),
+                 payloads.AskingChildMail(ID, 0, True), payloads.AskingChildMail(ID, 99, True),
+                 # the booking screens (issue 18)
+                 payloads.ChoosingChild(ID), payloads.ChoosingDay(ID, 99),
+                 payloads.ChoosingTime(ID, "20261125", 99),
+                 payloads.ChoosingChildLanguage(ID, "202611251000", 99),
+                 payloads.ChoosingChildChannel(ID, 99)):
         assert payloads.overlay(kept.pack()) == kept
     # what the engine stored as plain strings before the codec
     assert payloads.overlay("specialist:sent") == payloads.WithSpecialistConfirmed()
