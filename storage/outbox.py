@@ -26,10 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
 from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
+from flows.menu import child_way_button
 from flows.messages import OutgoingMessage, Text
+from flows.procedure import with_buttons
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
-from storage.models import Application, OutboxMessage, Person
+from storage.conversations import buttons_seq
+from storage.models import Application, InterviewInvite, OutboxMessage, Person
 
 EXPIRED = "expired"
 FAILED = "failed"  # given up on: the digest counts them
@@ -170,7 +173,8 @@ class OutboxStore:
                     application_id=message.application_id, message=say(alert))
             if told is not None and applicant is not None:
                 enqueue(session, key=f"{key}:applicant", audience=CITIZEN, person_id=applicant,
-                        application_id=message.application_id, message=say(told))
+                        application_id=message.application_id,
+                        message=await _with_the_way_out(session, say(told), message, applicant))
 
     async def recover(self, now: datetime, *, exclusive: bool) -> int:
         """At the start of delivering: messages a dead claimer left mid-send are `uncertain`
@@ -184,6 +188,19 @@ class OutboxStore:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
             )
+
+
+async def _with_the_way_out(session: AsyncSession, notice: OutgoingMessage,
+                            failed: OutboxMessage, applicant: int) -> OutgoingMessage:
+    """The applicant's notice that a child's address refused the mail carries the button
+    that switches how that child joins (by messenger, or another address)."""
+    position = await session.scalar(select(InterviewInvite.child_position).where(
+        InterviewInvite.application_id == failed.application_id,
+        InterviewInvite.child_person_id == failed.person_id))
+    if position is None or failed.application_id is None:
+        return notice
+    return with_buttons(notice, [[child_way_button(str(failed.application_id), position)]],
+                        await buttons_seq(session, applicant))
 
 
 def _waits_behind_an_earlier_one(now: datetime) -> ColumnElement[bool]:

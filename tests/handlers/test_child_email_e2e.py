@@ -233,8 +233,14 @@ async def test_an_address_the_server_refuses_is_reported_to_the_mother_and_to_st
     parent = telegram.user(id=PARENT, first_name="Динара")
     card = await books_for_her_son_by_mail(telegram, parent)
 
-    await seen(telegram, PARENT, lambda m: m.get("text") == kk("email-bounced",
-                                                               address=ADDRESS))
+    told = await seen(telegram, PARENT, lambda m: m.get("text") == kk("email-bounced",
+                                                                      address=ADDRESS))
+    # The notice carries the way out: how the child joins, switched to the messenger.
+    way = await parent.press(told, kk("booking-child-way"))
+    assert kk("booking-child-way-mail", address=ADDRESS) in [m.get("text") for m in way]
+    switched = await parent.press(way[-1], kk("booking-child-to-messenger"))
+    assert any(m.get("text", "").startswith(kk("booking-child-now-messenger", address=ADDRESS))
+               for m in switched)
     alert = staff_says("staff-delivery-undeliverable-email", address=ADDRESS)
     await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == alert,
                card["message_thread_id"])  # the mother's topic, not one of his own
