@@ -176,7 +176,8 @@ class App:
             DeskActs(desk, self.worker.clock, self.worker.wake)
         Console(console, console, acts, desk, self.localizer, clock=self.worker.clock,
                 public_base_url=self.settings.public_base_url,
-                default_language=self.settings.staff_locale).install(server)
+                default_language=self.settings.staff_locale,
+                gate=staff.gate if staff is not None else None).install(server)
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
         if telegram_webhook is not None:

@@ -243,7 +243,10 @@ class StaffSide:
 
     async def apply(self, application_id: int, action: str, details: dict[str, Any],
                     user_id: int, user_name: str, thread: int | None,
-                    card_id: int | None = None) -> None:
+                    card_id: int | None = None) -> ActResult:
+        """The desk takes the step (the change, its audit and the citizen's notice in one
+        transaction); the topic hears of it. The console calls this too (issue 17), so a
+        step taken there shows in the topic; what the desk answered is returned."""
         actor = f"staff:{user_id}"
         result = await self.desk.act(application_id, action, actor, details, self.clock(),
                                      user_name)
@@ -252,15 +255,15 @@ class StaffSide:
             person = await self.desk.person_of(snapshot.id)
             thread = await self.topics.thread_for(person) if person else None
         if thread is None:
-            return
+            return result
         if result.reason is not None:  # a term the law sets
             await self.post(thread, result.reason.key, **result.reason.args)
-            return
+            return result
         if not result.ok or snapshot is None:
             args: dict[str, Arg] = {} if snapshot is None else {
                 "number": snapshot.number, "status": Text(status_id(snapshot.status))}
             await self.post(thread, result.error, **args)
-            return
+            return result
         self.wake()
         await self.post(thread, "staff-done", who=user_name,
                         action=Text(f"staff-action-{action}"), number=snapshot.number,
@@ -269,6 +272,7 @@ class StaffSide:
         person = await self.desk.person_of(snapshot.id)
         if person is not None:
             await self.topics.refresh_title(person)
+        return result
 
     async def ask(self, thread: int | None, application_id: int, action: str, user_id: int,
                   key: str, data: dict[str, Any] | None = None, **args: Any) -> None:

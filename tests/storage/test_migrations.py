@@ -9,9 +9,12 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from flows.calendar import KZ_TZ
+from storage.console import SqlConsole  # its tables join the models' metadata (0017)
 from storage.db import alembic_config, create_engine, sessions
+from storage.files import DiskFileStore
 from storage.models import Application, StatusChange
 from tests.clock import MovableClock
+from tests.sealing import KEYRING
 from tests.storage.conftest import DatabaseUrl
 from tests.storage.older import OlderBot, upgraded
 from tests.storage.test_storage import ANSWERS
@@ -74,3 +77,29 @@ async def test_a_hearing_set_before_keeps_its_typed_grounds_as_its_details(
     await db.dispose()
     assert decision == {"hearing": {"date": "2026-11-27", "time": "15:00", "place": "каб. 5",
                                     "details": "заключение психолога"}}
+
+
+async def test_0017_adds_the_console_links_and_sessions_and_takes_them_back(
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0017")
+    db = create_engine(url, clock, KEYRING)
+    console = SqlConsole(sessions(db), DiskFileStore(tmp_path / "files", KEYRING))
+    token = await console.issue_link(77, "Дана Маман", "officer", clock())
+    opened = await console.redeem(token, "ru", clock())
+    assert opened is not None and opened.name == "Дана Маман"
+    async with db.connect() as connection:
+        stored = (await connection.execute(text(
+            "SELECT token_sha256, name FROM console_links"))).one()
+    assert token not in stored[0] and "Дана".encode() not in bytes(stored[1])
+    await db.dispose()
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0016")
+    db = create_engine(url, clock, None)
+    async with db.connect() as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    await db.dispose()
+    assert "console_links" not in tables and "console_sessions" not in tables
