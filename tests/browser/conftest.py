@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"  # kept after the run, for a person to look at
 CHROMIUM = ("chromium", "chromium-browser")
 DRIVER = "chromedriver"
+WIDTH, HEIGHT = 1280, 900
 
 _not_started: list[str] = []
 
@@ -79,16 +80,35 @@ class Browser:
         """Until the element shows that text (a page htmx updates in place)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        while text not in await self.text(css):
+        while text not in (shown := await self._text_if_there(css)):
             if loop.time() > deadline:
-                raise AssertionError(f"{text!r} never appeared in {css}: "
-                                     f"{(await self.text(css))[:500]}")
+                raise AssertionError(f"{text!r} never appeared in {css}: {shown[:500]}")
             await asyncio.sleep(0.1)
 
+    async def _text_if_there(self, css: str) -> str:
+        """The element's text, or "" while the page it is on is still loading."""
+        from selenium.common.exceptions import WebDriverException
+
+        try:
+            return await self.text(css)
+        except WebDriverException:  # not there yet, or gone with the page that had it
+            return ""
+
     async def screenshot(self, name: str) -> Path:
+        """The whole page, top to bottom, for a person to look at."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
-        await self._run(self.driver.save_screenshot, str(path))
+
+        def whole_page() -> None:
+            height = int(self.driver.execute_script(
+                "return document.documentElement.scrollHeight"))
+            self.driver.set_window_size(WIDTH, min(max(height, HEIGHT), 8000))
+            try:
+                self.driver.save_screenshot(str(path))
+            finally:
+                self.driver.set_window_size(WIDTH, HEIGHT)
+
+        await self._run(whole_page)
         return path
 
     async def forget_cookies(self) -> None:
@@ -107,7 +127,7 @@ def _start() -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 "--window-size=1280,900", "--lang=ru"):
+                 f"--window-size={WIDTH},{HEIGHT}", "--lang=ru"):
         options.add_argument(flag)
     return webdriver.Chrome(options=options, service=Service(driver))
 
@@ -135,4 +155,5 @@ async def browser(chromium: Any) -> AsyncIterator[Browser]:
 
 
 # The running bot and its fake Telegram, as the end-to-end tests have them.
+from tests.console.conftest import console  # noqa: E402, F401
 from tests.handlers.conftest import staffed, telegram  # noqa: E402, F401
