@@ -32,6 +32,7 @@ from storage.models import (
     Application,
     ApplicationNote,
     AuditEntry,
+    CitizenWord,
     ConsoleLink,
     ConsoleSession,
     Document,
@@ -49,6 +50,7 @@ IDLE_TIMEOUT = timedelta(minutes=30)
 HEAD, OFFICER, VIEWER = "head", "officer", "viewer"
 AUDIT_SHOWN = 200  # the newest audit rows of an application on its page
 CHAT_SHOWN = 200
+FILE_WORD = "file"  # a citizen's file relayed to the topic (CitizenWord.kind)
 
 
 def digest(secret: str) -> str:
@@ -187,6 +189,13 @@ class _Opened:
 
 def _initials(surname: str | None, first_name: str | None) -> str:
     return " ".join(f"{name[0]}." for name in (surname, first_name) if name)
+
+
+def _said(word: CitizenWord) -> tuple[Text, ...]:
+    """A citizen's message to staff as the chat shows it: a file is a line that sends the
+    reader to the topic (the file is there, not here), then its caption, if any."""
+    said = (Text("console-chat-note", {"text": word.text}),) if word.text else ()
+    return (Text("console-chat-file"), *said) if word.kind == FILE_WORD else said
 
 
 class SqlConsole:
@@ -352,8 +361,9 @@ class SqlConsole:
     async def _chat(self, session: AsyncSession,
                     application: Application) -> tuple[ChatEntry, ...]:
         """What the citizen was sent (the outbox keeps every message, also staff's
-        replies), and what they wrote that the bot keeps: their notes on the application
-        (an objection). Their other messages are relayed to the topic, not stored."""
+        replies), and what they wrote: their notes on the application (an objection) and
+        their messages to staff as relayed into the topic (a file as a line that points
+        there), merged by time."""
         sent = (await session.scalars(select(OutboxMessage).where(
             OutboxMessage.person_id == application.person_id,
             OutboxMessage.audience == CITIZEN)
@@ -361,14 +371,19 @@ class SqlConsole:
         notes = (await session.scalars(select(ApplicationNote).where(
             ApplicationNote.application_id == application.id)
             .order_by(ApplicationNote.id))).all()
+        words = (await session.scalars(select(CitizenWord).where(
+            CitizenWord.person_id == application.person_id)
+            .order_by(CitizenWord.id.desc()).limit(CHAT_SHOWN))).all()
         entries = [ChatEntry(from_db(row.created_at), False,
                              message_from_json(row.payload).parts, row.status)
                    for row in sent]
         entries += [ChatEntry(from_db(note.at), not note.actor.startswith("staff:"),
                               (Text("console-chat-note", {"text": note.text}),), "")
                     for note in notes if note.text]
+        entries += [ChatEntry(from_db(word.at), True, said, "") for word in words
+                    if (said := _said(word))]
         entries.sort(key=lambda entry: entry.at)
-        return tuple(entries)
+        return tuple(entries[-CHAT_SHOWN:])
 
     async def document(self, application_id: int, document_id: int) -> StoredBytes | None:
         """A file of this application (never of another one)."""

@@ -432,3 +432,17 @@ class ConsoleSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=stamp)
     last_seen_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
+
+
+class CitizenWord(Base):
+    """A citizen's own message to staff, kept when it is relayed into their topic (issue 17),
+    so the console shows the chat both ways. A file is kept as a line only ("file"; its
+    caption as the text): the file itself is in the staff topic."""
+
+    __tablename__ = "citizen_words"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=stamp, index=True)
+    text: Mapped[str] = mapped_column(SEALED, default="")
+    kind: Mapped[str] = mapped_column(String(16), default="text")  # "text" or "file"

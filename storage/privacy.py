@@ -10,8 +10,9 @@ named by their SHA-256, so the same bytes may belong to several applications.
 The messages about an erased application go with it: one still queued is cancelled (it is
 never sent) and every one's payload (its words: names, IINs, decisions) is emptied; one in
 the middle of its send is emptied once that send is over (`settle_messages`). `/forget` does
-the same for the person's messages about no application, and drops the replies the update
-log still owes them.
+the same for the person's messages about no application, deletes their own messages to
+staff (`CitizenWord`, kept for the console's chat), and drops the replies the update log
+still owes them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import func, null, select, update
+from sqlalchemy import delete, func, null, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import Forgotten
@@ -33,6 +34,7 @@ from storage.models import (
     ApplicationChild,
     ApplicationNote,
     AuditEntry,
+    CitizenWord,
     Consent,
     Conversation,
     Document,
@@ -233,6 +235,13 @@ async def settle_files(session: AsyncSession, files: set[str]) -> set[str]:
     return files - busy
 
 
+async def forget_words(session: AsyncSession, which: Any) -> int:
+    """Delete these of the citizens' messages to staff (`CitizenWord`): the person's own at
+    `/forget`, those past the retention term in the daily run. How many went."""
+    result = await session.execute(delete(CitizenWord).where(which))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 async def drop_owed_replies(session: AsyncSession, channel: str, user_id: str) -> None:
     """The update log's replies still owed to the person (a restart would send them) and the
     updates they answer: dropped, as when a reply has gone out (storage/updates.py)."""
@@ -276,6 +285,8 @@ class SqlPersonalData:
                 Application.person_id == person.id).order_by(Application.id))).all()
             interest = (await session.scalars(select(ServiceInterest.service).where(
                 ServiceInterest.person_id == person.id))).all()
+            words = (await session.scalars(select(CitizenWord).where(
+                CitizenWord.person_id == person.id).order_by(CitizenWord.id))).all()
             return {
                 "person": _person(person),
                 "conversation": None if conversation is None else {
@@ -286,6 +297,8 @@ class SqlPersonalData:
                 "applications": [await _application(session, application)
                                  for application in applications],
                 "asked_to_be_told_about": list(interest),
+                "my_messages_to_staff": [{"at": word.at, "kind": word.kind, "text": word.text}
+                                         for word in words],
                 "interviews_as_child": await _as_child(session, person),
             }
 
@@ -313,6 +326,7 @@ class SqlPersonalData:
             if not kept:
                 person.display_name = ""
             files |= await self._erase_own_messages(session, person)
+            await forget_words(session, CitizenWord.person_id == person.id)
             await drop_owed_replies(session, channel, user_id)
             session.add(AuditEntry(actor=ERASER, action="person.forget",
                                    subject=f"{channel}:{person.id}",

@@ -6,6 +6,9 @@
   body, dates, statuses and audit facts stay, for statistics and monitoring; its messages
   still queued are cancelled and every message about it loses its words (`settle_messages`
   finishes those whose send was under way);
+- a citizen's message to staff (`CitizenWord`, kept for the console's chat) older than
+  RETENTION_DAYS is deleted: it belongs to no application, so the same term is counted from
+  when it was written;
 - the update log's keys older than a week are pruned (storage/updates.py).
 
 The day's run is claimed in the transaction that erases, so a restart the same day does not
@@ -22,12 +25,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.ports import Erased
 from storage.clock import to_db
 from storage.interviews import claim_run
-from storage.models import Application, AuditEntry, Conversation
+from storage.models import Application, AuditEntry, CitizenWord, Conversation
 from storage.privacy import (
     ERASER,
     FileEraser,
     anonymise,
     drop_draft,
+    forget_words,
     is_closed,
     last_change,
     not_anonymised,
@@ -63,11 +67,13 @@ class Retention:
             files: set[str] = set()
             drafts = await self._drafts(session, now, files)
             anonymised = await self._closed(session, now, files)
+            words = await forget_words(session, CitizenWord.at < to_db(
+                now - timedelta(days=self.closed_days)))
             updates = await prune_handled(session, to_db(now - timedelta(days=UPDATE_KEYS_DAYS)))
             erased = Erased(drafts, anonymised, updates)
             session.add(AuditEntry(actor=ERASER, action=RUN, subject=today.isoformat(),
                                    details={"drafts": drafts, "anonymised": anonymised,
-                                            "updates": updates}))
+                                            "words": words, "updates": updates}))
             await session.flush()
             await settle_messages(session)
             files = await settle_files(session, files)

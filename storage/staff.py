@@ -33,6 +33,7 @@ from storage.interviews import claim_run
 from storage.models import (
     Application,
     AuditEntry,
+    CitizenWord,
     IssuedPaper,
     OutboxMessage,
     Person,
@@ -234,6 +235,12 @@ class StaffDesk:
             if exists is None:
                 enqueue(session, key=key, audience=STAFF, person_id=person_id,
                         application_id=application_id, message=message)
+
+    async def keep_words(self, person_id: int, text: str, kind: str) -> None:
+        """A citizen's message to staff, kept (sealed) for the console's chat as it is relayed:
+        `kind` is "text", or "file" with the caption as `text`."""
+        async with self.sessions.begin() as session:
+            session.add(CitizenWord(person_id=person_id, text=text, kind=kind))
 
     async def audit(self, actor: str, action: str, subject: str, details: dict[str, Any]) -> None:
         async with self.sessions.begin() as session:

@@ -32,6 +32,8 @@ MEMBER_STATUSES = {"creator", "administrator", "member"}
 # What staff may post that a WhatsApp citizen is not sent (text, photos and files are).
 OTHER_CONTENT = ("sticker", "voice", "video", "video_note", "audio", "animation", "location",
                  "contact", "poll", "dice", "venue")
+# What a citizen's message to staff is, as kept for the console (storage: CitizenWord.kind).
+WORDS, FILE = "text", "file"
 
 
 class ReplyRequest(Protocol):
@@ -61,6 +63,7 @@ class Desk(Protocol):
                       at: datetime) -> str | None: ...
     async def staff_reply(self, person_id: int, key: str, text: str, actor: str) -> None: ...
     async def enqueue_staff(self, person_id: int, key: str, message: OutgoingMessage) -> None: ...
+    async def keep_words(self, person_id: int, text: str, kind: str) -> None: ...
     async def audit(self, actor: str, action: str, subject: str,
                     details: dict[str, Any]) -> None: ...
     async def open_request(self, chat_id: int, message_id: int, application_id: int,
@@ -161,26 +164,34 @@ class StaffSide:
         self.wake()
 
     async def relay(self, message: Message) -> None:
-        """Copy a citizen's message (text, photo, file) into their topic."""
-        thread = await self._thread_of("telegram", str(message.chat.id))
+        """Copy a citizen's message (text, photo, file) into their topic, kept first for the
+        console: a text as it is, anything else as a file with its caption."""
+        words, kind = (message.text, WORDS) if message.text is not None else (
+            message.caption or "", FILE)
+        thread = await self._kept("telegram", str(message.chat.id), words, kind)
         if thread is not None:
             await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
                                         message_thread_id=thread)
 
-    async def _thread_of(self, channel: str, external_id: str) -> int | None:
+    async def _kept(self, channel: str, external_id: str, text: str, kind: str) -> int | None:
+        """The citizen's words kept (before Telegram is asked anything, so a failure there
+        loses nothing), then their topic's thread."""
         citizen = await self.desk.citizen_by_address(channel, external_id)
-        return await self.topics.thread_for(citizen.person_id) if citizen else None
+        if citizen is None:
+            return None
+        await self.desk.keep_words(citizen.person_id, text, kind)
+        return await self.topics.thread_for(citizen.person_id)
 
     async def relay_text(self, channel: str, external_id: str, text: str) -> None:
         """A message from a citizen on another messenger, posted into their topic."""
-        thread = await self._thread_of(channel, external_id)
+        thread = await self._kept(channel, external_id, text, WORDS)
         if thread is not None:
             for piece in split_text(self.text("staff-citizen-says", text=text)):
                 await self.bot.send_message(self.chat_id, piece, message_thread_id=thread)
 
     async def relay_file(self, channel: str, external_id: str, data: bytes,
                          filename: str) -> None:
-        thread = await self._thread_of(channel, external_id)
+        thread = await self._kept(channel, external_id, "", FILE)
         if thread is not None:
             name = proper_name(filename, detect_document_type(data[:4096]) or "")
             await self.bot.send_document(self.chat_id, BufferedInputFile(data, name),

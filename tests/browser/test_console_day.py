@@ -4,7 +4,8 @@ Chromium, against the whole running bot (its HTTP server, SQLite, the fake Teleg
 Three visit applications wait: one overdue, one due today, one due tomorrow. The specialist
 signs in with the link the bot sends, filters to what is due today, opens it, looks at the
 identity document, accepts it and approves it for the period asked; the citizen receives the
-permission in Telegram. A reply typed in the console reaches the citizen. A second use of the
+permission in Telegram. A reply typed in the console reaches the citizen, and what the citizen
+writes back appears on the open page by itself. A second use of the
 link fails, a viewer sees no step to take, and an idle session goes back to sign-in. The list
 and the application page are photographed in Kazakh and Russian (artifacts/screenshots/).
 """
@@ -158,6 +159,15 @@ async def test_a_working_day_in_the_console(
     await browser.fill("#reply-text", answer)
     await browser.click("#reply-send")
     await arrives(telegram, lambda m: answer in m.get("text", ""))
+
+    # The citizen writes to a specialist: the open page shows it by itself (htmx polls).
+    citizen = telegram.user(id=CITIZEN)
+    chosen = (await citizen.press((await citizen.say("/start"))[-1], "Қазақша"))[-1]
+    await citizen.press(chosen, says("menu-specialist", "kk"))
+    words = "Рақмет! Рұқсатты қайдан алуға болады?"
+    await citizen.say(words)
+    await browser.wait_for_text(words, "#messages", timeout=20)
+    await browser.screenshot("console-application-ru-after")
 
     # An idle half hour: back to sign-in.
     console.advance_to(TUESDAY + timedelta(minutes=45))

@@ -103,3 +103,34 @@ async def test_0017_adds_the_console_links_and_sessions_and_takes_them_back(
         tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
     await db.dispose()
     assert "console_links" not in tables and "console_sessions" not in tables
+
+
+async def test_0018_keeps_a_citizens_words_sealed_and_takes_the_table_back(
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
+) -> None:
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from storage.models import CitizenWord, Person
+    from storage.staff import StaffDesk
+
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0018")
+    db = create_engine(url, clock, KEYRING)
+    async with sessions(db).begin() as session:
+        person = Person(channel="telegram", external_id="42")
+        session.add(person)
+    await StaffDesk(sessions(db)).keep_words(person.id, "Сәлеметсіз бе, сұрағым бар", "text")
+    async with sessions(db)() as session:
+        kept = (await session.execute(select(CitizenWord.text, CitizenWord.kind))).one()
+    assert tuple(kept) == ("Сәлеметсіз бе, сұрағым бар", "text")
+    async with db.connect() as connection:
+        stored = (await connection.execute(text("SELECT text FROM citizen_words"))).scalar_one()
+    assert "сұрағым".encode() not in bytes(stored)  # sealed at rest
+    await db.dispose()
+    await asyncio.to_thread(command.downgrade, alembic_config(url), "0017")
+    db = create_engine(url, clock, None)
+    async with db.connect() as connection:
+        tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
+    await db.dispose()
+    assert "citizen_words" not in tables and "console_sessions" in tables
