@@ -71,10 +71,15 @@ def main() -> int:
         logging.info("WhatsApp settings are not set: running on Telegram alone")
     elif not settings.telegram_bot_token:
         logging.info("TELEGRAM_BOT_TOKEN is not set: running on WhatsApp alone")
+    from bot import collector
     from bot.app import build_app
+
+    collector.tune()
+
     async def run() -> None:
         asked = _stop_on_signals()
         app = await build_app(settings)
+        collector.settled()
         try:
             await _run_until_asked(app, asked)
         finally:

@@ -5,6 +5,7 @@ told. Pure: storage and transports use it, and never ask which service it is.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -71,6 +72,13 @@ def next_date(snapshot: Snapshot, today: date) -> date | None:
     then the decision; after a hearing, the final answer (`flows/dates.py`)."""
     term = next_term(snapshot, today)
     return term.day if term is not None else None
+
+
+def due_by(snapshots: Iterable[Snapshot], today: date) -> list[tuple[Snapshot, date]]:
+    """The applications whose next date is today or past, with that date: the digest's and
+    the console's "Today"."""
+    dated = ((snapshot, next_date(snapshot, today)) for snapshot in snapshots)
+    return [(snapshot, day) for snapshot, day in dated if day is not None and day <= today]
 
 
 def card(snapshot: Snapshot, today: date) -> OutgoingMessage:

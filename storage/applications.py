@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
-from storage.sealed import matches
+from storage.sealed import blind_value, keyring_of, matches
 
 if TYPE_CHECKING:  # papers reads applications: a type here, not an import cycle
     from storage.papers import PaperRegistry
@@ -293,6 +295,26 @@ async def staff_snapshot(session: AsyncSession, application: Application) -> Sna
         matches(session, Application.applicant_iin_key, application.applicant_iin),
         Application.id != application.id).order_by(Application.id))
     return dataclasses.replace(snapshot_of(application), same_iin=tuple(others))
+
+
+async def staff_snapshots(session: AsyncSession,
+                          applications: Sequence[Application]) -> list[Snapshot]:
+    """`staff_snapshot` for many at once, the other applications under each IIN read in one
+    query instead of one each: the digest and the console's Today read every open one."""
+    keyring = keyring_of(session.get_bind().dialect)
+    under: defaultdict[str, list[tuple[int, str]]] = defaultdict(list)  # mark -> (id, number)
+    for row_id, number, mark in await session.execute(
+            select(Application.id, Application.number, Application.applicant_iin_key)
+            .where(Application.applicant_iin_key.is_not(None))):
+        under[str(mark)].append((row_id, number))
+    snapshots = []
+    for application in applications:
+        value = blind_value([application.applicant_iin])
+        others = sorted({found for mark in (keyring.blinds(value) if value else [])
+                         for found in under.get(mark, ()) if found[0] != application.id})
+        snapshots.append(dataclasses.replace(snapshot_of(application),
+                                             same_iin=tuple(number for _, number in others)))
+    return snapshots
 
 
 def _submitted(application: Application) -> Submitted:

@@ -21,12 +21,12 @@ from flows.paper import Official
 from flows.procedure import (
     Snapshot,
     allowed,
-    next_date,
+    due_by,
     notice_expires,
     notice_to_act,
 )
 from flows.services import SERVICES
-from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot
+from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot, staff_snapshots
 from storage.clock import to_db
 from storage.conversations import buttons_seq, person_for
 from storage.interviews import claim_run
@@ -267,9 +267,7 @@ class StaffDesk:
     async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
         """Applications whose next date (`next_date`) is today or past: the same date the
         citizen sees in "My applications"."""
-        due = [(snapshot, next_date(snapshot, today))
-               for snapshot in await self.open_applications()]
-        return [(snapshot, day) for snapshot, day in due if day is not None and day <= today]
+        return due_by(await self.open_applications(), today)
 
     async def delivery_troubles(self, since: datetime) -> DeliveryTroubles:
         """Messages that expired unsent, and those a restart caught mid-send, since `since`."""
@@ -288,7 +286,7 @@ class StaffDesk:
         async with self.sessions() as session:
             rows = await session.scalars(select(Application).where(
                 Application.status.in_(OPEN_STATUSES)).order_by(Application.id))
-            return [await staff_snapshot(session, application) for application in rows]
+            return await staff_snapshots(session, rows.all())
 
     async def claim_job(self, name: str, on: date) -> bool:
         """True once per job and day: a restart on the same day does not run it again."""

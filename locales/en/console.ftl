@@ -38,6 +38,7 @@ console-page-previous = ← Previous
 console-page = Page {$page} of {$pages}
 console-page-next = Next →
 console-today-title = Digest for {$date}
+console-today-more = { $count } more: the whole list due today or overdue
 console-today-nothing = No application is due today or overdue.
 console-chat-title = Messages with the citizen
 console-chat-hint = Shown here: the messages sent to the citizen, the citizen's messages to staff, and the texts the citizen attached to the application (an objection). The files the citizen sent are in the staff group's topic.

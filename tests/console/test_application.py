@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -307,6 +307,21 @@ async def test_today_lists_what_is_due_and_overdue(
                        today.text)
     assert marks == [(NUMBER, "overdue"), ("ВП-2026-00002", "due-today")]
     assert says("console-today-title", "ru", date="23.11.2026") in text_of(today)
+
+
+async def test_today_shows_the_fifty_most_overdue_and_links_to_the_rest(
+    telegram: FakeTelegram, console: RunningBot, browsers: list[Browser]
+) -> None:
+    """A department that fell behind: the page stays short and quick, the oldest first."""
+    for n in range(52):
+        await submitted(console, datetime(2026, 11, 2, 10, 0, tzinfo=KZ_TZ)
+                        + timedelta(hours=6 * n), draft=f"d-{n}")
+    browser = await signed_in(console, browsers)
+    today = await browser.get("/console/today")
+    numbers = re.findall(r'data-test="due-line" data-number="([^"]+)"', today.text)
+    assert numbers == [f"ВП-2026-{n:05d}" for n in range(1, 51)]
+    assert says("console-today-more", "ru", count=2) in text_of(today)
+    assert 'href="/console/?due=due"' in today.text
 
 
 async def test_one_removed_from_the_staff_group_can_no_longer_act_and_is_signed_out(

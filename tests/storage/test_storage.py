@@ -166,3 +166,19 @@ async def test_after_a_hearing_the_final_answer_is_the_next_date_everywhere(
     assert [(s.number, day) for s, day in await desk.due_or_overdue(date(2026, 3, 30))] == \
         [(submitted.number, date(2026, 3, 30))]
     assert await desk.due_or_overdue(date(2026, 3, 27)) == []
+
+
+async def test_the_open_applications_name_the_others_under_the_same_iin(db: AsyncEngine) -> None:
+    """The digest and the console's Today read every open application at once: each still
+    names the other applications made under its IIN, as its card does."""
+    from storage.staff import StaffDesk
+
+    applications, desk = SqlApplications(sessions(db)), StaffDesk(sessions(db))
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    first = await applications.submit("telegram", "42", "visit", ANSWERS, "d-1", at)
+    other = await applications.submit("telegram", "43", "visit",
+                                      {**ANSWERS, "iin": "900101300127"}, "d-2", at)
+    again = await applications.submit("telegram", "44", "visit", ANSWERS, "d-3", at)
+    same = {snapshot.number: snapshot.same_iin for snapshot in await desk.open_applications()}
+    assert same == {first.number: (again.number,), other.number: (),
+                    again.number: (first.number,)}

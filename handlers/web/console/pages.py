@@ -49,7 +49,7 @@ from flows.dates import next_term
 from flows.menu import status_id
 from flows.messages import Arg, Text
 from flows.payloads import CardAction, unpack
-from flows.procedure import OPEN, Snapshot, card
+from flows.procedure import OPEN, Snapshot, card, due_by
 from flows.service import Checklist, ProcedureStep, Service, Typed
 from flows.services import SERVICES
 from flows.staff_input import tidy
@@ -110,6 +110,10 @@ class ActionForm:
     typed: list[dict[str, Any]] = field(default_factory=list)
     offer: dict[str, str] | None = None
     errors: list[str] = field(default_factory=list)
+
+
+# The day's page lists the most overdue first, this many; the list filtered to "due" has all.
+TODAY_SHOWN = 50
 
 
 class Console:
@@ -361,12 +365,14 @@ class Console:
     # ------------------------------------------------------------------ today
     async def today_page(self, request: web.Request) -> web.Response:
         today = self._today()
-        due = await self.digest.due_or_overdue(today)
+        opened = await self.data.open_snapshots()
+        due = sorted(due_by(opened, today), key=lambda pair: (pair[1], pair[0].id))
         lines = [{"snapshot": snapshot, "mark": _mark(day, today),
                   "status": Text(status_id(snapshot.status)),
                   "term": term.marked(today)}
-                 for snapshot, day in due if (term := next_term(snapshot, today)) is not None]
-        warnings = [warning for snapshot in await self.digest.open_applications()
+                 for snapshot, day in due[:TODAY_SHOWN]
+                 if (term := next_term(snapshot, today)) is not None]
+        warnings = [warning for snapshot in opened
                     for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
         since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
         troubles = await self.digest.delivery_troubles(since)
@@ -376,7 +382,8 @@ class Console:
         open_complaints = {code: (await self.data.listing(today, service=code, limit=0)).total
                            for code in complaints}
         return self._render(request, "today.html", {
-            "today": today, "lines": lines, "warnings": warnings, "troubles": troubles,
+            "today": today, "lines": lines, "more": len(due) - len(lines),
+            "warnings": warnings, "troubles": troubles,
             "interviews": await self.data.interviews_on(today),
             "complaints": {code: count for code, count in open_complaints.items() if count}})
 
