@@ -7,7 +7,8 @@ finds a seventh of them, fifty a page). The
 console is served by its real aiohttp sub-application on 127.0.0.1; a staff member signs in
 with a one-time link as the bot would send it; then each page is asked for several times and
 its time to the last byte is printed: p50, p95, max. The first request of each page is
-printed apart (the console keeps what it decrypted while a row is unchanged).
+printed apart (the console keeps what it decrypted while a row is unchanged, and the bot
+opens the list's rows when it starts, as here).
 
     python bench/console_pages.py [--applications 5000] [--repeat 20]
 
@@ -100,6 +101,7 @@ async def main() -> None:
     await site.start()
     host, port = runner.addresses[0][:2]
     base = f"http://{host}:{port}/console"
+    await console.open_snapshots()  # as the bot does when it starts (bot/app.py)
     collector.settled()
     token = await console.issue_link(77, "Дана Маман", OFFICER, NOW)
     jar = aiohttp.CookieJar(unsafe=True)

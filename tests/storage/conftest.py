@@ -28,11 +28,6 @@ BACKENDS = ("sqlite", "postgresql")
 DatabaseUrl = Callable[[Path], str]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    for name in BACKENDS:
-        config.addinivalue_line("markers", f"{name}_only(reason): the test is about {name} itself")
-
-
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "backend" in metafunc.fixturenames:
         only = [name for name in BACKENDS
