@@ -101,7 +101,7 @@ async def main() -> None:
     await site.start()
     host, port = runner.addresses[0][:2]
     base = f"http://{host}:{port}/console"
-    await console.open_snapshots()  # as the bot does when it starts (bot/app.py)
+    await console.open_snapshots(NOW.date())  # as the bot does when it starts (bot/app.py)
     collector.settled()
     token = await console.issue_link(77, "Дана Маман", OFFICER, NOW)
     jar = aiohttp.CookieJar(unsafe=True)

@@ -74,10 +74,10 @@ def next_date(snapshot: Snapshot, today: date) -> date | None:
     return term.day if term is not None else None
 
 
-def due_by(snapshots: Iterable[Snapshot], today: date) -> list[tuple[Snapshot, date]]:
-    """The applications whose next date is today or past, with that date: the digest's and
+def due_by(dated: Iterable[tuple[Snapshot, date | None]],
+           today: date) -> list[tuple[Snapshot, date]]:
+    """Of the applications with their next dates, those due today or past: the digest's and
     the console's "Today"."""
-    dated = ((snapshot, next_date(snapshot, today)) for snapshot in snapshots)
     return [(snapshot, day) for snapshot, day in dated if day is not None and day <= today]
 
 

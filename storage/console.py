@@ -309,14 +309,15 @@ class SqlConsole:
         rows.sort(key=lambda row: (row.next_date or date.max, row.id))
         return Listing(tuple(rows[offset:offset + limit]), len(rows))
 
-    async def open_snapshots(self) -> list[Snapshot]:
-        """Every open application, as the list keeps it opened (the day's page reads them
-        all: opening each again would cost a second a page with thousands)."""
+    async def open_snapshots(self, today: date) -> list[tuple[Snapshot, date | None]]:
+        """Every open application with its next date, as the list keeps them (the day's
+        page reads them all: opening each again would cost a second with thousands)."""
         async with self.sessions() as session:
             found = (await session.execute(select(*LISTED).where(
                 Application.status.in_(OPEN)).order_by(Application.id))).all()
             keyring = keyring_of(session.get_bind().dialect)
-        return [self._opened(line, keyring).snapshot for line in found]
+        return [(opened.snapshot, opened.next_date(today))
+                for opened in (self._opened(line, keyring) for line in found)]
 
     def _opened(self, line: Any, keyring: Keyring) -> _Opened:
         """A row's sealed values, opened once: kept while its ciphertexts stay the same (any

@@ -22,6 +22,7 @@ from flows.procedure import (
     Snapshot,
     allowed,
     due_by,
+    next_date,
     notice_expires,
     notice_to_act,
 )
@@ -267,7 +268,8 @@ class StaffDesk:
     async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
         """Applications whose next date (`next_date`) is today or past: the same date the
         citizen sees in "My applications"."""
-        return due_by(await self.open_applications(), today)
+        return due_by(((snapshot, next_date(snapshot, today))
+                       for snapshot in await self.open_applications()), today)
 
     async def delivery_troubles(self, since: datetime) -> DeliveryTroubles:
         """Messages that expired unsent, and those a restart caught mid-send, since `since`."""

@@ -365,14 +365,14 @@ class Console:
     # ------------------------------------------------------------------ today
     async def today_page(self, request: web.Request) -> web.Response:
         today = self._today()
-        opened = await self.data.open_snapshots()
+        opened = await self.data.open_snapshots(today)
         due = sorted(due_by(opened, today), key=lambda pair: (pair[1], pair[0].id))
         lines = [{"snapshot": snapshot, "mark": _mark(day, today),
                   "status": Text(status_id(snapshot.status)),
                   "term": term.marked(today)}
                  for snapshot, day in due[:TODAY_SHOWN]
                  if (term := next_term(snapshot, today)) is not None]
-        warnings = [warning for snapshot in opened
+        warnings = [warning for snapshot, _day in opened
                     for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
         since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
         troubles = await self.digest.delivery_troubles(since)
