@@ -228,3 +228,7 @@ async def on_both(
     yield bot
     if bot.app is not None:
         await bot.stop()
+
+
+# The body's outgoing SMTP server (aiosmtpd), as the e-mail tests start it.
+from tests.email.conftest import smtp_server  # noqa: E402, F401

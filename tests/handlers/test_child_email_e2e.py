@@ -10,14 +10,12 @@ conversation in her topic with the real buttons. Time moves only with `advance_t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
 
 import aiosmtplib
 import pytest
-from aiosmtpd.smtp import SMTP
 from sqlalchemy import select
 
 from flows.calendar import KZ_TZ
@@ -39,23 +37,10 @@ ANSWER = "Хорошо, но я скучаю по маме."
 
 
 @pytest.fixture
-async def body_smtp() -> AsyncIterator[MailServer]:
-    """The body's outgoing mail server: what reaches it reaches the son."""
-    keeper = MailServer()
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(
-        lambda: SMTP(keeper, hostname="smtp.body.kz", loop=loop), "127.0.0.1", 0)
-    keeper.port = int(server.sockets[0].getsockname()[1])
-    yield keeper
-    server.close()
-    await server.wait_closed()
-
-
-@pytest.fixture
-async def by_mail(body_smtp: MailServer, staffed: RunningBot) -> RunningBot:
-    """The staffed bot, with e-mail on: SMTP out to `body_smtp`, its listener for replies."""
+async def by_mail(smtp_server: MailServer, staffed: RunningBot) -> RunningBot:
+    """The staffed bot, with e-mail on: SMTP out to `smtp_server`, its listener for replies."""
     await staffed.stop()
-    staffed.smtp_port = body_smtp.port
+    staffed.smtp_port = smtp_server.port
     await staffed.start()
     return staffed
 
@@ -115,14 +100,14 @@ def topic_has(telegram: FakeTelegram, thread: int, words: str) -> bool:
 
 
 async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
-    telegram: FakeTelegram, by_mail: RunningBot, body_smtp: MailServer
+    telegram: FakeTelegram, by_mail: RunningBot, smtp_server: MailServer
 ) -> None:
     parent = telegram.user(id=PARENT, first_name="Динара")
     card = await books_for_her_son_by_mail(telegram, parent)
     thread = card["message_thread_id"]
 
     # The invitation: in Russian, his time in Berlin and Astana's, the code, the .ics.
-    invitation = await mail_saying(body_smtp, "07:00")
+    invitation = await mail_saying(smtp_server, "07:00")
     assert by_mail.app is not None
     async with sessions(by_mail.app.db)() as session:
         code = await session.scalar(select(InterviewInvite.code))
@@ -142,11 +127,11 @@ async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
 
     # His reminders come by e-mail, a day and an hour before, in his time.
     by_mail.advance_to(ELEVEN - timedelta(hours=24) + timedelta(seconds=1))
-    day_before = await mail_saying(body_smtp, "⏰")
+    day_before = await mail_saying(smtp_server, "⏰")
     assert "07:00" in plain(day_before) and "11:00" not in plain(day_before)
     by_mail.advance_to(ELEVEN - timedelta(hours=1) + timedelta(seconds=1))
     async with asyncio.timeout(10):
-        while len([m for m in mails_to(body_smtp, ADDRESS) if "⏰" in plain(m)]) < 2:
+        while len([m for m in mails_to(smtp_server, ADDRESS) if "⏰" in plain(m)]) < 2:
             await asyncio.sleep(0.05)
 
     # Staff start the conversation at the time; he is told by mail.
@@ -155,13 +140,13 @@ async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
     controls = telegram.last_message(STAFF_CHAT, thread)
     assert controls is not None
     assert controls["text"] == staff_says("staff-session-started", number=NUMBER)
-    await mail_saying(body_smtp, ru("email-session-started"))  # "reply", not "here"
+    await mail_saying(smtp_server, ru("email-session-started"))  # "reply", not "here"
     await staff_tap(telegram, controls, staff_says("staff-session-present"))
 
     # A staff message in the topic reaches him as a mail of the same thread.
     telegram.user(id=STAFF_MEMBER).send_text(HELLO, chat=STAFF_CHAT, thread_id=thread)
     await telegram.settled()
-    question = await mail_saying(body_smtp, label("specialist", HELLO, "ru"))
+    question = await mail_saying(smtp_server, label("specialist", HELLO, "ru"))
     assert question["In-Reply-To"] == question["References"] == root
     assert question["Reply-To"] == tagged
     assert str(question["Subject"]) == str(invitation["Subject"])
@@ -186,7 +171,7 @@ async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
     for stray in ("пустите меня", "Подделанный код"):
         assert not topic_has(telegram, thread, stray)
         assert not [m for m in telegram.sent_messages(PARENT) if stray in m.get("text", "")]
-    assert not mails_to(body_smtp, "someone.else@gmail.com")
+    assert not mails_to(smtp_server, "someone.else@gmail.com")
 
     # Staff end it: the record holds both directions, his words marked "by e-mail".
     by_mail.advance_to(ELEVEN + timedelta(minutes=10))
@@ -205,31 +190,31 @@ async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
     assert note is not None
     assert f"11:00 specialist: {HELLO}" in note.text
     assert f"11:05 child (email): {ANSWER}" in note.text
-    await mail_saying(body_smtp, ru("email-session-ended-child"))
+    await mail_saying(smtp_server, ru("email-session-ended-child"))
 
     # Within the hour he may still add something: staff get it, he is thanked.
     by_mail.advance_to(ELEVEN + timedelta(minutes=20))
     await writes(by_mail, "Можно я ещё скажу: папа хороший", to=tagged)
     await seen(telegram, STAFF_CHAT, lambda m: "папа хороший" in m.get("text", ""), thread)
-    thanks = await mail_saying(body_smtp, ru("session-added"))
+    thanks = await mail_saying(smtp_server, ru("session-added"))
     assert thanks["Auto-Submitted"] == "auto-replied" and root in thanks["References"]
 
     # Later, his mail is not passed on: one polite answer, in his language.
     by_mail.advance_to(ELEVEN + timedelta(hours=2))
-    before = len(mails_to(body_smtp, ADDRESS))
+    before = len(mails_to(smtp_server, ADDRESS))
     await writes(by_mail, "А когда будет решение?", to=tagged)
-    closed = await mail_saying(body_smtp, ru("email-reply-not-open"))
+    closed = await mail_saying(smtp_server, ru("email-reply-not-open"))
     await asyncio.sleep(0.3)  # nothing else follows it
-    assert len(mails_to(body_smtp, ADDRESS)) == before + 1
+    assert len(mails_to(smtp_server, ADDRESS)) == before + 1
     assert closed["In-Reply-To"] == "<reply-1@example.de>"
     assert not topic_has(telegram, thread, "когда будет решение")
     await by_mail.settle()
 
 
 async def test_an_address_the_server_refuses_is_reported_to_the_mother_and_to_staff(
-    telegram: FakeTelegram, by_mail: RunningBot, body_smtp: MailServer
+    telegram: FakeTelegram, by_mail: RunningBot, smtp_server: MailServer
 ) -> None:
-    body_smtp.refuse[ADDRESS] = "550 5.1.1 <arman.s@gmail.com>: Recipient address rejected"
+    smtp_server.refuse[ADDRESS] = "550 5.1.1 <arman.s@gmail.com>: Recipient address rejected"
     parent = telegram.user(id=PARENT, first_name="Динара")
     card = await books_for_her_son_by_mail(telegram, parent)
 
@@ -246,4 +231,4 @@ async def test_an_address_the_server_refuses_is_reported_to_the_mother_and_to_st
                card["message_thread_id"])  # the mother's topic, not one of his own
     assert not [m for m in telegram.sent_messages(STAFF_CHAT)
                 if m.get("text") == staff_says("staff-delivery-undeliverable")]
-    assert not mails_to(body_smtp, ADDRESS)
+    assert not mails_to(smtp_server, ADDRESS)
