@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from flows.clock import Clock
-from flows.delivery import STAFF, OutboxItem
+from flows.delivery import TO_STAFF_GROUP, OutboxItem
 from handlers.outcomes import (
     Blocked,
     Delivered,
@@ -52,8 +52,8 @@ MIN_SLEEP = 0.001
 
 class RateLimiter:
     """Telegram's limits: ~30 messages/s overall (25 leaves a margin), 1/s in any chat, and
-    20/min in a group, of which the outbox takes 17: the staff side posts a few messages to
-    the group itself (the morning digest), beside the outbox.
+    20/min in a group, of which the outbox takes 17: the staff side answers staff's own taps
+    in the group directly (a question, a redrawn card), beside the outbox.
 
     The worker asks before a send and records after it, so a send is counted from the moment
     the messenger has surely seen it.
@@ -166,7 +166,7 @@ class DeliveryWorker:
 
     def _sender_for(self, item: OutboxItem) -> Sender | None:
         # The staff group lives on Telegram, whatever channel the citizen uses.
-        return self.senders.get("telegram" if item.audience == STAFF else item.channel)
+        return self.senders.get("telegram" if item.audience in TO_STAFF_GROUP else item.channel)
 
     def _pause_left(self) -> float:
         return max(0.0, self._paused_until - self.monotonic())
@@ -207,7 +207,7 @@ class DeliveryWorker:
                         free_at = self.monotonic() + chat_wait
                         if self._soonest is None or free_at < self._soonest:
                             self._soonest = free_at
-                        if is_group and item.audience == STAFF:
+                        if is_group and item.audience in TO_STAFF_GROUP:
                             self._staff_free_at = free_at
                         held.add(key)
                 if key in held:
@@ -255,7 +255,8 @@ class DeliveryWorker:
                 outcome = "sent"
             case RetryAfter():
                 outcome = "retry"
-                self.meter.rate_limited("telegram" if item.audience == STAFF else item.channel)
+                self.meter.rate_limited("telegram" if item.audience in TO_STAFF_GROUP
+                                        else item.channel)
             case Transient():
                 outcome = "failed" if item.attempts >= self.max_attempts else "retry"
             case Blocked():

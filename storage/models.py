@@ -214,8 +214,9 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
-    audience: Mapped[str] = mapped_column(String(16))  # "citizen" or "staff"
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    audience: Mapped[str] = mapped_column(String(16))  # flows/delivery.py: whose it is
+    # None for a message to the staff group itself (the digest), which concerns nobody.
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -25,7 +25,7 @@ from sqlalchemy import ColumnElement, CursorResult, and_, exists, or_, select, t
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
-from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, OutboxItem
+from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, TO_STAFF_GROUP, OutboxItem
 from flows.menu import child_way_button
 from flows.messages import OutgoingMessage, Text
 from flows.procedure import with_buttons
@@ -53,7 +53,7 @@ def enqueue(
     *,
     key: str,
     audience: str,
-    person_id: int,
+    person_id: int | None,
     message: OutgoingMessage,
     application_id: int | None = None,
     document: dict[str, Any] | None = None,
@@ -98,18 +98,18 @@ class OutboxStore:
             if expired.rowcount:
                 log.info("%d outbox messages expired unsent", expired.rowcount)
             due = (select(OutboxMessage, Person)
-                   .join(Person, Person.id == OutboxMessage.person_id)
+                   .outerjoin(Person, Person.id == OutboxMessage.person_id)
                    .where(OutboxMessage.status == "pending",
                           OutboxMessage.next_attempt_at <= to_db(now),
                           ~_waits_behind_an_earlier_one(now))
                    .order_by(OutboxMessage.id)
                    .with_for_update(of=OutboxMessage, skip_locked=True))  # replicas apart
             rows = list((await session.execute(
-                due.where(OutboxMessage.audience != STAFF).limit(limit))).all())
+                due.where(OutboxMessage.audience.not_in(TO_STAFF_GROUP)).limit(limit))).all())
             staff_limit = limit if staff is None else staff
             if staff_limit:
-                rows += (await session.execute(
-                    due.where(OutboxMessage.audience == STAFF).limit(staff_limit))).all()
+                rows += (await session.execute(due.where(
+                    OutboxMessage.audience.in_(TO_STAFF_GROUP)).limit(staff_limit))).all()
             rows.sort(key=lambda row: row[0].id)
             items = []
             for message, person in rows:
@@ -117,9 +117,11 @@ class OutboxStore:
                 message.attempts += 1
                 message.last_attempt_at = to_db(now)
                 message.lease_until = to_db(now + self.lease)
-                items.append(OutboxItem(
-                    message.id, message.key, message.audience, person.id, person.channel,
-                    person.external_id, person.language, message.payload, message.attempts,
+                items.append(OutboxItem(  # no person: the staff group itself, on Telegram
+                    message.id, message.key, message.audience, message.person_id,
+                    person.channel if person else "telegram",
+                    person.external_id if person else "", person.language if person else None,
+                    message.payload, message.attempts,
                 ))
             return items
 
@@ -231,7 +233,7 @@ async def _settle_uncertain(session: AsyncSession, dead: ColumnElement[bool]) ->
                     person_id=message.person_id, application_id=message.application_id,
                     message=say(Text("staff-delivery-uncertain")))
         else:
-            enqueue(session, key=f"repeat:{message.key}", audience=STAFF,
+            enqueue(session, key=f"repeat:{message.key}", audience=message.audience,
                     person_id=message.person_id, application_id=message.application_id,
                     message=_marked_repeat(message_from_json(message.payload)),
                     document=document_of(message.payload))

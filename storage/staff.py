@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import KZ_TZ
 from flows.complaint import offer_complaint
 from flows.dates import next_term
+from flows.delivery import GROUP
 from flows.desk import ActResult, Citizen, DeliveryTroubles
 from flows.messages import OutgoingMessage, Text
 from flows.paper import Official
@@ -290,7 +291,13 @@ class StaffDesk:
                 Application.status.in_(OPEN_STATUSES)).order_by(Application.id))
             return await staff_snapshots(session, rows.all())
 
-    async def claim_job(self, name: str, on: date) -> bool:
-        """True once per job and day: a restart on the same day does not run it again."""
+    async def post_once(self, job: str, on: date, message: OutgoingMessage) -> bool:
+        """The day's message to the staff group itself (the digest), queued with the claim of
+        the day's run in one transaction: once per day whichever replica claims, and a
+        process dying after the claim still leaves it to be delivered. False: already done."""
         async with self.sessions.begin() as session:
-            return await claim_run(session, name, on)
+            if not await claim_run(session, job, on):
+                return False
+            enqueue(session, key=f"{job}:{on.isoformat()}", audience=GROUP, person_id=None,
+                    message=message)
+            return True

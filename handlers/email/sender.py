@@ -125,6 +125,8 @@ class EmailSender:
         return f"mail:{item.external_id.lower()}", False
 
     async def deliver(self, item: OutboxItem) -> Delivery:
+        if item.person_id is None:  # the staff group's own messages go by Telegram
+            return Rejected("not a citizen's message")
         address = item.external_id.strip().lower()
         try:
             code = await self.threads.code_for(item.person_id, address)

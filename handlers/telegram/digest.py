@@ -21,12 +21,11 @@ from flows.catalogue import body_short_id
 from flows.dates import next_term
 from flows.enquiries import Enquiry
 from flows.menu import status_id
-from flows.messages import Text
+from flows.messages import OutgoingMessage, Text
 from flows.ports import Erased
 from flows.procedure import Snapshot, card
 from flows.related import RELATED, InterestCount
 from flows.services import SERVICES
-from handlers.telegram.render import split_text
 from handlers.telegram.staff_side import StaffSide
 
 JOB = "daily_digest"
@@ -57,15 +56,32 @@ class EnquiryLog(Protocol):
 async def post_digest(side: StaffSide, today: date,
                       interests: InterestCounts | None = None,
                       enquiries: EnquiryLog | None = None,
-                      retention: RetentionLog | None = None) -> None:
-    """The terms due today or overdue, marked as the cards mark them, and what the outbox
-    could not deliver since the previous working day's digest; then the cards whose marks
-    changed since the previous working day are shown anew."""
+                      retention: RetentionLog | None = None) -> bool:
+    """The day's digest (`compose`), queued in the outbox with the claim of the day, so it
+    goes once whichever replica gets there first and survives a crash after the claim; then
+    the cards whose marks changed since the previous working day are shown anew. False: the
+    day's digest was already posted."""
+    still_open = await side.desk.open_applications()
+    digest = await compose(side, today, still_open, interests, enquiries, retention)
+    if not await side.desk.post_once(JOB, today, digest):
+        return False
+    side.wake()
+    await refresh_changed_cards(side, still_open, today)
+    return True
+
+
+async def compose(side: StaffSide, today: date, still_open: list[Snapshot],
+                  interests: InterestCounts | None = None,
+                  enquiries: EnquiryLog | None = None,
+                  retention: RetentionLog | None = None) -> OutgoingMessage:
+    """The terms due today or overdue, marked as the cards mark them, the warnings of the
+    open applications, and what the outbox could not deliver, who asked about related
+    services, the enquiries and what retention erased since the previous working day's
+    digest: one line each."""
     due = await side.desk.due_or_overdue(today)
     parts = [Text("staff-digest-title", {"date": today})] if due else \
         [Text("staff-digest-empty", {"date": today})]
     parts += due_lines([snapshot for snapshot, _day in due], today)
-    still_open = await side.desk.open_applications()
     parts += [warning for snapshot in still_open
               for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
     since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
@@ -85,10 +101,9 @@ async def post_digest(side: StaffSide, today: date,
         if erased.drafts or erased.anonymised:
             parts.append(Text("staff-digest-retention", {"drafts": erased.drafts,
                                                          "closed": erased.anonymised}))
-    text = side.l10n.join(tuple(parts), side.language)
-    for piece in split_text(text.replace("\n\n", "\n")):
-        await side.bot.send_message(side.chat_id, piece)
-    await refresh_changed_cards(side, still_open, today)
+    # One part of many lines (a message's parts would be apart by a blank line each); the
+    # sender splits it at Telegram's 4096 characters.
+    return OutgoingMessage((Text("staff-digest", {"lines": tuple(parts)}),))
 
 
 def due_lines(due: list[Snapshot], today: date) -> list[Text]:
@@ -158,12 +173,13 @@ async def run_digest(side: StaffSide, stop: asyncio.Event,
                      interests: InterestCounts | None = None,
                      enquiries: EnquiryLog | None = None,
                      retention: RetentionLog | None = None) -> None:
+    done: date | None = None  # the day this process found posted (by itself or a replica)
     while not stop.is_set():
         now = side.clock().astimezone(KZ_TZ)
         today = now.date()
-        if is_working_day(today) and now.time() >= OFFICE_OPEN and \
-                await side.desk.claim_job(JOB, today):
+        if is_working_day(today) and now.time() >= OFFICE_OPEN and done != today:
             await post_digest(side, today, interests, enquiries, retention)
+            done = today
         # Wake at least hourly: the clock may jump (sleep, DST elsewhere, a changed setting).
         wait = min((next_run(now) - now).total_seconds(), 3600.0)
         with contextlib.suppress(TimeoutError):

@@ -23,7 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup, Message
 
-from flows.delivery import STAFF, OutboxItem
+from flows.delivery import STAFF, TO_STAFF_GROUP, OutboxItem
 from flows.filetypes import proper_name
 from flows.messages import Text
 from flows.ports import UnreadableFile
@@ -81,12 +81,11 @@ class TelegramSender:
         self.sleep = sleep
 
     def rate_key(self, item: OutboxItem) -> tuple[str, bool]:
-        if item.audience == STAFF:
+        if item.audience in TO_STAFF_GROUP:
             return f"tg:{self.staff_chat_id if self.staff_chat_id is not None else 'staff'}", True
         return f"tg:{item.external_id}", False
 
     async def deliver(self, item: OutboxItem) -> Delivery:
-        staff = item.audience == STAFF
         try:
             target = await self._target(item)
             if target is None:
@@ -100,9 +99,9 @@ class TelegramSender:
         except TelegramForbiddenError as exc:
             return Blocked(exc.message)
         except TelegramBadRequest as exc:
-            if staff and "message thread not found" in exc.message.lower():
+            if item.audience == STAFF and "message thread not found" in exc.message.lower():
                 # The topic was deleted: forget it, so the retry opens a new one.
-                if self.topics is not None:
+                if self.topics is not None and item.person_id is not None:
                     await self.topics.forget(item.person_id)
                 return Transient(exc.message)
             return Rejected(exc.message)
@@ -117,7 +116,8 @@ class TelegramSender:
             return Rejected(str(exc))
         except _PartlySent as exc:
             return Rejected(str(exc))  # sending it again would repeat the pieces that went out
-        if staff and item.key.startswith("card:") and self.topics is not None:
+        if item.audience == STAFF and item.key.startswith("card:") and self.topics is not None \
+                and item.person_id is not None:
             try:
                 await self.topics.refresh_title(item.person_id)
             except Exception:  # the card is delivered; a stale title is only cosmetic
@@ -126,9 +126,13 @@ class TelegramSender:
         return Delivered(str(sent.message_id), messages)
 
     async def _target(self, item: OutboxItem) -> _Target | None:
-        if item.audience != STAFF:
+        if item.audience not in TO_STAFF_GROUP:
             return _Target(int(item.external_id), None, self.l10n.language(item.language), False)
-        if self.staff_chat_id is None or self.topics is None:
+        if self.staff_chat_id is None:
+            return None
+        if item.audience != STAFF or item.person_id is None:  # the group itself: no topic
+            return _Target(self.staff_chat_id, None, self.staff_locale, True)
+        if self.topics is None:
             return None
         thread = await self.topics.thread_for(item.person_id)
         return _Target(self.staff_chat_id, thread, self.staff_locale, True)

@@ -65,6 +65,8 @@ class WhatsAppSender:
         return f"wa:{item.external_id}", False
 
     async def deliver(self, item: OutboxItem) -> Delivery:
+        if item.person_id is None:  # the staff group's own messages go by Telegram
+            return Rejected("not a citizen's message")
         lang = self.l10n.language(item.language)
         try:
             if await self.window.window_open(item.person_id, self.clock()):

@@ -44,6 +44,8 @@ staff-delivery-uncertain = ⚠️ The bot restarted while sending a message to t
 staff-digest-title = Due today or overdue ({$date}):
 staff-digest-line = {$number} — {$status}, due {$due}
 staff-digest-empty = Nothing is due today ({$date}).
+# The whole digest: its lines (the ones above and below), one per line.
+staff-digest = {$lines}
 
 ## The citizen's side
 

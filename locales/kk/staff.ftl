@@ -44,6 +44,8 @@ staff-delivery-uncertain = ⚠️ Осы азаматқа хабарлама ж�
 staff-digest-title = Мерзімі бүгін аяқталатын немесе өтіп кеткен өтініштер ({$date}):
 staff-digest-line = {$number} — {$status}, мерзімі: {$due}
 staff-digest-empty = Бүгін ({$date}) мерзімі аяқталатын өтініш жоқ.
+# The whole digest: its lines (the ones above and below), one per line.
+staff-digest = {$lines}
 
 ## Азамат жағы
 

@@ -44,6 +44,8 @@ staff-delivery-uncertain = ⚠️ Бот перезапустился во вр�
 staff-digest-title = Срок истекает сегодня или уже истек ({$date}):
 staff-digest-line = {$number} — {$status}, срок: {$due}
 staff-digest-empty = На сегодня ({$date}) сроков нет.
+# The whole digest: its lines (the ones above and below), one per line.
+staff-digest = {$lines}
 
 ## Сторона гражданина
 

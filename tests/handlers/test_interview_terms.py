@@ -30,7 +30,13 @@ from tests.handlers.test_interview_telegram import (
     open_application,
 )
 from tests.handlers.test_reminders_expire import outbox_idle
-from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
+from tests.handlers.test_staff_telegram import (
+    current,
+    seen,
+    staff_says,
+    staff_tap,
+    the_digest,
+)
 from tests.handlers.test_whatsapp import graph_waits, person, pick, texts
 
 PARENT = 4201
@@ -97,9 +103,7 @@ async def digest(telegram: FakeTelegram, bot: RunningBot, day: date) -> str:
     side = bot.app.telegram.staff
     assert side is not None
     await post_digest(side, day)
-    posted = telegram.last_message(STAFF_CHAT)
-    assert posted is not None
-    return str(posted["text"])
+    return await the_digest(telegram, day)
 
 
 async def test_no_time_booked_the_parent_is_reminded_once_then_staff_are_alerted(

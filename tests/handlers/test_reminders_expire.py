@@ -16,7 +16,7 @@ from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import STAFF_CHAT, RunningBot
 from tests.handlers.lingo import says
 from tests.handlers.test_interview_telegram import NUMBER, booked_with_child
-from tests.handlers.test_staff_telegram import seen, staff_says
+from tests.handlers.test_staff_telegram import seen, staff_says, the_digest
 
 SLOT = datetime(2026, 11, 25, 10, 0, tzinfo=KZ_TZ)  # what booked_with_child books
 PARENT, CHILD = 4101, 5101
@@ -71,7 +71,7 @@ async def test_a_reminder_due_while_the_bot_was_down_is_dropped_the_next_still_g
     from handlers.telegram.digest import post_digest
 
     await post_digest(side, date(2026, 11, 25))
-    digest = telegram.last_message(STAFF_CHAT)["text"]
+    digest = await the_digest(telegram, date(2026, 11, 25))
     assert staff_says("staff-digest-expired", count=3) in digest  # parent, child and staff
 
 

@@ -28,6 +28,7 @@ from tests.handlers.test_privacy import delivered, the_application
 from tests.handlers.test_staff_telegram import (
     approved_as_asked,
     citizen_gets,
+    the_digest,
 )
 from tests.handlers.test_visit_telegram import IIN, fill_to_summary
 
@@ -118,10 +119,10 @@ async def test_a_closed_case_is_anonymised_after_its_term_and_the_digest_counts_
     assert staffed.app.telegram is not None and staffed.app.telegram.staff is not None
     side = staffed.app.telegram.staff
     retention = Retention(db, file_store(staffed.settings), draft_days=30, closed_days=1095)
-    await post_digest(side, working_morning(NOW + timedelta(days=1097)).date(),
-                      retention=retention)
+    morning = working_morning(NOW + timedelta(days=1097)).date()
+    await post_digest(side, morning, retention=retention)
     line = says("staff-digest-retention", "ru", drafts=0, closed=1)
-    assert line in telegram.last_message(STAFF_CHAT)["text"]
+    assert line in await the_digest(telegram, morning)
 
 
 async def test_an_anonymised_case_leaves_no_words_in_its_messages_and_a_queued_one_never_goes(

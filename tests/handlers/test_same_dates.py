@@ -20,14 +20,20 @@ from flows.calendar import KZ_TZ
 from flows.messages import Text
 from flows.payloads import CardAction, unpack
 from handlers.l10n import Localizer
-from handlers.telegram.digest import post_digest
+from handlers.telegram.digest import compose, post_digest
 from handlers.telegram.staff_side import StaffSide
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
 from tests.handlers.test_interview_telegram import apply as apply_for_interview
 from tests.handlers.test_staff_telegram import apply as apply_for_visit
-from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
+from tests.handlers.test_staff_telegram import (
+    current,
+    seen,
+    staff_says,
+    staff_tap,
+    the_digest,
+)
 
 LANG = "ru"  # the citizens' and the staff's language here
 VISIT = "ВП-2026-00001"
@@ -89,13 +95,14 @@ def card_lines(telegram: FakeTelegram, card: dict[str, Any]) -> list[str]:
 
 async def digest_on(bot: RunningBot, telegram: FakeTelegram, day: date) -> list[str]:
     await post_digest(staff_side(bot), day)
-    # The digest, not whatever the outbox posted to the group just after it (a paper).
-    titles = {staff_says(key, date=day.strftime("%d.%m.%Y"))
-              for key in ("staff-digest-title", "staff-digest-empty")}
-    digest = next(m for m in reversed(telegram.sent_messages(STAFF_CHAT))
-                  if m.get("text", "").splitlines()[:1] and
-                  m["text"].splitlines()[0] in titles)
-    return list(digest["text"].splitlines())
+    return (await the_digest(telegram, day)).splitlines()
+
+
+async def digest_now(bot: RunningBot, day: date) -> list[str]:
+    """What the day's digest would say now: it goes once a day, and the day goes on."""
+    side = staff_side(bot)
+    message = await compose(side, day, await side.desk.open_applications())
+    return side.l10n.join(message.parts, side.language).splitlines()
 
 
 def digest_line(number: str, status: str, term: Text) -> str:
@@ -153,7 +160,7 @@ async def test_the_visit_permission_shows_the_same_dates_everywhere(
     assert shown(line("checked", "24.11.2026")) in card_lines(telegram, card)
     assert await my_applications_date(citizen, VISIT, "visit", "under-review") == \
         "27.11.2026"
-    digest = await digest_on(staffed, telegram, date(2026, 11, 24))
+    digest = await digest_now(staffed, date(2026, 11, 24))
     assert digest[0] == staff_says("staff-digest-empty", date="24.11.2026")  # nothing due
 
     # A hearing on Thursday 26.11: the final answer 1 working day after it, by 27.11.

@@ -20,6 +20,7 @@ from tests.handlers.test_staff_telegram import (
     staff_tap,
     start_hearing,
     the_card,
+    the_digest,
 )
 
 PLACE_AND_GROUNDS = "г. Рудный, ул. Ленина 1, каб. 5; заключение психолога"
@@ -79,9 +80,6 @@ async def test_the_digest_warns_the_day_before_the_last_day_for_a_preliminary_re
     side = staffed.app.telegram.staff
     assert side is not None
     warning = staff_says("staff-digest-preliminary-last-day", number=NUMBER, last="25.11.2026")
-    await post_digest(side, date(2026, 11, 23))
-    assert warning not in telegram.last_message(STAFF_CHAT)["text"]
-    await post_digest(side, date(2026, 11, 24))
-    assert warning in telegram.last_message(STAFF_CHAT)["text"]
-    await post_digest(side, date(2026, 11, 25))
-    assert warning not in telegram.last_message(STAFF_CHAT)["text"]
+    for day, warned in ((23, False), (24, True), (25, False)):
+        await post_digest(side, date(2026, 11, day))
+        assert (warning in await the_digest(telegram, date(2026, 11, day))) == warned

@@ -82,3 +82,21 @@ async def test_the_only_process_settles_every_claim_at_its_start(
     await OutboxStore(sessions(db)).claim_due(clock(), limit=1)  # the process was killed
     assert await OutboxStore(sessions(db)).recover(clock(), exclusive=True) == 1
     assert (await statuses(db))["reply:0"] == UNCERTAIN
+
+
+async def test_the_days_digest_is_queued_once_with_its_claim_whichever_replica_gets_there(
+    db: AsyncEngine, clock: MovableClock
+) -> None:
+    from flows.delivery import GROUP
+    from flows.messages import OutgoingMessage
+    from storage.staff import StaffDesk
+
+    digest = OutgoingMessage((Text("staff-digest-empty", {"date": clock().date()}),))
+    one, other = StaffDesk(sessions(db)), StaffDesk(sessions(db))
+    won = await asyncio.gather(one.post_once("daily_digest", clock().date(), digest),
+                               other.post_once("daily_digest", clock().date(), digest))
+    assert sorted(won) == [False, True]
+    # Whoever claimed may die now: the digest waits in the outbox, for the group itself.
+    [item] = await OutboxStore(sessions(db)).claim_due(clock(), limit=10, staff=1)
+    assert (item.audience, item.person_id, item.channel) == (GROUP, None, "telegram")
+    assert not await one.post_once("daily_digest", clock().date(), digest)  # a restart
