@@ -378,7 +378,47 @@ async def on_bot(fake: Fake, databases: Databases, pushes: list[Push], replies: 
                  args: argparse.Namespace, rate: float = 0.0) -> Figures:
     with databases.copy() as (folder, url):
         async with real_bot(fake, folder, url, args.log_level) as bot:
-            return await measure(fake, bot, pushes, replies, args, rate)
+            if args.profile is None:
+                return await measure(fake, bot, pushes, replies, args, rate)
+            async with profiled(bot, args.profile / f"bot-{time.time():.0f}.txt"):
+                return await measure(fake, bot, pushes, replies, args, rate)
+
+
+@asynccontextmanager
+async def profiled(bot: Running, output: Path) -> AsyncIterator[None]:
+    """py-spy samples the bot while measured (its stacks, collapsed, in `output`); then the
+    functions that take the most of its samples are printed, by self and by total time."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    spy_bin = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    spy = await asyncio.create_subprocess_exec(
+        spy_bin, "record", "--pid", str(bot.process.pid), "--format", "raw", "--rate", "200",
+        "--nonblocking", "--output", str(output), stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)  # py-spy writes what it sampled when interrupted
+        await spy.wait()
+    print_profile(output)
+
+
+def print_profile(collapsed: Path, top: int = 25) -> None:
+    own: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    samples = 0
+    for line in collapsed.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        frames = [frame.split(" (")[0] + " " + frame.rsplit("/", 1)[-1].rstrip(")")
+                  for frame in stack.split(";")]
+        samples += int(count)
+        own[frames[-1]] += int(count)
+        for frame in set(frames):
+            total[frame] += int(count)
+    print(f"  profile ({samples} samples) in {collapsed}")
+    for title, counter in (("self", own), ("total", total)):
+        print(f"  by {title} time:")
+        for frame, count in counter.most_common(top):
+            print(f"    {count / samples * 100:5.1f} %  {frame}")
 
 
 async def on_echo(fake: Fake, root: Path, pushes: list[Push], replies: int,
@@ -518,6 +558,8 @@ def arguments() -> argparse.Namespace:
                         help="menu texts each bot answers, untimed, before it is measured")
     parser.add_argument("--log-level", default="INFO",
                         help="LOG_LEVEL of both bots (the real bot's default: INFO)")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="a folder: py-spy samples the real bot's measured runs there")
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="seconds a run or a walk's step may take")
     args = parser.parse_args()

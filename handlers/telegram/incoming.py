@@ -22,6 +22,12 @@ from pydantic import ValidationError
 
 log = logging.getLogger(__name__)
 
+# The models aiogram reads answers with, by the method's result type (`Response[Message]`).
+# pydantic caches the generic models it builds only weakly: once the garbage collector freed
+# one, the next answer built it again, some 9 ms each, several times per update under load.
+# Held here, each is built once.
+_ANSWER_MODELS: dict[Any, Any] = {}
+
 
 def parse_update(raw: Any, bot: Bot) -> Update | None:
     """One update as aiogram reads it, or None (logged in one line) if it cannot be read.
@@ -68,6 +74,9 @@ class TolerantSession(AiohttpSession):
 
     def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
                        content: str) -> Response[TelegramType]:
+        returning = method.__returning__
+        if returning not in _ANSWER_MODELS:
+            _ANSWER_MODELS[returning] = Response[returning]  # type: ignore[valid-type]
         try:
             return super().check_response(bot, method, status_code, content)
         except ClientDecodeError as error:

@@ -22,7 +22,7 @@ from storage.models import Conversation, OutboxMessage, ProcessedUpdate, StatusC
 from storage.outbox import enqueue, say
 from storage.retention import Retention
 from tests.fakes.telegram_api import FakeTelegram
-from tests.handlers.conftest import NOW, STAFF_CHAT, RunningBot
+from tests.handlers.conftest import NOW, RunningBot
 from tests.handlers.lingo import says
 from tests.handlers.test_privacy import delivered, the_application
 from tests.handlers.test_staff_telegram import (
