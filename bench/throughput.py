@@ -20,6 +20,8 @@ the update's last reply seen - its push), on SQLite, on the echo bot, and on Pos
 
     python bench/throughput.py [--chats 50] [--updates 1500] [--rounds 3] [--postgres]
     python bench/throughput.py --updates 200 --rounds 1      # a smoke run
+    python bench/throughput.py --soak 100000 --chats 10000  # memory: 10,000 people
+    python bench/throughput.py --workloads menu --profile /tmp/profiles  # where time goes
 
 It prints figures only: nothing is asserted.
 """
@@ -494,10 +496,33 @@ async def latency(fake: Fake, runs: list[tuple[str, Databases | None]], root: Pa
         print(f"{workload.title:<12} " + "".join(f"{cell:<30}" for cell in cells), flush=True)
 
 
+async def soak(fake: Fake, databases: Databases, people: People, args: argparse.Namespace,
+               ) -> None:
+    """The bot's resident memory with every person's conversation open, and across a long
+    run of menu texts from all of them: printed after each tenth of the run."""
+    print(f"\nMemory: {len(people.menu)} people in the menu, then {args.soak} menu texts from "
+          f"them in turn; the bot's resident MB")
+    step = max(1, args.soak // 10)
+    with databases.copy() as (folder, url):
+        async with real_bot(fake, folder, url, args.log_level) as bot:
+            print(f"  started: {mb(bot.rss_mb())} MB", flush=True)
+            done, began = 0, time.monotonic()
+            while done < args.soak:
+                pushes = [(people.menu[(done + i) % len(people.menu)], "text", MENU_TEXT)
+                          for i in range(min(step, args.soak - done))]
+                answered = await fake.settle(pushes, args.timeout)
+                done += len(pushes)
+                unanswered = len({chat for chat, _, _ in pushes} - set(answered))
+                print(f"  after {done:>7} updates ({time.monotonic() - began:5.0f} s): "
+                      f"{mb(bot.rss_mb())} MB" + (f", {unanswered} chats unanswered"
+                                                  if unanswered else ""), flush=True)
+
+
 async def main(args: argparse.Namespace) -> None:
     workloads = [w for w in WORKLOADS if w.name in args.workloads]
     # People walked to the IIN step only when that workload runs (walking them takes minutes).
-    iin = max(args.updates, args.latency_updates) if "iin" in args.workloads else 0
+    iin = max(args.updates, args.latency_updates) \
+        if "iin" in args.workloads and not args.soak else 0
     people = People.make(args.chats, iin)
     import aiogram
 
@@ -516,6 +541,9 @@ async def main(args: argparse.Namespace) -> None:
                 print(f"Preparing on SQLite: {len(people.menu)} people to the menu, "
                       f"{len(people.iin) + SAMPLES} to the visit form's IIN step")
                 replies = await prepare(fake, sqlite, people, args.log_level, args.timeout)
+                if args.soak:
+                    await soak(fake, sqlite, people, args)
+                    return
                 print("Reply calls per update (the echo bot makes as many): " + ", ".join(
                     f"{w.title} {replies[w.name]}" for w in workloads))
                 await throughput(fake, sqlite, root, people, replies, workloads, args)
@@ -558,6 +586,10 @@ def arguments() -> argparse.Namespace:
                         help="menu texts each bot answers, untimed, before it is measured")
     parser.add_argument("--log-level", default="INFO",
                         help="LOG_LEVEL of both bots (the real bot's default: INFO)")
+    parser.add_argument("--soak", type=int, default=0,
+                        help="instead of the rest: this many menu texts from --chats people, "
+                             "the bot's memory printed along the way (issue 15: 100000 from "
+                             "10000)")
     parser.add_argument("--profile", type=Path, default=None,
                         help="a folder: py-spy samples the real bot's measured runs there")
     parser.add_argument("--timeout", type=float, default=600.0,

@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from flows.clock import Clock
 from storage.clock import CLOCK_OPTION
+from storage.inline_sqlite import inline_connector
 from storage.keys import Keyring
-from storage.one_trip import one_trip_connector
 from storage.sealed import attach
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -38,11 +38,11 @@ POSTGRESQL_POOL: dict[str, Any] = {
 }
 
 
-# Each call into aiosqlite is a hop to its thread and back (~0.1-0.2 ms, the cost of a turn
-# is mostly these hops): a statement makes one (storage/one_trip.py), not four. A connection
-# coming back to the pool was already rolled back by the session or connection that used it:
-# the pool's own rollback would be one more hop for nothing.
-SQLITE_POOL: dict[str, Any] = {"pool_reset_on_return": None}
+# SQLite runs on the event loop's thread (storage/inline_sqlite.py), so the process has one
+# connection: with two, one could wait on SQLite's lock for the other, which cannot go on while
+# the loop waits. A connection coming back to the pool was already rolled back by the session
+# or connection that used it: the pool's own rollback would be one more call for nothing.
+SQLITE_POOL: dict[str, Any] = {"pool_reset_on_return": None, "pool_size": 1, "max_overflow": 0}
 
 
 def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngine:
@@ -52,7 +52,7 @@ def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngin
     _private_sqlite_file(url)
     options = POSTGRESQL_POOL if parsed.get_backend_name() == "postgresql" else {}
     if parsed.get_backend_name() == "sqlite":
-        options = {**SQLITE_POOL, "async_creator": one_trip_connector(url)}
+        options = {**SQLITE_POOL, "async_creator": inline_connector(url)}
     engine = create_async_engine(url, execution_options={CLOCK_OPTION: clock}, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
