@@ -45,6 +45,28 @@ async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
 
 
+async def test_many_turns_writing_at_once_all_land_and_none_waits_on_a_lock_forever(
+    db: AsyncEngine
+) -> None:
+    """On SQLite the statements run on the event loop's thread (storage/inline_sqlite.py):
+    with a second connection, a write would wait on SQLite's lock for a transaction that
+    cannot end while the loop waits ("database is locked" after busy_timeout)."""
+    store = SqlConversationStore(sessions(db))
+
+    async def turn(n: int) -> None:
+        async with store.turn("telegram", str(n)):
+            state = await store.load("telegram", str(n)) or ConversationState()
+            await asyncio.sleep(0)  # the others' turns go on meanwhile
+            state.language = "kk"
+            await store.save("telegram", str(n), state, f"Person {n}")
+
+    async with asyncio.timeout(4):  # below SQLite's busy_timeout: a wait on the lock fails
+        await asyncio.gather(*(turn(n) for n in range(40)))
+    for n in range(40):
+        saved = await store.load("telegram", str(n))
+        assert saved is not None and saved.language == "kk"
+
+
 @pytest.mark.postgresql_only("the pool's session settings are PostgreSQL's")
 async def test_postgresql_sessions_run_in_utc_whatever_the_servers_zone(
     db: AsyncEngine, tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
