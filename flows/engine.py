@@ -10,7 +10,6 @@ button from an older question is recognised (and a double tap is told apart from
 
 from __future__ import annotations
 
-import asyncio
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -87,6 +86,7 @@ from flows.payloads import (
     overlay,
     unpack,
 )
+from flows.person_locks import PersonLocks
 from flows.ports import (
     Applications,
     ConversationState,
@@ -145,16 +145,15 @@ class Engine:
         self.specialists = specialists  # is there a staff desk to escalate to
         self.invite_text = invite_text
         self.render = render
-        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._turns = PersonLocks()
 
     # ------------------------------------------------------------------ entry point
     async def handle(self, event: IncomingEvent, update: str | None = None) -> Reply:
         """One turn. `update` names the transport's update: it is marked handled, with the
         reply, in the transaction that saves the new state (`HandledBefore` if it was)."""
-        key = (event.channel, event.user_id)
-        lock = self._locks.setdefault(key, asyncio.Lock())
         # One person's album or double tap must not race on their state, nor two replicas.
-        async with lock, self.ports.conversations.turn(event.channel, event.user_id):
+        async with self._turns.hold((event.channel, event.user_id)), \
+                self.ports.conversations.turn(event.channel, event.user_id):
             stored = await self.ports.conversations.load(event.channel, event.user_id)
             state = stored or ConversationState()
             turn = Turn(state, event, self.clock().astimezone(KZ_TZ).date())

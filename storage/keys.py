@@ -55,6 +55,10 @@ class Key:
     def id(self) -> bytes:  # read for every value sealed or opened: hashed once
         return hashlib.sha256(b"key-id" + self.secret).digest()[:ID_BYTES]
 
+    @functools.cached_property
+    def aead(self) -> AESGCM:  # used for every value sealed or opened: its key set up once
+        return AESGCM(self.secret)
+
 
 class Keyring:
     """Seals with the first key, opens with any; names files with a keyed hash."""
@@ -75,7 +79,7 @@ class Keyring:
 
     def seal(self, plain: bytes, context: bytes = b"") -> bytes:
         nonce = secrets.token_bytes(NONCE_BYTES)
-        sealed = AESGCM(self.current.secret).encrypt(nonce, plain, context)
+        sealed = self.current.aead.encrypt(nonce, plain, context)
         return MAGIC + self.current.id + nonce + sealed
 
     def open(self, blob: bytes, context: bytes = b"") -> bytes:
@@ -87,7 +91,7 @@ class Keyring:
         for key in self.keys:
             if key.id == key_id:
                 try:
-                    return AESGCM(key.secret).decrypt(nonce, sealed, context)
+                    return key.aead.decrypt(nonce, sealed, context)
                 except InvalidTag:
                     raise KeyProblem("sealed data was altered, or sealed for elsewhere") from None
         raise KeyProblem("no DATA_KEY opens this data: was a key removed?")
