@@ -67,7 +67,7 @@ from storage.applications import SqlApplications
 from storage.console import SqlConsole
 from storage.contacts import Contacts
 from storage.conversations import SqlConversationStore
-from storage.db import create_engine, migrate, sessions
+from storage.db import create_engine, engine_of, migrate, sessions
 from storage.enquiries import SqlEnquiries
 from storage.files import DiskFileStore
 from storage.health import OutboxHealth
@@ -429,7 +429,7 @@ def update_log(settings: Settings, maker: async_sessionmaker[AsyncSession], *,
                replicas: bool) -> SeenUpdates:
     """Where replicas may share the database, a process finishes only the updates nobody
     touched for a while: the others' are theirs until they die."""
-    shared = replicas and is_shared(maker.kw["bind"])
+    shared = replicas and is_shared(engine_of(maker))
     return SeenUpdates(maker, timedelta(seconds=settings.replica_takeover_seconds)
                        if shared else None)
 

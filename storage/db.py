@@ -92,6 +92,14 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def engine_of(maker: async_sessionmaker[Any]) -> AsyncEngine:
+    """The engine a store's sessions are bound to: a hot path's plain statements go through
+    its connections, without an ORM session's bookkeeping."""
+    engine = maker.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    return engine
+
+
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

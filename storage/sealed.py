@@ -102,9 +102,13 @@ def blind_value(parts: list[str | None]) -> str | None:
 def matches(session: AsyncSession, column: InstrumentedAttribute[Any],
             *parts: str) -> ColumnElement[bool]:
     """`column` holds the mark of `parts` under any key (keys may be rotating)."""
-    keyring = keyring_of(session.get_bind().dialect)
+    return column.in_(marks(session.get_bind().dialect, *parts))
+
+
+def marks(dialect: Dialect, *parts: str) -> list[str]:
+    """The blind index's marks of `parts` under each key, for `column IN (...)`."""
     value = blind_value(list(parts))
-    return column.in_(keyring.blinds(value) if value is not None else [])
+    return keyring_of(dialect).blinds(value) if value is not None else []
 
 
 def _fill_blind_indexes(mapper: Mapper[Any], connection: Connection, target: Any) -> None:

@@ -173,3 +173,29 @@ async def test_with_replicas_a_process_takes_over_only_what_nobody_touched_latel
     (owed,) = await mine.owed("telegram")
     assert (owed.key, owed.sent) == ("7", 1)
     assert [o.key for o in await theirs.owed("telegram")] == ["7"]  # alone, all is its own
+
+
+async def test_a_turns_state_and_reply_are_sealed_at_rest_however_they_are_written(
+    db: AsyncEngine
+) -> None:
+    """The turn's writes go through statements built once (issue 15): the state and the
+    reply they carry are sealed all the same, on a person's first turn and on the next."""
+    from storage.keys import MAGIC
+
+    log, store = SeenUpdates(sessions(db)), SqlConversationStore(sessions(db))
+    for update_id, surname in (("7", "Иванова"), ("8", "Смагулова")):
+        await log.receive("telegram", update_id, UPDATE)
+        async with store.turn("telegram", "42"):
+            await store.load("telegram", "42")
+            await store.save("telegram", "42", turn(surname), receipt=Receipt(update_id, REPLY))
+        async with db.connect() as connection:
+            state = (await connection.execute(text("SELECT state FROM conversations"))).scalar()
+            reply = (await connection.execute(text(
+                "SELECT reply FROM processed_updates WHERE key = :k"), {"k": update_id})).scalar()
+        for raw in (state, reply):
+            assert bytes(raw).startswith(MAGIC)
+        assert surname.encode() not in bytes(state) and b"booking-done" not in bytes(reply)
+    loaded = await store.load("telegram", "42")
+    assert loaded is not None and loaded.answers == {"surname": "Смагулова"}
+    owed = await log.owed_for("telegram", "8")
+    assert owed is not None and owed.reply == REPLY  # the reply reads back whole
