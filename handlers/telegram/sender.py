@@ -116,8 +116,7 @@ class TelegramSender:
             return Rejected(str(exc))
         except _PartlySent as exc:
             return Rejected(str(exc))  # sending it again would repeat the pieces that went out
-        if item.audience == STAFF and item.key.startswith("card:") and self.topics is not None \
-                and item.person_id is not None:
+        if item.key.startswith("card:") and self.topics is not None and item.person_id is not None:
             try:
                 await self.topics.refresh_title(item.person_id)
             except Exception:  # the card is delivered; a stale title is only cosmetic
@@ -130,7 +129,7 @@ class TelegramSender:
             return _Target(int(item.external_id), None, self.l10n.language(item.language), False)
         if self.staff_chat_id is None:
             return None
-        if item.audience != STAFF or item.person_id is None:  # the group itself: no topic
+        if item.person_id is None:  # the group itself (GROUP): no topic
             return _Target(self.staff_chat_id, None, self.staff_locale, True)
         if self.topics is None:
             return None
