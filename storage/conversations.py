@@ -18,7 +18,8 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
 from storage.db import engine_of
@@ -34,11 +35,13 @@ _PEOPLE: Table = Person.__table__  # type: ignore[assignment]
 _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 # A turn's load and save, built once (a statement built per call costs a third of its
 # transaction); the load goes through a plain connection, without an ORM session (issue 15).
+_THIS_PERSON = (Person.channel == bindparam("the_channel"),
+                Person.external_key.in_(bindparam("the_marks", expanding=True)))
 _LOAD = (select(Person.id, Person.language, Person.display_name, Conversation.id,
                 Conversation.state)
          .outerjoin(Conversation, Conversation.person_id == Person.id)
-         .where(Person.channel == bindparam("the_channel"),
-                Person.external_key.in_(bindparam("the_marks", expanding=True))))
+         .where(*_THIS_PERSON))
+_PERSON_ID = select(Person.id).where(*_THIS_PERSON)
 _SAVE = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("the_id")).values(
     flow=bindparam("the_flow"), state=bindparam("the_state"))
 
@@ -58,13 +61,18 @@ Account = tuple[str, str]  # channel, the messenger's id
 _TURN: ContextVar[dict[Account, _Loaded] | None] = ContextVar("turn", default=None)
 
 
-async def person_id_for(session: AsyncSession, channel: str, external_id: str) -> int | None:
+async def person_id_for(connection: AsyncConnection, channel: str,
+                        external_id: str) -> int | None:
     """The person's id: known already inside their turn, else looked up."""
     known = (_TURN.get() or {}).get((channel, external_id))
     if known is not None:
         return known.person_id
-    person = await person_for(session, channel, external_id)
-    return None if person is None else person.id
+    return await connection.scalar(_PERSON_ID, _person_marks(connection.dialect, channel,
+                                                             external_id))
+
+
+def _person_marks(dialect: Dialect, channel: str, external_id: str) -> dict[str, Any]:
+    return {"the_channel": channel, "the_marks": marks(dialect, channel, external_id)}
 
 
 async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -111,9 +119,8 @@ class SqlConversationStore:
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         engine = engine_of(self.sessions)
         async with engine.connect() as connection:
-            found = (await connection.execute(_LOAD, {
-                "the_channel": channel,
-                "the_marks": marks(engine.dialect, channel, user_id)})).first()
+            found = (await connection.execute(
+                _LOAD, _person_marks(engine.dialect, channel, user_id))).first()
         if found is None:
             return None
         person_id, language, display_name, conversation_id, saved = found

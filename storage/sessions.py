@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -25,6 +25,7 @@ from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
 from storage.conversations import person_id_for
+from storage.db import engine_of
 from storage.models import (
     Application,
     ApplicationNote,
@@ -46,6 +47,24 @@ def says(role: str, text: str) -> OutgoingMessage:
 
 if TYPE_CHECKING:  # papers reads sessions: a type here, not an import cycle
     from storage.papers import PaperRegistry
+
+
+# A citizen's seats, as a parent and as a child. Built once: asked for every typed message,
+# and building it for each cost more than the rest of the turn's statements (issue 15).
+_SEAT_COLUMNS = (InterviewSession.id, InterviewSession.application_id,
+                 InterviewSession.status, InterviewSession.child_position)
+_SEATS = union_all(
+    select(literal("parent").label("role"), *_SEAT_COLUMNS)
+    .join(Application, Application.id == InterviewSession.application_id)
+    .where(Application.person_id == bindparam("the_person"),
+           InterviewSession.status == "open"),
+    select(literal("child").label("role"), *_SEAT_COLUMNS)
+    .join(InterviewInvite,
+          (InterviewInvite.application_id == InterviewSession.application_id)
+          & (InterviewInvite.child_position == InterviewSession.child_position))
+    .where(InterviewInvite.child_person_id == bindparam("the_person"),
+           or_(InterviewSession.status == "open",
+               InterviewSession.ended_at >= bindparam("the_ended_since"))))
 
 
 class SqlSessions:
@@ -114,25 +133,12 @@ class SqlSessions:
         Asked for every typed message, so it is one query on indexes (the parent's seats and
         the child's together), not a scan; a parent's seat comes first, then the child's
         latest."""
-        async with self.sessions() as session:
-            person = await person_id_for(session, channel, external_id)
+        async with engine_of(self.sessions).connect() as connection:
+            person = await person_id_for(connection, channel, external_id)
             if person is None:
                 return None
-            columns = (InterviewSession.id, InterviewSession.application_id,
-                       InterviewSession.status, InterviewSession.child_position)
-            as_parent = (
-                select(literal("parent").label("role"), *columns)
-                .join(Application, Application.id == InterviewSession.application_id)
-                .where(Application.person_id == person, InterviewSession.status == "open"))
-            as_child = (
-                select(literal("child").label("role"), *columns)
-                .join(InterviewInvite,
-                      (InterviewInvite.application_id == InterviewSession.application_id)
-                      & (InterviewInvite.child_position == InterviewSession.child_position))
-                .where(InterviewInvite.child_person_id == person,
-                       or_(InterviewSession.status == "open",
-                           InterviewSession.ended_at >= to_db(now - ADD_AFTER_END))))
-            seats = (await session.execute(union_all(as_parent, as_child))).all()
+            seats = (await connection.execute(_SEATS, {
+                "the_person": person, "the_ended_since": to_db(now - ADD_AFTER_END)})).all()
         if not seats:
             return None
         role, session_id, application_id, status, child = max(
