@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 
 from flows.clock import Clock
 from storage.clock import CLOCK_OPTION
-from storage.inline_sqlite import inline_connector
+from storage.inline_sqlite import inline_url
 from storage.keys import Keyring
 from storage.sealed import attach
 
@@ -52,8 +52,8 @@ def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngin
     _private_sqlite_file(url)
     options = POSTGRESQL_POOL if parsed.get_backend_name() == "postgresql" else {}
     if parsed.get_backend_name() == "sqlite":
-        options = {**SQLITE_POOL, "async_creator": inline_connector(url)}
-    engine = create_async_engine(url, execution_options={CLOCK_OPTION: clock}, **options)
+        parsed, options = inline_url(url), SQLITE_POOL
+    engine = create_async_engine(parsed, execution_options={CLOCK_OPTION: clock}, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     if keyring is not None:
