@@ -23,6 +23,7 @@ from aiogram.types import LinkPreviewOptions, Message, Update
 
 from flows.desk import ActResult
 from flows.messages import Text
+from handlers.telegram.filters import at_once
 from handlers.telegram.staff_side import StaffSide
 from handlers.web.console.acts import reply_key
 
@@ -58,7 +59,7 @@ def console_router(side: StaffSide, links: ConsoleLinks, log_of_updates: UpdateL
         return user is not None and not user.is_bot and await side.gate.allows(user.id)
 
     @router.message(Command("console"),
-                    (F.chat.type == "private") | (F.chat.id == side.chat_id), staff_only)
+                    at_once((F.chat.type == "private") | (F.chat.id == side.chat_id)), staff_only)
     async def on_console(message: Message, event_update: Update) -> None:
         user = message.from_user
         assert user is not None

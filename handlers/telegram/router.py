@@ -31,6 +31,7 @@ from flows.ports import HandledBefore
 from handlers import delivery
 from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.telegram.events import CHANNEL, callback_event, message_event
+from handlers.telegram.filters import at_once
 from handlers.telegram.render import TelegramRenderer
 
 log = logging.getLogger(__name__)
@@ -189,8 +190,8 @@ def citizen_router(
     staff: Escalations | None = None,
 ) -> Router:
     router = Router(name="citizens")
-    router.message.filter(F.chat.type == "private")
-    router.callback_query.filter(F.message.chat.type == "private")
+    router.message.filter(at_once(F.chat.type == "private"))
+    router.callback_query.filter(at_once(F.message.chat.type == "private"))
 
     async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply) -> None:
         await delivery.deliver(inbox, CHANNEL, key, renderer.calls(chat_id, reply),

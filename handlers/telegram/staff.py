@@ -28,6 +28,7 @@ from flows.services import SERVICES
 from flows.staff_input import parse_override, tidy
 from flows.validators import Invalid
 from handlers.telegram.conversation import in_session, session_action
+from handlers.telegram.filters import at_once
 from handlers.telegram.staff_side import ReplyRequest, StaffSide
 
 log = logging.getLogger(__name__)
@@ -38,8 +39,8 @@ CONTROLS = ("present", "video", "end")  # buttons of a conversation under way, n
 
 def staff_router(side: StaffSide) -> Router:
     router = Router(name="staff")
-    router.message.filter(F.chat.id == side.chat_id)
-    router.callback_query.filter(F.message.chat.id == side.chat_id)
+    router.message.filter(at_once(F.chat.id == side.chat_id))
+    router.callback_query.filter(at_once(F.message.chat.id == side.chat_id))
 
     @router.callback_query()  # every button in the staff group is ours, or a forged one
     async def on_card_button(callback: CallbackQuery) -> None:
@@ -66,7 +67,7 @@ def staff_router(side: StaffSide) -> Router:
         await _card_action(side, snapshot, pressed, user.id, user.full_name, thread,
                            message if isinstance(message, Message) else None)
 
-    @router.message(F.text.regexp(r"^/(open|close)\b"))
+    @router.message(at_once(F.text.regexp(r"^/(open|close)\b")))
     async def on_slots_command(message: Message) -> None:
         user = message.from_user
         if user is None or not await side.gate.allows(user.id) or side.slots is None:
@@ -85,7 +86,7 @@ def staff_router(side: StaffSide) -> Router:
         await message.reply(side.text("staff-slots-done", kind=f"/{kind}", body=body,
                                       **{"from": start, "to": end}))
 
-    @router.message(F.message_thread_id)
+    @router.message(at_once(F.message_thread_id))
     async def on_topic_message(message: Message) -> None:
         user = message.from_user
         if user is None or user.is_bot:
