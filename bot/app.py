@@ -350,7 +350,9 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     senders["telegram"] = TelegramSender(bot, renderer, localizer, file_store(settings).read,
                                          topics,
                                          settings.staff_chat_id, settings.staff_locale)
-    dispatcher = Dispatcher()
+    # A person's state is the bot's own (storage.conversations), never aiogram's: its FSM
+    # middleware would only build an unused context for every update.
+    dispatcher = Dispatcher(disable_fsm=True)
     meter = UpdateMeter(metrics)
     dispatcher.update.outer_middleware(meter)  # around the update log: sees duplicates
     # Replies a crash cut short are finished at start-up. Polling is one process by

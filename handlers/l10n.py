@@ -49,6 +49,9 @@ class Localizer:
         known = {lang: _message_ids(root / lang) for lang in LANGUAGES}
         self._known = {lang: set().union(*(known[f] for f in FALLBACKS[lang]))
                        for lang in LANGUAGES}
+        # A message without arguments reads the same every time (the menu, most buttons):
+        # formatted once per language, not at every turn (issue 15).
+        self._plain: dict[tuple[str, str], str] = {}
 
     def has(self, key: str, lang: str | None) -> bool:
         return key in self._known[self.language(lang)]
@@ -58,10 +61,14 @@ class Localizer:
 
     def render(self, text: Text, lang: str | None) -> str:
         lang = self.language(lang)
+        if not text.args and (plain := self._plain.get((lang, text.key))) is not None:
+            return plain
         args = {name: self._arg(value, lang) for name, value in text.args.items()}
         rendered: str = self._l10n[lang].format_value(text.key, args)
         if rendered == text.key:
             log.error("missing Fluent message %r (%s)", text.key, lang)
+        elif not args:
+            self._plain[(lang, text.key)] = rendered
         return rendered
 
     def join(self, parts: tuple[Text, ...], lang: str | None) -> str:
