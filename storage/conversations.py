@@ -17,13 +17,19 @@ from collections.abc import AsyncIterator
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
 from storage.db import engine_of
-from storage.models import Conversation, Person
+from storage.models import (
+    Application,
+    Conversation,
+    InterviewInvite,
+    InterviewSession,
+    Person,
+)
 from storage.replicas import one_at_a_time
 from storage.sealed import marks, matches
 from storage.updates import record_handled
@@ -37,8 +43,15 @@ _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 # transaction); the load goes through a plain connection, without an ORM session (issue 15).
 _THIS_PERSON = (Person.channel == bindparam("the_channel"),
                 Person.external_key.in_(bindparam("the_marks", expanding=True)))
+# Whether the person may sit in a conversation with a child (storage/sessions.py), asked with
+# the load: most people never do, and their typed messages then need no second lookup.
+_MAY_BE_SEATED = or_(
+    exists().where(InterviewInvite.child_person_id == Person.id),
+    exists().where(Application.person_id == Person.id,
+                   InterviewSession.application_id == Application.id,
+                   InterviewSession.status == "open"))
 _LOAD = (select(Person.id, Person.language, Person.display_name, Conversation.id,
-                Conversation.state)
+                Conversation.state, _MAY_BE_SEATED)
          .outerjoin(Conversation, Conversation.person_id == Person.id)
          .where(*_THIS_PERSON))
 _PERSON_ID = select(Person.id).where(*_THIS_PERSON)
@@ -54,6 +67,7 @@ class _Loaded:
     conversation_id: int | None
     language: str | None
     display_name: str
+    may_be_seated: bool
 
 
 Account = tuple[str, str]  # channel, the messenger's id
@@ -69,6 +83,12 @@ async def person_id_for(connection: AsyncConnection, channel: str,
         return known.person_id
     return await connection.scalar(_PERSON_ID, _person_marks(connection.dialect, channel,
                                                              external_id))
+
+
+def surely_unseated(channel: str, external_id: str) -> bool:
+    """Inside the person's turn, its load found them in no conversation with a child."""
+    known = (_TURN.get() or {}).get((channel, external_id))
+    return known is not None and not known.may_be_seated
 
 
 def _person_marks(dialect: Dialect, channel: str, external_id: str) -> dict[str, Any]:
@@ -123,11 +143,11 @@ class SqlConversationStore:
                 _LOAD, _person_marks(engine.dialect, channel, user_id))).first()
         if found is None:
             return None
-        person_id, language, display_name, conversation_id, saved = found
+        person_id, language, display_name, conversation_id, saved, seated = found
         remembered = _TURN.get()
         if remembered is not None:
             remembered[(channel, user_id)] = _Loaded(person_id, conversation_id, language,
-                                                     display_name)
+                                                     display_name, bool(seated))
         known = {k: v for k, v in (saved or {}).items() if k in _FIELDS}
         return ConversationState(language=language, **known)
 
@@ -135,38 +155,47 @@ class SqlConversationStore:
         self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
         receipt: Receipt | None = None,
     ) -> None:
-        async with self.sessions.begin() as session:
+        async with engine_of(self.sessions).begin() as connection:
             if receipt is not None:  # first: a second turn for one update fails before writing
-                await record_handled(session, channel, receipt.update, user_id, receipt.reply)
+                await record_handled(connection, channel, receipt.update, user_id,
+                                     receipt.reply)
             known = (_TURN.get() or {}).get((channel, user_id))
-            if known is not None and await _save_known(session, known, state, display_name):
-                return
-            person = await ensure_person(session, channel, user_id)
-            person.language = state.language
-            if display_name:
-                person.display_name = display_name[:200]
-            conversation = await session.scalar(
-                select(Conversation).where(Conversation.person_id == person.id)
-            )
-            if conversation is None:
-                conversation = Conversation(person_id=person.id)
-                session.add(conversation)
-            data = dataclasses.asdict(state)
-            data.pop("language")
-            conversation.flow = state.flow
-            conversation.state = data
+            if known is None or not await _save_known(connection, known, state, display_name):
+                # A first turn, or rows erased meanwhile: the ORM finds or makes them, in the
+                # same transaction.
+                async with AsyncSession(bind=connection) as session:
+                    await _save_new(session, channel, user_id, state, display_name)
+                    await session.flush()
 
 
-async def _save_known(session: AsyncSession, known: _Loaded, state: ConversationState,
-                      display_name: str) -> bool:
+async def _save_new(session: AsyncSession, channel: str, user_id: str,
+                    state: ConversationState, display_name: str) -> None:
+    person = await ensure_person(session, channel, user_id)
+    person.language = state.language
+    if display_name:
+        person.display_name = display_name[:200]
+    conversation = await session.scalar(
+        select(Conversation).where(Conversation.person_id == person.id)
+    )
+    if conversation is None:
+        conversation = Conversation(person_id=person.id)
+        session.add(conversation)
+    data = dataclasses.asdict(state)
+    data.pop("language")
+    conversation.flow = state.flow
+    conversation.state = data
+
+
+async def _save_known(connection: AsyncConnection, known: _Loaded,
+                      state: ConversationState, display_name: str) -> bool:
     """Save onto the rows this turn loaded, by id; False when they are gone (erased during
     the turn) or there is no conversation row yet: the caller then finds or makes them."""
     if known.conversation_id is None:
         return False
     data = dataclasses.asdict(state)
     data.pop("language")
-    saved = await session.execute(_SAVE, {"the_id": known.conversation_id,
-                                          "the_flow": state.flow, "the_state": data})
+    saved = await connection.execute(_SAVE, {"the_id": known.conversation_id,
+                                             "the_flow": state.flow, "the_state": data})
     if saved.rowcount != 1:  # type: ignore[attr-defined]
         return False
     changed: dict[str, Any] = {}
@@ -175,6 +204,6 @@ async def _save_known(session: AsyncSession, known: _Loaded, state: Conversation
     if display_name and display_name[:200] != known.display_name:
         changed["display_name"] = display_name[:200]
     if changed:
-        await session.execute(
+        await connection.execute(
             update(_PEOPLE).where(_PEOPLE.c.id == known.person_id).values(**changed))
     return True

@@ -315,7 +315,8 @@ class InterviewInvite(Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
-    child_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Indexed: each typed message asks whether its sender is a child in a conversation.
+    child_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     # The language the parent chose for the child (kk, ru, en): the child's first screen is
     # in it. NULL for an invite made before it was asked: the parent's own language then.
     language: Mapped[str | None] = mapped_column(String(8))

@@ -24,7 +24,7 @@ from flows.messages import OutgoingMessage, Text
 from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
-from storage.conversations import person_id_for
+from storage.conversations import person_id_for, surely_unseated
 from storage.db import engine_of
 from storage.models import (
     Application,
@@ -133,6 +133,8 @@ class SqlSessions:
         Asked for every typed message, so it is one query on indexes (the parent's seats and
         the child's together), not a scan; a parent's seat comes first, then the child's
         latest."""
+        if surely_unseated(channel, external_id):
+            return None
         async with engine_of(self.sessions).connect() as connection:
             person = await person_id_for(connection, channel, external_id)
             if person is None:

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, null, select, update
+from sqlalchemy import Table, bindparam, delete, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from flows.messages import OutgoingMessage, Reply
 from flows.ports import HandledBefore
@@ -41,6 +41,11 @@ _PROGRESS = update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent"))
 _PROGRESS_DONE = update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent"),
                                                     **_DROPPED)
 _CLOSE = update(_LOG).where(*_THIS, _LOG.c.status != DONE).values(**_DROPPED)
+# A poll's updates: which were logged before, and the others logged, in one transaction.
+_KNOWN = select(_LOG.c.key, _LOG.c.status).where(
+    _LOG.c.channel == bindparam("the_channel"),
+    _LOG.c.key.in_(bindparam("the_keys", expanding=True)))
+_ARRIVED = insert(_LOG)
 _HANDLED = update(_LOG).where(*_THIS, _LOG.c.status == RECEIVED).values(
     status=HANDLED, chat=bindparam("the_chat"), reply=bindparam("the_reply"), sent_calls=0)
 
@@ -92,17 +97,15 @@ class SeenUpdates:
         """`receive` (with a payload) or `first_time` (None) for a whole poll's updates, in
         one transaction: logging them one by one cost a transaction each before the next
         poll could go."""
-        keys = [key for key, _ in arrivals]
         try:
-            async with self.sessions.begin() as session:
-                known = dict((await session.execute(
-                    select(ProcessedUpdate.key, ProcessedUpdate.status).where(
-                        ProcessedUpdate.channel == channel, ProcessedUpdate.key.in_(keys))
-                )).all())
-                session.add_all(
-                    ProcessedUpdate(channel=channel, key=key, payload=payload,
-                                    status=DONE if payload is None else RECEIVED)
-                    for key, payload in arrivals if key not in known)
+            async with engine_of(self.sessions).begin() as connection:
+                known: dict[str, str] = dict((await connection.execute(_KNOWN, {
+                    "the_channel": channel, "the_keys": [key for key, _ in arrivals]})).all())
+                new = [{"channel": channel, "key": key, "payload": payload,
+                        "status": DONE if payload is None else RECEIVED}
+                       for key, payload in arrivals if key not in known]
+                if new:
+                    await connection.execute(_ARRIVED, new)
         except IntegrityError:  # another process logged one meanwhile: one by one, then
             return [await (self.first_time(channel, key) if payload is None
                            else self.receive(channel, key, payload))
@@ -155,19 +158,19 @@ def _owed(row: ProcessedUpdate) -> OwedReply:
                      row.payload or {})
 
 
-async def record_handled(session: AsyncSession, channel: str, key: str, chat: str,
+async def record_handled(connection: AsyncConnection, channel: str, key: str, chat: str,
                          reply: Reply) -> None:
     """In the transaction that saves the turn's state: the update is handled, its reply owed.
     An update handled before raises `HandledBefore`, which rolls the whole turn back."""
     as_json = reply_to_json(reply)
-    marked = await session.execute(_HANDLED, {"the_channel": channel, "the_key": key,
-                                              "the_chat": chat, "the_reply": as_json})
-    if marked.rowcount == 1:  # type: ignore[attr-defined]
+    marked = await connection.execute(_HANDLED, {"the_channel": channel, "the_key": key,
+                                                 "the_chat": chat, "the_reply": as_json})
+    if marked.rowcount == 1:
         return
-    if await session.get(ProcessedUpdate, (channel, key)) is not None:
+    if (await connection.execute(_KNOWN, {"the_channel": channel, "the_keys": [key]})).first():
         raise HandledBefore(key)
-    session.add(ProcessedUpdate(channel=channel, key=key, status=HANDLED, chat=chat,
-                                reply=as_json, sent_calls=0))  # never logged on receipt
+    await connection.execute(_ARRIVED, {"channel": channel, "key": key, "status": HANDLED,
+                                        "chat": chat, "reply": as_json, "sent_calls": 0})
 
 
 async def prune_handled(session: AsyncSession, before: datetime) -> int:

@@ -6,15 +6,17 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
-from flows.ports import Booking
+from flows.ports import Booking, ConversationState
 from storage.applications import SqlApplications
+from storage.conversations import SqlConversationStore
 from storage.db import sessions
 from storage.interviews import SqlInterviews
 from storage.models import Application, OutboxMessage
+from storage.sessions import SqlSessions
 from storage.staff import StaffDesk
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
@@ -192,3 +194,32 @@ async def test_siblings_each_book_their_own_time_and_one_cancelled_leaves_the_ot
             OutboxMessage.key.startswith("unbooked:")))).all()
     assert nudge.key == f"unbooked:{ref}:citizen:1"
     assert nudge.payload["parts"][0]["key"] == "booking-remind-parent-child"
+
+
+async def test_a_typed_message_looks_for_a_seat_only_where_one_may_be(db: AsyncEngine) -> None:
+    """Each typed message asks whether its sender sits in a conversation with a child. The
+    turn's load already tells whether one may (issue 15): for someone in none, that costs no
+    further statement; the parent and the child of an open conversation are still found."""
+    ref = await accepted(db, "1", "d1")
+    maker = sessions(db)
+    interviews, seats = SqlInterviews(maker), SqlSessions(maker)
+    store = SqlConversationStore(maker)
+    booking = await interviews.book("telegram", "1", ref, "202611251430", MONDAY)
+    assert isinstance(booking, Booking)
+    assert not isinstance(await interviews.join("telegram", "77", booking.code, MONDAY), str)
+    await store.save("telegram", "5", ConversationState(language="ru"))  # in no conversation
+    assert await seats.start(int(ref), "staff:1", MONDAY) is None
+    statements: list[str] = []
+    event.listen(db.sync_engine, "before_cursor_execute",
+                 lambda _c, _cursor, statement, *_rest: statements.append(statement))
+
+    async def seat(user: str) -> tuple[str | None, int]:
+        async with store.turn("telegram", user):
+            await store.load("telegram", user)
+            statements.clear()
+            found = await seats.seat_of("telegram", user, MONDAY)
+            return (None if found is None else found.role), len(statements)
+
+    assert await seat("5") == (None, 0)
+    assert await seat("1") == ("parent", 1)
+    assert await seat("77") == ("child", 1)
