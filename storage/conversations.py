@@ -15,14 +15,15 @@ import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Table, bindparam, exists, or_, select, update
+from sqlalchemy import Connection, Table, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
-from storage.db import engine_of
+from storage.db import engine_of, in_one_go
 from storage.models import (
     Application,
     Conversation,
@@ -138,9 +139,8 @@ class SqlConversationStore:
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         engine = engine_of(self.sessions)
-        async with engine.connect() as connection:
-            found = (await connection.execute(
-                _LOAD, _person_marks(engine.dialect, channel, user_id))).first()
+        found = await in_one_go(engine, lambda connection: connection.execute(
+            _LOAD, _person_marks(engine.dialect, channel, user_id)).first())
         if found is None:
             return None
         person_id, language, display_name, conversation_id, saved, seated = found
@@ -155,17 +155,30 @@ class SqlConversationStore:
         self, channel: str, user_id: str, state: ConversationState, display_name: str = "",
         receipt: Receipt | None = None,
     ) -> None:
-        async with engine_of(self.sessions).begin() as connection:
+        def handled(connection: Connection) -> None:
             if receipt is not None:  # first: a second turn for one update fails before writing
-                await record_handled(connection, channel, receipt.update, user_id,
-                                     receipt.reply)
-            known = (_TURN.get() or {}).get((channel, user_id))
-            if known is None or not await _save_known(connection, known, state, display_name):
-                # A first turn, or rows erased meanwhile: the ORM finds or makes them, in the
-                # same transaction.
-                async with AsyncSession(bind=connection) as session:
-                    await _save_new(session, channel, user_id, state, display_name)
-                    await session.flush()
+                record_handled(connection, channel, receipt.update, user_id, receipt.reply)
+
+        def onto(known: _Loaded, connection: Connection) -> None:
+            handled(connection)
+            if not _save_known(connection, known, state, display_name):
+                raise _Gone  # rolled back: saved anew below
+
+        engine = engine_of(self.sessions)
+        known = (_TURN.get() or {}).get((channel, user_id))
+        if known is not None:
+            with contextlib.suppress(_Gone):
+                return await in_one_go(engine, partial(onto, known))
+        # A first turn, or rows erased meanwhile: the ORM finds or makes them.
+        async with engine.begin() as connection:
+            await connection.run_sync(handled)
+            async with AsyncSession(bind=connection) as session:
+                await _save_new(session, channel, user_id, state, display_name)
+                await session.flush()
+
+
+class _Gone(Exception):
+    """The rows the turn loaded were erased meanwhile (/forget)."""
 
 
 async def _save_new(session: AsyncSession, channel: str, user_id: str,
@@ -186,16 +199,16 @@ async def _save_new(session: AsyncSession, channel: str, user_id: str,
     conversation.state = data
 
 
-async def _save_known(connection: AsyncConnection, known: _Loaded,
-                      state: ConversationState, display_name: str) -> bool:
+def _save_known(connection: Connection, known: _Loaded, state: ConversationState,
+                display_name: str) -> bool:
     """Save onto the rows this turn loaded, by id; False when they are gone (erased during
     the turn) or there is no conversation row yet: the caller then finds or makes them."""
     if known.conversation_id is None:
         return False
     data = dataclasses.asdict(state)
     data.pop("language")
-    saved = await connection.execute(_SAVE, {"the_id": known.conversation_id,
-                                             "the_flow": state.flow, "the_state": data})
+    saved = connection.execute(_SAVE, {"the_id": known.conversation_id,
+                                       "the_flow": state.flow, "the_state": data})
     if saved.rowcount != 1:  # type: ignore[attr-defined]
         return False
     changed: dict[str, Any] = {}
@@ -204,6 +217,6 @@ async def _save_known(connection: AsyncConnection, known: _Loaded,
     if display_name and display_name[:200] != known.display_name:
         changed["display_name"] = display_name[:200]
     if changed:
-        await connection.execute(
+        connection.execute(
             update(_PEOPLE).where(_PEOPLE.c.id == known.person_id).values(**changed))
     return True

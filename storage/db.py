@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.util import greenlet_spawn
 
 from flows.clock import Clock
 from storage.clock import CLOCK_OPTION
@@ -20,6 +22,7 @@ from storage.inline_sqlite import inline_url
 from storage.keys import Keyring
 from storage.sealed import attach
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 # One process's pool on a server: enough for the update handlers, the outbox worker and the
@@ -98,6 +101,19 @@ def engine_of(maker: async_sessionmaker[Any]) -> AsyncEngine:
     engine = maker.kw["bind"]
     assert isinstance(engine, AsyncEngine)
     return engine
+
+
+def in_one_go(engine: AsyncEngine, work: Callable[[Connection], T]) -> Awaitable[T]:
+    """`work` in one transaction, run as one synchronous call. Through the asyncio API, the
+    connection's checkout, its begin, each statement, the commit and the return to the pool
+    are each a switch of greenlets, and some a turn of the event loop besides: half of a short
+    transaction's cost (issue 15: 156 -> 78 us for one update). On PostgreSQL the driver's own
+    waits still yield to the loop, as through the asyncio API."""
+    def run() -> T:
+        with engine.sync_engine.begin() as connection:
+            return work(connection)
+
+    return greenlet_spawn(run)
 
 
 def alembic_config(url: str) -> Config:

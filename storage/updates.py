@@ -12,17 +12,28 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, insert, null, select, update
+from sqlalchemy import (
+    Connection,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    null,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.messages import OutgoingMessage, Reply
 from flows.ports import HandledBefore
 from flows.wire import message_from_json, message_to_json, text_from_json, text_to_json
 from storage.clock import now_of, to_db
-from storage.db import engine_of
+from storage.db import engine_of, in_one_go
 from storage.models import ProcessedUpdate
 
 Json = dict[str, Any]
@@ -97,15 +108,18 @@ class SeenUpdates:
         """`receive` (with a payload) or `first_time` (None) for a whole poll's updates, in
         one transaction: logging them one by one cost a transaction each before the next
         poll could go."""
+        def log(connection: Connection) -> dict[str, str]:
+            known = dict(connection.execute(_KNOWN, {
+                "the_channel": channel, "the_keys": [key for key, _ in arrivals]}).all())
+            new = [{"channel": channel, "key": key, "payload": payload,
+                    "status": DONE if payload is None else RECEIVED}
+                   for key, payload in arrivals if key not in known]
+            if new:
+                connection.execute(_ARRIVED, new)
+            return known
+
         try:
-            async with engine_of(self.sessions).begin() as connection:
-                known: dict[str, str] = dict((await connection.execute(_KNOWN, {
-                    "the_channel": channel, "the_keys": [key for key, _ in arrivals]})).all())
-                new = [{"channel": channel, "key": key, "payload": payload,
-                        "status": DONE if payload is None else RECEIVED}
-                       for key, payload in arrivals if key not in known]
-                if new:
-                    await connection.execute(_ARRIVED, new)
+            known = await in_one_go(engine_of(self.sessions), log)
         except IntegrityError:  # another process logged one meanwhile: one by one, then
             return [await (self.first_time(channel, key) if payload is None
                            else self.receive(channel, key, payload))
@@ -115,14 +129,14 @@ class SeenUpdates:
 
     async def progress(self, channel: str, key: str, sent: int, done: bool = False) -> None:
         """`sent` of the reply's calls went out; `done`: nothing more is owed."""
-        async with engine_of(self.sessions).begin() as connection:
-            await connection.execute(_PROGRESS_DONE if done else _PROGRESS,
-                                     {"the_channel": channel, "the_key": key, "the_sent": sent})
+        await in_one_go(engine_of(self.sessions), partial(
+            _write, _PROGRESS_DONE if done else _PROGRESS,
+            {"the_channel": channel, "the_key": key, "the_sent": sent}))
 
     async def close(self, channel: str, key: str) -> None:
         """Nothing more is owed (a no-op, with nothing written, when that is known)."""
-        async with engine_of(self.sessions).begin() as connection:
-            await connection.execute(_CLOSE, {"the_channel": channel, "the_key": key})
+        await in_one_go(engine_of(self.sessions), partial(
+            _write, _CLOSE, {"the_channel": channel, "the_key": key}))
 
     async def received(self, channel: str) -> list[Json]:
         """Updates received and never handled, as they came."""
@@ -153,24 +167,28 @@ class SeenUpdates:
             return None if row is None else _owed(row)
 
 
+def _write(statement: Executable, values: Json, connection: Connection) -> None:
+    connection.execute(statement, values)
+
+
 def _owed(row: ProcessedUpdate) -> OwedReply:
     return OwedReply(row.key, row.chat or "", reply_from_json(row.reply or {}), row.sent_calls,
                      row.payload or {})
 
 
-async def record_handled(connection: AsyncConnection, channel: str, key: str, chat: str,
-                         reply: Reply) -> None:
+def record_handled(connection: Connection, channel: str, key: str, chat: str,
+                   reply: Reply) -> None:
     """In the transaction that saves the turn's state: the update is handled, its reply owed.
     An update handled before raises `HandledBefore`, which rolls the whole turn back."""
     as_json = reply_to_json(reply)
-    marked = await connection.execute(_HANDLED, {"the_channel": channel, "the_key": key,
-                                                 "the_chat": chat, "the_reply": as_json})
+    marked = connection.execute(_HANDLED, {"the_channel": channel, "the_key": key,
+                                           "the_chat": chat, "the_reply": as_json})
     if marked.rowcount == 1:
         return
-    if (await connection.execute(_KNOWN, {"the_channel": channel, "the_keys": [key]})).first():
+    if connection.execute(_KNOWN, {"the_channel": channel, "the_keys": [key]}).first():
         raise HandledBefore(key)
-    await connection.execute(_ARRIVED, {"channel": channel, "key": key, "status": HANDLED,
-                                        "chat": chat, "reply": as_json, "sent_calls": 0})
+    connection.execute(_ARRIVED, {"channel": channel, "key": key, "status": HANDLED,
+                                  "chat": chat, "reply": as_json, "sent_calls": 0})
 
 
 async def prune_handled(session: AsyncSession, before: datetime) -> int:
