@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, exists, or_, select, update
+from sqlalchemy import Connection, Select, Table, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
@@ -42,8 +42,12 @@ _PEOPLE: Table = Person.__table__  # type: ignore[assignment]
 _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 # A turn's load and save, built once (a statement built per call costs a third of its
 # transaction); the load goes through a plain connection, without an ORM session (issue 15).
-_THIS_PERSON = (Person.channel == bindparam("the_channel"),
-                Person.external_key.in_(bindparam("the_marks", expanding=True)))
+# A person is found by their blind index's mark: one, or while a key is rotated in, one per key.
+# Only then an IN list, which is rendered again at every execution.
+_BY_MARK = (Person.channel == bindparam("the_channel"),
+            Person.external_key == bindparam("the_mark"))
+_BY_MARKS = (Person.channel == bindparam("the_channel"),
+             Person.external_key.in_(bindparam("the_marks", expanding=True)))
 # Whether the person may sit in a conversation with a child (storage/sessions.py), asked with
 # the load: most people never do, and their typed messages then need no second lookup.
 _MAY_BE_SEATED = or_(
@@ -51,11 +55,11 @@ _MAY_BE_SEATED = or_(
     exists().where(Application.person_id == Person.id,
                    InterviewSession.application_id == Application.id,
                    InterviewSession.status == "open"))
-_LOAD = (select(Person.id, Person.language, Person.display_name, Conversation.id,
-                Conversation.state, _MAY_BE_SEATED)
-         .outerjoin(Conversation, Conversation.person_id == Person.id)
-         .where(*_THIS_PERSON))
-_PERSON_ID = select(Person.id).where(*_THIS_PERSON)
+_LOAD_FROM = (select(Person.id, Person.language, Person.display_name, Conversation.id,
+                     Conversation.state, _MAY_BE_SEATED)
+              .outerjoin(Conversation, Conversation.person_id == Person.id))
+_LOAD = (_LOAD_FROM.where(*_BY_MARK), _LOAD_FROM.where(*_BY_MARKS))
+_PERSON_ID = (select(Person.id).where(*_BY_MARK), select(Person.id).where(*_BY_MARKS))
 _SAVE = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("the_id")).values(
     flow=bindparam("the_flow"), state=bindparam("the_state"))
 
@@ -82,8 +86,8 @@ async def person_id_for(connection: AsyncConnection, channel: str,
     known = (_TURN.get() or {}).get((channel, external_id))
     if known is not None:
         return known.person_id
-    return await connection.scalar(_PERSON_ID, _person_marks(connection.dialect, channel,
-                                                             external_id))
+    return await connection.scalar(*_finding(_PERSON_ID, connection.dialect, channel,
+                                             external_id))
 
 
 def surely_unseated(channel: str, external_id: str) -> bool:
@@ -92,8 +96,14 @@ def surely_unseated(channel: str, external_id: str) -> bool:
     return known is not None and not known.may_be_seated
 
 
-def _person_marks(dialect: Dialect, channel: str, external_id: str) -> dict[str, Any]:
-    return {"the_channel": channel, "the_marks": marks(dialect, channel, external_id)}
+def _finding(statements: tuple[Select[Any], Select[Any]], dialect: Dialect, channel: str,
+             external_id: str) -> tuple[Select[Any], dict[str, Any]]:
+    """The statement of a pair (by one mark, by several) that finds this person, and its
+    values."""
+    found = marks(dialect, channel, external_id)
+    if len(found) == 1:
+        return statements[0], {"the_channel": channel, "the_mark": found[0]}
+    return statements[1], {"the_channel": channel, "the_marks": found}
 
 
 async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -139,8 +149,8 @@ class SqlConversationStore:
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
         engine = engine_of(self.sessions)
-        found = await in_one_go(engine, lambda connection: connection.execute(
-            _LOAD, _person_marks(engine.dialect, channel, user_id)).first())
+        finding = _finding(_LOAD, engine.dialect, channel, user_id)
+        found = await in_one_go(engine, lambda connection: connection.execute(*finding).first())
         if found is None:
             return None
         person_id, language, display_name, conversation_id, saved, seated = found
