@@ -454,6 +454,7 @@ async def run_polling(app: App, telegram: Telegram, *, handle_as_tasks: bool = T
     log.info("polling Telegram at %s", app.settings.telegram_api_server)
     await telegram.dispatcher.start_polling(
         telegram.bot, handle_as_tasks=handle_as_tasks, handle_signals=False,
+        tasks_concurrency_limit=app.settings.updates_in_flight,
         close_bot_session=False,  # `App.close` closes it, once the updates in flight are done
         allowed_updates=list(ALLOWED_UPDATES),
     )

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # application is anonymised this long after its last status change.
     draft_retention_days: int = Field(default=30, ge=1, alias="DRAFT_RETENTION_DAYS")
     retention_days: int = Field(default=1095, ge=1, alias="RETENTION_DAYS")
+    # Updates handled at once while polling. Past it, the next poll waits and the rest stay
+    # with Telegram: a surge (a ministry's announcement on TV) neither grows the process
+    # without bound nor slows everyone's answer. 100 keeps the replies flowing while each
+    # waits ~0.1 s on the Bot API, well past what one process answers per second.
+    updates_in_flight: int = Field(default=100, ge=1, alias="UPDATES_IN_FLIGHT")
     # With replicas: a message claimed by one that died is settled after this long.
     outbox_lease_seconds: int = Field(default=300, ge=5, alias="OUTBOX_LEASE_SECONDS")
     # With replicas: an update no replica touched for this long is a dead one's, and a live
