@@ -2,10 +2,11 @@
 update the turn answered marked in the same transaction (`storage.updates`).
 
 A turn is load, work, save, under the person's lock (`turn`). What `load` found (the row ids,
-the language and name as stored) is remembered for the rest of that turn only: the turn's
-other lookups of the same person, and the save, need no second search by the blind index.
-Every call into SQLite is a hop to its thread and back, and those hops are most of a turn's
-cost (bench/throughput.py).
+the language and name as stored, whether they may sit in a conversation with a child) is
+remembered for the rest of that turn only: the turn's other lookups of the same person, and
+the save, need no second search by the blind index. The load and the save are each one
+transaction run as one synchronous call (`storage.db.in_one_go`): they are most of what a
+turn asks of the database, on every update (bench/throughput.py).
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ class SqlConversationStore:
 
 
 class _Gone(Exception):
-    """The rows the turn loaded were erased meanwhile (/forget)."""
+    """The turn loaded no conversation row, or its rows were erased meanwhile (/forget)."""
 
 
 async def _save_new(session: AsyncSession, channel: str, user_id: str,
