@@ -71,6 +71,10 @@ async def wednesdays_times(telegram: FakeTelegram, parent: FakeUser) -> dict[str
     card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
                       and bool(buttons(m)))
     await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    # The notice of acceptance first: arriving in the middle of a later step, it would be
+    # that step's last message.
+    await seen(telegram, parent.id, lambda m: m.get("text", "").startswith(
+        kk("notify-interview-accepted", number=NUMBER, term="").splitlines()[0]))
     menu = (await parent.say("/start"))[-1]
     listing = await parent.press(menu, kk("menu-my-applications"))
     detail = (await parent.press(listing[-1], kk("apps-open", number=NUMBER)))[-1]

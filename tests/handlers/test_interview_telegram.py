@@ -157,6 +157,8 @@ async def book_wednesday_ten(telegram: FakeTelegram,
     card = await seen(telegram, STAFF_CHAT, lambda m: NUMBER in m.get("text", "")
                       and bool(buttons(m)))
     await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await seen(telegram, parent.id, lambda m: m.get("text", "").startswith(
+        says("notify-interview-accepted", "ru", number=NUMBER, term="").splitlines()[0]))
     detail = await open_application(parent)
     days = (await parent.press(detail, says("booking-choose", "ru")))[-1]
     times = (await parent.press(days, [b for b in buttons(days) if "—" in b][1]))[-1]
