@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, exists, or_, select, update
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
 from storage.db import engine_of, in_one_go
@@ -81,14 +81,14 @@ Account = tuple[str, str]  # channel, the messenger's id
 _TURN: ContextVar[dict[Account, _Loaded] | None] = ContextVar("turn", default=None)
 
 
-async def person_id_for(connection: AsyncConnection, channel: str,
-                        external_id: str) -> int | None:
+def person_id_for(connection: Connection, channel: str, external_id: str) -> int | None:
     """The person's id: known already inside their turn, else looked up."""
     known = (_TURN.get() or {}).get((channel, external_id))
     if known is not None:
         return known.person_id
-    return await connection.scalar(*_finding(_PERSON_ID, connection.dialect, channel,
-                                             external_id))
+    found: int | None = connection.scalar(*_finding(_PERSON_ID, connection.dialect, channel,
+                                                     external_id))
+    return found
 
 
 def surely_unseated(channel: str, external_id: str) -> bool:

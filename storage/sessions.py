@@ -10,10 +10,11 @@ application's conversations is held at a time, for the parent sits in each.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, literal, or_, select, union_all
+from sqlalchemy import Connection, bindparam, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -25,7 +26,7 @@ from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
 from storage.clock import from_db, to_db
 from storage.conversations import person_id_for, surely_unseated
-from storage.db import engine_of
+from storage.db import engine_of, in_one_go
 from storage.models import (
     Application,
     ApplicationNote,
@@ -135,12 +136,15 @@ class SqlSessions:
         latest."""
         if surely_unseated(channel, external_id):
             return None
-        async with engine_of(self.sessions).connect() as connection:
-            person = await person_id_for(connection, channel, external_id)
+
+        def look(connection: Connection) -> Sequence[Any]:
+            person = person_id_for(connection, channel, external_id)
             if person is None:
-                return None
-            seats = (await connection.execute(_SEATS, {
-                "the_person": person, "the_ended_since": to_db(now - ADD_AFTER_END)})).all()
+                return []
+            return connection.execute(_SEATS, {
+                "the_person": person, "the_ended_since": to_db(now - ADD_AFTER_END)}).all()
+
+        seats = await in_one_go(engine_of(self.sessions), look)
         if not seats:
             return None
         role, session_id, application_id, status, child = max(
