@@ -13,21 +13,15 @@ import logging
 from typing import Any, cast
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import ClientDecodeError
 from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import Update
 from pydantic import ValidationError
 
+from handlers.telegram.json_session import JsonBodySession, answer_model
+
 log = logging.getLogger(__name__)
-
-# The models aiogram reads answers with, by the method's result type (`Response[Message]`).
-# pydantic caches the generic models it builds only weakly: once the garbage collector freed
-# one, the next answer built it again, some 9 ms each, several times per update under load.
-# Held here, each is built once.
-_ANSWER_MODELS: dict[Any, Any] = {}
-
 
 def parse_update(raw: Any, bot: Bot) -> Update | None:
     """One update as aiogram reads it, or None (logged in one line) if it cannot be read.
@@ -55,8 +49,9 @@ def _reason(error: ValidationError) -> str:
     return f"{where}: {first['type']}{more}"
 
 
-class TolerantSession(AiohttpSession):
-    """aiogram's HTTP session, except that getUpdates survives an update it cannot parse."""
+class TolerantSession(JsonBodySession):
+    """The bot's HTTP session (JSON calls, see json_session), where getUpdates survives an
+    update it cannot parse."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -74,9 +69,7 @@ class TolerantSession(AiohttpSession):
 
     def check_response(self, bot: Bot, method: TelegramMethod[TelegramType], status_code: int,
                        content: str) -> Response[TelegramType]:
-        returning = method.__returning__
-        if returning not in _ANSWER_MODELS:
-            _ANSWER_MODELS[returning] = Response[returning]  # type: ignore[valid-type]
+        answer_model(method)  # aiogram's check looks the same model up: held, see there
         try:
             return super().check_response(bot, method, status_code, content)
         except ClientDecodeError as error:
