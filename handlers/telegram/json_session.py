@@ -29,7 +29,6 @@ from aiohttp import ClientError
 from pydantic import ValidationError
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
-_PLAIN = (str, int, float)  # bool is an int
 
 # The models answers are read with, by the method's result type (`Response[Message]`).
 # pydantic caches the generic models it builds only weakly: once the garbage collector freed
@@ -51,34 +50,30 @@ class _AsForm(Exception):
     """A value only aiogram's form can carry (a file), or one not known here."""
 
 
-def _plain(value: Any, bot: Bot) -> Any:
-    """A dumped field as JSON takes it, with aiogram's form's rules: None left out, a default
-    taken from the bot, a date as its Unix time, an enum as its value."""
-    if value is None or isinstance(value, _PLAIN):
-        return value
-    if isinstance(value, dict):
-        return {key: item for key, raw in value.items()
-                if (item := _plain(raw, bot)) is not None}
-    if isinstance(value, list):
-        return [item for raw in value if (item := _plain(raw, bot)) is not None]
-    if isinstance(value, Default):
-        return _plain(bot.default[value.name], bot)
+def _unusual(value: Any) -> Any:
+    """What `json.dumps` meets besides JSON's own types, as aiogram's form writes it."""
     if isinstance(value, datetime.datetime):
         return round(value.timestamp())
     if isinstance(value, Enum):
-        return _plain(value.value, bot)
-    raise _AsForm  # an InputFile, a timedelta (aiogram reads the clock for it), anything else
+        return value.value
+    # A file; a default inside an object (it may be None, which the form leaves out); a
+    # timedelta (aiogram reads the clock for it); anything else.
+    raise _AsForm
 
 
 def json_body(bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
     """The call's fields as a JSON object, or None if it must go as a form. As in aiogram's
-    form, a field that is None or an empty string is not sent."""
+    form, a field that is None or an empty string is not sent, nor is None inside an object,
+    and a field left to the bot's default takes it."""
+    fields = {}
+    for key, raw in method.model_dump(warnings=False, exclude_none=True).items():
+        value = bot.default[raw.name] if isinstance(raw, Default) else raw
+        if value is not None and value != "":
+            fields[key] = value
     try:
-        fields = {key: item for key, raw in method.model_dump(warnings=False).items()
-                  if (item := _plain(raw, bot)) is not None and item != ""}
+        return json.dumps(fields, ensure_ascii=False, default=_unusual).encode()
     except _AsForm:
         return None
-    return json.dumps(fields, ensure_ascii=False).encode()
 
 
 class JsonBodySession(AiohttpSession):

@@ -22,6 +22,7 @@ from aiogram.types import (
     LinkPreviewOptions,
     Message,
     ReplyKeyboardMarkup,
+    ReplyParameters,
 )
 
 from handlers.telegram.incoming import TolerantSession
@@ -53,6 +54,9 @@ async def some_calls(bot: Bot, thread: int) -> list[Message]:
         await bot.send_document(PERSON, BufferedInputFile(b"%PDF-1.4 ...", "рұқсат.pdf"),
                                 caption="Рұқсат <i>қоса берілді</i>"),
     ]
+    # A default inside an object (allow_sending_without_reply): left out where it is None.
+    sent.append(await bot.send_message(PERSON, "Жауап", reply_parameters=ReplyParameters(
+        message_id=sent[0].message_id)))
     edited = await bot.edit_message_text("Расталды", chat_id=PERSON,
                                          message_id=sent[1].message_id)
     assert isinstance(edited, Message)
@@ -76,6 +80,8 @@ def readable(params: dict[str, Any]) -> dict[str, Any]:
     def seen(key: str, value: Any) -> Any:
         if isinstance(value, UploadedFile):
             return value.filename, value.data
+        if isinstance(value, dict):
+            return {inner: seen(inner, item) for inner, item in value.items()}
         return type(value) if key in ("message_id", "message_thread_id") else value
     return {key: seen(key, value) for key, value in params.items()}
 
@@ -104,9 +110,9 @@ async def test_each_call_reads_to_telegram_as_aiograms_form_did(fake: FakeTelegr
         assert all(answer.bot is bot for answer in answers), "an answer not bound to its bot"
         assert [answer.text or answer.caption for answer in answers] == [
             "Сәлеметсіз бе! Мәзір «төменде» & 100%", "Растайсыз ба?", "Жаңа өтініш",
-            "Рұқсат қоса берілді", "Расталды"]
+            "Рұқсат қоса берілді", "Жауап", "Расталды"]
     form, as_json = said
-    assert len(form) == 6  # four messages, an edit, a topic renamed
+    assert len(form) == 7  # five messages, an edit, a topic renamed
     for sent_as_form, sent_as_json in zip(form, as_json, strict=True):
         assert sent_as_form == sent_as_json
 
