@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiogram.methods import SendDocument, SendMessage
 from aiogram.types import (
     BufferedInputFile,
@@ -43,6 +45,16 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+@lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    """Buttons (label, payload) as aiogram's keyboard, built once for the same buttons: the
+    menu and most questions repeat, and building the models cost more than the rest of the
+    rendering. Nothing changes a keyboard once built."""
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=label, callback_data=payload) for label, payload in row]
+        for row in rows])
+
+
 class TelegramRenderer:
     def __init__(self, localizer: Localizer) -> None:
         self.l10n = localizer
@@ -52,12 +64,8 @@ class TelegramRenderer:
     def inline(self, message: OutgoingMessage, lang: str) -> InlineKeyboardMarkup | None:
         if not message.choices:
             return None
-        rows = [
-            [InlineKeyboardButton(text=self.l10n.render(c.label, lang), callback_data=c.payload)
-             for c in row]
-            for row in message.choices
-        ]
-        return InlineKeyboardMarkup(inline_keyboard=rows)
+        return _keyboard(tuple(tuple((self.l10n.render(c.label, lang), c.payload) for c in row)
+                               for row in message.choices))
 
     def calls(self, chat_id: int, reply: Reply) -> list[Call]:
         """The Bot API calls that deliver a reply, in order (`await bot(call)` makes one):

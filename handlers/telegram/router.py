@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any, Protocol
 
 from aiogram import BaseMiddleware, Bot, Dispatcher, F, Router
@@ -32,6 +33,7 @@ from handlers import delivery
 from handlers.ports import Conversations, Inbox, Json, Owed
 from handlers.telegram.events import CHANNEL, callback_event, message_event
 from handlers.telegram.filters import at_once
+from handlers.telegram.json_session import JsonBodySession
 from handlers.telegram.render import TelegramRenderer
 
 log = logging.getLogger(__name__)
@@ -159,19 +161,24 @@ def citizen_chat(update: Update) -> int | None:
     return None
 
 
-def patiently(bot: Bot) -> Callable[[TelegramMethod[Any]], Awaitable[Any]]:
+def patiently(bot: Bot) -> Callable[[TelegramMethod[Any]], Awaitable[None]]:
     """A reply's calls, each waiting out Telegram's flood control (429) as it asks: a reply
     of several messages comes whole, never cut short by an error. A long wait is not waited
     here (it would hold the person's turn): it fails, and the update log owes the rest."""
-    async def call(method: TelegramMethod[Any]) -> Any:
+    session = bot.session
+    # Nothing of a reply's answers is read: only whether Telegram took each call.
+    send = partial(session.send, bot) if isinstance(session, JsonBodySession) else bot
+
+    async def call(method: TelegramMethod[Any]) -> None:
         for _ in range(FLOOD_TRIES - 1):
             try:
-                return await bot(method)
+                await send(method)
+                return
             except TelegramRetryAfter as flood:
                 if flood.retry_after > FLOOD_WAIT_MAX:
                     raise
                 await asyncio.sleep(flood.retry_after)  # Telegram's pace, in real seconds
-        return await bot(method)  # the last try: its refusal is the update's failure
+        await send(method)  # the last try: its refusal is the update's failure
     return call
 
 

@@ -129,17 +129,29 @@ async def test_a_call_with_a_file_goes_as_a_form_and_one_without_as_json() -> No
     await bot.session.close()
 
 
-async def test_telegrams_refusals_are_aiogram_exceptions_as_before(fake: FakeTelegram) -> None:
+@pytest.mark.parametrize("unread", [False, True], ids=["read", "only checked"])
+async def test_telegrams_refusals_are_aiogram_exceptions_as_before(
+        fake: FakeTelegram, unread: bool) -> None:
+    """A call whose answer is read, and a reply's call whose answer is only checked."""
     session = TolerantSession(api=api(fake))
     bot = bot_on(fake, session)
+
+    async def call(text: str, chat: int = PERSON) -> None:
+        method = SendMessage(chat_id=chat, text=text, reply_markup=CHOICE)
+        await (session.send(bot, method) if unread else bot(method))
     try:
         fake.fail_next("sendMessage", 429, retry_after=3)
         with pytest.raises(TelegramRetryAfter) as slow:
-            await bot.send_message(PERSON, "Сәлем")
+            await call("Сәлем")
         assert slow.value.retry_after == 3
         with pytest.raises(TelegramBadRequest, match="message text is empty"):
-            await bot.send_message(PERSON, "")
+            await call("")
         with pytest.raises(TelegramBadRequest, match="chat not found"):
-            await bot.send_message(123456, "Сәлем")
+            await call("Сәлем", chat=123456)
+        await call("Сәлем")
+        await session.send(bot, SendDocument(chat_id=PERSON, caption="Рұқсат",
+                                             document=BufferedInputFile(b"%PDF", "a.pdf")))
     finally:
         await session.close()
+    assert [(message.get("text") or message.get("caption"), "reply_markup" in message)
+            for message in fake.sent_messages(PERSON)] == [("Сәлем", True), ("Рұқсат", False)]
