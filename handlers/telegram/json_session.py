@@ -7,9 +7,10 @@ a menu turn's statements together (issue 15). The Bot API takes `application/jso
 well: here a call without a file is one `json.dumps` of its fields, ~40 µs. A call carrying a
 file, or a value of a kind not known here, goes as aiogram writes it, unchanged.
 
-An answer is validated by pydantic from the raw bytes (no `json.loads` into dicts first). Any
-answer that is not a plain success, or that this cannot read, goes through aiogram's own
-`check_response`, so its errors and exceptions stay aiogram's.
+An answer is validated by pydantic from the raw bytes (no `json.loads` into dicts first); a
+reply's call (`send`) reads nothing back but `ok`. Any answer that is not a plain success, or
+that this cannot read, goes through aiogram's own `check_response`, so its errors and
+exceptions stay aiogram's.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ bound to the bot, and Telegram's refusals as aiogram's exceptions."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -38,7 +38,6 @@ MENU = ReplyKeyboardMarkup(keyboard=[[KeyboardButton(text="Өтініш беру
 CHOICE = InlineKeyboardMarkup(inline_keyboard=[[
     InlineKeyboardButton(text="Иә", callback_data="v1:yes"),
     InlineKeyboardButton(text="Жоқ", callback_data="v1:no")]])
-Calls = Callable[[Bot, int], Awaitable[list[Message]]]
 
 
 async def some_calls(bot: Bot, thread: int) -> list[Message]:
@@ -96,7 +95,7 @@ def api(fake: FakeTelegram) -> TelegramAPIServer:
 
 
 async def test_each_call_reads_to_telegram_as_aiograms_form_did(fake: FakeTelegram) -> None:
-    said: list[list[tuple[str, dict[str, Any], dict[str, bytes]]]] = []
+    said: list[list[tuple[str, dict[str, Any], list[bytes]]]] = []
     for session in (AiohttpSession(api=api(fake)), TolerantSession(api=api(fake))):
         bot = bot_on(fake, session)
         try:
