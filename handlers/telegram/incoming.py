@@ -23,6 +23,7 @@ from handlers.telegram.json_session import JsonBodySession, answer_model
 
 log = logging.getLogger(__name__)
 
+
 def parse_update(raw: Any, bot: Bot) -> Update | None:
     """One update as aiogram reads it, or None (logged in one line) if it cannot be read.
 
