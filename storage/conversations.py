@@ -74,6 +74,7 @@ class _Loaded:
     language: str | None
     display_name: str
     may_be_seated: bool
+    saved: dict[str, Any] | None  # the conversation row's state as loaded
 
 
 Account = tuple[str, str]  # channel, the messenger's id
@@ -158,7 +159,7 @@ class SqlConversationStore:
         remembered = _TURN.get()
         if remembered is not None:
             remembered[(channel, user_id)] = _Loaded(person_id, conversation_id, language,
-                                                     display_name, bool(seated))
+                                                     display_name, bool(seated), saved)
         known = {k: v for k, v in (saved or {}).items() if k in _FIELDS}
         return ConversationState(language=language, **known)
 
@@ -218,10 +219,14 @@ def _save_known(connection: Connection, known: _Loaded, state: ConversationState
         return False
     data = dataclasses.asdict(state)
     data.pop("language")
-    saved = connection.execute(_SAVE, {"the_id": known.conversation_id,
-                                       "the_flow": state.flow, "the_state": data})
-    if saved.rowcount != 1:  # type: ignore[attr-defined]
-        return False
+    # In the menu, a turn that changed nothing (a text there, a tap on "Contacts") writes
+    # nothing to the row: most turns in the menu are such (issue 15). In a flow it is written
+    # all the same: its time is the draft's last activity, which draft retention reads.
+    if state.flow is not None or data != known.saved:
+        saved = connection.execute(_SAVE, {"the_id": known.conversation_id,
+                                           "the_flow": state.flow, "the_state": data})
+        if saved.rowcount != 1:  # type: ignore[attr-defined]
+            return False
     changed: dict[str, Any] = {}
     if state.language != known.language:
         changed["language"] = state.language
