@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import dataclasses
 from collections.abc import AsyncIterator
 from contextvars import ContextVar
@@ -74,7 +75,9 @@ class _Loaded:
     language: str | None
     display_name: str
     may_be_seated: bool
-    saved: dict[str, Any] | None  # the conversation row's state as loaded
+    # The row's state as loaded, when in the menu: a copy, out of reach of the turn's changes
+    # in place (an answer appended to). A turn there that changed nothing is not written.
+    menu_state: dict[str, Any] | None
 
 
 Account = tuple[str, str]  # channel, the messenger's id
@@ -159,7 +162,8 @@ class SqlConversationStore:
         remembered = _TURN.get()
         if remembered is not None:
             remembered[(channel, user_id)] = _Loaded(person_id, conversation_id, language,
-                                                     display_name, bool(seated), saved)
+                                                     display_name, bool(seated),
+                                                     _in_menu(saved))
         known = {k: v for k, v in (saved or {}).items() if k in _FIELDS}
         return ConversationState(language=language, **known)
 
@@ -187,6 +191,10 @@ class SqlConversationStore:
             async with AsyncSession(bind=connection) as session:
                 await _save_new(session, channel, user_id, state, display_name)
                 await session.flush()
+
+
+def _in_menu(saved: dict[str, Any] | None) -> dict[str, Any] | None:
+    return copy.deepcopy(saved) if saved is not None and saved.get("flow") is None else None
 
 
 class _Gone(Exception):
@@ -222,7 +230,7 @@ def _save_known(connection: Connection, known: _Loaded, state: ConversationState
     # In the menu, a turn that changed nothing (a text there, a tap on "Contacts") writes
     # nothing to the row: most turns in the menu are such (issue 15). In a flow it is written
     # all the same: its time is the draft's last activity, which draft retention reads.
-    if state.flow is not None or data != known.saved:
+    if state.flow is not None or data != known.menu_state:
         saved = connection.execute(_SAVE, {"the_id": known.conversation_id,
                                            "the_flow": state.flow, "the_state": data})
         if saved.rowcount != 1:  # type: ignore[attr-defined]

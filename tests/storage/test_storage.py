@@ -204,3 +204,19 @@ async def test_the_open_applications_name_the_others_under_the_same_iin(db: Asyn
     same = {snapshot.number: snapshot.same_iin for snapshot in await desk.open_applications()}
     assert same == {first.number: (again.number,), other.number: (),
                     again.number: (first.number,)}
+
+
+async def test_an_answer_changed_in_place_in_the_menu_is_saved(db: AsyncEngine) -> None:
+    """A turn in the menu that changes nothing is not written (issue 15); one that changes
+    the loaded state in place (not a new value) has changed it all the same."""
+    store = SqlConversationStore(sessions(db))
+    async with store.turn("telegram", "44"):
+        await store.save("telegram", "44", ConversationState(language="ru",
+                                                             answers={"asked": ["visit"]}))
+    async with store.turn("telegram", "44"):
+        state = await store.load("telegram", "44")
+        assert state is not None
+        state.answers["asked"].append("opinion")
+        await store.save("telegram", "44", state)
+    assert (await store.load("telegram", "44")) == ConversationState(
+        language="ru", answers={"asked": ["visit", "opinion"]})
