@@ -13,11 +13,11 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import sessions
-from storage.models import Conversation, ProcessedUpdate
+from storage.models import ProcessedUpdate
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import NOW, RunningBot
 from tests.handlers.lingo import says
-from tests.handlers.test_retention import eventually, working_morning
+from tests.handlers.test_retention import draft_flow, eventually, working_morning
 from tests.handlers.test_visit_telegram import open_visit
 
 
@@ -64,12 +64,6 @@ async def test_a_sticker_inside_a_draft_counts_as_its_last_activity(
 ) -> None:
     person = telegram.user(id=6302)
     await open_visit(person, "ru")
-    assert running.app is not None
-    db = sessions(running.app.db)
-
-    async def draft() -> str | None:
-        async with db() as session:
-            return await session.scalar(select(Conversation.flow))
 
     # On day 20 the person comes back and sends a sticker: the same question, nothing changed.
     running.advance_to(working_morning(NOW + timedelta(days=20)))
@@ -80,10 +74,10 @@ async def test_a_sticker_inside_a_draft_counts_as_its_last_activity(
     # Day 31 is 31 days after the draft began, 11 after its last activity: it stays.
     running.advance_to(working_morning(NOW + timedelta(days=31)))
     await asyncio.sleep(1.5)  # a daily run happens
-    assert await draft() == "visit"
+    assert await draft_flow(running) == "visit"
 
     running.advance_to(working_morning(NOW + timedelta(days=52)))
 
     async def gone() -> bool:
-        return await draft() is None
+        return await draft_flow(running) is None
     await eventually(gone)

@@ -48,6 +48,13 @@ async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
     raise AssertionError("the daily retention run did not happen")
 
 
+async def draft_flow(bot: RunningBot) -> str | None:
+    """The flow of the one person's draft, None when it is gone."""
+    assert bot.app is not None
+    async with sessions(bot.app.db)() as session:
+        return await session.scalar(select(Conversation.flow))
+
+
 def files_in(bot: RunningBot) -> set[str]:
     folder = bot.folder / "files"
     return {path.name for path in folder.iterdir()} if folder.exists() else set()
@@ -58,21 +65,14 @@ async def test_a_draft_untouched_for_30_days_goes_with_its_files(
 ) -> None:
     await fill_to_summary(telegram.user(id=6201), "ru")  # two uploads, never submitted
     assert files_in(running)
-    assert running.app is not None
-    db = sessions(running.app.db)
-
-    async def draft() -> str | None:
-        async with db() as session:
-            return await session.scalar(select(Conversation.flow))
-
     running.advance_to(working_morning(NOW + timedelta(days=29)))
     await asyncio.sleep(1.5)  # a daily run happens: 29 days are not 30
-    assert await draft() == "visit" and files_in(running)
+    assert await draft_flow(running) == "visit" and files_in(running)
 
     running.advance_to(working_morning(NOW + timedelta(days=31)))
 
     async def gone() -> bool:
-        return await draft() is None and not files_in(running)
+        return await draft_flow(running) is None and not files_in(running)
     await eventually(gone)
 
 
