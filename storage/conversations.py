@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, bindparam, exists, or_, select, update
-from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import ConversationState, Receipt
@@ -33,6 +32,7 @@ from storage.models import (
     InterviewSession,
     Person,
 )
+from storage.prepared import Prepared
 from storage.replicas import one_at_a_time
 from storage.sealed import marks, matches
 from storage.updates import record_handled
@@ -43,7 +43,8 @@ _FIELDS = {f.name for f in dataclasses.fields(ConversationState)} - {"language"}
 _PEOPLE: Table = Person.__table__  # type: ignore[assignment]
 _CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
 # A turn's load and save, built once (a statement built per call costs a third of its
-# transaction); the load goes through a plain connection, without an ORM session (issue 15).
+# transaction) and rendered once per database (storage/prepared.py); the load goes through a
+# plain connection, without an ORM session (issue 15).
 # A person is found by their blind index's mark: one, or while a key is rotated in, one per key.
 # Only then an IN list, which is rendered again at every execution.
 _BY_MARK = (Person.channel == bindparam("the_channel"),
@@ -60,10 +61,11 @@ _MAY_BE_SEATED = or_(
 _LOAD_FROM = (select(Person.id, Person.language, Person.display_name, Conversation.id,
                      Conversation.state, _MAY_BE_SEATED)
               .outerjoin(Conversation, Conversation.person_id == Person.id))
-_LOAD = (_LOAD_FROM.where(*_BY_MARK), _LOAD_FROM.where(*_BY_MARKS))
-_PERSON_ID = (select(Person.id).where(*_BY_MARK), select(Person.id).where(*_BY_MARKS))
-_SAVE = update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("the_id")).values(
-    flow=bindparam("the_flow"), state=bindparam("the_state"))
+_LOAD = (Prepared(_LOAD_FROM.where(*_BY_MARK)), _LOAD_FROM.where(*_BY_MARKS))
+_PERSON_ID = (Prepared(select(Person.id).where(*_BY_MARK)),
+              select(Person.id).where(*_BY_MARKS))
+_SAVE = Prepared(update(_CONVERSATIONS).where(_CONVERSATIONS.c.id == bindparam("the_id"))
+                 .values(flow=bindparam("the_flow"), state=bindparam("the_state")))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,9 +92,8 @@ def person_id_for(connection: Connection, channel: str, external_id: str) -> int
     known = (_TURN.get() or {}).get((channel, external_id))
     if known is not None:
         return known.person_id
-    found: int | None = connection.scalar(*_finding(_PERSON_ID, connection.dialect, channel,
-                                                     external_id))
-    return found
+    found = _first(connection, _PERSON_ID, channel, external_id)
+    return None if found is None else int(found[0])
 
 
 def surely_unseated(channel: str, external_id: str) -> bool:
@@ -101,14 +102,15 @@ def surely_unseated(channel: str, external_id: str) -> bool:
     return known is not None and not known.may_be_seated
 
 
-def _finding(statements: tuple[Select[Any], Select[Any]], dialect: Dialect, channel: str,
-             external_id: str) -> tuple[Select[Any], dict[str, Any]]:
-    """The statement of a pair (by one mark, by several) that finds this person, and its
-    values."""
-    found = marks(dialect, channel, external_id)
+def _first(connection: Connection, statements: tuple[Prepared, Select[Any]], channel: str,
+           external_id: str) -> tuple[Any, ...] | None:
+    """The first row that the statement of a pair (by one mark, by several) finds of this
+    person."""
+    found = marks(connection.dialect, channel, external_id)
     if len(found) == 1:
-        return statements[0], {"the_channel": channel, "the_mark": found[0]}
-    return statements[1], {"the_channel": channel, "the_marks": found}
+        return statements[0].first(connection, {"the_channel": channel, "the_mark": found[0]})
+    row = connection.execute(statements[1], {"the_channel": channel, "the_marks": found}).first()
+    return None if row is None else tuple(row)
 
 
 async def person_for(session: AsyncSession, channel: str, external_id: str) -> Person | None:
@@ -153,9 +155,8 @@ class SqlConversationStore:
                 _TURN.reset(token)
 
     async def load(self, channel: str, user_id: str) -> ConversationState | None:
-        engine = engine_of(self.sessions)
-        finding = _finding(_LOAD, engine.dialect, channel, user_id)
-        found = await in_one_go(engine, lambda connection: connection.execute(*finding).first())
+        found = await in_one_go(engine_of(self.sessions), partial(
+            _first, statements=_LOAD, channel=channel, external_id=user_id))
         if found is None:
             return None
         person_id, language, display_name, conversation_id, saved, seated = found
@@ -231,9 +232,9 @@ def _save_known(connection: Connection, known: _Loaded, state: ConversationState
     # nothing to the row: most turns in the menu are such (issue 15). In a flow it is written
     # all the same: its time is the draft's last activity, which draft retention reads.
     if state.flow is not None or data != known.menu_state:
-        saved = connection.execute(_SAVE, {"the_id": known.conversation_id,
+        saved = _SAVE.run(connection, {"the_id": known.conversation_id,
                                            "the_flow": state.flow, "the_state": data})
-        if saved.rowcount != 1:  # type: ignore[attr-defined]
+        if saved.rowcount != 1:
             return False
     changed: dict[str, Any] = {}
     if state.language != known.language:

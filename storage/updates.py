@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import (
     Connection,
-    Executable,
     Table,
     bindparam,
     delete,
@@ -35,6 +34,7 @@ from flows.wire import message_from_json, message_to_json, text_from_json, text_
 from storage.clock import now_of, to_db
 from storage.db import engine_of, in_one_go
 from storage.models import ProcessedUpdate
+from storage.prepared import Prepared
 
 Json = dict[str, Any]
 
@@ -43,22 +43,22 @@ RECEIVED, HANDLED, DONE = "received", "handled", "done"
 # the mark stays.
 _DROPPED: dict[str, Any] = {"status": DONE, "payload": null(), "reply": null()}
 _LOG: Table = ProcessedUpdate.__table__  # type: ignore[assignment]
-# A turn's writes to the log, built once. Built for every call, a statement cost a third of
-# its transaction (its cache key computed again each time); and a plain connection skips the
-# ORM session's bookkeeping (issue 15). Bound names differ from the columns' (SQLAlchemy
-# reserves those in a SET clause).
+# A turn's writes to the log, built once and rendered once per database (storage/prepared.py):
+# built for every call, a statement cost a third of its transaction; and a plain connection
+# skips the ORM session's bookkeeping (issue 15). Bound names differ from the columns'
+# (SQLAlchemy reserves those in a SET clause).
 _THIS = (_LOG.c.channel == bindparam("the_channel"), _LOG.c.key == bindparam("the_key"))
-_PROGRESS = update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent"))
-_PROGRESS_DONE = update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent"),
-                                                    **_DROPPED)
-_CLOSE = update(_LOG).where(*_THIS, _LOG.c.status != DONE).values(**_DROPPED)
+_PROGRESS = Prepared(update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent")))
+_PROGRESS_DONE = Prepared(update(_LOG).where(*_THIS).values(sent_calls=bindparam("the_sent"),
+                                                             **_DROPPED))
+_CLOSE = Prepared(update(_LOG).where(*_THIS, _LOG.c.status != DONE).values(**_DROPPED))
 # A poll's updates: which were logged before, and the others logged, in one transaction.
 _KNOWN = select(_LOG.c.key, _LOG.c.status).where(
     _LOG.c.channel == bindparam("the_channel"),
     _LOG.c.key.in_(bindparam("the_keys", expanding=True)))
 _ARRIVED = insert(_LOG)
-_HANDLED = update(_LOG).where(*_THIS, _LOG.c.status == RECEIVED).values(
-    status=HANDLED, chat=bindparam("the_chat"), reply=bindparam("the_reply"), sent_calls=0)
+_HANDLED = Prepared(update(_LOG).where(*_THIS, _LOG.c.status == RECEIVED).values(
+    status=HANDLED, chat=bindparam("the_chat"), reply=bindparam("the_reply"), sent_calls=0))
 
 
 @dataclass(frozen=True)
@@ -167,8 +167,8 @@ class SeenUpdates:
             return None if row is None else _owed(row)
 
 
-def _write(statement: Executable, values: Json, connection: Connection) -> None:
-    connection.execute(statement, values)
+def _write(statement: Prepared, values: Json, connection: Connection) -> None:
+    statement.run(connection, values)
 
 
 def _owed(row: ProcessedUpdate) -> OwedReply:
@@ -181,7 +181,7 @@ def record_handled(connection: Connection, channel: str, key: str, chat: str,
     """In the transaction that saves the turn's state: the update is handled, its reply owed.
     An update handled before raises `HandledBefore`, which rolls the whole turn back."""
     as_json = reply_to_json(reply)
-    marked = connection.execute(_HANDLED, {"the_channel": channel, "the_key": key,
+    marked = _HANDLED.run(connection, {"the_channel": channel, "the_key": key,
                                            "the_chat": chat, "the_reply": as_json})
     if marked.rowcount == 1:
         return
