@@ -18,6 +18,14 @@ MAX_PAYLOAD_BYTES = 64
 Arg = Union[str, int, date, datetime, "Text", tuple["Text", ...]]
 
 
+class Variant(str):
+    """An argument that only picks one of a message's variants (a Fluent selector's key): the
+    same for everyone, never a person's data. A text whose arguments are such keys and whole
+    numbers reads the same for everyone, and is formatted once (handlers/l10n.py)."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class Text:
     """A localizable piece: message id plus arguments (which may be Texts themselves)."""

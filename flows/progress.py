@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from flows.cursor import MORE
-from flows.messages import Arg, Text
+from flows.messages import Arg, Text, Variant
 from flows.steps import Flow, GroupStep
 
 __all__ = ["progress_mark"]
@@ -33,10 +33,11 @@ def progress_mark(flow: Flow, answers: Mapping[str, Any], step_id: str, item: in
     if isinstance(step, GroupStep):
         if sub and sub != MORE:  # "another child?" names the part alone
             ids = [s.id for s in step.steps]
-            args.update(kind="child", child=item + 1, step=ids.index(sub) + 1, steps=len(ids))
+            args.update(kind=Variant("child"), child=item + 1, step=ids.index(sub) + 1,
+                        steps=len(ids))
         return Text("flow-progress", args)
     asked = [i for i in section.steps if i == step_id or flow.active(flow.step(i), answers)]
     place = asked.index(step_id)
     if place > 0:
-        args.update(kind="question", step=place + 1, steps=len(asked))
+        args.update(kind=Variant("question"), step=place + 1, steps=len(asked))
     return Text("flow-progress", args)

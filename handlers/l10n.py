@@ -16,10 +16,12 @@ from fluent.syntax import FluentParser
 from fluent.syntax.ast import Message
 
 from flows.calendar import KZ_TZ
-from flows.messages import Arg, Text
+from flows.messages import Arg, Text, Variant
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = ("kk", "ru", "en")
+_SAME_FOR_ALL = {int, Variant}  # the arguments a text formatted once may have
+FORMATTED_AT_MOST = 4096  # messages kept formatted; past that, formatted anew
 FALLBACKS = {"kk": ["kk", "ru"], "ru": ["ru", "kk"], "en": ["en", "ru"]}
 
 log = logging.getLogger(__name__)
@@ -49,9 +51,11 @@ class Localizer:
         known = {lang: _message_ids(root / lang) for lang in LANGUAGES}
         self._known = {lang: set().union(*(known[f] for f in FALLBACKS[lang]))
                        for lang in LANGUAGES}
-        # A message without arguments reads the same every time (the menu, most buttons):
-        # formatted once per language, not at every turn (issue 15).
-        self._plain: dict[tuple[str, str], str] = {}
+        # A message without arguments reads the same every time (the menu, most buttons), and
+        # one whose arguments are whole numbers and variants' keys (a form's "section 2 of 11,
+        # question 3 of 5") reads the same for everyone at that point: formatted once per
+        # language, not at every turn (issue 15). Nobody's name or IIN is kept here.
+        self._formatted: dict[tuple[Any, ...], str] = {}
 
     def has(self, key: str, lang: str | None) -> bool:
         return key in self._known[self.language(lang)]
@@ -61,14 +65,18 @@ class Localizer:
 
     def render(self, text: Text, lang: str | None) -> str:
         lang = self.language(lang)
-        if not text.args and (plain := self._plain.get((lang, text.key))) is not None:
-            return plain
+        same = all(type(value) in _SAME_FOR_ALL for value in text.args.values())
+        known = (lang, text.key, *text.args.items()) if same else None
+        if known is not None and (formatted := self._formatted.get(known)) is not None:
+            return formatted
         args = {name: self._arg(value, lang) for name, value in text.args.items()}
         rendered: str = self._l10n[lang].format_value(text.key, args)
         if rendered == text.key:
             log.error("missing Fluent message %r (%s)", text.key, lang)
-        elif not args:
-            self._plain[(lang, text.key)] = rendered
+        elif known is not None:
+            if len(self._formatted) >= FORMATTED_AT_MOST:
+                self._formatted.clear()
+            self._formatted[known] = rendered
         return rendered
 
     def join(self, parts: tuple[Text, ...], lang: str | None) -> str:

@@ -1,0 +1,29 @@
+"""Texts formatted once and kept (handlers/l10n.py, issue 15): each still reads in the
+person's own language, and nobody's data is kept."""
+
+from __future__ import annotations
+
+from flows.messages import Text, Variant
+from handlers.l10n import Localizer
+
+IIN = "871008401427"
+
+
+def test_a_progress_mark_kept_formatted_reads_in_each_persons_language() -> None:
+    l10n = Localizer()
+    mark = Text("flow-progress", {"current": 2, "total": 11, "kind": Variant("question"),
+                                  "step": 3, "steps": 5})
+    for _ in range(2):  # formatted, then as kept
+        assert l10n.render(mark, "ru") == "Раздел 2 из 11 · вопрос 3 из 5"
+        assert l10n.render(mark, "kk") == "11 бөлімнің 2-бөлімі · 5 сұрақтың 3-сұрағы"
+        assert l10n.render(Text("flow-progress", {"current": 3, "total": 11}), "ru") \
+            == "Раздел 3 из 11"
+
+
+def test_a_persons_answer_is_formatted_each_time_and_not_kept() -> None:
+    l10n = Localizer()
+    for _ in range(2):
+        assert l10n.render(Text("step-current", {"value": IIN}), "ru") \
+            == f"Текущий ответ: {IIN}"
+    kept = [str(value) for value in vars(l10n).values() if isinstance(value, dict)]
+    assert not any(IIN in text for text in kept)
