@@ -5,7 +5,8 @@ statement's cache key and its lookup, the parameters from the statement's binds,
 defaults, each value's processing. Here all of it but the values' own processing (sealing
 included) is worked out once per dialect; `exec_driver_sql` still runs in the connection's
 transaction, with its events. The mark after a reply, one UPDATE in a transaction of its own,
-took 155 µs of CPU and takes 109; a form's answer, all its statements, ~15 % less (issue 15).
+took 221 µs of CPU and takes 173 (medians); a form's answer, all its statements, ~15 % less
+(issue 15).
 
 Only fixed statements qualify: no IN list (rendered anew for each length), and no column
 default but the row's time stamp (`storage.clock.stamp`), filled from the engine's clock.
