@@ -233,7 +233,7 @@ def _save_known(connection: Connection, known: _Loaded, state: ConversationState
     # all the same: its time is the draft's last activity, which draft retention reads.
     if state.flow is not None or data != known.menu_state:
         saved = _SAVE.run(connection, {"the_id": known.conversation_id,
-                                           "the_flow": state.flow, "the_state": data})
+                                       "the_flow": state.flow, "the_state": data})
         if saved.rowcount != 1:
             return False
     changed: dict[str, Any] = {}
