@@ -6,6 +6,7 @@ engine: a column default reads it from the statement's execution options.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +27,11 @@ def now_of(session: Any) -> datetime:
     return moment
 
 
+def stored_now(options: Mapping[str, Any]) -> datetime:
+    """"Now" on the clock in an engine's execution options, as stored."""
+    return to_db(options[CLOCK_OPTION]())
+
+
 def stamp(context: Any) -> datetime:
     """Column default: "now" on the engine's clock."""
-    return to_db(context.execution_options[CLOCK_OPTION]())
+    return stored_now(context.execution_options)

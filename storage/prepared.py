@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, CursorResult, Select, UpdateBase
 from sqlalchemy.engine import Dialect
 
-from storage.clock import CLOCK_OPTION, stamp, to_db
+from storage.clock import stamp, stored_now
 
 Process = Callable[[Any], Any] | None
 _RENDERED = "prepared_statements"  # on the dialect: its renderings, which die with it
@@ -47,7 +47,7 @@ class Prepared:
         rendered = self._rendered(connection.dialect)
         named = rendered.written | values
         if rendered.stamped:
-            now = to_db(connection.get_execution_options()[CLOCK_OPTION]())
+            now = stored_now(connection.get_execution_options())
             named.update(dict.fromkeys(rendered.stamped, now))
         return connection.exec_driver_sql(rendered.sql, tuple(
             named[name] if process is None else process(named[name])

@@ -130,13 +130,13 @@ class SeenUpdates:
     async def progress(self, channel: str, key: str, sent: int, done: bool = False) -> None:
         """`sent` of the reply's calls went out; `done`: nothing more is owed."""
         await in_one_go(engine_of(self.sessions), partial(
-            _write, _PROGRESS_DONE if done else _PROGRESS,
-            {"the_channel": channel, "the_key": key, "the_sent": sent}))
+            (_PROGRESS_DONE if done else _PROGRESS).run,
+            values={"the_channel": channel, "the_key": key, "the_sent": sent}))
 
     async def close(self, channel: str, key: str) -> None:
         """Nothing more is owed (a no-op, with nothing written, when that is known)."""
         await in_one_go(engine_of(self.sessions), partial(
-            _write, _CLOSE, {"the_channel": channel, "the_key": key}))
+            _CLOSE.run, values={"the_channel": channel, "the_key": key}))
 
     async def received(self, channel: str) -> list[Json]:
         """Updates received and never handled, as they came."""
@@ -165,10 +165,6 @@ class SeenUpdates:
             row = await session.scalar(select(ProcessedUpdate).where(
                 *_row(channel, key), ProcessedUpdate.status == HANDLED))
             return None if row is None else _owed(row)
-
-
-def _write(statement: Prepared, values: Json, connection: Connection) -> None:
-    statement.run(connection, values)
 
 
 def _owed(row: ProcessedUpdate) -> OwedReply:
