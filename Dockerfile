@@ -1,6 +1,9 @@
 # The bot, for production: non-root, with its fonts, locales and migrations.
 # Build: docker build -t citizen-bot .   Run: see compose.yaml and README "Running in production".
-FROM python:3.11-slim
+# A department with its own registry (or no route to Docker Hub) names its copy of the base:
+#   docker build --build-arg PYTHON_IMAGE=registry.example.kz/python:3.11-slim .
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -30,6 +33,7 @@ ENV DATABASE_URL=sqlite+aiosqlite:////data/bot.db \
     HTTP_PORT=8080
 VOLUME ["/data"]
 EXPOSE 8080
+# The bot's own port, wherever HTTP_PORT puts it.
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-    CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:8080/healthz', timeout=4)" || exit 1
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('HTTP_PORT', '8080'), timeout=4)" || exit 1
 CMD ["python", "-m", "bot"]

@@ -1,4 +1,6 @@
 """The two commands, with all their set-up: `python3 tasks.py run` and `python3 tasks.py test`.
+A third, `python3 tasks.py image`, builds the production image and runs its own tests
+(deploy/image.py, tests/image): it needs a Docker engine, and starts one where it may.
 
 Needs only Python 3.11+: creates `.venv`, installs the project into it when
 `pyproject.toml` changed since the last install, then runs the bot or the tests. The tests
@@ -62,18 +64,37 @@ def ensure_browser() -> None:
         subprocess.call(install, env=quiet, stdout=subprocess.DEVNULL)
 
 
+def check_image(extra: list[str]) -> int:
+    """Build the image (on a stand-in base where Docker Hub is out of reach) and run
+    tests/image against it."""
+    sys.path.insert(0, str(ROOT))
+    from deploy import image
+
+    try:
+        env = image.engine()
+        tag = image.build(env, image.base(env))
+    except image.NoImage as problem:
+        print(f"The image cannot be checked here: {problem}", flush=True)
+        return 1
+    return subprocess.call([str(PYTHON), "-m", "pytest", "tests/image", *extra], cwd=ROOT,
+                           env={**env, "CITIZEN_BOT_IMAGE": tag})
+
+
 def main() -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - the message matters on an old Python
         found = ".".join(map(str, sys.version_info[:2]))
         sys.exit(f"Python 3.11 or newer is needed (found {found}).")
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     extra = sys.argv[2:]
-    if command not in {"run", "test"}:
-        print("usage: python3 tasks.py run | test [pytest args]", file=sys.stderr)
+    if command not in {"run", "test", "image"}:
+        print("usage: python3 tasks.py run | test [pytest args] | image [pytest args]",
+              file=sys.stderr)
         return 2
     ensure_environment()
     if command == "run":
         return subprocess.call([str(PYTHON), "-m", "bot", *extra], cwd=ROOT)
+    if command == "image":
+        return check_image(extra)
     ensure_browser()
     lint = subprocess.call([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
     tests = subprocess.call([str(PYTHON), "-m", "pytest", *extra], cwd=ROOT)
