@@ -73,6 +73,7 @@ def check_image(extra: list[str]) -> int:
     try:
         env = image.engine()
         tag = image.build(env, image.base(env))
+        image.proxy()
     except image.NoImage as problem:
         print(f"The image cannot be checked here: {problem}", flush=True)
         return 1

@@ -7,7 +7,8 @@ and containers on the host's network, hence no bridge and no firewall rules.
 
 The Dockerfile's base is python:3.11-slim from Docker Hub. Where Docker Hub cannot be reached,
 the image is built on a stand-in (deploy/stand-in/Dockerfile): Debian bookworm's own Python
-3.11, from a debootstrap of Debian's archive. Then tests/image runs against the image.
+3.11, from a debootstrap of Debian's archive. Then tests/image runs against the image, with
+Debian's Caddy as compose's proxy.
 Standard library only: tasks.py runs it before any virtual environment exists.
 """
 
@@ -59,6 +60,12 @@ def engine() -> dict[str, str]:
             raise NoImage(f"the Docker engine did not start: see {OWN_ENGINE}/dockerd.log")
         time.sleep(0.5)
     return env
+
+
+def proxy() -> None:
+    """Caddy, compose.yaml's proxy, which the image's tests put in front of its replicas."""
+    if not shutil.which("caddy"):
+        _apt_install("caddy", why="the image's tests run compose's proxy, Caddy")
 
 
 def base(env: dict[str, str]) -> str:

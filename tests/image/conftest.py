@@ -21,7 +21,10 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.handlers.conftest import free_port
+
 IMAGE_ENV = "CITIZEN_BOT_IMAGE"
+CADDYFILE = Path(__file__).resolve().parents[2] / "deploy" / "Caddyfile"
 START_TIMEOUT = 90.0
 
 
@@ -115,6 +118,36 @@ class Container:
 
     def remove(self) -> None:
         docker("rm", "-f", self.name, check=False)
+
+
+class Proxy:
+    """compose.yaml's TLS proxy: Caddy with deploy/Caddyfile, in front of `bots` ("host:port"
+    each), on plain HTTP here (the site address says http://; TLS is Caddy's own affair)."""
+
+    def __init__(self, folder: Path, bots: list[str]) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        log = (folder / "caddy.log").open("wb")
+        self.process = subprocess.Popen(
+            ["caddy", "run", "--adapter", "caddyfile", "--config", str(CADDYFILE)],
+            stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PUBLIC_HOST": self.url, "BOTS": " ".join(bots),
+                 "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)})
+        self.log = folder / "caddy.log"
+
+    async def ready(self) -> None:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError):
+                _, writer = await asyncio.open_connection("127.0.0.1", self.port)
+                writer.close()
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError(f"Caddy did not start:\n{self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(10)
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from storage.keys import new_key
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.handlers.conftest import free_port
 from tests.handlers.lingo import says
-from tests.image.conftest import Container, docker
+from tests.image.conftest import Container, Proxy, docker
 from tests.pg import Postgres
-from tests.test_replicas import SECRET, Spreader
+from tests.test_replicas import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_USER = "10001"  # the Dockerfile's `bot`
@@ -96,30 +96,31 @@ async def test_the_image_answers_as_a_non_root_user_keeps_its_data_and_stops_on_
     assert replies[0]["text"] == says("hint-menu-unexpected", "ru")
 
 
-async def test_two_replicas_of_the_image_share_one_postgresql_behind_the_webhook(
+async def test_two_replicas_of_the_image_share_one_postgresql_behind_the_proxy(
     image: str, fake: FakeTelegram, containers: list[Container], volume: str,
-    postgres: Postgres,
+    postgres: Postgres, tmp_path: Path,
 ) -> None:
     """compose.yaml's bot1 and bot2: the same image, settings and key, one database, one files
-    volume, and a proxy in front that spreads Telegram's POSTs over them."""
+    volume, and in front its proxy (Caddy with deploy/Caddyfile), to which Telegram posts."""
     name = postgres.database()
-    spreader = Spreader()
-    await spreader.start()
     relay = await over_tcp(postgres)
+    ports = [free_port(), free_port()]
+    proxy = Proxy(tmp_path, [f"127.0.0.1:{port}" for port in ports])
     try:
+        await proxy.ready()
         url = f"postgresql+asyncpg://postgres@127.0.0.1:{relay.sockets[0].getsockname()[1]}/{name}"
-        env = {**polling_env(fake), "DATABASE_URL": url, "TELEGRAM_WEBHOOK_URL": spreader.url,
+        env = {**polling_env(fake), "DATABASE_URL": url,
+               "TELEGRAM_WEBHOOK_URL": f"{proxy.url}/webhooks/telegram",
                "TELEGRAM_WEBHOOK_SECRET": SECRET, "LOG_FORMAT": "json"}
-        for _ in range(2):
-            containers.append(Container(image, env, free_port(),
-                                        mounts=(f"{volume}:/data/files",)))
+        for port in ports:
+            containers.append(Container(image, env, port, mounts=(f"{volume}:/data/files",)))
         for replica in containers:
             await replica.ready()
-        spreader.targets = [replica.url for replica in containers]
 
         people = [fake.user(id=7200 + n, first_name=f"Айгүл{n}") for n in range(4)]
         await asyncio.gather(*(choose_language(person) for person in people))
-        assert sorted(spreader.landed) == sorted(spreader.targets)  # both replicas answered
+        for replica in containers:  # both took their share
+            assert handled(await text_of(f"{replica.url}/metrics")) > 0
 
         # A POST without Telegram's secret, or with a wrong one, is refused and not handled;
         # Telegram's own, with it, is answered.
@@ -131,17 +132,32 @@ async def test_two_replicas_of_the_image_share_one_postgresql_behind_the_webhook
         assert stranger.messages() == []
         await told(stranger, fake.resume_webhook, says("language-ask", "kk"))
 
-        async with aiohttp.ClientSession() as session, session.get(
-                f"{containers[1].url}/metrics") as answer:
-            assert answer.status == 200
-            assert 'bot_updates_total{kind="message",outcome="ok"}' in await answer.text()
+        # The proxy passes on what the world is to reach, and nothing else.
+        for path, status in (("/metrics", 404), ("/healthz", 404), ("/console", 200)):
+            assert (await status_of(f"{proxy.url}{path}")) == status, path
 
         for replica in containers:
             code, took = await replica.stop()
-            assert (code, took < STOP_WITHIN) == (0, True), replica.logs(lines=40)
+            assert (code, took < STOP_WITHIN) == (0, True), replica.logs()
     finally:
+        proxy.stop()
         relay.close()
-        await spreader.stop()
+
+
+def handled(metrics: str) -> float:
+    return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+               if line.startswith('bot_updates_total{kind="message",outcome="ok"}')
+               or line.startswith('bot_updates_total{kind="callback",outcome="ok"}'))
+
+
+async def text_of(url: str) -> str:
+    async with aiohttp.ClientSession() as session, session.get(url) as answer:
+        return await answer.text()
+
+
+async def status_of(url: str) -> int:
+    async with aiohttp.ClientSession() as session, session.get(url) as answer:
+        return answer.status
 
 
 async def over_tcp(postgres: Postgres) -> asyncio.Server:
