@@ -143,9 +143,14 @@ def _apt_install(package: str, why: str) -> None:
     if os.name != "posix" or os.geteuid() != 0 or not shutil.which("apt-get"):
         raise NoImage(f"{why}, and {package} cannot be installed here (root and apt-get)")
     print(f"Installing Debian's {package} ({why}) ...", flush=True)
-    quiet = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", package]
-    if subprocess.call(install, env=quiet, stdout=subprocess.DEVNULL) != 0:
-        subprocess.call(["apt-get", "update", "-q"], env=quiet, stdout=subprocess.DEVNULL)
-        if subprocess.call(install, env=quiet, stdout=subprocess.DEVNULL) != 0:
+    if _quietly(install) != 0:
+        _quietly(["apt-get", "update", "-q"])
+        if _quietly(install) != 0:
             raise NoImage(f"{why}, and apt-get could not install {package}")
+
+
+def _quietly(command: list[str]) -> int:
+    """apt-get's output is its own business: what failed is said in one line."""
+    return subprocess.call(command, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
