@@ -11,7 +11,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+# The dependencies first, at the versions the image was tested with: a change to the code
+# then rebuilds only the layers after this one.
+COPY pyproject.toml deploy/constraints.txt ./
+RUN python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > requirements.txt \
+    && pip install -r requirements.txt -c constraints.txt \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bot \
+    && mkdir -p /data && chown bot /data
+COPY README.md ./
 COPY bot bot
 COPY flows flows
 COPY handlers handlers
@@ -20,9 +27,7 @@ COPY papers papers
 COPY locales locales
 # Installed in place: the locales, the fonts (papers/fonts) and the migrations are read
 # from the source tree.
-RUN pip install -e . \
-    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin bot \
-    && mkdir -p /data && chown bot /data
+RUN pip install --no-deps -e .
 
 USER bot
 # SQLite and the files by default; with PostgreSQL only FILES_DIR needs the volume, and

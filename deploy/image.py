@@ -39,12 +39,12 @@ class NoImage(Exception):
 def engine() -> dict[str, str]:
     """The environment in which `docker` reaches a working engine."""
     env = dict(os.environ)
-    if shutil.which("docker") and _answers(env):
+    if _answers(env):
         return env
     env["DOCKER_HOST"] = f"unix://{OWN_ENGINE}/docker.sock"
-    if shutil.which("docker") and _answers(env):
+    if _answers(env):
         return env
-    if not shutil.which("dockerd"):
+    if not (shutil.which("dockerd") and shutil.which("docker")):
         _apt_install("docker.io", why="no Docker engine answers")
     OWN_ENGINE.mkdir(parents=True, exist_ok=True)
     log = (OWN_ENGINE / "dockerd.log").open("ab")
@@ -71,11 +71,12 @@ def proxy() -> None:
 def base(env: dict[str, str]) -> str:
     """The image to build on: the Dockerfile's own when it is here or can be pulled, else
     the stand-in, built once."""
-    for image in (BASE, STAND_IN):
-        if _docker(env, "image", "inspect", image, quiet=True) == 0:
-            return image
-    if _docker(env, "pull", "-q", BASE, quiet=True) == 0:
+    if _docker(env, "image", "inspect", BASE, quiet=True) == 0 \
+            or _docker(env, "pull", "-q", BASE, quiet=True) == 0:
         return BASE
+    if _docker(env, "image", "inspect", STAND_IN, quiet=True) == 0:
+        print(f"{BASE} cannot be pulled here: building on {STAND_IN}", flush=True)
+        return STAND_IN
     print(f"{BASE} cannot be pulled here: building {STAND_IN} from Debian's archive ...",
           flush=True)
     if _docker(env, "image", "inspect", DEBIAN, quiet=True) != 0:
@@ -135,7 +136,7 @@ def _docker(env: dict[str, str], *arguments: str, quiet: bool = False) -> int:
     try:
         return subprocess.call(["docker", *arguments], env=env, stdout=output, stderr=output,
                                timeout=300)
-    except subprocess.TimeoutExpired:
+    except (subprocess.TimeoutExpired, FileNotFoundError):  # no client, or no answer
         return 1
 
 

@@ -199,3 +199,14 @@ def test_a_paper_is_laid_out_inside_the_image_with_its_fonts(
     if preview:
         for index in range(len(pdf)):
             pdf[index].render(scale=1.4).to_pil().save(f"{preview}/application-{lang}-{index}.png")
+
+
+def test_the_image_holds_exactly_the_versions_it_was_tested_with(image: str) -> None:
+    """deploy/constraints.txt pins every package in the image: a dependency added to
+    pyproject.toml without its pin (or a pin left behind) shows here."""
+    pinned = {line for line in (ROOT / "deploy" / "constraints.txt").read_text().splitlines()
+              if line and not line.startswith("#")}
+    installed = {line for line in docker("run", "--rm", "--network", "none", image,
+                                         "pip", "freeze").splitlines()
+                 if line and not line.startswith(("#", "-e "))}
+    assert (sorted(installed - pinned), sorted(pinned - installed)) == ([], [])
