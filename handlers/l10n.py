@@ -7,11 +7,13 @@ kk is the first language and ru its fallback (then en). `FluentLocalization` def
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fluent.runtime import FluentLocalization, FluentResourceLoader
+from fluent.runtime.resolver import MAX_PART_LENGTH
 from fluent.syntax import FluentParser
 from fluent.syntax.ast import Message
 
@@ -23,6 +25,10 @@ LANGUAGES = ("kk", "ru", "en")
 _SAME_FOR_ALL = {int, Variant}  # the arguments a text formatted once may have
 FORMATTED_AT_MOST = 4096  # messages kept formatted; past that, formatted anew
 FALLBACKS = {"kk": ["kk", "ru"], "ru": ["ru", "kk"], "en": ["en", "ru"]}
+# Fluent shows "{???}" for an argument longer than MAX_PART_LENGTH (2,500 characters): such
+# an argument (a 4,000-character complaint, a staff answer, a long digest) goes in as this
+# mark and is put in place afterwards. U+E000 is a private-use character no message has.
+_LONG = re.compile("\ue000(\\w+)\ue000")
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +76,12 @@ class Localizer:
         if known is not None and (formatted := self._formatted.get(known)) is not None:
             return formatted
         args = {name: self._arg(value, lang) for name, value in text.args.items()}
+        long = {name: value for name, value in args.items()
+                if isinstance(value, str) and len(value) > MAX_PART_LENGTH}
+        args.update((name, f"\ue000{name}\ue000") for name in long)
         rendered: str = self._l10n[lang].format_value(text.key, args)
+        if long:  # in one pass: a person's words are never searched for marks
+            rendered = _LONG.sub(lambda mark: long.get(mark[1], mark[0]), rendered)
         if rendered == text.key:
             log.error("missing Fluent message %r (%s)", text.key, lang)
         elif known is not None:

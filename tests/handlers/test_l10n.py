@@ -3,6 +3,8 @@ person's own language, and nobody's data is kept."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from flows.messages import Text, Variant
 from handlers.l10n import Localizer
 
@@ -27,3 +29,22 @@ def test_a_persons_answer_is_formatted_each_time_and_not_kept() -> None:
             == f"Текущий ответ: {IIN}"
     kept = [str(value) for value in vars(l10n).values() if isinstance(value, dict)]
     assert not any(IIN in text for text in kept)
+
+
+def test_an_answer_as_long_as_the_forms_allow_is_rendered_whole() -> None:
+    """Fluent puts "{???}" in place of any argument over 2,500 characters; a complaint takes
+    4,000 and a staff answer Telegram's 4,096, and the reader must see them."""
+    words = ("Документы не проверили в срок, прошу принять меры. " * 80)[:4000]
+    for lang in ("kk", "ru"):
+        shown = Localizer().render(Text("step-current", {"value": words}), lang)
+        assert words in shown and "{???}" not in shown
+
+
+def test_a_long_list_of_lines_is_rendered_whole() -> None:
+    """The morning digest joins its lines into one argument: forty applications due."""
+    lines = tuple(Text("staff-digest-line", {"number": f"ВП-2026-{n:05d}",
+                                             "status": Text("status-submitted"),
+                                             "due": date(2026, 11, 24)}) for n in range(40))
+    parts = (Text("staff-digest-title", {"date": date(2026, 11, 24)}), *lines)
+    shown = Localizer().render(Text("staff-digest", {"lines": parts}), "ru")
+    assert "ВП-2026-00000" in shown and "ВП-2026-00039" in shown and "{???}" not in shown
