@@ -7,10 +7,15 @@ from typing import Protocol
 
 from flows.delivery import OutboxItem
 
+PROVIDER_ID_SIZE = 100  # what the outbox keeps of a provider id (outbox.provider_message_id)
+
 
 @dataclass(frozen=True)
 class Delivered:
-    provider_id: str | None  # the messenger's id of the (last) message sent
+    # The messenger's id of the message sent; a Telegram text in pieces: each piece's,
+    # space-separated, in order (a staff card is redrawn piece by piece), within
+    # PROVIDER_ID_SIZE characters.
+    provider_id: str | None
     messages: int = 1  # how many messages it took (a long text in pieces, then a file)
 
 

@@ -121,11 +121,13 @@ class StaffDesk:
             application = await session.get(Application, application_id)
             return await staff_snapshot(session, application) if application else None
 
-    async def card_message_id(self, application_id: int) -> int | None:
+    async def card_message_ids(self, application_id: int) -> list[int]:
+        """The card's messages in the topic, in order: a long card is in pieces, and its
+        buttons are on the last."""
         async with self.sessions() as session:
             raw = await session.scalar(select(OutboxMessage.provider_message_id).where(
                 OutboxMessage.key == f"card:{application_id}"))
-            return int(raw) if raw else None
+            return [int(piece) for piece in (raw or "").split()]
 
     async def person_of(self, application_id: int) -> int | None:
         async with self.sessions() as session:

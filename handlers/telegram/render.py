@@ -45,6 +45,29 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [piece for piece in pieces if piece.strip()]
 
 
+def split_into(text: str, count: int) -> list[str]:
+    """`text` in `count` pieces for messages that exist already (a staff card redrawn): the
+    longest piece halved until there are enough. A text that outgrew them keeps its first
+    pieces and its last (the one with the buttons); fewer if it cannot be halved further."""
+    pieces = split_text(text)
+    if len(pieces) > count:
+        return [*pieces[:count - 1], pieces[-1]]
+    while len(pieces) < count:
+        longest = max(range(len(pieces)), key=lambda i: len(pieces[i]))
+        halves = _halved(pieces[longest])
+        if len(halves) < 2:
+            break
+        pieces[longest:longest + 1] = halves
+    return pieces
+
+
+def _halved(piece: str) -> list[str]:
+    middle = len(piece) // 2
+    at = max(piece.rfind("\n", 0, middle + 1), piece.rfind(" ", 0, middle + 1))
+    halves = [piece[:at].rstrip(), piece[at:].lstrip("\n ")] if at > 0 else [piece]
+    return [half for half in halves if half]
+
+
 @lru_cache(maxsize=1024)
 def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
     """Buttons (label, payload) as aiogram's keyboard, built once for the same buttons: the

@@ -29,7 +29,15 @@ from flows.messages import Text
 from flows.ports import UnreadableFile
 from flows.wire import document_of, message_from_json
 from handlers.l10n import Localizer
-from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, RetryAfter, Transient
+from handlers.outcomes import (
+    PROVIDER_ID_SIZE,
+    Blocked,
+    Delivered,
+    Delivery,
+    Rejected,
+    RetryAfter,
+    Transient,
+)
 from handlers.telegram.render import TelegramRenderer, split_text
 from handlers.telegram.topics import StaffTopics
 
@@ -93,7 +101,7 @@ class TelegramSender:
             made = await self._send(item, target)
             if made is None:
                 return Rejected("message text is empty")
-            sent, messages = made
+            sent = made
         except TelegramRetryAfter as exc:
             return RetryAfter(float(exc.retry_after))
         except TelegramForbiddenError as exc:
@@ -122,7 +130,7 @@ class TelegramSender:
             except Exception:  # the card is delivered; a stale title is only cosmetic
                 log.warning("could not refresh the topic title of person %s", item.person_id,
                             exc_info=True)
-        return Delivered(str(sent.message_id), messages)
+        return Delivered(_ids(sent), len(sent))
 
     async def _target(self, item: OutboxItem) -> _Target | None:
         if item.audience not in TO_STAFF_GROUP:
@@ -136,8 +144,8 @@ class TelegramSender:
         thread = await self.topics.thread_for(item.person_id)
         return _Target(self.staff_chat_id, thread, self.staff_locale, True)
 
-    async def _send(self, item: OutboxItem, target: _Target) -> tuple[Message, int] | None:
-        """The last message sent, and how many it took."""
+    async def _send(self, item: OutboxItem, target: _Target) -> list[Message] | None:
+        """The messages sent, in order."""
         message = message_from_json(item.payload)
         text = self.l10n.join(message.parts, target.language)
         markup = self.renderer.inline(message, target.language)
@@ -168,10 +176,10 @@ class TelegramSender:
             sends.append(self._document_call(target, file, caption or None, markup))
         if not sends:
             return None
-        sent = await sends[0]()
+        sent = [await sends[0]()]
         for i, call in enumerate(sends[1:], start=2):
-            sent = await self._follow_up(call, target, f"{i} of {len(sends)}")
-        return sent, len(sends)
+            sent.append(await self._follow_up(call, target, f"{i} of {len(sends)}"))
+        return sent
 
     def _text_call(self, target: _Target, text: str,
                    markup: InlineKeyboardMarkup | None) -> Callable[[], Awaitable[Message]]:
@@ -208,3 +216,10 @@ class TelegramSender:
             except Exception as exc:
                 raise _PartlySent(f"piece {which} failed after the first was sent: {exc}") from exc
         raise _PartlySent(f"piece {which} failed after the first was sent: {error}")
+
+
+def _ids(sent: list[Message]) -> str:
+    """Every message's id, in order: a card in pieces is redrawn piece by piece. Past what the
+    outbox keeps (PROVIDER_ID_SIZE), the last's alone: the one with the buttons."""
+    ids = " ".join(str(message.message_id) for message in sent)
+    return ids if len(ids) <= PROVIDER_ID_SIZE else str(sent[-1].message_id)

@@ -23,7 +23,7 @@ from flows.ports import Seat
 from flows.procedure import Snapshot, card
 from flows.staff_input import tidy
 from handlers.l10n import Localizer
-from handlers.telegram.render import TelegramRenderer, split_text
+from handlers.telegram.render import TelegramRenderer, split_into, split_text
 from handlers.telegram.topics import StaffTopics
 
 log = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class Desk(Protocol):
     async def citizen_by_address(self, channel: str, external_id: str) -> Citizen | None: ...
     async def citizen_of_thread(self, chat_id: int, thread_id: int) -> Citizen | None: ...
     async def snapshot(self, application_id: int) -> Snapshot | None: ...
-    async def card_message_id(self, application_id: int) -> int | None: ...
+    async def card_message_ids(self, application_id: int) -> list[int]: ...
     async def person_of(self, application_id: int) -> int | None: ...
     async def act(self, application_id: int, action: str, actor: str, details: dict[str, Any],
                   at: datetime, actor_name: str = "") -> ActResult: ...
@@ -238,19 +238,24 @@ class StaffSide:
                            today: date | None = None) -> None:
         """Show the card as of `today` (the clock's day unless given): its dates marked due
         or overdue, and no button a term no longer allows."""
-        # The card's id is recorded when its delivery is; a tap on the card itself knows it.
-        card_id = card_id or await self.desk.card_message_id(snapshot.id)
-        if card_id is None:
+        # The card's messages are recorded when its delivery is (a long card is in pieces, its
+        # buttons on the last); a tap on a card not recorded so knows its own message.
+        ids = await self.desk.card_message_ids(snapshot.id)
+        if card_id is not None and card_id not in ids:
+            ids = [card_id]
+        if not ids:
             return
         message = card(snapshot, today or self.clock().astimezone(KZ_TZ).date())
-        text = split_text(self.l10n.join(message.parts, self.language))[0]
-        try:
-            await self.bot.edit_message_text(text=text, chat_id=self.chat_id,
-                                             message_id=card_id,
-                                             reply_markup=self.renderer.inline(message,
-                                                                               self.language))
-        except TelegramBadRequest as error:
-            log.info("card %s not refreshed: %s", snapshot.number, error.message)
+        pieces = split_into(self.l10n.join(message.parts, self.language), len(ids))
+        markup = self.renderer.inline(message, self.language)
+        shown_in = ids[len(ids) - len(pieces):]
+        for i, (message_id, piece) in enumerate(zip(shown_in, pieces, strict=True)):
+            try:
+                await self.bot.edit_message_text(
+                    text=piece, chat_id=self.chat_id, message_id=message_id,
+                    reply_markup=markup if i == len(pieces) - 1 else None)
+            except TelegramBadRequest as error:  # "not modified" among them
+                log.info("card %s not refreshed: %s", snapshot.number, error.message)
 
     async def apply(self, application_id: int, action: str, details: dict[str, Any],
                     user_id: int, user_name: str, thread: int | None,

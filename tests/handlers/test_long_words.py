@@ -9,9 +9,9 @@ from typing import Any
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.whatsapp_api import FakeWhatsApp
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
-from tests.handlers.lingo import says
+from tests.handlers.lingo import buttons, says
 from tests.handlers.test_complaints import COMPLAINT, term_passed
-from tests.handlers.test_staff_telegram import seen, staff_says
+from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
 from tests.handlers.test_whatsapp import person, pick
 
 
@@ -33,7 +33,7 @@ async def opened_topic(telegram: FakeTelegram) -> int:
     return int(opened["message_thread_id"])
 
 
-async def test_a_complaint_of_4000_characters_is_shown_whole_to_citizen_and_staff(
+async def test_a_complaint_of_4000_characters_is_shown_whole_before_and_after_a_step(
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
     words = long_words("Документы не проверили в срок, на звонки не отвечают. ", 4000)
@@ -50,8 +50,21 @@ async def test_a_complaint_of_4000_characters_is_shown_whole_to_citizen_and_staf
     title = staff_says("staff-card-title", number=COMPLAINT,
                        status=staff_says("status-submitted"))
     head = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
-    await seen(telegram, STAFF_CHAT, lambda _m: flat(words) in read(
-        telegram.sent_messages(STAFF_CHAT, head["message_thread_id"])))
+    thread = head["message_thread_id"]
+    with_buttons = await seen(telegram, STAFF_CHAT, lambda m: bool(buttons(m))
+                              and m["message_id"] > head["message_id"], thread)
+    in_topic = telegram.sent_messages(STAFF_CHAT, thread)
+    ids = [m["message_id"] for m in in_topic]
+    pieces = in_topic[ids.index(head["message_id"]):ids.index(with_buttons["message_id"]) + 1]
+    assert len(pieces) >= 2 and flat(words) in read(pieces)
+
+    # A step redraws the card: every piece shows the status it now has, and nothing is lost.
+    await staff_tap(telegram, with_buttons, staff_says("staff-action-forward"))
+    redrawn = read([current(telegram, m) for m in pieces])
+    assert flat(words) in redrawn
+    assert staff_says("status-forwarded") in redrawn
+    assert staff_says("status-submitted") not in redrawn
+    assert staff_says("staff-action-forward") not in buttons(current(telegram, pieces[-1]))
 
 
 async def test_a_staff_answer_of_4096_characters_reaches_the_citizen_whole(

@@ -82,10 +82,10 @@ async def card_of(telegram: FakeTelegram, bot: RunningBot, number: str) -> dict[
     assert isinstance(pressed, CardAction)
     desk = staff_side(bot).desk
     for _ in range(200):  # the outbox records the delivery just after Telegram's answer
-        if await desk.card_message_id(pressed.application) is not None:
+        if await desk.card_message_ids(pressed.application):
             break
         await asyncio.sleep(0.05)
-    assert await desk.card_message_id(pressed.application) == card["message_id"]
+    assert await desk.card_message_ids(pressed.application) == [card["message_id"]]
     return card
 
 
