@@ -7,6 +7,7 @@ message id and ``args`` the message's variables, so the handler only has to tran
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
@@ -292,10 +293,20 @@ def parse_address(text: str) -> str:
     return value
 
 
+# Characters that draw nothing though Python calls them letters or symbols: the Hangul
+# fillers and the Braille blank, the usual ways to send a message that looks empty.
+_DRAWS_NOTHING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _visible(char: str) -> bool:
+    # Z: spaces and separators; C: controls, formats (zero-width), private use, unassigned
+    return char not in _DRAWS_NOTHING and unicodedata.category(char)[0] not in "ZC"
+
+
 def parse_free_text(text: str, max_len: int = 1000) -> str:
-    """Free text (reasons, comments): non-empty, at most ``max_len`` characters."""
+    """Free text (reasons, comments): something visible, at most ``max_len`` characters."""
     value = text.strip()
-    if not value:
+    if not any(_visible(char) for char in value):
         raise Invalid("error-text-empty")
     if len(value) > max_len:
         raise Invalid("error-text-too-long", {"max": max_len})

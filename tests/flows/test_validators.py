@@ -384,6 +384,12 @@ def test_free_text() -> None:
     assert parse_free_text("x" * 1000) == "x" * 1000
     rejects("error-text-empty", parse_free_text, "")
     rejects("error-text-empty", parse_free_text, " \n\t ")
+    # What Telegram sends as an "empty" message: the Hangul filler, zero-width spaces, the
+    # Braille blank. Words with such characters among them are words.
+    for blank in ("\u3164", "\u200b\u200b", "\u2800", "\u115f\u1160\uffa0", "\u2060\ufeff"):
+        rejects("error-text-empty", parse_free_text, blank)
+    assert parse_free_text("\u3164Жалоба\u200b") == "\u3164Жалоба\u200b"
+    assert parse_free_text("😡") == "😡"
     error = rejects("error-text-too-long", parse_free_text, "x" * 1001)
     assert error.args == {"max": 1000}
     error = rejects("error-text-too-long", parse_free_text, "abcdef", 5)
