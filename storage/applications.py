@@ -270,7 +270,7 @@ async def owned_application(session: AsyncSession, channel: str, user_id: str,
 
 # What a complaint takes from the application it is about: who files it, and where.
 APPLICANT_KEYS = ("region", "body", "surname", "first_name", "patronymic", "iin", "address",
-                  "phone")
+                  "phone", "phone_verified")
 
 
 def _account(person: Person) -> str:

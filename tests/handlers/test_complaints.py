@@ -81,6 +81,8 @@ async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
     card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
     assert staff_says("dates-complaint-forward", date="30.11.2026") in card["text"]
     assert NUMBER in card["text"]
+    # The phone is the application's, which the citizen shared from Telegram: verified.
+    assert staff_says("identity-phone-verified") in card["text"]
     thread = card["message_thread_id"]
     # A second complaint while this one is open is added to it.
     menu = (await citizen.say("/start"))[-1]
