@@ -124,6 +124,15 @@ class Ports:
     privacy: PersonalData | None = None  # /mydata and /forget (issue 13)
 
 
+# What the menu, an application's screen or a notice's buttons do: none is a form's answer,
+# so while a form is being filled they are answered with where to find them afterwards.
+_OUTSIDE_A_FORM = (StartFlow, MyApplications, OpenApplication, StartComplaint, ShowFiled,
+                   ShowPapers, Book, BookFor, BookDay, BookTime, booking.BookIn, Unbook,
+                   ChildChannel, ByMessenger, ByMail, HowChildJoins, MessengerInstead,
+                   MailInstead, Contacts, OtherServices, RelatedService, NotifyMe,
+                   StartObjection)
+
+
 class Engine:
     def __init__(
         self,
@@ -599,10 +608,12 @@ class Engine:
             accepted = await accept_file(self.ports.files, event.file, set())
             if isinstance(accepted, Text):
                 turn.say(accepted)
+                await self._ask_addition(turn)
                 return
             stored = accepted
         elif event.kind is not EventKind.TEXT:
             turn.say(Text("error-text-expected"))
+            await self._ask_addition(turn)
             return
         number = await self.ports.applications.add_objection(
             event.channel, event.user_id, ref, event.text if stored is None else "", stored)
@@ -611,6 +622,27 @@ class Engine:
             turn.relay = True
             turn.say(Text(saved, {"number": number}))
         menu.show(turn)
+
+    async def _ask_addition(self, turn: Turn) -> None:
+        """Asked again: the words or file the bot waits for, to add to an application."""
+        above = overlay(turn.state.pending)
+        assert isinstance(above, Objecting | AddingToComplaint)
+        channel, user_id = turn.event.channel, turn.event.user_id
+        view = await self.ports.applications.get_for(channel, user_id, above.application)
+        about = None
+        if view is not None and view.about is not None:
+            about = await self.ports.applications.get_for(channel, user_id, view.about)
+        if view is None or (isinstance(above, AddingToComplaint) and about is None):
+            turn.state.pending = None  # gone meanwhile (forgotten): nothing to add to
+            menu.show(turn)
+            return
+        if isinstance(above, Objecting):
+            question = Text("objection-ask", {"number": view.number})
+        else:
+            assert about is not None
+            question = Text("complaint-open-already", {"number": view.number,
+                                                       "about": about.number})
+        turn.say(question, choices=[[button("nav-menu", Resume())]])
 
     async def _complain(self, turn: Turn, ref: str) -> None:
         """A complaint about one's own application; while one is open, more words for it."""
@@ -682,6 +714,8 @@ class Engine:
             self._say_specialist_open(turn)
         elif isinstance(above, ChoosingLanguage) or state.language is None:
             self._ask_language(turn)
+        elif isinstance(above, Objecting | AddingToComplaint):
+            await self._ask_addition(turn)
         elif state.flow is None and booking.opened_code(state) is not None:
             await self._ask_child(turn)
         elif isinstance(above, AskingChildMail):
@@ -782,6 +816,8 @@ class Engine:
             if isinstance(flow.step(section.steps[0]), GroupStep):
                 # Walk the children already entered (each answer offers "Keep"), then "another?".
                 state.cursor = cursor.group_cursor(flow.step(section.steps[0]), 0)
+        elif isinstance(action, _OUTSIDE_A_FORM):
+            turn.say(Text("flow-busy"))  # a notice's button: not now, and where to find it
         elif state.cursor != SUMMARY:
             await self._step_choice(turn, flow, action)
             return

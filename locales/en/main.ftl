@@ -35,6 +35,7 @@ hint-use-buttons = Please answer with one of the buttons.
 hint-unknown-command = I do not know that command. /help lists what I can do.
 flow-resume = You have an unfinished application. Let us continue where you stopped.
 flow-at-first-step = This is the first question. To stop filling in the application, send /cancel.
+flow-busy = You are filling in an application now. Finish it or stop it with /cancel, then open “{ menu-my-applications }”: every action on your applications is there.
 cancel-confirm = Stop filling in the application? Everything you entered will be deleted.
 cancel-yes = Yes, delete it
 cancel-no = No, continue

@@ -89,8 +89,16 @@ async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
     listing = await citizen.press(menu, says("menu-my-applications", "ru"))
     detail = await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER))
     again = await citizen.press(detail[-1], says("apps-complain", "ru"))
-    assert again[0]["text"] == says("complaint-open-already", "ru", number=COMPLAINT,
-                                    about=NUMBER)
+    adding = says("complaint-open-already", "ru", number=COMPLAINT, about=NUMBER)
+    assert again[0]["text"] == adding
+    # A sticker, then an older screen's button: said so, and the same question again.
+    citizen.send_sticker()
+    await citizen.telegram.settled()
+    assert [m["text"] for m in citizen.messages()[-2:]] == [says("error-text-expected", "ru"),
+                                                             adding]
+    stale = await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER))
+    assert [m["text"] for m in stale] == [says("button-stale", "ru"), adding]
+    assert says("nav-menu", "ru") in buttons(stale[-1])
     added = await citizen.say("И по телефону не отвечают.")
     assert added[0]["text"] == says("complaint-added", "ru", number=COMPLAINT)
     await seen(telegram, STAFF_CHAT, lambda m: "не отвечают" in m.get("text", ""), thread)
@@ -166,3 +174,22 @@ async def test_nobody_complains_about_an_application_that_is_not_theirs(
     await owner.say("/start")  # the menu again, under the papers the outbox sent
     replies = await forge(owner, f"complain:{application}")  # the owner's own: it opens
     assert replies[0]["text"].startswith(says("complaint-intro", "ru", about=NUMBER)[:40])
+
+
+async def test_a_notices_button_while_a_form_is_filled_says_where_to_find_it(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The "term passed, you may complain" notice arrives while the citizen fills in a second
+    application: its button cannot start a complaint over the form, so the citizen is told
+    how (finish or /cancel, then "My applications"), and the form's question comes again."""
+    citizen = telegram.user(id=3303)
+    await apply(citizen, "ru")
+    await the_card(telegram)
+    menu = (await citizen.say("/start"))[-1]
+    question = (await citizen.press(menu, says("menu-visit", "ru")))[-1]
+    staffed.advance_to(WEDNESDAY)
+    told = says("notify-term-passed", "ru", number=NUMBER,
+                term=says("dates-check", "ru", date="24.11.2026"))
+    notice = await seen(telegram, citizen.id, lambda m: m.get("text") == told)
+    replies = await citizen.press(notice, says("apps-complain", "ru"))
+    assert [m["text"] for m in replies] == [says("flow-busy", "ru"), question["text"]]
