@@ -193,4 +193,5 @@ COMPLAINT_SERVICE = Service(
     submitted_message="complaint-submitted",
     notice_on_submit=True,
     filed_paper=None,
+    status_words={"submitted": "status-complaint-registered"},
 )

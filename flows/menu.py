@@ -68,7 +68,8 @@ def show_application(turn: Turn, view: ApplicationView | None,
         show(turn)
         return
     history = tuple(
-        Text("apps-history-line", {"at": entry.at, "status": Text(status_id(entry.status))})
+        Text("apps-history-line", {"at": entry.at,
+                                   "status": Text(status_id(entry.status, view.service))})
         for entry in view.history
     )
     parts = [_line(view), Text("apps-history-title"), *history]
@@ -160,7 +161,7 @@ def _line(view: ApplicationView) -> Text:
     args: dict[str, Arg] = {
         "number": view.number,
         "service": Text(f"service-{view.service}"),
-        "status": Text(status_id(view.status)),
+        "status": Text(status_id(view.status, view.service)),
         "date": view.submitted_at,
     }
     if view.next_deadline is None:
@@ -168,6 +169,8 @@ def _line(view: ApplicationView) -> Text:
     return Text("apps-line-deadline", {**args, "deadline": view.next_deadline})
 
 
-def status_id(status: str) -> str:
-    """Message id of a status: `under_review` -> `status-under-review` (ids are kebab-case)."""
-    return "status-" + status.replace("_", "-")
+def status_id(status: str, service: str = "") -> str:
+    """Message id of a status: `under_review` -> `status-under-review` (ids are kebab-case),
+    unless the service words it its own way."""
+    own = SERVICES[service].status_words.get(status) if service in SERVICES else None
+    return own or "status-" + status.replace("_", "-")

@@ -97,7 +97,8 @@ def card(snapshot: Snapshot, today: date) -> OutgoingMessage:
         lines.append(last_for_refusal)
     parts = [
         Text("staff-card-title", {"number": snapshot.number,
-                                  "status": Text(status_id(snapshot.status))}),
+                                  "status": Text(status_id(snapshot.status,
+                                                          snapshot.service))}),
         Text("staff-card-dates", {"registered": snapshot.registered_on,
                                   "terms": tuple(lines)}),
         *reasons.values(),

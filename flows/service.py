@@ -213,6 +213,9 @@ class Service:
     filed_paper: str | None = "application-appendix-1"  # the PDF of what was filed
     # Statuses whose notice offers to complain (the preliminary and the final refusal).
     complaint_after: tuple[str, ...] = ()
+    # A status worded the service's own way (a complaint "submitted" is registered and under
+    # consideration: it has no documents to check), by its Fluent id.
+    status_words: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def in_menu(self) -> bool:

@@ -76,7 +76,7 @@ def composed_ids() -> set[str]:
     for body in CATALOGUE.bodies():
         ids |= {f"body-{body.code}", f"body-{body.code}-short", f"body-{body.code}-address"}
     ids |= {f"residence-{code}{end}" for code in RESIDENCES for end in ("", "-short")}
-    ids |= {status_id(status) for status in STATUSES}
+    ids |= {status_id(status, code) for status in STATUSES for code in ("", *SERVICES)}
     ids |= {f"service-{code}" for code in SERVICES}
     ids |= {f"command-{name}" for name in COMMANDS}
     ids |= {f"language-{lang}" for lang in LANGUAGES}

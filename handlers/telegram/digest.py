@@ -110,7 +110,7 @@ def due_lines(due: list[Snapshot], today: date) -> list[Text]:
     """A line for each application due today or overdue: its next date, the one "My
     applications" shows and the card marks (`flows/dates.py: next_term`), marked alike."""
     return [Text("dates-digest-line", {"number": snapshot.number,
-                                       "status": Text(status_id(snapshot.status)),
+                                       "status": Text(status_id(snapshot.status, snapshot.service)),
                                        "term": term.marked(today)})
             for snapshot in due if (term := next_term(snapshot, today)) is not None]
 

@@ -277,13 +277,14 @@ class StaffSide:
             return result
         if not result.ok or snapshot is None:
             args: dict[str, Arg] = {} if snapshot is None else {
-                "number": snapshot.number, "status": Text(status_id(snapshot.status))}
+                "number": snapshot.number,
+                "status": Text(status_id(snapshot.status, snapshot.service))}
             await self.post(thread, result.error, **args)
             return result
         self.wake()
         await self.post(thread, "staff-done", who=user_name,
                         action=Text(f"staff-action-{action}"), number=snapshot.number,
-                        status=Text(status_id(snapshot.status)))
+                        status=Text(status_id(snapshot.status, snapshot.service)))
         await self.refresh_card(snapshot, card_id)
         person = await self.desk.person_of(snapshot.id)
         if person is not None:

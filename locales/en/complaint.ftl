@@ -56,6 +56,7 @@ staff-guard-complaint-reviewing-decides = ⛔ Complaint {$number} is addressed t
 dates-complaint-forward = Forward to the authorised body: by {$date}
 dates-complaint-reviewing = The authorised body's decision: by {$date}
 dates-complaint-decision = Decision on the complaint: by {$date}
+status-complaint-registered = complaint registered, under consideration
 status-satisfied = complaint satisfied
 status-partly-satisfied = complaint partly satisfied
 status-complaint-rejected = complaint rejected

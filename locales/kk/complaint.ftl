@@ -56,6 +56,7 @@ staff-guard-complaint-reviewing-decides = ⛔ № {$number} шағым уәкі�
 dates-complaint-forward = Уәкілетті органға жіберу: {$date} кешіктірмей
 dates-complaint-reviewing = Уәкілетті органның шешімі: {$date} кешіктірмей
 dates-complaint-decision = Шағым бойынша шешім: {$date} кешіктірмей
+status-complaint-registered = шағым тіркелді, қаралуда
 status-satisfied = шағым қанағаттандырылды
 status-partly-satisfied = шағым ішінара қанағаттандырылды
 status-complaint-rejected = шағымды қанағаттандырудан бас тартылды

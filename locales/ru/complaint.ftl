@@ -56,6 +56,7 @@ staff-guard-complaint-reviewing-decides = ⛔ Жалоба № {$number} адр�
 dates-complaint-forward = Направить в уполномоченный орган: не позднее {$date}
 dates-complaint-reviewing = Решение уполномоченного органа: не позднее {$date}
 dates-complaint-decision = Решение по жалобе: не позднее {$date}
+status-complaint-registered = жалоба зарегистрирована, рассматривается
 status-satisfied = жалоба удовлетворена
 status-partly-satisfied = жалоба удовлетворена частично
 status-complaint-rejected = в удовлетворении жалобы отказано

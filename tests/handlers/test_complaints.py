@@ -77,7 +77,7 @@ async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
 
     # Its card in the citizen's topic, with its terms and the steps the law leaves.
     title = staff_says("staff-card-title", number=COMPLAINT,
-                       status=staff_says("status-submitted"))
+                       status=staff_says("status-complaint-registered"))
     card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
     assert staff_says("dates-complaint-forward", date="30.11.2026") in card["text"]
     assert NUMBER in card["text"]
@@ -87,6 +87,9 @@ async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
     # A second complaint while this one is open is added to it.
     menu = (await citizen.say("/start"))[-1]
     listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    # A complaint has no documents to check: it is registered (the application: submitted).
+    assert says("status-complaint-registered", "ru") in listing[-1]["text"]
+    assert listing[-1]["text"].count(says("status-submitted", "ru")) == 1
     detail = await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER))
     again = await citizen.press(detail[-1], says("apps-complain", "ru"))
     adding = says("complaint-open-already", "ru", number=COMPLAINT, about=NUMBER)
@@ -133,7 +136,7 @@ async def test_a_complaint_to_the_head_is_decided_by_the_body_within_five_days(
                       decision="02.12.2026")
     await seen(telegram, citizen.id, lambda m: m.get("text") == registered)
     title = staff_says("staff-card-title", number=COMPLAINT,
-                       status=staff_says("status-submitted"))
+                       status=staff_says("status-complaint-registered"))
     card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
     assert staff_says("dates-complaint-decision", date="02.12.2026") in card["text"]
     thread = card["message_thread_id"]

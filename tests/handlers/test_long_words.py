@@ -48,7 +48,7 @@ async def test_a_complaint_of_4000_characters_is_shown_whole_before_and_after_a_
 
     await citizen.press(summary[-1], says("summary-submit", "ru"))
     title = staff_says("staff-card-title", number=COMPLAINT,
-                       status=staff_says("status-submitted"))
+                       status=staff_says("status-complaint-registered"))
     head = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
     thread = head["message_thread_id"]
     with_buttons = await seen(telegram, STAFF_CHAT, lambda m: bool(buttons(m))
@@ -63,7 +63,7 @@ async def test_a_complaint_of_4000_characters_is_shown_whole_before_and_after_a_
     redrawn = read([current(telegram, m) for m in pieces])
     assert flat(words) in redrawn
     assert staff_says("status-forwarded") in redrawn
-    assert staff_says("status-submitted") not in redrawn
+    assert staff_says("status-complaint-registered") not in redrawn
     assert staff_says("staff-action-forward") not in buttons(current(telegram, pieces[-1]))
 
 
