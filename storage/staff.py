@@ -168,7 +168,8 @@ class StaffDesk:
             enqueue(session, key=f"status:{application.id}:{application.status}",
                     audience=CITIZEN, person_id=application.person_id,
                     application_id=application.id, message=notice,
-                    template={"number": application.number, "status": application.status},
+                    template={"number": application.number, "status": application.status,
+                              "service": application.service},
                     not_after=notice_expires(snapshot))
             if step.document and self.papers is not None:  # the step's legal document
                 await self.papers.issue(session, application, step.document, at,

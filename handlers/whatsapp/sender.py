@@ -111,6 +111,8 @@ class WhatsAppSender:
         data = item.payload.get("template")
         if not data:
             return Rejected(OUTSIDE_WINDOW)
-        status = self.l10n.render(Text(status_id(data["status"])), lang)
+        # "service" since complaints word their statuses their own way; older rows lack it
+        status = self.l10n.render(Text(status_id(data["status"], data.get("service", ""))),
+                                  lang)
         message = template_message(self.template, lang, data["number"], status)
         return Delivered(await self.client.send(item.external_id, message))
