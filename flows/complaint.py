@@ -64,6 +64,8 @@ COMPLAINT = Flow(
         Section("addressee", "complaint-section-addressee", ("addressee",),
                 lambda a: Text(f"complaint-addressee-{a.get('addressee')}")),
     ),
+    summary_title="complaint-summary-title",
+    submit_label="complaint-summary-submit",
 )
 
 

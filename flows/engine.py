@@ -967,9 +967,9 @@ class Engine:
         lines = flow.summary_lines(answers)
         rows = [[button("summary-edit", Edit(s.id), section=Text(s.label))]
                 for s in flow.shown_sections(answers)]
-        rows.insert(0, [button("summary-submit", Submit())])
+        rows.insert(0, [button(flow.submit_label, Submit())])
         rows.append([button("nav-back", Back())])
-        turn.say(Text("summary-title"), *lines, choices=rows)
+        turn.say(Text(flow.summary_title), *lines, choices=rows)
 
     async def _submit(self, turn: Turn, flow: Flow) -> None:
         state, event = turn.state, turn.event

@@ -128,6 +128,9 @@ class Flow:
     steps: tuple[Step, ...]
     sections: tuple[Section, ...]
     exits: tuple[Exit, ...] = ()  # answers that end the flow with an enquiry instead
+    # The last screen's words: "check the application", "submit the application".
+    summary_title: str = "summary-title"
+    submit_label: str = "summary-submit"
 
     def __post_init__(self) -> None:
         ids = [step.id for step in self.steps]

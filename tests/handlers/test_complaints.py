@@ -55,8 +55,8 @@ async def file_complaint(citizen: FakeUser, start: dict[str, Any], addressee: st
     question = citizen.last()
     replies = await citizen.press(question, says("files-none", "ru"))
     replies = await citizen.press(replies[-1], says(f"complaint-addressee-{addressee}", "ru"))
-    assert replies[0]["text"].startswith(says("summary-title", "ru"))
-    return await citizen.press(replies[-1], says("summary-submit", "ru"))
+    assert replies[0]["text"].startswith(says("complaint-summary-title", "ru"))
+    return await citizen.press(replies[-1], says("complaint-summary-submit", "ru"))
 
 
 async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(

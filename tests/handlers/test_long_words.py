@@ -46,7 +46,7 @@ async def test_a_complaint_of_4000_characters_is_shown_whole_before_and_after_a_
     summary = await citizen.press(replies[-1], says("complaint-addressee-reviewing", "ru"))
     assert flat(words) in read(summary)
 
-    await citizen.press(summary[-1], says("summary-submit", "ru"))
+    await citizen.press(summary[-1], says("complaint-summary-submit", "ru"))
     title = staff_says("staff-card-title", number=COMPLAINT,
                        status=staff_says("status-complaint-registered"))
     head = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(title))
