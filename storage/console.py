@@ -20,6 +20,7 @@ from sqlalchemy import LargeBinary, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
+from flows.filetypes import proper_name
 from flows.messages import Text
 from flows.procedure import OPEN, Snapshot, next_date
 from flows.services import SERVICES
@@ -43,6 +44,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN
+from storage.privacy import ANONYMISED
 from storage.sealed import SealedJSON, SealedText, keyring_of
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -92,6 +94,7 @@ class FileEntry:
     kind: str
     mime: str
     size: int
+    erased: bool  # its file erased by retention (the row stays): nothing to download
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,7 @@ class PaperEntry:
     version: int
     issued_at: datetime
     replaced: bool
+    erased: bool  # its file erased by retention (the row and its registry entry stay)
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ class Dossier:
     history: tuple[HistoryEntry, ...]
     audit: tuple[AuditLine, ...]
     chat: tuple[ChatEntry, ...]
+    anonymised: bool  # retention erased its personal data: its answers no longer make a card
 
 
 @dataclass(frozen=True)
@@ -198,6 +203,15 @@ def _said(word: CitizenWord) -> tuple[Text, ...]:
     return (Text("console-chat-file"), *said) if word.kind == FILE_WORD else said
 
 
+def _sent(payload: dict[str, Any]) -> tuple[Text, ...]:
+    """A message sent to the citizen as the chat shows it. Retention empties the messages of
+    an anonymised application (payload {}), and the chat reads all of the person's messages:
+    such a one stays in its place, its words replaced by a line saying they were erased."""
+    if "parts" not in payload:
+        return (Text("console-chat-erased"),)
+    return message_from_json(payload).parts
+
+
 class SqlConsole:
     """Sign-in and sessions (`ConsoleAuth`) and the pages' data (`ConsoleData`)."""
 
@@ -242,8 +256,10 @@ class SqlConsole:
                                    subject="", details={"role": link.role}))
             return StaffSession(key, link.user_id, link.name, link.role, language, csrf)
 
-    async def session(self, key: str, now: datetime) -> StaffSession | None:
-        """The signed-in staff member, their idle time restarted; None once it has run out."""
+    async def session(self, key: str, now: datetime, *,
+                      touch: bool = True) -> StaffSession | None:
+        """The signed-in staff member, their idle time restarted unless `touch` is False (a
+        page's own refresh is not the person at work); None once it has run out."""
         async with self.sessions.begin() as session:
             row = await session.scalar(select(ConsoleSession).where(
                 ConsoleSession.key_sha256 == digest(key), ConsoleSession.ended_at.is_(None)))
@@ -252,7 +268,8 @@ class SqlConsole:
             if from_db(row.last_seen_at) + self.idle <= now:
                 row.ended_at = to_db(now)
                 return None
-            row.last_seen_at = to_db(now)
+            if touch:
+                row.last_seen_at = to_db(now)
             return StaffSession(key, row.user_id, row.name, row.role, row.language, row.csrf)
 
     async def set_language(self, key: str, language: str) -> None:
@@ -357,16 +374,20 @@ class SqlConsole:
                 .order_by(AuditEntry.id.desc()).limit(AUDIT_SHOWN))).all()
             person = await session.get(Person, application.person_id)
             chat = await self._chat(session, application)
+            anonymised = await session.scalar(select(AuditEntry.id).where(
+                AuditEntry.action == ANONYMISED, AuditEntry.subject == application.number)
+                .limit(1)) is not None
         return Dossier(
             snapshot, application.person_id, person.channel if person else "",
-            tuple(FileEntry(d.id, d.kind, d.mime, d.size) for d in documents),
+            tuple(FileEntry(d.id, d.kind, d.mime, d.size, not d.sha256) for d in documents),
             tuple(PaperEntry(p.id, p.kind, p.registry_number, p.code, p.version,
-                             from_db(p.issued_at), p.replaced_at is not None) for p in papers),
+                             from_db(p.issued_at), p.replaced_at is not None, not p.sha256)
+                  for p in papers),
             tuple(HistoryEntry(h.status, from_db(h.at), h.actor) for h in history),
             tuple(AuditLine(from_db(a.at), a.actor, a.action,
                             ", ".join(f"{k}={v}" for k, v in sorted(a.details.items())))
                   for a in audit),
-            chat)
+            chat, anonymised)
 
     async def _chat(self, session: AsyncSession,
                     application: Application) -> tuple[ChatEntry, ...]:
@@ -384,8 +405,7 @@ class SqlConsole:
         words = (await session.scalars(select(CitizenWord).where(
             CitizenWord.person_id == application.person_id)
             .order_by(CitizenWord.id.desc()).limit(CHAT_SHOWN))).all()
-        entries = [ChatEntry(from_db(row.created_at), False,
-                             message_from_json(row.payload).parts, row.status)
+        entries = [ChatEntry(from_db(row.created_at), False, _sent(row.payload), row.status)
                    for row in sent]
         entries += [ChatEntry(from_db(note.at), not note.actor.startswith("staff:"),
                               (Text("console-chat-note", {"text": note.text}),), "")
@@ -402,16 +422,17 @@ class SqlConsole:
                 Document.id == document_id, Document.application_id == application_id))
             number = await session.scalar(select(Application.number).where(
                 Application.id == application_id))
-        if row is None or number is None:
+        if row is None or number is None or not row.sha256:  # "": erased by retention
             return None
+        # named as the bot's senders name files, so the computer knows how to open it
         return StoredBytes(await self.files.read(row.sha256), row.mime,
-                           f"{number}-{row.kind}-{row.id}")
+                           proper_name(f"{number}-{row.kind}-{row.id}", row.mime))
 
     async def paper(self, application_id: int, paper_id: int) -> StoredBytes | None:
         async with self.sessions() as session:
             row = await session.scalar(select(IssuedPaper).where(
                 IssuedPaper.id == paper_id, IssuedPaper.application_id == application_id))
-        if row is None:
+        if row is None or not row.sha256:  # "": erased by retention
             return None
         return StoredBytes(await self.files.read(row.sha256), "application/pdf",
                            f"{row.registry_number}.pdf")

@@ -75,6 +75,14 @@ class Browser:
             return Page(response.status, await response.text(errors="replace"),
                         response.headers)
 
+    async def poll(self, path: str) -> Page:
+        """What htmx asks by itself on an open page (the chat's refresh every 10 s)."""
+        async with self.http.get(self.base + path, allow_redirects=False,
+                                 headers={"HX-Request": "true",
+                                          "HX-Trigger": "messages"}) as response:
+            return Page(response.status, await response.text(errors="replace"),
+                        response.headers)
+
     async def raw(self, path: str) -> tuple[int, bytes, Any]:
         async with self.http.get(self.base + path, allow_redirects=False) as response:
             return response.status, await response.read(), response.headers

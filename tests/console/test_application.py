@@ -204,8 +204,10 @@ async def test_the_console_and_the_card_button_queue_the_same_notice(
     tapped = await notice_of(console, f"status:{by_button}:under_review")
     clicked = await notice_of(console, f"status:{by_console}:under_review")
     assert tapped is not None and clicked is not None
-    assert tapped["template"] == {"number": NUMBER, "status": "under_review"}
-    assert clicked["template"] == {"number": "ВП-2026-00002", "status": "under_review"}
+    assert tapped["template"] == {"number": NUMBER, "status": "under_review",
+                                  "service": "visit"}
+    assert clicked["template"] == {"number": "ВП-2026-00002", "status": "under_review",
+                                   "service": "visit"}
     same = message_from_json(tapped)
     other = message_from_json(clicked)
     assert [p.key for p in other.parts] == [p.key for p in same.parts]

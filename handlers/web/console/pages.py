@@ -32,7 +32,7 @@ import math
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -47,7 +47,7 @@ from flows.catalogue import body_label_id, body_short_id
 from flows.common import CATALOGUE
 from flows.dates import next_term
 from flows.menu import status_id
-from flows.messages import Arg, Text
+from flows.messages import Arg, OutgoingMessage, Text
 from flows.payloads import CardAction, unpack
 from flows.procedure import OPEN, Snapshot, card, due_by
 from flows.service import Checklist, ProcedureStep, Service, Typed
@@ -114,6 +114,10 @@ class ActionForm:
 
 # The day's page lists the most overdue first, this many; the list filtered to "due" has all.
 TODAY_SHOWN = 50
+# How long a "yes, staff" from the Bot API is trusted by a page's own refresh (the chat's,
+# every 10 s): a person's request always asks again, so one removed from the staff group
+# reads nothing more from their next click, and from an open page within this time.
+STAFF_TRUSTED = timedelta(seconds=60)
 
 
 class Console:
@@ -123,7 +127,8 @@ class Console:
                  l10n: Localizer, *, clock: Callable[[], datetime], public_base_url: str = "",
                  default_language: str = "kk", gate: StaffCheck | None = None) -> None:
         self.auth, self.data, self.acts, self.digest = auth, data, acts, digest
-        self.gate = gate  # asked again before every change, as the Telegram side asks
+        self.gate = gate  # asked again at every request of a person (`_still_staff`)
+        self._staff_seen: dict[int, datetime] = {}  # user id: when the gate last said yes
         self.l10n, self.clock = l10n, clock
         self.secure = public_base_url.startswith("https://")
         self.default_language = default_language if default_language in LANGUAGES else "kk"
@@ -180,18 +185,92 @@ class Console:
                 request.match_info.http_exception is not None:
             return await handler(request)
         key = request.cookies.get(COOKIE, "")
-        session = await self.auth.session(key, self.clock()) if key else None
+        background = _background(request)
+        # a page's own refresh reads the session without restarting its idle time
+        session = await self.auth.session(key, self.clock(), touch=not background) \
+            if key else None
         if session is None:
             if request.headers.get("HX-Request"):
                 return web.Response(status=401, headers={"HX-Redirect": f"{PREFIX}/signin"})
             raise web.HTTPSeeOther(f"{PREFIX}/signin?expired=1" if key else f"{PREFIX}/signin")
+        staff = await self._still_staff(session.user_id, trust_recent=background)
+        if staff is None:  # not known now: nothing shown, the session stays
+            if request.headers.get("HX-Request"):
+                return web.Response(status=503)  # the refresh tries again in 10 s
+            return self._notice(request, session.language, "console-staff-unknown",
+                                request.path_qs if request.method == "GET" else f"{PREFIX}/",
+                                status=503)
+        if not staff:
+            await self._deny(session)
+            if request.headers.get("HX-Request"):
+                return web.Response(status=401, headers={"HX-Redirect": f"{PREFIX}/signin"})
+            return self._notice(request, session.language, "staff-not-allowed",
+                                f"{PREFIX}/signin", status=403)
         request[SESSION_KEY] = session
         if request.method == "POST":
             form = await request.post()
             if not secrets.compare_digest(str(form.get("csrf", "")), session.csrf):
-                log.warning("console: a POST without its CSRF token refused")
-                raise web.HTTPForbidden(text="CSRF")
+                log.warning("console: a POST with another session's or no CSRF token refused")
+                return await self._stale(request, form)
         return await handler(request)
+
+    async def _still_staff(self, user_id: int, *, trust_recent: bool = False) -> bool | None:
+        """Whether the gate says they are staff now; `trust_recent`: a yes of the last
+        STAFF_TRUSTED will do (a page's own refresh, not to ask Telegram every 10 s).
+        None: the Bot API could not be asked, and no recent yes stands in for it."""
+        if self.gate is None:
+            return True
+        now = self.clock()
+        seen = self._staff_seen.get(user_id)
+        recent = seen is not None and timedelta(0) <= now - seen < STAFF_TRUSTED
+        if trust_recent and recent:
+            return True
+        try:
+            allowed = await self.gate.allows(user_id)
+        except Exception:  # Telegram unreachable or refusing: no personal data on a guess
+            log.warning("console: could not ask whether user %s is staff", user_id,
+                        exc_info=True)
+            return True if recent else None
+        if allowed:
+            self._staff_seen[user_id] = now
+        else:
+            self._staff_seen.pop(user_id, None)
+        return allowed
+
+    async def _deny(self, session: StaffSession) -> None:
+        """One no longer staff: their session ends, and the refusal is in the audit log."""
+        log.warning("console: user %s is no longer staff; session ended", session.user_id)
+        await self.auth.end(session.key, self.clock())
+        await self.data.audit(f"telegram:{session.user_id}", "staff.denied", "",
+                              {"via": "console"})
+
+    def _notice(self, request: web.Request, language: str, message: str, back: str,
+                status: int) -> web.Response:
+        """A short page: what happened, in the staff member's language, and a way on."""
+        return self._render(request, "notice.html", {"message": message, "back": back},
+                            status=status, language=language)
+
+    async def _stale(self, request: web.Request, form: MultiMapping[Any]) -> web.Response:
+        """A form of an older session (a tab left open across a new sign-in): nothing is
+        done; the page says so, with what was typed kept in its box to be sent again."""
+        session = self._session(request)
+        old = self._say(session.language)("console-page-old")
+        if "action" in request.match_info:
+            dossier = await self._dossier(request)
+            action = request.match_info["action"]
+            failed = ActionForm(action, ProcedureStep(action, (), ""), errors=[old])
+            return self._page(request, dossier, failed, form, status=403)
+        if request.path.endswith("/reply") and "id" in request.match_info:
+            dossier = await self._dossier(request)
+            text = str(form.get("text", ""))[:3500]
+            if request.headers.get("HX-Request"):
+                return self._render(request, "chat.html", {
+                    "d": dossier, "reply_error": old, "reply_text": text}, status=403)
+            return self._page(request, dossier, reply_error=old, reply_text=text, status=403)
+        back = str(form.get("next", ""))
+        return self._notice(request, session.language, "console-page-old",
+                            back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/",
+                            status=403)
 
     # ------------------------------------------------------------------ helpers
     def _say(self, language: str) -> Callable[..., str]:
@@ -201,11 +280,15 @@ class Console:
         return say
 
     def _render(self, request: web.Request, template: str, context: dict[str, Any],
-                status: int = 200) -> web.Response:
+                status: int = 200, language: str | None = None) -> web.Response:
         session: StaffSession | None = request.get(SESSION_KEY)
-        language = session.language if session else self._guest_language(request)
+        language = language or (session.language if session else
+                                self._guest_language(request))
+        # "path": where the header's language switch comes back to; a page answering a POST
+        # names its own (a GET of a POST-only URL is 405)
         context = {"t": self._say(language), "lang": language, "session": session,
-                   "languages": LANGUAGES, "prefix": PREFIX, "path": request.path_qs,
+                   "languages": LANGUAGES, "prefix": PREFIX,
+                   "path": request.path_qs if request.method == "GET" else f"{PREFIX}/",
                    "can_act": session is not None and session.role != VIEWER,
                    "role": session.role if session else "", **context}
         return aiohttp_jinja2.render_template(template, request, context, status=status)
@@ -225,27 +308,20 @@ class Console:
     async def _dossier(self, request: web.Request) -> Any:
         """The application the URL names, or 404 (an unknown id and one this role may not
         see answer alike)."""
-        raw = request.match_info["id"]
+        number = _whole(request.match_info["id"])
         session = self._session(request)
-        found = await self.data.dossier(int(raw), complaints=session.role == HEAD) \
-            if raw.isdigit() and len(raw) < 12 else None
+        found = await self.data.dossier(number, complaints=session.role == HEAD) \
+            if number is not None else None
         if found is None:
             raise web.HTTPNotFound(text=self._say(session.language)("console-not-found"))
         return found
 
     async def _may_act(self, request: web.Request) -> StaffSession:
-        """An officer or a head who is staff right now: one removed from the staff group
-        loses the console's powers at their next step, and their session with them."""
+        """An officer or a head (that they are staff right now the middleware has asked)."""
         session = self._session(request)
         if session.role == VIEWER:
             log.warning("console: viewer %s tried to act", session.user_id)
             raise web.HTTPForbidden(text=self._say(session.language)("console-viewer-cannot"))
-        if self.gate is not None and not await self.gate.allows(session.user_id):
-            log.warning("console: user %s is no longer staff; session ended", session.user_id)
-            await self.auth.end(session.key, self.clock())
-            await self.data.audit(f"telegram:{session.user_id}", "staff.denied", "",
-                                  {"via": "console"})
-            raise web.HTTPForbidden(text=self._say(session.language)("staff-not-allowed"))
         return session
 
     # ------------------------------------------------------------------ sign-in
@@ -255,6 +331,15 @@ class Console:
         if opened is None:
             return self._render(request, "signin.html", {"failed": True, "expired": False},
                                 status=401)
+        staff = await self._still_staff(opened.user_id)  # asked for, then left the group?
+        if not staff:
+            if staff is None:
+                await self.auth.end(opened.key, self.clock())
+            else:
+                await self._deny(opened)
+            return self._notice(request, language, "console-staff-unknown" if staff is None
+                                else "staff-not-allowed", f"{PREFIX}/signin",
+                                status=503 if staff is None else 403)
         # A page, not a redirect: a link opened from the messenger is a cross-site navigation,
         # and a SameSite=Strict cookie set on it is sent only by a same-site one after it.
         response = self._render(request, "signed_in.html", {})
@@ -317,9 +402,13 @@ class Console:
 
     async def listing(self, request: web.Request) -> web.Response:
         session = self._session(request)
-        raw = request.query.get("page", "1")
-        page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+        asked = _whole(request.query.get("page", "1"))
+        page = asked if asked is not None and 0 < asked < 100000 else 1
         listing, wanted = await self._rows(request, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        # what was listed, not the search's words: the audit log is not sealed
+        await self.data.audit(f"staff:{session.user_id}", "read.list", "", {
+            "rows": listing.total, "page": page, "via": "console", "search": bool(wanted["q"]),
+            **{name: value for name, value in wanted.items() if value and name != "q"}})
         pages = max(1, math.ceil(listing.total / PAGE_SIZE))
         today = self._today()
         kept = {name: value for name, value in wanted.items() if value}
@@ -330,7 +419,7 @@ class Console:
         rows = [{"row": row, "mark": _mark(row.next_date, today),
                  "service": Text(f"service-{row.service}"),
                  "body": Text(body_short_id(row.body)),
-                 "status": Text(status_id(row.status))} for row in listing.rows]
+                 "status": Text(status_id(row.status, row.service))} for row in listing.rows]
         return self._render(request, "list.html", {
             "rows": rows, "total": listing.total, "page": page, "pages": pages,
             "previous": link(page - 1) if page > 1 else "",
@@ -353,7 +442,8 @@ class Console:
         for row in listing.rows:
             writer.writerow([row.number, say(f"service-{row.service}"),
                              say(body_label_id(row.body)), row.initials,
-                             say(status_id(row.status)), row.registered_on.strftime("%d.%m.%Y"),
+                             say(status_id(row.status, row.service)),
+                             row.registered_on.strftime("%d.%m.%Y"),
                              row.next_date.strftime("%d.%m.%Y") if row.next_date else ""])
         await self.data.audit(f"staff:{session.user_id}", "read.export", "",
                               {"rows": listing.total, "via": "console"})
@@ -365,10 +455,13 @@ class Console:
     # ------------------------------------------------------------------ today
     async def today_page(self, request: web.Request) -> web.Response:
         today = self._today()
-        opened = await self.data.open_snapshots(today)
+        session = self._session(request)
+        allowed = set(self._services(session))  # an officer's day has no complaint in it
+        opened = [(snapshot, day) for snapshot, day in await self.data.open_snapshots(today)
+                  if snapshot.service in allowed]
         due = sorted(due_by(opened, today), key=lambda pair: (pair[1], pair[0].id))
         lines = [{"snapshot": snapshot, "mark": _mark(day, today),
-                  "status": Text(status_id(snapshot.status)),
+                  "status": Text(status_id(snapshot.status, snapshot.service)),
                   "term": term.marked(today)}
                  for snapshot, day in due[:TODAY_SHOWN]
                  if (term := next_term(snapshot, today)) is not None]
@@ -376,7 +469,8 @@ class Console:
                     for warning in SERVICES[snapshot.service].digest_warnings(snapshot, today)]
         since = datetime.combine(subtract_working_days(today, 1), OFFICE_OPEN, KZ_TZ)
         troubles = await self.digest.delivery_troubles(since)
-        session = self._session(request)
+        await self.data.audit(f"staff:{session.user_id}", "read.today", "",
+                              {"due": len(due), "via": "console"})
         complaints = [code for code, service in SERVICES.items()
                       if service.complains_about_application] if session.role == HEAD else []
         open_complaints = {code: (await self.data.listing(today, service=code, limit=0)).total
@@ -402,7 +496,10 @@ class Console:
         say = self._say(session.language)
         today = self._today()
         snapshot: Snapshot = dossier.snapshot
-        message = card(snapshot, today)
+        # An anonymised application keeps only a few chosen answers: no card is drawn from
+        # them (its sections would miss their values), and no step is taken on it.
+        message = OutgoingMessage((Text("console-anonymised"),)) if dossier.anonymised \
+            else card(snapshot, today)
         forms = [] if session.role == VIEWER else [
             self._form(snapshot, action, say, failed, values)
             for action in _card_actions(snapshot, message.choices)]
@@ -414,6 +511,7 @@ class Console:
             "today": today, "status_id": status_id, "show_audit": session.role == HEAD,
             "reply_error": reply_error, "reply_text": reply_text,
             "inline": INLINE, "document_label": _document_label(snapshot.service),
+            "path": f"{PREFIX}/a/{snapshot.id}",  # also when it answers a step's POST
         }, status=status)
 
     def _form(self, snapshot: Snapshot, action: str, say: Callable[..., str],
@@ -455,17 +553,17 @@ class Console:
     async def _file(self, request: web.Request, kind: str) -> web.Response:
         dossier = await self._dossier(request)
         session = self._session(request)
-        raw = request.match_info[kind]
+        number = _whole(request.match_info[kind])
         found = None
-        if raw.isdigit() and len(raw) < 12:
+        if number is not None:
             reader = self.data.document if kind == "doc" else self.data.paper
-            found = await reader(dossier.snapshot.id, int(raw))
+            found = await reader(dossier.snapshot.id, number)
         if found is None:
             raise web.HTTPNotFound(text=self._say(session.language)("console-not-found"))
         await self.data.audit(f"staff:{session.user_id}",
                               "read.document" if kind == "doc" else "read.paper",
                               dossier.snapshot.number,
-                              {kind: int(raw), "via": "console"})
+                              {kind: number, "via": "console"})
         mime = found.mime if found.mime in INLINE else "application/octet-stream"
         disposition = "inline" if mime in INLINE else "attachment"
         return web.Response(body=found.data, content_type=mime, headers={
@@ -491,13 +589,15 @@ class Console:
         today = self._today()
         form = await request.post()
         service = SERVICES[snapshot.service]
-        if action not in _card_actions(snapshot, card(snapshot, today).choices):
+        offered = () if dossier.anonymised else card(snapshot, today).choices
+        if action not in _card_actions(snapshot, offered):
             # Not on the card now: its status does not allow it, or a term no longer does.
             why = service.refusal(action, snapshot, today, {}) \
-                if service.allows(action, snapshot.status) else None
+                if service.allows(action, snapshot.status) and not dossier.anonymised else None
             failed = ActionForm(action, ProcedureStep(action, (), ""), errors=[say(
                 why or Text("staff-error-wrong-status", {
-                    "number": snapshot.number, "status": Text(status_id(snapshot.status))}))])
+                    "number": snapshot.number,
+                    "status": Text(status_id(snapshot.status, snapshot.service))}))])
             return self._page(request, dossier, failed, form, status=409)
         step = service.step(action)
         assert step is not None
@@ -511,7 +611,8 @@ class Console:
                                      session.name)
         if not result.ok:
             why = result.reason or Text(result.error, {
-                "number": snapshot.number, "status": Text(status_id(snapshot.status))})
+                "number": snapshot.number,
+                "status": Text(status_id(snapshot.status, snapshot.service))})
             failed = ActionForm(action, step, errors=[say(why)])
             return self._page(request, await self._dossier(request), failed, form, status=409)
         raise web.HTTPSeeOther(f"{PREFIX}/a/{snapshot.id}#done-{action}")
@@ -533,6 +634,18 @@ class Console:
             return self._render(request, "chat.html", {"d": await self._dossier(request),
                                                        "reply_error": "", "reply_text": ""})
         raise web.HTTPSeeOther(f"{PREFIX}/a/{dossier.snapshot.id}#chat")
+
+
+def _whole(raw: str) -> int | None:
+    """An id or a page number from the URL; None unless ASCII digits ("²" is a digit to
+    `str.isdigit`, not to `int`), and not absurdly long."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
+def _background(request: web.Request) -> bool:
+    """A request the page makes by itself (htmx's GET: the chat's refresh every 10 s), not
+    a person's click; it neither restarts the idle time nor asks Telegram each time."""
+    return request.method == "GET" and request.headers.get("HX-Request") == "true"
 
 
 def _kz_time(moment: datetime) -> str:
