@@ -36,9 +36,9 @@ another address; a child by messenger to e-mail.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -89,7 +89,15 @@ from flows.ports import (
     Joined,
     SlotOffer,
 )
-from flows.slots import Slot, at_night, daytime_first, has_daytime
+from flows.slots import (
+    MIN_NOTICE,
+    Availability,
+    Slot,
+    at_night,
+    daytime_first,
+    has_daytime,
+    term_over,
+)
 from flows.turn import Turn, button
 from flows.validators import Invalid, parse_email
 
@@ -97,6 +105,9 @@ CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{8}$")  # the invite code's alphabet (no 0
 InviteText = Callable[[str, str], Text]  # (the parent's channel, the code) -> how to forward it
 CHILD_LANGUAGES = ("kk", "ru", "en")  # the languages the bot speaks (flows.engine.LANGUAGES)
 MAIL = "email"  # the channel of a person reached by e-mail (handlers/email), address lower-case
+# A time tapped when the term is over: no other to pick, so the parent is not sent to the days;
+# staff are told (`term_ended_alert`) as the refusal is recorded.
+TERM_ENDED = "booking-term-ended"
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,35 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
     parts.append(Text("booking-ask-time-child", {"child": offer.child_name}) if offer.siblings
                  else Text("booking-ask-time"))
     turn.say(*parts, choices=rows)
+
+
+def not_free(key: str, accepted_on: date, now: datetime, taken: Iterable[str],
+             availability: Availability) -> str:
+    """Why a tapped time (`key`) is not among the free ones, as the parent is told (a message
+    id). Not always "someone just took it": a screen shown earlier keeps its buttons while
+    the clock moves on, and staff close times. In this order:
+    - the whole term is over (`term_over`): no other time to pick, staff are told;
+    - the time has passed, or starts within the hour's notice: pick another;
+    - another booking (another parent's, or a sibling's) holds it: pick another;
+    - else staff closed it, or it is no time of the term: it is no longer offered."""
+    if term_over(accepted_on, now, availability):
+        return TERM_ENDED
+    try:
+        slot = Slot.from_key(key)
+    except ValueError:  # no payload carries a malformed key; read as a time no longer offered
+        return "booking-slot-gone"
+    if slot.start < now + MIN_NOTICE:
+        return "booking-slot-passed"
+    if any(slot.overlaps(other.start, other.end) for other in map(Slot.from_key, taken)):
+        return "booking-slot-taken"
+    return "booking-slot-gone"
+
+
+def term_ended_alert(number: str, last_day: date) -> OutgoingMessage:
+    """Staff: the parent came to book after the term; only staff can settle it now (a time
+    opened past the term is not offered, `flows.slots`)."""
+    return OutgoingMessage((Text("staff-interview-term-ended",
+                                 {"number": number, "term": last_day}),))
 
 
 def asks_language(offer: SlotOffer, key: str) -> bool:

@@ -479,6 +479,7 @@ class Engine:
             booking.ask_child_language(turn, offer, action.slot,
                                        turn.state.language or self.default_language)
             return
+        refused: Text | None = None
         if isinstance(action, BookTime | booking.BookIn):
             language = action.language if isinstance(action, booking.BookIn) else None
             result = await interviews.book(event.channel, event.user_id, ref, action.slot,
@@ -488,8 +489,14 @@ class Engine:
                     if self.invite_text and result.zone else None
                 booking.booked(turn, result, invite, language)
                 return
-            turn.say(Text(result))  # taken a moment ago: other times follow
+            if result == booking.TERM_ENDED:  # no other time: staff were told with it
+                turn.say(Text(result))
+                menu.show(turn)
+                return
+            refused = Text(result)  # why not (passed, taken...): other times follow
         offer = await self._offer(turn, ref, child)
+        if refused is not None and offer is not None and offer.slots:
+            turn.say(refused)  # with no time left, "no free time" (or "not available") says it
         if offer is None:
             turn.say(Text("booking-not-available"))
             menu.show(turn)

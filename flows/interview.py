@@ -43,7 +43,7 @@ from flows.common import (
 from flows.countries import Countries, city_label_id, country_label_id, load_countries
 from flows.delivery import CITIZEN, STAFF
 from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
-from flows.messages import Choice, OutgoingMessage, Text
+from flows.messages import Arg, Choice, OutgoingMessage, Text
 from flows.notices import incomplete
 from flows.payloads import Book, BookFor, Tap, conversation_button
 from flows.service import ProcedureStep, Service, Snapshot, Typed, load_terms
@@ -278,14 +278,18 @@ def _zone_of(zone: str | None) -> ZoneInfo | None:
 
 
 def slot_text(slot: Slot, zone: str | None) -> Text:
-    """'25.11.2026, 10:00 Astana — 06:00 Berlin' (the child's time only when it differs)."""
+    """'25.11.2026, 10:00 Astana — 06:00 Berlin' (the child's time only when it differs), and
+    the child's date when it is another day there: '25.11.2026, 09:00 Astana — 24.11.2026,
+    20:00 Los Angeles', else the parent reads 20:00 as the evening of the 25th."""
     shown = times(slot, _zone_of(zone))
     if zone is None or "child_start" not in shown:
         return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
-    return Text("slot-time-abroad", {"date": shown["kz_date"], "time": shown["kz_start"],
-                                     "child_date": shown["child_date"],
-                                     "child_time": shown["child_start"],
-                                     "city": Text(city_label_id(zone))})
+    args: dict[str, Arg] = {"date": shown["kz_date"], "time": shown["kz_start"],
+                            "child_time": shown["child_start"],
+                            "city": Text(city_label_id(zone))}
+    if shown["child_date"] == shown["kz_date"]:
+        return Text("slot-time-abroad", args)
+    return Text("slot-time-abroad-day", {**args, "child_date": shown["child_date"]})
 
 
 def child_slot_text(slot: Slot, zone: str | None) -> Text:

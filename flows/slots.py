@@ -65,6 +65,7 @@ __all__ = [
     "has_daytime",
     "term_days",
     "term_end",
+    "term_over",
     "times",
 ]
 
@@ -281,6 +282,15 @@ def times(slot: Slot, child_tz: ZoneInfo | None) -> dict[str, str]:
             shown["child_start"] = child.strftime("%H:%M")
             shown["child_date"] = child.strftime("%d.%m.%Y")
     return shown
+
+
+def term_over(accepted_on: date, now: datetime,
+              availability: Availability | None = None) -> bool:
+    """No time of the term can be booked any more, whoever booked or closed what: its last
+    time (in office hours, or in a range staff opened) has passed or starts within
+    :data:`MIN_NOTICE`. Not "no free time": staff may still open some of the term then."""
+    opened = Availability(opened=list(availability.opened)) if availability else None
+    return not free_slots(accepted_on, now, set(), opened)
 
 
 def at_night(slot: Slot, child_tz: ZoneInfo | None) -> bool:

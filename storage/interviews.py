@@ -1,7 +1,9 @@
 """The conversation with the child: free slots, bookings, the child's invite, reminders.
 
 A slot is booked by inserting a row that a partial unique index guards, so two parents
-tapping the same time at the same instant cannot both get it. Reminders are outbox rows
+tapping the same time at the same instant cannot both get it. A time that is not free is
+refused with its reason (`flows.booking.not_free`: passed, taken, closed, or the term over,
+which staff are told of once). Reminders are outbox rows
 whose `next_attempt_at` is 24 h and 1 h before the slot: the delivery worker sends them then.
 A parent who has booked no time is reminded, and staff alerted, by a once-a-day job
 (`nudge_unbooked`) whose run is claimed in the same transaction as the notices it writes.
@@ -33,7 +35,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.booking import MAIL, calendar_file, mail_invitation, time_moved
+from flows.booking import (
+    MAIL,
+    TERM_ENDED,
+    calendar_file,
+    mail_invitation,
+    not_free,
+    term_ended_alert,
+    time_moved,
+)
 from flows.ics import calendar_invite
 from flows.interview import (
     about_child,
@@ -63,7 +73,7 @@ from flows.ports import (
 )
 from flows.procedure import with_buttons
 from flows.services import SERVICES
-from flows.slots import Availability, Slot, free_slots, reminder_expires
+from flows.slots import Availability, Slot, free_slots, reminder_expires, term_end
 from flows.turn import button
 from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
@@ -90,6 +100,17 @@ NUDGE_JOB = "interview_unbooked"  # the once-a-day reminder of a time not yet bo
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@dataclass(frozen=True)
+class _Term:
+    """What a child's free times are cut from (`flows.slots.free_slots`)."""
+
+    accepted_on: date
+    born: date
+    ours: dict[int, Slot]  # the application's booked times, by child
+    taken: set[str]  # the keys booked by others (other parents, the child's siblings)
+    availability: Availability
 
 
 @dataclass(frozen=True)
@@ -143,14 +164,12 @@ class SqlInterviews:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def _offer(self, session: AsyncSession, application: Application, now: datetime,
-                     child: int | None = None) -> SlotOffer | None:
-        """The free times for this child's conversation; asked for no child, the first
-        child's, with no one booked time when there are several (`SlotOffer.booked`)."""
+    async def _term(self, session: AsyncSession, application: Application,
+                    child: int | None = None) -> _Term | None:
+        """What this child's free times are cut from; None when no time is to be chosen."""
         if not hears_the_child(application) or application.status != "under_review":
             return None
         accepted = application.decision.get("accepted_on")
-        kids = children(application.answers)
         position = 0 if child is None else child
         born = child_born(application.answers, position)
         if accepted is None or born is None:
@@ -171,13 +190,47 @@ class SqlInterviews:
             opened=[(from_db(o.starts_at), from_db(o.ends_at)) for o in overrides
                     if o.kind == "open"],
         )
-        slots = free_slots(date.fromisoformat(accepted), now, taken, availability, birth=born)
+        return _Term(date.fromisoformat(accepted), born, ours, taken, availability)
+
+    async def _offer(self, session: AsyncSession, application: Application, now: datetime,
+                     child: int | None = None) -> SlotOffer | None:
+        """The free times for this child's conversation; asked for no child, the first
+        child's, with no one booked time when there are several (`SlotOffer.booked`)."""
+        term = await self._term(session, application, child)
+        if term is None:
+            return None
+        kids = children(application.answers)
+        position = 0 if child is None else child
+        slots = free_slots(term.accepted_on, now, term.taken, term.availability,
+                           birth=term.born)
         whole = child is None and len(kids) > 1
         return SlotOffer(str(application.id), application.number, tuple(slots),
                          child_city(application.answers),
-                         None if whole else ours.get(position), position,
+                         None if whole else term.ours.get(position), position,
                          tuple(ChildTime(place, child_name(application.answers, place),
-                                         ours.get(place)) for place in range(len(kids))))
+                                         term.ours.get(place)) for place in range(len(kids))))
+
+    async def _not_free(self, session: AsyncSession, application: Application, key: str,
+                        now: datetime, child: int) -> str:
+        """Why `key` cannot be booked (a message id, `flows.booking.not_free`). When the term
+        is over, staff are told with the refusal, once (the term is the application's, all
+        its children's): only they can settle it."""
+        term = await self._term(session, application, child)
+        if term is None:
+            return "booking-not-available"
+        why = not_free(key, term.accepted_on, now, term.taken, term.availability)
+        alert = f"term-ended:{application.id}"
+        if why != TERM_ENDED or await session.scalar(
+                select(OutboxMessage.id).where(OutboxMessage.key == alert)) is not None:
+            return why
+        try:
+            async with session.begin_nested():  # two taps at one instant: one alert
+                enqueue(session, key=alert, audience=STAFF, person_id=application.person_id,
+                        application_id=application.id, message=term_ended_alert(
+                            application.number, term_end(term.accepted_on)))
+        except IntegrityError:
+            pass
+        return why
 
     async def offer(self, channel: str, user_id: str, ref: str, now: datetime,
                     child: int | None = None) -> SlotOffer | None:
@@ -196,8 +249,8 @@ class SqlInterviews:
                 if application is None or offer is None:
                     return "booking-not-available"
                 slot = next((s for s in offer.slots if s.key == key), None)
-                if slot is None:
-                    return "booking-slot-taken"
+                if slot is None:  # passed, the term over, taken or closed: said as it is
+                    return await self._not_free(session, application, key, now, child)
                 await self._drop_booking(session, application, child)
                 session.add(InterviewBooking(application_id=application.id,
                                              child_position=child,

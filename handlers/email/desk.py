@@ -4,7 +4,8 @@ Only mail from the invited address that carries its invite's code is the child's
 into the conversation as the child's words, marked "by e-mail" in the transcript, as the
 engine relays a child's message in the messenger. After the end, the child may still add
 something for an hour (staff get it); before the conversation and later, the child is
-answered that it is not open, and nothing is passed on.
+answered that it is not open, and nothing is passed on. A mail with no words of the child's
+(only quoted history, or unreadable) is answered that it came empty.
 
 A bounce (a DSN) for a mail of a code's invite to its address is that mail undelivered: the
 storage marks it so, as a send the server refused at once, and staff and the parent are told.
@@ -59,9 +60,10 @@ class SessionMailDesk:
         seat = await self.seats.seat_of(CHANNEL, address, received_at)
         if seat is None or seat.role != "child":
             return self.localizer.render(Text("email-reply-not-open"), language)
-        if text:
-            await self.seats.relay(seat.session_id, "child", text, received_at, via=CHANNEL)
-            self.wake()  # the others get it through the outbox now
+        if not text:  # nothing of the child's was left: say so, or they wait for an answer
+            return self.localizer.render(Text("email-empty"), language)
+        await self.seats.relay(seat.session_id, "child", text, received_at, via=CHANNEL)
+        self.wake()  # the others get it through the outbox now
         return None if seat.open else self.localizer.render(Text("session-added"), language)
 
     async def mail_bounced(self, address: str, code: str, received_at: datetime) -> None:

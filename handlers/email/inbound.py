@@ -6,9 +6,10 @@ and the new words. `parse_mail` never raises: bad mail is read as far as it goes
   UTF-8 if it decodes, else the one of Windows-1251, KOI8-R and KZ-1048 that gives the most
   small Cyrillic letters (Russian and Kazakh prose is mostly small letters).
 - Quoted history goes: lines starting with ">", and everything from an attribution line
-  ("On … wrote:", "… написал(а):", "… жазды:", "… <someone@host>:" with a date, Outlook's
-  "-----Original Message-----" or its From:/Sent: block), from a "-- " signature line, and a
-  phone's "Sent from my …" at the end.
+  ("… <someone@host>:" with a date, Outlook's "-----Original Message-----" or its From:/Sent:
+  block; "On … wrote:", "… написал(а):", "… жазды:" only with the quoted mail's date and
+  time or an address in it, or ">" lines after it, since a child writes "Папа мне написал:"
+  too), from a "-- " signature line, and a phone's "Sent from my …" at the end.
 - Attachments are never read: their names are kept so staff know something was not passed on.
 - The code: the `+tag` of any recipient (envelope first, then To/Cc), else one of our
   Message-IDs in In-Reply-To/References (compose.py puts the code in each).
@@ -249,10 +250,15 @@ def html_to_text(html: str) -> str:
 
 # ------------------------------------------------------------------ quoted history
 
-_ATTRIBUTIONS = (
+# "On … wrote:", "… написал:", "… жазды:": a child writes such lines too ("Папа мне написал:"
+# and then what dad wrote). So they cut only as a mail client writes them (see `_quoted`).
+_WROTE = (
     re.compile(r"^\s*on\s.+\bwrote\s*:\s*$", re.IGNORECASE),
     re.compile(r".*\b(написал\(а\)|написала|написал|пишет)\s*:\s*$", re.IGNORECASE),
     re.compile(r".*\b(жазды|жазған)\s*:\s*$", re.IGNORECASE),
+)
+# Lines no person writes: they always start the quoted part.
+_SEPARATORS = (
     re.compile(r"^\s*-{2,}\s*(original message|forwarded message|исходное сообщение|"
                r"пересылаемое сообщение|пересланное сообщение|бастапқы хабарлама|"
                r"жіберілген хабарлама)\s*-{2,}\s*$", re.IGNORECASE),
@@ -260,6 +266,11 @@ _ATTRIBUTIONS = (
 )
 # Gmail in Russian, Yandex, Mail.ru: "23 нояб. 2026 г., в 10:00, Имя <a@b.kz>:".
 _ADDRESS_LINE = re.compile(r".*\d.*<[^<>\s]+@[^<>\s]+>\s*:\s*$")
+# What a client puts in its "wrote:" line and a child does not: the year and the time of the
+# quoted mail ("23.11.2026 10:00", "On Mon, 23 Nov 2026 at 10:00"), or its sender's address.
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+_CLOCK = re.compile(r"\b\d{1,2}:\d\d\b")
+_ADDRESS = re.compile(r"[^\s<>]+@[^\s<>@]+\.[^\s<>@]+")
 _HEADER_START = re.compile(r"^\s*(from|от|кімнен)\s*:", re.IGNORECASE)
 _HEADER_NEXT = re.compile(r"^\s*(sent|date|to|subject|отправлено|дата|кому|тема|"
                           r"жіберілді|күні|кімге|тақырып)\s*:", re.IGNORECASE)
@@ -268,20 +279,37 @@ _PHONE_FOOTER = re.compile(r"^\s*(sent from my|sent from mail for|get outlook fo
                            r"отправлено с|отправлено из|послано с)\b", re.IGNORECASE)
 
 
-def _says_who_wrote(line: str) -> bool:
-    return any(rule.match(line) for rule in _ATTRIBUTIONS) or bool(_ADDRESS_LINE.match(line))
+def _looks_like_attribution(line: str) -> bool:
+    """The shape alone, whatever follows: enough to keep two lines from being joined."""
+    return any(rule.match(line) for rule in (*_WROTE, *_SEPARATORS)) \
+        or bool(_ADDRESS_LINE.match(line))
+
+
+def _quoted(line: str, rest: list[str]) -> bool:
+    """`line` opens the quoted history that `rest` (the lines after it) holds. A "wrote:" line
+    does so only with the quoted mail's date and time or address in it, or with ">" lines
+    right after it: else it is the child's own line, and what follows is the child's too."""
+    if any(rule.match(line) for rule in _SEPARATORS) or _ADDRESS_LINE.match(line):
+        return True
+    if not any(rule.match(line) for rule in _WROTE):
+        return False
+    if (_YEAR.search(line) and _CLOCK.search(line)) or _ADDRESS.search(line):
+        return True
+    following = next((later for later in rest if later.strip()), "")
+    return following.lstrip().startswith(">")
 
 
 def _attribution(lines: list[str], i: int) -> bool:
     line = lines[i]
     if line.lstrip().startswith(">"):
         return False
-    if _says_who_wrote(line):
+    if _quoted(line, lines[i + 1:]):
         return True
     # "On Mon, … Specialist <" / "interview+K7Q2M9@body.kz> wrote:": one line, wrapped. Only
     # when the next line is no attribution of its own (else this line is the child's).
     after = lines[i + 1] if i + 1 < len(lines) else ""
-    if after and not _says_who_wrote(after) and _says_who_wrote(f"{line} {after}"):
+    if after and not _looks_like_attribution(after) and _quoted(f"{line} {after}",
+                                                                lines[i + 2:]):
         return True
     if _HEADER_START.match(line):
         return any(_HEADER_NEXT.match(later) for later in lines[i + 1:i + 5])

@@ -18,10 +18,10 @@ What the SMTP conversation answers:
 - a mail that names no session (no `+code`, none of our Message-IDs): 550, kindly worded;
 - a bounce or an auto-reply: 250, then only `BounceDesk.mail_bounced` (the desk's own,
   unless another is given) for a bounce that names a failed recipient;
-- any other mail: 250, its (address, code, text) handed to `MailDesk.mail_in`, which checks
-  that the code's invite belongs to that address; what it returns is sent back as one
-  polite answer by the `Responder`. If the desk fails (the database is down): 451, and the
-  body's server tries again later.
+- any other mail, an empty one too: 250, its (address, code, text) handed to
+  `MailDesk.mail_in`, which checks that the code's invite belongs to that address; what it
+  returns is sent back as one polite answer by the `Responder`. If the desk fails (the
+  database is down): 451, and the body's server tries again later.
 The content of a mail is never logged: "mail from k***@gmail.com ignored: no code".
 """
 
@@ -69,9 +69,10 @@ class MailDesk(BounceDesk, Protocol):
     async def mail_in(self, address: str, code: str, text: str,
                       received_at: datetime) -> str | None:
         """A mail from `address` (lower-case) for the session of `code` (upper-case), its new
-        words in `text`. Relay it only if the code's invite belongs to that address and its
-        session takes messages; return a polite answer to send back (once, e.g. after the
-        session ended), or None."""
+        words in `text` ("" when nothing was left of it: quoted history only, or unreadable).
+        Relay it only if the code's invite belongs to that address and its session takes
+        messages; return a polite answer to send back (once, e.g. after the session ended,
+        or for an empty mail, so a child's mail is never lost in silence), or None."""
         ...
 
 
@@ -141,9 +142,8 @@ class MailHandler:
             log.info("mail ignored: no sender address")
             return ACCEPTED
         text = self._with_notes(mail)
-        if not text:
-            log.info("mail from %s ignored: %s", who, mail.problem or "empty")
-            return ACCEPTED
+        if not text:  # still the desk's: it answers the child that nothing came through
+            log.info("mail from %s has no words: %s", who, mail.problem or "empty")
         try:
             answer = await self.desk.mail_in(mail.sender, mail.code, text, received_at)
         except Exception:

@@ -13,6 +13,8 @@ email-reply-not-open = Thank you for your mail! The conversation with the specia
 # To the child, by mail: not "write here" but "reply to this mail" (instead of session-started, session-ended-child)
 email-session-started = 💬 The conversation has started. To write, just reply to this mail. The specialist and your parent see your answers, and their messages come to you as mails.
 email-session-ended-child = Thank you for talking with us! 🙂 If you want to add something, reply to this mail within the next hour.
+# The child's mail holds no words of their own (only the quoted earlier mail, or it could not be read): to the child
+email-empty = Your mail arrived empty: there was no text of yours in it, so there was nothing to pass on to the specialist. Please write your answer in the text of the mail and send it again.
 
 # The transcript marks what the child wrote by e-mail (issue 16).
 session-via-email = (by e-mail)

@@ -48,6 +48,8 @@ booking-ask-time = Choose the time:
 booking-slot = {$slot}
 slot-time = {$date}, {$time} (Astana)
 slot-time-abroad = {$date}, {$time} Astana — {$child_time} {$city}
+# When it is another day for the child (25.11 09:00 in Astana is 24.11 20:00 in Los Angeles): the child's date too
+slot-time-abroad-day = {$date}, {$time} Astana — {$child_date}, {$child_time} {$city}
 slot-time-child = {$date}, {$time} ({$city} time)
 booking-confirmed =
     The conversation with the child is booked: {$slot}.
@@ -56,6 +58,13 @@ booking-cancelled = The booking is cancelled. You can choose another time in My 
 booking-not-available = Choosing a time is not possible for this application now (the documents must be accepted first).
 booking-slot-taken = Sorry, someone has just taken that time. Please choose another one.
 booking-no-slots = Application {$number}: there is no free time left within the term. A specialist has been told and will contact you.
+# The tapped time has passed or starts in less than an hour (nobody took it)
+booking-slot-passed = A time can be booked no later than an hour before it starts, and this one has passed or starts in less than an hour. Please choose another one.
+# The tapped time was closed by staff, or is not within the term
+booking-slot-gone = That time can no longer be booked. Please choose another one.
+# A time tapped after the term: there is no other, a specialist has been told
+booking-term-ended = The term for the conversation with the child (4 working days after the documents were checked) has ended, so a time can no longer be chosen. A specialist has been told and will contact you.
+staff-interview-term-ended = ⚠️ Application {$number}: the applicant tried to choose a time for the conversation with the child, but its term has ended (the last day was {$term}). Please contact the applicant.
 invite-telegram =
     Forward this link to the child; it works once and only for this conversation:
     {$link}

@@ -126,6 +126,29 @@ def test_the_childs_own_lines_that_look_alike_are_kept() -> None:
     assert read(child_mail(text).as_bytes()).text == text
 
 
+@pytest.mark.parametrize("text", [
+    # The child's own lines ending in "wrote:": no ">" lines after them, no date, no address;
+    # what follows is the child's, not quoted history.
+    "Әкем маған хат жазды:\nкелесі жазда Берлинге келемін дейді.\nМен өте қуаныштымын.",
+    "Папа мне написал:\nприезжай летом.\nЯ очень хочу к нему.",
+    "Мама пишет:\n\nскучаю. Я тоже скучаю.",
+    "On Monday dad wrote:\ncome in summer. I want to.",
+    "Я хочу к папе.\nОн написал:",  # even as the last line: nothing quoted follows
+], ids=["kk", "ru", "ru-blank-line", "en", "ru-last-line"])
+def test_a_childs_own_line_ending_in_wrote_keeps_what_follows(text: str) -> None:
+    assert read(child_mail(text).as_bytes()).text == text
+
+
+@pytest.mark.parametrize("history", [
+    "Специалист пишет:\n\n> Привет",  # no date: the ">" lines make it an attribution
+    "Маман жазды:\n> Сәлем",
+    "23.11.2026 10:00, Специалист пишет:\nПривет",  # a client's date and time, no ">"
+    "Специалист <interview+K7Q2M9@body.kz> написал:\nПривет",  # the sender's address
+])
+def test_a_wrote_line_as_a_mail_client_writes_it_still_cuts(history: str) -> None:
+    assert read(child_mail(f"{ANSWER}\n\n{history}\n").as_bytes()).text == ANSWER
+
+
 def test_the_code_is_found_in_the_recipient_tag_the_headers_or_the_thread() -> None:
     plain = child_mail("x", to="interview@body.kz")
     assert read(plain.as_bytes(), recipients=("interview@body.kz",)).code is None

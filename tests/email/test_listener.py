@@ -186,6 +186,24 @@ async def test_the_desks_answer_goes_back_once_in_the_same_thread(
     assert "Беседа со специалистом уже закончилась" in str(body.get_content())
 
 
+async def test_a_mail_with_nothing_left_still_reaches_the_desk_and_is_answered(
+    inbox: Inbox, smtp_server: MailServer
+) -> None:
+    """Only quoted history, no words of the child's: the desk (which knows the child's
+    language) gets an empty text and its answer goes back; the mail is never lost in
+    silence."""
+    inbox.desk.answer = "Твое письмо пришло пустым."
+    await inbox.send(child_mail("23.11.2026 10:00, Специалист пишет:\n> Когда тебе удобно?"))
+    await inbox.answers_sent()
+
+    assert [(code, text) for _, code, text, _ in inbox.desk.mails] == [("K7Q2M9", "")]
+    [got] = await smtp_server.next_mail()
+    assert got.rcpt_tos == [CHILD]
+    body = got.mail.get_body(("plain",))
+    assert isinstance(body, EmailMessage)
+    assert "Твое письмо пришло пустым." in str(body.get_content())
+
+
 async def test_auto_replies_are_neither_relayed_nor_answered(
     inbox: Inbox, smtp_server: MailServer
 ) -> None:

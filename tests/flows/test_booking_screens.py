@@ -66,6 +66,8 @@ class Interviews:
     address: str = ""  # the child is invited by e-mail here
     joined: bool = False  # the child opened the invite in a messenger
     code: str = "K7Q2M9AB"
+    refusal: str = "booking-slot-taken"  # why a time not free is refused (storage decides)
+    alerted: int = 0  # "no free time" told to staff
 
     async def offer(self, channel: str, user_id: str, ref: str, now: datetime,
                     child: int | None = None) -> SlotOffer:
@@ -76,11 +78,14 @@ class Interviews:
     async def book(self, channel: str, user_id: str, ref: str, key: str, now: datetime,
                    child: int = 0, language: str | None = None) -> Booking | str:
         if key not in self.free:
-            return "booking-slot-taken"
+            return self.refusal
         self.free.remove(key)
         self.booked.append((key, language))
         self.time = key
         return Booking(ref, NUMBER, Slot.from_key(key), self.zone, self.code, ICS)
+
+    async def no_slots(self, channel: str, user_id: str, ref: str) -> None:
+        self.alerted += 1
 
     async def invite_by_mail(self, channel: str, user_id: str, ref: str, child: int,
                              address: str, now: datetime) -> str | None:

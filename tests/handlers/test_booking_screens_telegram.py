@@ -14,7 +14,7 @@ more reminders).
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,14 +23,14 @@ from sqlalchemy import select
 from flows.calendar import KZ_TZ
 from storage.conversations import person_for
 from storage.db import sessions
-from storage.models import InterviewInvite, OutboxMessage
+from storage.models import InterviewBooking, InterviewInvite, OutboxMessage
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, RunningBot
 from tests.handlers.lingo import buttons, says
 from tests.handlers.test_child_language import applies_in_kazakh
 from tests.handlers.test_interview_telegram import apply as applies_in_russian
-from tests.handlers.test_staff_telegram import seen, staff_says, staff_tap
+from tests.handlers.test_staff_telegram import current, seen, staff_says, staff_tap
 
 NUMBER = "МР-2026-00001"
 PARENT, CHILD = 4701, 5701
@@ -141,6 +141,48 @@ async def test_commands_and_a_stale_button_on_a_booking_screen(
     cancelled = await parent.say("/cancel")
     assert [m["text"] for m in cancelled] == [says("cancel-nothing", "ru"),
                                               says("menu-title", "ru")]
+
+
+async def booked_keys(bot: RunningBot) -> list[str]:
+    assert bot.app is not None
+    async with sessions(bot.app.db)() as session:
+        return list(await session.scalars(select(InterviewBooking.slot_key).where(
+            InterviewBooking.status == "booked")))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+async def test_a_time_that_has_passed_is_said_to_have_passed_not_taken(
+    telegram: FakeTelegram, staffed: RunningBot, lang: str
+) -> None:
+    """She looked at Wednesday's times on Monday and taps 11:00 on Wednesday at 12:00:
+    nobody took it, it has passed. She is told so, and the days with the other times."""
+    parent = telegram.user(id=PARENT, first_name="Динара")
+    times = await wednesdays_times(telegram, parent, lang)
+    staffed.advance_to(datetime(2026, 11, 25, 12, 0, tzinfo=KZ_TZ))
+    answer = await parent.press(times, next(b for b in buttons(times) if ", 11:00 " in b))
+    assert [m["text"] for m in answer] == [says("booking-slot-passed", lang),
+                                           says("booking-ask-day", lang, number=NUMBER)]
+    assert any(b.startswith("25.11.2026") for b in buttons(answer[-1]))  # its afternoon
+    assert await booked_keys(staffed) == []
+
+
+async def test_a_time_tapped_after_the_term_says_the_term_ended_and_staff_are_told(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The term 24-27.11 is over; on Monday 30.11 she taps Wednesday's 11:00 from the old
+    screen: not "taken", not "choose another" and then "no free time"."""
+    parent = telegram.user(id=PARENT, first_name="Динара")
+    times = await wednesdays_times(telegram, parent, "kk")
+    staffed.advance_to(datetime(2026, 11, 30, 10, 0, tzinfo=KZ_TZ))
+    await staffed.settle()
+    times = current(telegram, times)
+    eleven = next(b for b in buttons(times) if ", 11:00 " in b)
+    answer = await parent.press(times, eleven)
+    assert [m["text"] for m in answer] == [says("booking-term-ended", "kk"),
+                                           says("menu-title", "kk")]
+    alert = staff_says("staff-interview-term-ended", number=NUMBER, term=date(2026, 11, 27))
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == alert)
+    assert await booked_keys(staffed) == []
 
 
 async def rows_of(bot: RunningBot, person_id: int) -> list[OutboxMessage]:

@@ -211,6 +211,39 @@ async def test_the_conversation_with_a_son_in_berlin_by_e_mail(
     await by_mail.settle()
 
 
+async def test_his_own_line_ending_in_wrote_reaches_staff_and_an_empty_mail_is_answered(
+    telegram: FakeTelegram, by_mail: RunningBot, smtp_server: MailServer
+) -> None:
+    """"Папа мне написал:" is his own line, not the start of a quote: his whole mail reaches
+    the topic. A mail with nothing of his in it (only the quoted specialist's) is not
+    dropped in silence: he is told, in his language, that it came empty."""
+    parent = telegram.user(id=PARENT, first_name="Динара")
+    card = await books_for_her_son_by_mail(telegram, parent)
+    thread = card["message_thread_id"]
+    assert by_mail.app is not None
+    async with sessions(by_mail.app.db)() as session:
+        code = await session.scalar(select(InterviewInvite.code))
+    tagged = f"interview+{code}@body.kz"
+    by_mail.advance_to(ELEVEN)
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, thread)
+    assert controls is not None
+    await mail_saying(smtp_server, ru("email-session-started"))
+    await staff_tap(telegram, controls, staff_says("staff-session-present"))
+
+    words = "Папа мне написал:\nприезжай летом.\nЯ очень хочу к нему."
+    await writes(by_mail, words, to=tagged)
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == label("child", words, "ru"),
+               thread)
+
+    await writes(by_mail, f"25.11.2026, 11:01, Орган опеки <{tagged}> пишет:\n> {HELLO}\n",
+                 to=tagged)
+    empty = await mail_saying(smtp_server, ru("email-empty"))
+    assert empty["Auto-Submitted"] == "auto-replied"
+    assert not topic_has(telegram, thread, HELLO)
+    await by_mail.settle()
+
+
 async def test_an_address_the_server_refuses_is_reported_to_the_mother_and_to_staff(
     telegram: FakeTelegram, by_mail: RunningBot, smtp_server: MailServer
 ) -> None:
