@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from bot.app import file_store
 from tests.console.conftest import Browser, signed_in, submitted
@@ -26,5 +27,9 @@ async def test_an_iphone_photo_downloads_with_the_heic_extension(
     assert link is not None
     status, body, headers = await browser.raw(link.group(1))
     assert status == 200 and body == HEIC
+    # Named with its extension, the application's Cyrillic number as RFC 6266 says (a raw
+    # "ВП" in a header is read as Latin-1 by some browsers), an ASCII name beside it.
     disposition = headers["Content-Disposition"]
-    assert disposition.startswith("attachment") and disposition.endswith('.heic"'), disposition
+    assert disposition.startswith('attachment; filename="') and disposition.isascii()
+    wanted = "ВП-2026-00001-id_document-1.heic"
+    assert disposition.endswith(f"; filename*=UTF-8''{quote(wanted)}"), disposition

@@ -29,13 +29,14 @@ import csv
 import io
 import logging
 import math
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import aiohttp_jinja2
 import jinja2
@@ -450,7 +451,7 @@ class Console:
         name = f"applications-{self._today().isoformat()}.csv"
         return web.Response(body=("\ufeff" + out.getvalue()).encode("utf-8"),
                             content_type="text/csv", charset="utf-8",
-                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                            headers={"Content-Disposition": _disposition("attachment", name)})
 
     # ------------------------------------------------------------------ today
     async def today_page(self, request: web.Request) -> web.Response:
@@ -567,7 +568,7 @@ class Console:
         mime = found.mime if found.mime in INLINE else "application/octet-stream"
         disposition = "inline" if mime in INLINE else "attachment"
         return web.Response(body=found.data, content_type=mime, headers={
-            "Content-Disposition": f'{disposition}; filename="{found.name}"',
+            "Content-Disposition": _disposition(disposition, found.name),
             # a document opens in its own tab; the console's CSP still forbids scripts in it
             "Content-Security-Policy": "default-src 'none'; img-src 'self'; "
                                        "object-src 'self'; style-src 'unsafe-inline'; "
@@ -634,6 +635,13 @@ class Console:
             return self._render(request, "chat.html", {"d": await self._dossier(request),
                                                        "reply_error": "", "reply_text": ""})
         raise web.HTTPSeeOther(f"{PREFIX}/a/{dossier.snapshot.id}#chat")
+
+
+def _disposition(kind: str, name: str) -> str:
+    """A download's name as RFC 6266 gives it: the application's number is Cyrillic, which a
+    header cannot carry as it is; an ASCII stand-in first for what reads no other."""
+    plain = re.sub(r'[^\x20-\x7e]|["\\]', "_", name)
+    return f"{kind}; filename=\"{plain}\"; filename*=UTF-8''{quote(name)}"
 
 
 def _whole(raw: str) -> int | None:
