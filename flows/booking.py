@@ -99,7 +99,7 @@ from flows.slots import (
     term_over,
 )
 from flows.turn import Turn, button
-from flows.validators import Invalid, parse_email
+from flows.validators import Invalid, parse_email, shown_email
 
 CODE_RE = re.compile(r"^[A-HJ-NP-Z2-9]{8}$")  # the invite code's alphabet (no 0/O, 1/I)
 InviteText = Callable[[str, str], Text]  # (the parent's channel, the code) -> how to forward it
@@ -276,7 +276,8 @@ def booked(turn: Turn, booking: Booking, invite: Text | None,
     if booking.place is not None:
         parts.append(booking.place)
     if booking.child_address:
-        parts.append(Text("booking-child-mail-moved", {"address": booking.child_address}))
+        parts.append(Text("booking-child-mail-moved",
+                          {"address": shown_email(booking.child_address)}))
     elif booking.child_told:
         parts.append(Text("booking-child-moved"))
     elif invite is not None:
@@ -333,7 +334,8 @@ async def child_mail(turn: Turn, interviews: Interviews, asking: AskingChildMail
     turn.state.pending = None
     refused = await interviews.invite_by_mail(event.channel, event.user_id, asking.application,
                                               asking.child, address, now)
-    turn.say(Text(refused) if refused else Text("booking-child-mail-sent", {"address": address}))
+    turn.say(Text(refused) if refused else Text("booking-child-mail-sent",
+                                                {"address": shown_email(address)}))
     menu.show(turn)
 
 
@@ -381,7 +383,7 @@ def show_child_way(turn: Turn, way: ChildWay, invite: Text | None) -> None:
     parts = [Text("booking-child-way-whose", {"child": way.child_name})] \
         if way.child_name else []
     if way.address:
-        parts.append(Text("booking-child-way-mail", {"address": way.address}))
+        parts.append(Text("booking-child-way-mail", {"address": shown_email(way.address)}))
         rows = [[button("booking-child-to-messenger", MessengerInstead(way.ref, way.child))],
                 [button("booking-child-to-other-mail", MailInstead(way.ref, way.child))]]
     else:
@@ -397,7 +399,7 @@ def show_child_way(turn: Turn, way: ChildWay, invite: Text | None) -> None:
 def now_by_messenger(turn: Turn, now: ByMessengerNow, invite: Text | None) -> None:
     """The child joins by messenger: the invite to forward (a new one, when the child had
     been invited by e-mail: nothing more goes to that address)."""
-    parts = [Text("booking-child-now-messenger", {"address": now.left}) if now.left
+    parts = [Text("booking-child-now-messenger", {"address": shown_email(now.left)}) if now.left
              else Text("booking-child-messenger-invite")]
     if invite is not None:
         parts.append(invite)

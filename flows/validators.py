@@ -34,6 +34,7 @@ __all__ = [
     "parse_phone_anywhere",
     "phone_country",
     "phone_region",
+    "shown_email",
 ]
 
 
@@ -339,3 +340,13 @@ def parse_email(text: str) -> str:
     except EmailNotValidError:
         raise Invalid("error-email-format") from None
     return (checked.ascii_email or checked.normalized).lower()
+
+
+def shown_email(address: str) -> str:
+    """An address as a person reads it: the domain in its own letters (почта.рф), not the
+    punycode that `parse_email` gives mail servers."""
+    local, _, domain = address.rpartition("@")
+    try:
+        return f"{local}@{domain.encode('ascii').decode('idna')}"
+    except UnicodeError:  # not punycode we can read: as stored
+        return address

@@ -29,6 +29,7 @@ from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, TO_STAFF_GROUP, Outbo
 from flows.menu import child_way_button
 from flows.messages import OutgoingMessage, Text
 from flows.procedure import with_buttons
+from flows.validators import shown_email
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
 from storage.conversations import buttons_seq
@@ -164,7 +165,7 @@ class OutboxStore:
             if status == "undeliverable" and person is not None \
                     and person.channel in UNDELIVERABLE_ON:
                 staff_key, told_key = UNDELIVERABLE_ON[person.channel]
-                address = {"address": person.external_id}
+                address = {"address": shown_email(person.external_id)}
                 alert = Text(staff_key, address)
                 if applicant is not None and applicant != person.id:
                     told = Text(told_key, address)

@@ -139,6 +139,18 @@ async def test_a_wrong_address_is_explained_and_asked_again_and_a_good_one_is_gi
     assert chat.said()[0] == "hint-menu-unexpected"
 
 
+async def test_a_cyrillic_domain_is_shown_as_typed_and_mailed_in_ascii(ports: Ports) -> None:
+    """Mail servers are given the domain in punycode; the parent reads it in its own letters."""
+    interviews = ArmanInBerlin()
+    chat = chat_with(interviews, ports)
+    await books_wednesday_ten_in_russian(chat, ports)
+    await chat.tap("booking-child-by-mail")
+    await chat.say("Arman@Почта.рф")
+    assert interviews.mailed == [("7", 0, "arman@xn--80a1acny.xn--p1ai")]
+    sent = chat.replies[-1].messages[0].parts[0]
+    assert sent.args == {"address": "arman@почта.рф"}
+
+
 async def test_back_cancel_and_the_menu_leave_the_address_question(ports: Ports) -> None:
     interviews = ArmanInBerlin()
     chat = chat_with(interviews, ports)
