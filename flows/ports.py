@@ -296,6 +296,15 @@ class Seat:
     child: int = 0  # whose conversation: the child's place in the application
 
 
+@dataclass(frozen=True)
+class MailInvite:
+    """A child's invite, as a mail that carries its code names it: whose conversation."""
+
+    language: str  # the child's, "" when none is known
+    application_id: int
+    child: int  # the child's place in the application
+
+
 class Sessions(Protocol):
     async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
 

@@ -2,8 +2,9 @@
 mail is a person of channel "email" whose account is the address, joined to their invite.
 
 - `code_for`: the code of the child's latest invite, which names the mail thread;
-- `language_of`: the child's language, when a mail from `address` carries a code whose invite
-  is that address's (anything else is not the child's mail);
+- `invite_of`: the invite (the child's language, whose conversation), when a mail from
+  `address` carries a code whose invite is that address's (anything else is not the child's
+  mail): siblings invited to one address are told apart by it;
 - `bounced`: a bounce (DSN) came back for the child of a code at its address: the latest mail
   sent there is `undeliverable`, as a send refused at once is, so staff and the parent are
   told the same way (storage/outbox.py `mark_failed`).
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.delivery import CITIZEN
+from flows.ports import MailInvite
 from storage.conversations import person_for
 from storage.models import InterviewInvite, OutboxMessage
 from storage.outbox import OutboxStore
@@ -34,9 +36,9 @@ class SqlMailChildren:
                 .order_by(InterviewInvite.id.desc()).limit(1))
             return code
 
-    async def language_of(self, code: str, address: str) -> str | None:
-        """The child's language ("" when none is known) if the invite of `code` was sent to
-        `address`; None if not: then it is not the child's mail."""
+    async def invite_of(self, code: str, address: str) -> MailInvite | None:
+        """The invite of `code` if it was sent to `address`; None if not: then it is not the
+        child's mail."""
         async with self.sessions() as session:
             child = await person_for(session, CHANNEL, address.lower())
             if child is None:
@@ -46,7 +48,8 @@ class SqlMailChildren:
                 InterviewInvite.child_person_id == child.id))
             if invite is None:
                 return None
-            return child.language or invite.language or ""
+            return MailInvite(child.language or invite.language or "", invite.application_id,
+                              invite.child_position)
 
     async def bounced(self, code: str, address: str) -> bool:
         """A bounce for the child invited with `code` at `address`: the latest mail sent

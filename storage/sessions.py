@@ -151,6 +151,21 @@ class SqlSessions:
             seats, key=lambda seat: (seat.role == "parent", seat.id))
         return Seat(session_id, application_id, role, status == "open", child)
 
+    async def child_seat(self, application_id: int, child: int, now: datetime) -> Seat | None:
+        """This child's seat in their own conversation, open or ended within the hour: a mail
+        names its invite, so siblings who share one address are told apart (`seat_of` takes
+        the person's latest)."""
+        async with self.sessions() as session:
+            row = await session.scalar(
+                select(InterviewSession).where(
+                    InterviewSession.application_id == application_id,
+                    InterviewSession.child_position == child,
+                    or_(InterviewSession.status == "open",
+                        InterviewSession.ended_at >= to_db(now - ADD_AFTER_END)))
+                .order_by(InterviewSession.id.desc()).limit(1))
+            return None if row is None else Seat(row.id, application_id, "child",
+                                                 row.status == "open", child)
+
     async def open_id(self, application_id: int, child: int = 0) -> int | None:
         async with self.sessions() as session:
             row = await self._open(session, application_id, child)

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Protocol
 
 from flows.messages import Text
-from flows.ports import Seat
+from flows.ports import MailInvite, Seat
 from handlers.email.sender import masked
 from handlers.l10n import Localizer
 
@@ -28,7 +28,7 @@ CHANNEL = "email"
 
 
 class MailChildren(Protocol):
-    async def language_of(self, code: str, address: str) -> str | None: ...
+    async def invite_of(self, code: str, address: str) -> MailInvite | None: ...
 
     async def bounced(self, code: str, address: str) -> bool:
         """The latest mail to the child of `code` at `address` came back: True when it is
@@ -37,7 +37,8 @@ class MailChildren(Protocol):
 
 
 class Seats(Protocol):
-    async def seat_of(self, channel: str, external_id: str, now: datetime) -> Seat | None: ...
+    async def child_seat(self, application_id: int, child: int, now: datetime) -> Seat | None:
+        ...
 
     async def relay(self, session_id: int, role: str, text: str, now: datetime,
                     via: str = "") -> None: ...
@@ -51,14 +52,15 @@ class SessionMailDesk:
 
     async def mail_in(self, address: str, code: str, text: str,
                       received_at: datetime) -> str | None:
-        language = await self.children.language_of(code, address)
-        if language is None:
+        invite = await self.children.invite_of(code, address)
+        if invite is None:
             log.info("mail from %s ignored: not the invited address for its code",
                      masked(address))
             return None
-        language = language or self.default_language
-        seat = await self.seats.seat_of(CHANNEL, address, received_at)
-        if seat is None or seat.role != "child":
+        language = invite.language or self.default_language
+        # the code's own child: siblings may share one address
+        seat = await self.seats.child_seat(invite.application_id, invite.child, received_at)
+        if seat is None:
             return self.localizer.render(Text("email-reply-not-open"), language)
         if not text:  # nothing of the child's was left: say so, or they wait for an answer
             return self.localizer.render(Text("email-empty"), language)

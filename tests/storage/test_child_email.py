@@ -16,15 +16,18 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
-from flows.messages import OutgoingMessage
+from flows.messages import OutgoingMessage, Text
 from flows.ports import Booking
 from flows.wire import message_from_json
+from handlers.email.desk import SessionMailDesk
 from handlers.l10n import LANGUAGES, Localizer
 from storage.conversations import person_for
 from storage.db import sessions
 from storage.interviews import SqlInterviews
-from storage.models import InterviewInvite, OutboxMessage, Person
-from tests.storage.test_interviews import MONDAY, accepted
+from storage.mail import SqlMailChildren
+from storage.models import InterviewInvite, InterviewSession, OutboxMessage, Person
+from storage.sessions import SqlSessions
+from tests.storage.test_interviews import MONDAY, SIBLINGS, accepted
 
 WEDNESDAY_TEN = "202611251000"  # 10:00 Astana = 06:00 Berlin = 05:00 UTC
 THURSDAY_TEN = "202611261000"
@@ -205,3 +208,34 @@ async def test_only_the_parent_of_a_booked_conversation_gives_an_address(
     assert await outbox(db, "invite-mail:") == []
     async with sessions(db)() as session:
         assert await person_for(session, "email", ADDRESS) is None
+
+
+async def test_siblings_sharing_one_address_each_reach_their_own_conversation(
+    db: AsyncEngine,
+) -> None:
+    """Arman and Dana are invited to one address. Arman's conversation ended ten minutes
+    ago (he may still add something for an hour) and Dana's is open: Arman's late mail, which
+    carries his invite's code, goes into his transcript, not his sister's."""
+    ref = await accepted(db, "1", "d1", SIBLINGS)
+    maker = sessions(db)
+    interviews, seats = SqlInterviews(maker), SqlSessions(maker)
+    arman = await interviews.book("telegram", "1", ref, WEDNESDAY_TEN, MONDAY, 0, "ru")
+    dana = await interviews.book("telegram", "1", ref, "202611251030", MONDAY, 1, "ru")
+    assert isinstance(arman, Booking) and isinstance(dana, Booking)
+    for child in (0, 1):
+        assert await interviews.invite_by_mail("telegram", "1", ref, child, ADDRESS,
+                                               MONDAY) is None
+    ten = datetime(2026, 11, 25, 10, 0, tzinfo=KZ_TZ)
+    assert await seats.start(int(ref), "staff:1", ten, 0) is None
+    assert await seats.end(int(ref), "staff:1", ten + timedelta(minutes=20), 0) is not None
+    assert await seats.start(int(ref), "staff:1", ten + timedelta(minutes=30), 1) is None
+    desk = SessionMailDesk(SqlMailChildren(maker), seats, Localizer(), "ru", lambda: None)
+    late = ten + timedelta(minutes=40)
+    assert await desk.mail_in(ADDRESS, arman.code, "Я забыл сказать: я хочу к маме.", late) \
+        == Localizer().render(Text("session-added"), "ru")
+    async with maker() as session:
+        rows = {row.child_position: row for row in (await session.scalars(
+            select(InterviewSession).where(InterviewSession.application_id == int(ref))))}
+    said = {child: " ".join(line["text"] for line in row.transcript["lines"])
+            for child, row in rows.items()}
+    assert "хочу к маме" in said[0] and "хочу к маме" not in said[1]
