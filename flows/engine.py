@@ -870,6 +870,11 @@ class Engine:
     ) -> bool:
         """Apply a button to a simple step; True when the step is answered."""
         if isinstance(action, Keep) and step.id in holder:
+            kept = holder[step.id]
+            # checked again as if typed: what it was checked against (the period's start,
+            # today) may have changed since
+            if isinstance(step, TextStep) and isinstance(kept, str):
+                return self._parse_into(turn, step, holder, kept)
             return True
         if isinstance(action, Skip) and isinstance(step, TextStep) and step.skippable:
             holder[step.id] = None
@@ -982,6 +987,13 @@ class Engine:
         state, event = turn.state, turn.event
         assert state.draft_key is not None
         answers = flow.cleaned(state.answers)
+        if (outdated := self._outdated(turn, flow, answers)) is not None:
+            step, why = outdated  # a draft kept for days: its start may have passed
+            turn.say(why)
+            state.editing = next(s.id for s in flow.sections if step.id in s.steps)
+            state.cursor = step.id
+            await self._ask_current(turn)
+            return
         if answers.get(CONSENT_STEP.id) == "yes" and CONSENT_RECORD not in answers:
             self._record_consent(turn, answers)  # a draft consented to before records were kept
         result = await self.ports.applications.submit(
@@ -1001,6 +1013,21 @@ class Engine:
             )
         )
         menu.show(turn)
+
+
+    def _outdated(self, turn: Turn, flow: Flow,
+                  answers: Mapping[str, Any]) -> tuple[TextStep, Text] | None:
+        """The first typed answer that would be refused if typed now, and why: each was
+        checked when given, against the day it was given."""
+        context = Context(turn.today, answers, {})
+        for step in flow.steps:
+            value = answers.get(step.id)
+            if isinstance(step, TextStep) and isinstance(value, str):
+                try:
+                    step.parse(value, context)
+                except Invalid as error:
+                    return step, Text(error.key, error.args)
+        return None
 
 
 # ---------------------------------------------------------------------- helpers

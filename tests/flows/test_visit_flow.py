@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flows.engine import Ports
-from flows.visit import CATALOGUE
+from datetime import timedelta
+
+from flows.engine import Engine, Ports
+from flows.messages import Text
+from flows.visit import CATALOGUE, VISIT
 from tests.flows.chat import Chat
+from tests.flows.conftest import NOW
 from tests.flows.documents import EXE, PDF, jpeg
 
 VALID_IIN = "871008401427"
@@ -257,3 +261,56 @@ async def test_editing_the_children_loses_none_of_them(chat: Chat, ports: Ports)
     children = state.answers["children"]
     assert [c["surname"] for c in children] == ["Иванов", "Иванова-Серікова"]
     assert [c["birth_date"] for c in children] == ["2015-09-05", "2018-01-31"]
+
+
+async def test_a_kept_end_before_a_new_start_is_refused_and_asked_again(
+    chat: Chat, ports: Ports
+) -> None:
+    """The period edited: a start moved past the end, then the end kept as it was. A kept
+    answer is checked again, as if typed, since what it depends on has changed."""
+    await fill_to_summary(chat)
+    await chat.tap("summary-edit", section=Text("section-period"))
+    await chat.say("15.01.2027")  # after the end kept so far, 31.12.2026
+    assert chat.question() == "visit-ask-period-to"
+    await chat.tap("nav-keep")
+    assert chat.said()[0] == "error-date-not-after"
+    assert chat.question() == "visit-ask-period-to"
+    await chat.say("31.01.2027")
+    assert chat.said()[0] == "summary-title"
+    state = ports.conversations.states[("test", "1001")]  # type: ignore[attr-defined]
+    assert (state.answers["period_from"], state.answers["period_to"]) == (
+        "2027-01-15", "2027-01-31")
+
+
+async def test_a_draft_whose_start_has_passed_asks_it_again_before_filing(
+    ports: Ports,
+) -> None:
+    """Filled on Monday for a period from Tuesday, submitted on Thursday: the start is asked
+    again (it may not be in the past), nothing is filed, and the rest is kept."""
+    now = [NOW]
+    chat = Chat(Engine(ports, [VISIT], clock=lambda: now[0],
+                       coming_soon=frozenset({"interview"})))
+    await fill_until_children(chat)
+    await add_child(chat, "Иванов", "Нұрлан", "05.09.2015")
+    await chat.tap("group-more-no")
+    await chat.say("24.11.2026")
+    await chat.say("31.12.2026")
+    await chat.tap("consent-yes")
+    await chat.upload(jpeg(1), "front.jpg")
+    await chat.tap("files-done")
+    await chat.upload(PDF + b"court", "court-decision.pdf")
+    await chat.tap("files-done")
+    await chat.tap("files-none")
+    assert chat.said()[0] == "summary-title"
+    now[0] = NOW + timedelta(days=3)  # Thursday
+    await chat.tap("summary-submit")
+    assert chat.said()[0] == "error-date-past"
+    assert chat.question() == "visit-ask-period-from"
+    assert ports.applications.submitted == {}  # type: ignore[attr-defined]
+    await chat.say("01.12.2026")
+    assert chat.question() == "visit-ask-period-to"  # the period's other half, to keep
+    await chat.tap("nav-keep")  # 31.12.2026, still after the new start
+    assert chat.said()[0] == "summary-title"
+    await chat.tap("summary-submit")
+    (filed,) = ports.applications.submitted.values()  # type: ignore[attr-defined]
+    assert filed["answers"]["period_from"] == "2026-12-01"
