@@ -32,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -148,20 +149,20 @@ class EmailSender:
         except aiosmtplib.SMTPSenderRefused as error:
             if error.code >= 500:
                 log.error("the SMTP server refuses our sender address: %s", error.code)
-                return Rejected(f"sender refused: {error.code} {error.message}")
-            return Transient(f"sender refused: {error.code} {error.message}")
+                return Rejected(f"sender refused: {_reply(error)}")
+            return Transient(f"sender refused: {_reply(error)}")
         except aiosmtplib.SMTPDataError as error:
             if error.code >= 500:
-                return Rejected(f"message refused: {error.code} {error.message}")
-            return Transient(f"message deferred: {error.code} {error.message}")
+                return Rejected(f"message refused: {_reply(error)}")
+            return Transient(f"message deferred: {_reply(error)}")
         except aiosmtplib.SMTPAuthenticationError as error:
             log.error("SMTP login refused (%s): check SMTP_USERNAME and SMTP_PASSWORD",
                       error.code)
             return Transient(f"login refused: {error.code}")
         except aiosmtplib.SMTPResponseException as error:  # on connect, EHLO, STARTTLS
-            return Transient(f"SMTP {error.code}: {error.message}")
+            return Transient(f"SMTP {_reply(error)}")
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as error:
-            return Transient(f"{type(error).__name__}: {error}")
+            return Transient(f"{type(error).__name__}: {_unaddressed(str(error))}")
         except ValueError as error:  # the address cannot be written on an SMTP line
             log.warning("mail to %s not sent: not a usable address", masked(address))
             return Blocked(f"not a usable address: {error}")
@@ -192,10 +193,23 @@ class EmailSender:
                 self._last = self.monotonic()
 
 
+# A server's reply often names the address ("550 5.1.1 <arman.s@gmail.com>: no such user"):
+# it goes to the log and to the outbox's last error, which are not sealed, so masked.
+_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
+
+
+def _unaddressed(text: str) -> str:
+    return _ADDRESS.sub(lambda found: masked(found[0]), text)
+
+
+def _reply(error: aiosmtplib.SMTPResponseException) -> str:
+    return f"{error.code} {_unaddressed(error.message)}"
+
+
 def _recipient_refused(error: aiosmtplib.SMTPRecipientsRefused, address: str) -> Delivery:
     refusals = error.recipients
     codes = [refusal.code for refusal in refusals]
-    detail = "; ".join(f"{refusal.code} {refusal.message}" for refusal in refusals)
+    detail = "; ".join(_reply(refusal) for refusal in refusals)
     if codes and all(code >= 500 for code in codes):
         log.warning("mail to %s bounced: %s", masked(address), codes)
         return Blocked(f"recipient refused: {detail}")
