@@ -69,11 +69,13 @@ class VerifyPage:
 
     def install(self, app: web.Application) -> None:
         app.router.add_get(PATH, self.show)
+        for bare in ("/verify", "/verify/"):  # a QR reader that lost the code: "not found"
+            app.router.add_get(bare, self.show)
 
     async def show(self, request: web.Request) -> web.Response:
         language = request.query.get("lang", "kk")
         language = language if language in PAGE_LANGUAGES else "kk"
-        code = request.match_info["code"]
+        code = request.match_info.get("code", "")
         found = await self.checks.check(code) if CODE_RE.match(code) else None
         result = UNKNOWN if found is None else REPLACED if found.replaced else FOUND
         await self.checks.record_check(code_digest(code), result,

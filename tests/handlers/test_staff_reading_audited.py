@@ -172,3 +172,15 @@ async def test_each_check_on_the_verification_page_is_audited_by_a_digest(
     assert f"GET /verify/#{digest(code)} 200" in "\n".join(lines)
     assert not [line for line in lines if code in line or wrong in line]
     assert not [line for line in lines if "127.0.0.1" in line]  # no address either
+
+
+async def test_a_bare_verification_address_is_answered_in_the_pages_languages(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """A QR reader that lost the code: /verify alone gets the page's "not found", in Kazakh
+    with its link to Russian, not the web server's English."""
+    for path in ("/verify", "/verify/"):
+        status, page = await fetch(staffed, path)
+        assert status == 404 and says("verify-unknown", "kk") in page, (path, page[:200])
+    status, page = await fetch(staffed, "/verify/?lang=ru")
+    assert status == 404 and says("verify-unknown", "ru") in page
