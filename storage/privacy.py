@@ -55,6 +55,9 @@ ERASER = "privacy"  # the audit actor of an erasure
 ANONYMISED = "application.anonymised"
 # Free text staff typed into a decision (reasons, comments, measures): personal, erased.
 DECISION_TEXT = ("reasons", "comment", "measures", "text")
+# ...and within a step's own record: the hearing's explanation (its day, time and the body's
+# room stay, facts of the procedure).
+NESTED_TEXT = {"hearing": ("details",)}
 CHILD = "child"  # the role of the child's own lines in a conversation's transcript
 
 
@@ -125,8 +128,10 @@ async def anonymise(session: AsyncSession, application: Application,
     application.applicant_phone = ""
     application.answers = kept_answers(SERVICES[application.service].form,
                                        application.answers)
-    application.decision = {key: value for key, value in application.decision.items()
-                            if key not in DECISION_TEXT}
+    application.decision = {
+        key: {k: v for k, v in value.items() if k not in NESTED_TEXT[key]}
+        if key in NESTED_TEXT and isinstance(value, dict) else value
+        for key, value in application.decision.items() if key not in DECISION_TEXT}
     session.add(AuditEntry(actor=ERASER, action=ANONYMISED, subject=application.number,
                            at=to_db(now), details={}))
     files.discard("")
