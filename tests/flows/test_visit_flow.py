@@ -46,13 +46,13 @@ async def add_child(chat: Chat, surname: str, name: str, birth: str) -> None:
     assert "group-added" in chat.said()
 
 
-async def fill_to_summary(chat: Chat) -> None:
+async def fill_to_summary(chat: Chat, start: str = "01.12.2026") -> None:
     await fill_until_children(chat)
     await add_child(chat, "Иванов", "Нұрлан", "05.09.2015")
     await chat.tap("group-more-yes")
     await add_child(chat, "Иванова", "Дана", "2018-01-31")
     await chat.tap("group-more-no")
-    await chat.say("01.12.2026")
+    await chat.say(start)
     await chat.say("31.12.2026")
     await chat.tap("consent-yes")
     await chat.upload(jpeg(1), "front.jpg")
@@ -290,18 +290,7 @@ async def test_a_draft_whose_start_has_passed_asks_it_again_before_filing(
     now = [NOW]
     chat = Chat(Engine(ports, [VISIT], clock=lambda: now[0],
                        coming_soon=frozenset({"interview"})))
-    await fill_until_children(chat)
-    await add_child(chat, "Иванов", "Нұрлан", "05.09.2015")
-    await chat.tap("group-more-no")
-    await chat.say("24.11.2026")
-    await chat.say("31.12.2026")
-    await chat.tap("consent-yes")
-    await chat.upload(jpeg(1), "front.jpg")
-    await chat.tap("files-done")
-    await chat.upload(PDF + b"court", "court-decision.pdf")
-    await chat.tap("files-done")
-    await chat.tap("files-none")
-    assert chat.said()[0] == "summary-title"
+    await fill_to_summary(chat, start="24.11.2026")
     now[0] = NOW + timedelta(days=3)  # Thursday
     await chat.tap("summary-submit")
     assert chat.said()[0] == "error-date-past"
