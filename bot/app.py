@@ -63,6 +63,7 @@ from handlers.whatsapp.render import WhatsAppRenderer
 from handlers.whatsapp.sender import WhatsAppSender
 from handlers.whatsapp.webhook import WhatsAppChannel
 from papers import render as render_paper
+from storage.actors import rename_if_pending
 from storage.applications import SqlApplications
 from storage.console import SqlConsole
 from storage.contacts import Contacts
@@ -282,6 +283,7 @@ async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
     await check_key(db)  # data sealed by a key we lack: stop before writing
     log.info("data key checked")
     await seal_if_pending(db, files)
+    await rename_if_pending(db)
     maker = sessions(db)
     invites = Invites()
     metrics = Metrics()

@@ -32,6 +32,7 @@ from storage.models import (
     NumberSequence,
     Person,
     StatusChange,
+    citizen_actor,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
 from storage.sealed import blind_value, keyring_of, matches
@@ -165,7 +166,7 @@ class SqlApplications:
             session.add(Consent(application_id=application.id, language=consent["language"],
                                 version=consent["version"], text=consent["text"],
                                 given_at=to_db(datetime.fromisoformat(consent["at"]))))
-        session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.submit",
+        session.add(AuditEntry(actor=citizen_actor(person.id), action="application.submit",
                                subject=application.number, details={"service": service}))
         # The card and the documents reach the staff topic through the outbox, so a crash
         # after this commit still delivers them.
@@ -226,12 +227,13 @@ class SqlApplications:
             session.add(ApplicationNote(
                 application_id=row.id, kind="objection", text=text,
                 document_sha256=document.sha256 if document else None,
-                actor=f"{channel}:{user_id}"))
+                actor=citizen_actor(row.person_id)))
             if document is not None:
                 session.add(Document(application_id=row.id, kind="objection",
                                      sha256=document.sha256, mime=document.mime,
                                      size=document.size))
-            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="application.objection",
+            session.add(AuditEntry(actor=citizen_actor(row.person_id),
+                                   action="application.objection",
                                    subject=row.number))
             return row.number
 

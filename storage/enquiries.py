@@ -13,7 +13,7 @@ from flows.enquiries import Enquiry
 from flows.messages import OutgoingMessage
 from storage.clock import from_db, to_db
 from storage.conversations import ensure_person
-from storage.models import AuditEntry, OutboxMessage, Person
+from storage.models import AuditEntry, OutboxMessage, Person, citizen_actor
 from storage.outbox import STAFF, enqueue
 
 PREFIX = "enquiry."  # the audit action: "enquiry.<kind>"
@@ -33,7 +33,7 @@ class SqlEnquiries:
                                     .where(OutboxMessage.key == outbox_key)) is not None:
                 return
             person = await ensure_person(session, channel, user_id)
-            session.add(AuditEntry(at=to_db(at), actor=f"{channel}:{user_id}",
+            session.add(AuditEntry(at=to_db(at), actor=citizen_actor(person.id),
                                    action=PREFIX + kind, subject=subject,
                                    details={"person": person.id, "draft": key}))
             enqueue(session, key=outbox_key, audience=STAFF, person_id=person.id, message=note)

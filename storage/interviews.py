@@ -87,6 +87,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     SlotOverride,
+    citizen_actor,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
 
@@ -264,7 +265,8 @@ class SqlInterviews:
                 calendar = self._calendar(application, slot, now)
                 told = await self._tell_child(session, application, invite, slot, offer.zone,
                                               now, language, calendar)
-                session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.book",
+                session.add(AuditEntry(actor=citizen_actor(application.person_id),
+                                       action="interview.book",
                                        subject=application.number,
                                        details={"slot": key, "child": child}))
                 booked = _about("staff-interview-booked", {
@@ -455,7 +457,7 @@ class SqlInterviews:
             # The mail's code opens nothing now (a reply to it is no longer the child's).
             invite.code, invite.used_at, invite.child_person_id = new_code(), None, None
             await self._release(session, application.id, person.id)
-            session.add(AuditEntry(actor=f"{channel}:{user_id}",
+            session.add(AuditEntry(actor=citizen_actor(application.person_id),
                                    action="interview.child-by-messenger",
                                    subject=application.number, details={"child": child}))
             log.info("application %s: child %s joins by messenger instead of e-mail",
@@ -479,7 +481,8 @@ class SqlInterviews:
                 select(Person.language).where(Person.id == application.person_id))
             slot = Slot.from_key(booking.slot_key)
             await self._seat(session, application, invite, slot, person.id, now, given=True)
-            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-by-mail",
+            session.add(AuditEntry(actor=citizen_actor(application.person_id),
+                                   action="interview.child-by-mail",
                                    subject=application.number, details={"child": child}))
             key = f"invite-mail:{application.id}:{child}"
             if await session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)):
@@ -575,7 +578,7 @@ class SqlInterviews:
                 return "invite-used"
             zone = child_city(application.answers)
             position = usable.invite.child_position
-            session.add(AuditEntry(actor=f"{channel}:{user_id}", action="interview.child-joined",
+            session.add(AuditEntry(actor=citizen_actor(child.id), action="interview.child-joined",
                                    subject=application.number, details={"child": position}))
             return Joined(str(application.id), application.number, slot, zone,
                           str(application.answers.get("subject") or ""), position)
@@ -585,10 +588,10 @@ class SqlInterviews:
         """The child confirmed the time, or asked for another one (the parent is told).
         Only the child who joined this child's invite may: anyone else is refused."""
         async with self.sessions.begin() as session:
-            application = await self._childs_application(session, channel, user_id, ref,
-                                                         child)
-            if application is None:
+            found = await self._childs_application(session, channel, user_id, ref, child)
+            if found is None:
                 return False
+            application, child_person = found
             verdict = "confirmed" if confirmed else "another-time"
             booked = await session.scalar(select(InterviewBooking.slot_key).where(
                 InterviewBooking.application_id == application.id,
@@ -601,7 +604,7 @@ class SqlInterviews:
             if await session.scalar(select(OutboxMessage.id).where(
                     OutboxMessage.key == f"child:{application.id}:{tag}")):
                 return True
-            session.add(AuditEntry(actor=f"{channel}:{user_id}",
+            session.add(AuditEntry(actor=citizen_actor(child_person),
                                    action=f"interview.child-{verdict}",
                                    subject=application.number, details={"child": child}))
             message = OutgoingMessage((_about(f"notify-child-{verdict}",
@@ -620,10 +623,10 @@ class SqlInterviews:
             return True
 
     async def _childs_application(self, session: AsyncSession, channel: str, user_id: str,
-                                  ref: str, child: int) -> Application | None:
-        """The interview application `ref` if this person is the child who joined that
-        child's invite. A refusal is logged once, with ids only: a forged button is not
-        worth more."""
+                                  ref: str, child: int) -> tuple[Application, int] | None:
+        """The interview application `ref` and the child's row, if this person is the child
+        who joined that child's invite. A refusal is logged once, with ids only: a forged
+        button is not worth more."""
         application = await session.get(Application, int(ref)) \
             if ref.isascii() and ref.isdigit() and len(ref) <= 18 else None
         person = await person_for(session, channel, user_id)
@@ -635,7 +638,7 @@ class SqlInterviews:
         elif invite is None or person is None or invite.child_person_id != person.id:
             reason = "not its child"
         else:
-            return application
+            return application, person.id
         log.warning("child reply refused: application %s, person %s: %s", ref[:18],
                     person.id if person else "-", reason)
         return None

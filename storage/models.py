@@ -96,6 +96,13 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+def citizen_actor(person_id: int) -> str:
+    """The actor of a citizen's step in `audit_log` and `application_notes`: their row, never
+    their account. A Telegram id or a phone number names the person, and `actor` stays
+    readable after an erasure (it is not sealed); the row's own account is."""
+    return f"citizen:{person_id}"
+
+
 class NumberSequence(Base):
     """The last number given per prefix and year (ВП-2026-00042)."""
 

@@ -75,3 +75,27 @@ async def test_only_the_owner_may_read_the_database_the_key_and_the_files(
     modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in private}
     assert set(modes.values()) == {"0o600"}, modes
     assert oct(stat.S_IMODE((folder / "files").stat().st_mode)) == "0o700"
+
+
+# Accounts no other stored number could hold by chance (ten digits, as Telegram's ids run).
+ACCOUNTS = (7300012345, 7300054321)
+
+
+async def test_no_citizens_account_is_readable_in_the_database(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """A Telegram id names a person as surely as their IIN does: the audit log and the notes
+    name the citizen by their row, whose account is sealed, never by the account itself."""
+    person = telegram.user(id=ACCOUNTS[0], first_name="Айгүл")
+    summary = await fill_to_summary(person, "ru")
+    await person.press(summary, says("summary-submit", "ru"))
+    card = await seen(telegram, STAFF_CHAT, lambda m: "ВП-2026-00001" in m.get("text", ""))
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await applies_for_the_child_opinion(telegram.user(id=ACCOUNTS[1], first_name="Динара"))
+    await seen(telegram, STAFF_CHAT, lambda m: "МР-2026-00001" in m.get("text", ""))
+    await staffed.settle()
+    await staffed.stop()
+
+    found = [f"{account} in {name}" for name, data in stored_bytes(staffed.folder).items()
+             for account in ACCOUNTS if str(account).encode() in data]
+    assert found == []

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import MetaData, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.actors import rename_if_pending
 from storage.applications import SqlApplications
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
@@ -67,8 +68,9 @@ class OlderBot:
 
 async def upgraded(url: str, folder: Path, clock: MovableClock) -> AsyncEngine:
     """The database brought to today's schema as the app does at start: migrated, then the
-    rows written before sealing sealed."""
+    rows written before sealing sealed, and the citizens named by their rows."""
     await migrate(url)
     db = create_engine(url, clock, KEYRING)
     await seal_if_pending(db, DiskFileStore(folder / "files", KEYRING))
+    await rename_if_pending(db)
     return db

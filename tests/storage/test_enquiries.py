@@ -34,9 +34,10 @@ async def test_an_enquiry_is_recorded_once_with_its_note_to_staff(db: AsyncEngin
         rows = list(await session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
         notes = await session.scalar(select(func.count()).select_from(OutboxMessage)
                                      .where(OutboxMessage.key.startswith("enquiry:")))
+    other = rows[1].details["person"]  # the WhatsApp citizen, first seen here
     assert [(row.action, row.subject, row.actor) for row in rows] == [
-        ("enquiry.restricted-rights", "kst-rudny", "telegram:501"),
-        ("enquiry.restricted-rights", "astana-edu", "whatsapp:77011234567")]
+        ("enquiry.restricted-rights", "kst-rudny", f"citizen:{person.id}"),
+        ("enquiry.restricted-rights", "astana-edu", f"citizen:{other}")]
     assert notes == 2
 
     listed = await enquiries.enquiries_since(START)

@@ -6,13 +6,14 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from flows.calendar import KZ_TZ
+from storage.applications import SqlApplications
 from storage.console import SqlConsole  # its tables join the models' metadata (0017)
 from storage.db import alembic_config, create_engine, sessions
 from storage.files import DiskFileStore
-from storage.models import Application, StatusChange
+from storage.models import Application, ApplicationNote, AuditEntry, Person, StatusChange
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
 from tests.storage.conftest import DatabaseUrl
@@ -134,3 +135,35 @@ async def test_0018_keeps_a_citizens_words_sealed_and_takes_the_table_back(
         tables = await connection.run_sync(lambda sync: inspect(sync).get_table_names())
     await db.dispose()
     assert "citizen_words" not in tables and "console_sessions" in tables
+
+
+async def test_0021_names_a_citizen_by_their_row_where_an_older_version_wrote_the_account(
+    tmp_path: Path, clock: MovableClock, database_url: DatabaseUrl
+) -> None:
+    from alembic import command
+
+    url = database_url(tmp_path)
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0020")  # today's tables
+    db = create_engine(url, clock, KEYRING)
+    at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
+    await SqlApplications(sessions(db)).submit("telegram", "7300012345", "visit", ANSWERS,
+                                               "d-1", at)
+    async with sessions(db).begin() as session:  # what the older version wrote
+        await session.execute(update(AuditEntry).values(actor="telegram:7300012345"))
+        application = await session.scalar(select(Application.id))
+        session.add(ApplicationNote(application_id=application, kind="objection",
+                                    text="Не согласна", actor="telegram:7300012345"))
+        session.add(AuditEntry(actor="telegram:555", action="staff.denied"))  # not staff
+        session.add(AuditEntry(actor="whatsapp:77015550123", action="enquiry.other"))
+    await db.dispose()
+    db = await upgraded(url, tmp_path, clock)
+    async with sessions(db)() as session:
+        person = await session.scalar(select(Person.id))
+        audit = set((await session.execute(select(AuditEntry.action, AuditEntry.actor))).all())
+        notes = set(await session.scalars(select(ApplicationNote.actor)))
+    await db.dispose()
+    assert ("application.submit", f"citizen:{person}") in audit
+    assert notes == {f"citizen:{person}"}
+    assert ("staff.denied", "telegram:555") in audit
+    assert ("enquiry.other", "citizen:-") in audit  # a number no person row holds
+    assert not [actor for _, actor in audit if "7300012345" in actor or "77015550123" in actor]
