@@ -61,6 +61,13 @@ NESTED_TEXT = {"hearing": ("details",)}
 CHILD = "child"  # the role of the child's own lines in a conversation's transcript
 
 
+def without_typed_words(decision: dict[str, Any]) -> dict[str, Any]:
+    """A decision (or a step's details) without what staff typed into it."""
+    return {key: {k: v for k, v in value.items() if k not in NESTED_TEXT[key]}
+            if key in NESTED_TEXT and isinstance(value, dict) else value
+            for key, value in decision.items() if key not in DECISION_TEXT}
+
+
 def is_closed(application: Application) -> bool:
     """No step of its procedure can be taken any more (the service's own table says so)."""
     return not SERVICES[application.service].actions_from(application.status)
@@ -128,10 +135,12 @@ async def anonymise(session: AsyncSession, application: Application,
     application.applicant_phone = ""
     application.answers = kept_answers(SERVICES[application.service].form,
                                        application.answers)
-    application.decision = {
-        key: {k: v for k, v in value.items() if k not in NESTED_TEXT[key]}
-        if key in NESTED_TEXT and isinstance(value, dict) else value
-        for key, value in application.decision.items() if key not in DECISION_TEXT}
+    application.decision = without_typed_words(application.decision)
+    # Each step's audit entry keeps who took it and when; its words go with the decision's.
+    for entry in (await session.scalars(select(AuditEntry).where(
+            AuditEntry.subject == application.number))).all():
+        if entry.details and (kept := without_typed_words(entry.details)) != entry.details:
+            entry.details = kept
     session.add(AuditEntry(actor=ERASER, action=ANONYMISED, subject=application.number,
                            at=to_db(now), details={}))
     files.discard("")
