@@ -73,6 +73,10 @@ def show_application(turn: Turn, view: ApplicationView | None,
         for entry in view.history
     )
     parts = [_line(view), Text("apps-history-title"), *history]
+    if view.erased:  # nothing left to show or to complain with: the person's data are gone
+        turn.say(*parts, Text("apps-erased"), choices=[
+            [button("apps-back", MyApplications())], [button("nav-menu", Menu())]])
+        return
     if offer is not None and offer.booked is not None:  # the conversation's time
         parts.append(Text("booking-current", {"slot": slot_text(offer.booked, offer.zone)}))
     booked = None if offer is None else offer.booked is not None
@@ -140,6 +144,8 @@ def complaint(ref: str, service: str) -> list[list[Choice]]:
 
 def show_filed(turn: Turn, ref: str, filed: Filed, lines: tuple[Text, ...]) -> None:
     """The answers as filed, and the application's PDF (the first paper) with them."""
+    if filed.erased:
+        return _erased(turn, ref)
     first = filed.papers[0] if filed.papers else None
     turn.say(Text("apps-filed-title", {"number": filed.number}), *lines, attachment=first,
              choices=[[button("apps-back", OpenApplication(ref))]])
@@ -147,6 +153,8 @@ def show_filed(turn: Turn, ref: str, filed: Filed, lines: tuple[Text, ...]) -> N
 
 def show_papers(turn: Turn, ref: str, filed: Filed) -> None:
     """Every paper issued so far, one file each, then the way back."""
+    if filed.erased:
+        return _erased(turn, ref)
     back = [[button("apps-back", OpenApplication(ref))]]
     if not filed.papers:
         turn.say(Text("apps-papers-none", {"number": filed.number}), choices=back)
@@ -155,6 +163,11 @@ def show_papers(turn: Turn, ref: str, filed: Filed) -> None:
         turn.say(Text("value-plain", {"value": paper.filename}), attachment=paper)
     turn.say(Text("apps-papers-sent", {"number": filed.number, "count": len(filed.papers)}),
              choices=back)
+
+
+def _erased(turn: Turn, ref: str) -> None:
+    """An old button to a copy or the papers of an application since anonymised."""
+    turn.say(Text("apps-erased"), choices=[[button("apps-back", OpenApplication(ref))]])
 
 
 def _line(view: ApplicationView) -> Text:

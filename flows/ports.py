@@ -113,6 +113,7 @@ class ApplicationView:
     next_deadline: date | None
     history: tuple[HistoryEntry, ...] = ()
     about: str | None = None  # a complaint: the ref of the application it is about
+    erased: bool = False  # anonymised (/forget, retention): its number, dates, statuses stay
 
 
 class Applications(Protocol):
@@ -319,6 +320,7 @@ class Filed:
     service: str
     answers: dict[str, Any]
     papers: tuple[Attachment, ...]  # oldest first; the application itself comes first
+    erased: bool = False  # anonymised: no answers, no papers any more
 
 
 class Papers(Protocol):

@@ -35,6 +35,7 @@ from storage.models import (
     citizen_actor,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
+from storage.privacy import was_anonymised
 from storage.sealed import blind_value, keyring_of, matches
 
 if TYPE_CHECKING:  # papers reads applications: a type here, not an import cycle
@@ -215,7 +216,8 @@ class SqlApplications:
             if row is None:
                 return None
             await session.refresh(row, ["history"])
-            return _view(row, _today(session), with_history=True)
+            view = _view(row, _today(session), with_history=True)
+            return dataclasses.replace(view, erased=await was_anonymised(session, row))
 
     async def add_objection(
         self, channel: str, user_id: str, ref: str, text: str, document: StoredFile | None

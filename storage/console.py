@@ -44,7 +44,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.outbox import CITIZEN
-from storage.privacy import ANONYMISED
+from storage.privacy import was_anonymised
 from storage.sealed import SealedJSON, SealedText, keyring_of
 
 LINK_LIFETIME = timedelta(minutes=10)
@@ -374,14 +374,12 @@ class SqlConsole:
                 .order_by(AuditEntry.id.desc()).limit(AUDIT_SHOWN))).all()
             person = await session.get(Person, application.person_id)
             chat = await self._chat(session, application)
-            anonymised = await session.scalar(select(AuditEntry.id).where(
-                AuditEntry.action == ANONYMISED, AuditEntry.subject == application.number)
-                .limit(1)) is not None
+            anonymised = await was_anonymised(session, application)
         return Dossier(
             snapshot, application.person_id, person.channel if person else "",
             tuple(FileEntry(d.id, d.kind, d.mime, d.size, not d.sha256) for d in documents),
             tuple(PaperEntry(p.id, p.kind, p.registry_number, p.code, p.version,
-                             from_db(p.issued_at), p.replaced_at is not None, not p.sha256)
+                             from_db(p.issued_at), p.replaced_at is not None, anonymised)
                   for p in papers),
             tuple(HistoryEntry(h.status, from_db(h.at), h.actor) for h in history),
             tuple(AuditLine(from_db(a.at), a.actor, a.action,
@@ -432,8 +430,11 @@ class SqlConsole:
         async with self.sessions() as session:
             row = await session.scalar(select(IssuedPaper).where(
                 IssuedPaper.id == paper_id, IssuedPaper.application_id == application_id))
-        if row is None or not row.sha256:  # "": erased by retention
-            return None
+            application = await session.get(Application, application_id)
+            # Its file went with the case (its SHA-256 stays, for the verification page).
+            if row is None or application is None or await was_anonymised(session,
+                                                                           application):
+                return None
         return StoredBytes(await self.files.read(row.sha256), "application/pdf",
                            f"{row.registry_number}.pdf")
 

@@ -32,6 +32,7 @@ from storage.clock import from_db, to_db
 from storage.files import DiskFileStore
 from storage.models import Application, AuditEntry, InterviewSession, IssuedPaper, Person
 from storage.outbox import CITIZEN, STAFF, enqueue
+from storage.privacy import was_anonymised
 
 # Lays a paper out as a PDF in a language (`papers.render`, passed in by bot/app.py).
 Press = Callable[[PaperFacts, str], bytes]
@@ -170,6 +171,8 @@ class PaperDesk:
             application = await owned_application(session, channel, user_id, ref)
             if application is None:
                 return None
+            if await was_anonymised(session, application):  # its files went with it
+                return Filed(application.number, application.service, {}, (), erased=True)
             rows = (await session.scalars(
                 select(IssuedPaper).where(IssuedPaper.application_id == application.id,
                                           IssuedPaper.replaced_at.is_(None))

@@ -104,9 +104,8 @@ async def anonymise(session: AsyncSession, application: Application,
         document.original_name = ""
     papers = (await session.scalars(select(IssuedPaper).where(
         IssuedPaper.application_id == application.id))).all()
-    for paper in papers:
+    for paper in papers:  # its SHA-256 stays: the verification page gives it (a fingerprint)
         files.add(paper.sha256)
-        paper.sha256 = ""
         paper.issued_by = ""
     notes = (await session.scalars(select(ApplicationNote).where(
         ApplicationNote.application_id == application.id))).all()
@@ -159,14 +158,17 @@ async def drop_draft(session: AsyncSession, conversation: Conversation) -> set[s
 
 async def still_referenced(session: AsyncSession, files: Iterable[str]) -> set[str]:
     """Those of the files another row still refers to: an application's document, an issued
-    paper, a note, a queued message, an application's answers or another draft."""
+    paper of a case not anonymised, a note, a queued message, an application's answers or
+    another draft."""
     wanted = set(files)
     if not wanted:
         return set()
     used: set[str] = set()
-    for column in (Document.sha256, IssuedPaper.sha256, ApplicationNote.document_sha256):
+    for column in (Document.sha256, ApplicationNote.document_sha256):
         used |= {sha for sha in await session.scalars(select(column).where(
             column.in_(wanted))) if sha}
+    used |= set(await session.scalars(select(IssuedPaper.sha256).join(Application).where(
+        IssuedPaper.sha256.in_(wanted), not_anonymised())))  # an erased case's paper: no file
     for answers in await session.scalars(select(Application.answers)):
         used |= file_hashes(answers) & wanted
     for state in await session.scalars(select(Conversation.state).where(

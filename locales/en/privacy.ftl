@@ -13,3 +13,4 @@ privacy-forget-open-kept = { $count ->
    *[other] Applications { $numbers } are still under review, so their data are kept until the review ends: the guardianship body reviews the applications on these data and will send you its decisions.
 } When the review has ended, send /forget again.
 staff-digest-retention = 🗑 Data retention: since the previous working day, { $drafts } unfinished applications were deleted and { $closed } applications whose review has ended were anonymised.
+apps-erased = The personal data of this application have been erased: its copy and the documents issued on it are no longer kept. Its number, dates and statuses remain.

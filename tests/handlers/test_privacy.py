@@ -5,6 +5,7 @@ told why."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,7 @@ from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.handlers.conftest import NOW, STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
 from tests.handlers.test_interview_telegram import booked_with_child, label
+from tests.handlers.test_papers_telegram import PERMISSION, codes, fetch, pdf_in
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
@@ -266,3 +268,39 @@ async def test_my_data_holds_the_conversation_with_the_child_and_the_child_gets_
     assert [line["text"] for line in joined["my_messages"]] == ["Хорошо, но я скучаю по маме"]
     told = json.dumps(childs, ensure_ascii=False)
     assert "Я рядом с ним" not in told and "Смагулова" not in told and IIN not in told
+
+
+async def test_a_permission_erased_with_its_case_is_still_checked_by_its_fingerprint(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The permission stays valid on paper after the person is forgotten: the verification
+    page still gives the paper's SHA-256, to compare with the paper shown (a fingerprint of
+    the file, not a personal value); the file itself is gone, and the case's papers with it."""
+    citizen = telegram.user(id=6110)
+    await apply(citizen, "ru")
+    card = await the_card(telegram)
+    await staff_tap(telegram, card, staff_says("staff-action-accept"))
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
+    offer = telegram.last_message(card["chat"]["id"], card["message_thread_id"])
+    await staff_tap(telegram, offer, staff_says("staff-approve-as-asked", **{
+        "from": "01.12.2026", "to": "31.12.2026"}))
+    permission = await pdf_in(telegram, 6110, PERMISSION)
+    code = (await codes(staffed))["permission-appendix-4/1"]
+    await delivered(staffed)
+    menu = (await citizen.say("/start"))[-1]
+    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    papers_button = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
+
+    await forgets(citizen, "ru")
+    status, page = await fetch(staffed, f"/verify/{code}?lang=ru")
+    assert status == 200 and says("verify-valid", "ru") in page
+    assert hashlib.sha256(permission).hexdigest() in page
+    files = staffed.folder / "files"
+    assert not [path for path in files.iterdir() if not path.name.endswith(".part")]
+    menu = (await citizen.say("/start"))[-1]
+    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    detail = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
+    assert says("apps-erased", "ru") in detail["text"]
+    assert says("apps-papers", "ru") not in buttons(detail)
+    replies = await citizen.press(papers_button, says("apps-papers", "ru"))  # from before
+    assert replies[0]["text"] == says("button-stale", "ru")

@@ -23,9 +23,10 @@ from storage.outbox import enqueue, say
 from storage.retention import Retention
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import NOW, RunningBot
-from tests.handlers.lingo import says
+from tests.handlers.lingo import buttons, says
 from tests.handlers.test_privacy import delivered, the_application
 from tests.handlers.test_staff_telegram import (
+    NUMBER,
     approved_as_asked,
     citizen_gets,
     the_digest,
@@ -165,3 +166,25 @@ async def test_an_anonymised_case_leaves_no_words_in_its_messages_and_a_queued_o
     await citizen_gets(telegram, 6203, says("staff-reply", "kk", text="Сау болыңыз"))
     erased = says("staff-reply", "kk", text=about_the_case)
     assert erased not in [m.get("text") for m in telegram.sent_messages(6203)]
+
+
+async def test_papers_asked_for_while_their_case_is_anonymised_are_said_to_be_gone(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The person has their case open on screen when the daily run anonymises it: the
+    "Documents" button under it tells them the papers are no longer kept."""
+    citizen = telegram.user(id=6205)
+    await approved_as_asked(telegram, citizen, "ru")
+    await delivered(staffed)
+    menu = (await citizen.say("/start"))[-1]
+    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    detail = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
+
+    staffed.advance_to(working_morning(NOW + timedelta(days=1096)))
+
+    async def anonymised() -> bool:
+        return (await the_application(staffed)).applicant_iin == ""
+    await eventually(anonymised)
+    replies = await citizen.press(detail, says("apps-papers", "ru"))
+    assert [m.get("text") for m in replies] == [says("apps-erased", "ru")]
+    assert says("apps-back", "ru") in buttons(replies[-1])
