@@ -29,6 +29,7 @@ from flows.privacy import file_hashes, kept_answers
 from flows.services import SERVICES
 from storage.clock import to_db
 from storage.conversations import person_for
+from storage.enquiries import PREFIX as ENQUIRY
 from storage.models import (
     Application,
     ApplicationChild,
@@ -46,6 +47,7 @@ from storage.models import (
     Person,
     ProcessedUpdate,
     ServiceInterest,
+    StaffThread,
     StatusChange,
 )
 from storage.updates import DONE, HANDLED
@@ -303,6 +305,8 @@ class SqlPersonalData:
                 ServiceInterest.person_id == person.id))).all()
             words = (await session.scalars(select(CitizenWord).where(
                 CitizenWord.person_id == person.id).order_by(CitizenWord.id))).all()
+            topic = await session.scalar(select(StaffThread).where(
+                StaffThread.person_id == person.id))
             return {
                 "person": _person(person),
                 "conversation": None if conversation is None else {
@@ -316,6 +320,10 @@ class SqlPersonalData:
                 "my_messages_to_staff": [{"at": word.at, "kind": word.kind, "text": word.text}
                                          for word in words],
                 "interviews_as_child": await _as_child(session, person),
+                "enquiries": [{"kind": row.action.removeprefix(ENQUIRY), "body": row.subject,
+                               "at": row.at} for row in await _enquiries(session, person)],
+                "staff_topic": None if topic is None else {"title": topic.title,
+                                                           "created_at": topic.created_at},
             }
 
     async def forget(self, channel: str, user_id: str, now: datetime) -> Forgotten:
@@ -343,6 +351,8 @@ class SqlPersonalData:
                 person.display_name = ""
             files |= await self._erase_own_messages(session, person)
             await forget_words(session, CitizenWord.person_id == person.id)
+            for enquiry in await _enquiries(session, person):  # counted still, by no one
+                enquiry.details = {}
             await drop_owed_replies(session, channel, user_id)
             session.add(AuditEntry(actor=ERASER, action="person.forget",
                                    subject=f"{channel}:{person.id}",
@@ -369,6 +379,14 @@ class SqlPersonalData:
         await hold_messages(session, await session.scalars(select(OutboxMessage.id).where(
             *own, OutboxMessage.status.in_(QUEUED))))
         return files
+
+
+async def _enquiries(session: AsyncSession, person: Person) -> list[AuditEntry]:
+    """What the person asked of a body without an application (storage/enquiries.py keeps
+    each in the audit log, with the person's row in its sealed details)."""
+    rows = (await session.scalars(select(AuditEntry).where(
+        AuditEntry.action.startswith(ENQUIRY)).order_by(AuditEntry.id))).all()
+    return [row for row in rows if row.details.get("person") == person.id]
 
 
 def _person(person: Person) -> dict[str, Any]:

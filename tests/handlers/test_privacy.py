@@ -304,3 +304,26 @@ async def test_a_permission_erased_with_its_case_is_still_checked_by_its_fingerp
     assert says("apps-papers", "ru") not in buttons(detail)
     replies = await citizen.press(papers_button, says("apps-papers", "ru"))  # from before
     assert replies[0]["text"] == says("button-stale", "ru")
+
+
+async def test_my_data_holds_an_enquiry_and_the_staff_topic_named_after_the_person(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """A parent with restricted rights is sent to a specialist (no application): what was
+    kept of it, and the title of the staff topic that names them, are theirs to read too."""
+    parent = telegram.user(id=6111, first_name="Айгүл")
+    question = await open_visit(parent, "ru")
+    question = (await parent.press(question, says("region-kostanay", "ru")))[-1]
+    question = (await parent.press(question, says("body-kst-rudny-short", "ru")))[-1]
+    await parent.press(question, says("rights-restricted", "ru"))
+    note = staff_says("staff-enquiry-restricted-rights", body=staff_says("body-kst-rudny"))
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == note)
+
+    data = await my_data(telegram, parent, "ru")
+    [enquiry] = data["enquiries"]
+    assert (enquiry["kind"], enquiry["body"]) == ("restricted-rights", "kst-rudny")
+    assert enquiry["at"].startswith("2026-11-23")
+    assert "Айгүл" in data["staff_topic"]["title"]
+
+    await forgets(parent, "ru")  # the body and the day stay counted, no longer theirs
+    assert (await my_data(telegram, parent, "ru"))["enquiries"] == []
