@@ -17,6 +17,7 @@ from flows.validators import (
     parse_address,
     parse_iin,
     parse_kz_phone,
+    parse_patronymic,
     parse_person_name,
     parse_phone_anywhere,
     phone_country,
@@ -70,7 +71,7 @@ def applicant_steps(phone: TextStep = KZ_PHONE_STEP) -> tuple[TextStep, ...]:
     return (
         TextStep("surname", "ask-surname", plain(parse_person_name)),
         TextStep("first_name", "ask-first-name", plain(parse_person_name)),
-        TextStep("patronymic", "ask-patronymic", plain(parse_person_name), skippable=True),
+        TextStep("patronymic", "ask-patronymic", plain(parse_patronymic), skippable=True),
         TextStep("iin", "ask-iin", plain(parse_iin)),
         TextStep("address", "ask-address", plain(parse_address)),
         phone,

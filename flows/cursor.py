@@ -6,6 +6,8 @@ The cursor is a string saved with the conversation: "iin" (a step), "children/1/
 
 from __future__ import annotations
 
+from typing import Any
+
 from flows.messages import Text
 from flows.ports import ConversationState
 from flows.steps import Flow, GroupStep, Step
@@ -26,6 +28,17 @@ def split(cursor: str) -> tuple[str, int, str]:
 def group_cursor(step: Step, item: int) -> str:
     assert isinstance(step, GroupStep)
     return f"{step.id}/{item}/{step.steps[0].id}"
+
+
+def is_complete(step: GroupStep, item: dict[str, Any]) -> bool:
+    """Every question of the item answered (its last one is answered last)."""
+    return step.steps[-1].id in item
+
+
+def begun(step: GroupStep, items: list[dict[str, Any]]) -> int | None:
+    """The item begun and left (Back from its first question to "another one?"): "Yes"
+    goes on with it, its answers offered to keep; "No" leaves it out."""
+    return next((i for i, item in enumerate(items) if not is_complete(step, item)), None)
 
 
 def enter(state: ConversationState, flow: Flow, index: int) -> None:
@@ -89,10 +102,8 @@ def back(turn: Turn, flow: Flow) -> None:
             state.cursor = f"{step.id}/{item}/{ids[position - 1]}"
             return
         if item > 0:
-            started = item == len(items) - 1 and ids[-1] not in items[item]
-            if started:  # a child only begun: back to "another one?", the others stay
-                del items[item]
-                state.cursor = f"{step.id}/{item - 1}/{MORE}"
+            if not is_complete(step, items[item]):  # a child only begun: back to "another
+                state.cursor = f"{step.id}/{item - 1}/{MORE}"  # one?", what was typed kept
             else:  # a child entered before: back to their last answer, nothing is lost
                 state.cursor = f"{step.id}/{item - 1}/{ids[-1]}"
             return

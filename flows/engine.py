@@ -750,11 +750,12 @@ class Engine:
         if isinstance(step, GroupStep):
             items: list[dict[str, Any]] = state.answers.setdefault(step.id, [])
             if sub == MORE:
+                entered = sum(cursor.is_complete(step, entry) for entry in items)
                 turn.say(
                     header,
-                    Text(step.more_prompt, {"count": len(items)}),
+                    Text(step.more_prompt, {"count": entered}),
                     choices=[
-                        [button("group-more-yes", More())] if len(items) < step.max_items
+                        [button("group-more-yes", More())] if entered < step.max_items
                         else [],
                         [button("group-more-no", Done())],
                         nav,
@@ -837,9 +838,13 @@ class Engine:
         if isinstance(step, GroupStep):
             items = state.answers.setdefault(step.id, [])
             if sub == MORE:
-                if isinstance(action, More) and len(items) < step.max_items:
+                begun = cursor.begun(step, items)
+                if isinstance(action, More) and begun is not None:
+                    state.cursor = cursor.group_cursor(step, begun)
+                elif isinstance(action, More) and len(items) < step.max_items:
                     state.cursor = cursor.group_cursor(step, len(items))
                 elif isinstance(action, Done):
+                    items[:] = [item for item in items if cursor.is_complete(step, item)]
                     cursor.advance(turn.state, flow, step.id)
                 await self._ask_current(turn)
                 return

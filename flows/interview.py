@@ -57,6 +57,7 @@ from flows.validators import (
     check_birth_date,
     parse_date,
     parse_free_text,
+    parse_patronymic,
     parse_person_name,
 )
 
@@ -122,17 +123,18 @@ def _city_options(ctx: Context) -> Sequence[Option]:
 
 def child_zone(answers: Mapping[str, Any]) -> ZoneInfo | None:
     """The child's time zone: None in Kazakhstan (the interview is in Astana time)."""
-    if not _abroad(answers) or "country" not in answers:
-        return None
-    code = answers.get("city") or COUNTRIES.zones_of(answers["country"])[0].code
-    return COUNTRIES.zone(code).zone
+    code = child_city(answers)
+    return None if code is None else COUNTRIES.zone(code).zone
 
 
 def child_city(answers: Mapping[str, Any]) -> str | None:
-    """The zone code whose city names the child's local time ("06:00 Berlin")."""
+    """The zone code whose city names the child's local time ("06:00 Berlin"). A city
+    answered for another country (the country changed from the summary) is not theirs."""
     if not _abroad(answers) or "country" not in answers:
         return None
-    return answers.get("city") or COUNTRIES.zones_of(answers["country"])[0].code
+    zones = [zone.code for zone in COUNTRIES.zones_of(answers["country"])]
+    city = answers.get("city")
+    return city if _needs_city(answers) and city in zones else zones[0]
 
 
 # ---------------------------------------------------------------------- the children
@@ -179,7 +181,7 @@ def _asks_children(answers: Mapping[str, Any]) -> bool:
 
 
 def _child_birth(text: str, ctx: Context) -> str:
-    born = check_birth_date(parse_date(text), ctx.today)
+    born = check_birth_date(parse_date(text), ctx.today, too_old="error-child-adult")
     last_day = add_working_days(ctx.today, LAST_INTERVIEW_DAY)
     if age_on(born, last_day) < MIN_AGE:
         # A brother or sister too young is left out of the application (Back removes a
@@ -226,7 +228,7 @@ INTERVIEW = Flow(
         TextStep("child_first_name", "interview-ask-child-first-name",
                  plain(parse_person_name), when=_began_with_one_child),
         TextStep("child_patronymic", "interview-ask-child-patronymic",
-                 plain(parse_person_name), skippable=True, when=_began_with_one_child),
+                 plain(parse_patronymic), skippable=True, when=_began_with_one_child),
         TextStep("child_birth_date", "interview-ask-child-birth-date", _child_birth,
                  when=_began_with_one_child),
         # The child, or the children: each with their own age check and conversation.
@@ -237,7 +239,7 @@ INTERVIEW = Flow(
                 TextStep("first_name", "interview-ask-children-first-name",
                          plain(parse_person_name)),
                 TextStep("patronymic", "interview-ask-children-patronymic",
-                         plain(parse_person_name), skippable=True),
+                         plain(parse_patronymic), skippable=True),
                 TextStep("birth_date", "interview-ask-children-birth-date", _child_birth),
             ),
             more_prompt="interview-ask-more-children",

@@ -29,6 +29,7 @@ __all__ = [
     "parse_free_text",
     "parse_iin",
     "parse_kz_phone",
+    "parse_patronymic",
     "parse_person_name",
     "parse_phone",
     "parse_phone_anywhere",
@@ -233,15 +234,17 @@ def _years_before(d: date, years: int) -> date:
         return d.replace(year=d.year - years, day=28)
 
 
-def check_birth_date(d: date, today: date, max_age_years: int = 18) -> date:
-    """A child's birth date: not in the future, under ``max_age_years``, not absurd."""
+def check_birth_date(d: date, today: date, max_age_years: int = 18,
+                     too_old: str = "error-child-too-old") -> date:
+    """A child's birth date: not in the future, under ``max_age_years``, not absurd;
+    `too_old` says why an older one is refused, in the words of the service asked for."""
     if d > today:
         raise Invalid("error-birth-date-future")
     if d < _years_before(today, _MAX_HUMAN_AGE):
         # a typo such as 1809 for 2009: not a date anybody alive was born on
         raise Invalid("error-date-invalid", {"value": f"{d.day:02d}.{d.month:02d}.{d.year:04d}"})
     if age_on(d, today) >= max_age_years:
-        raise Invalid("error-child-too-old", {"max": max_age_years})
+        raise Invalid(too_old, {"max": max_age_years})
     return d
 
 
@@ -281,6 +284,19 @@ def parse_person_name(text: str) -> str:
         # otherwise keep the person's own capitalisation (e.g. "ДиКаприо").
         value = "-".join(part[:1].upper() + part[1:] for part in value.split("-"))
     return value
+
+
+# What people type for "I have none" where a patronymic is asked (kk, ru, en): never a name.
+_NO_PATRONYMIC = frozenset({"нет", "нету", "не имеется", "отсутствует", "без отчества",
+                            "жоқ", "no", "none", "n/a", "-", "--", "—", "–", "0"})
+
+
+def parse_patronymic(text: str) -> str:
+    """A patronymic, which one may not have: "нет" or "-" typed for none is told to tap
+    Skip, never kept as a name ("Смагулов Арман Нет")."""
+    if " ".join(text.lower().strip(" .!").split()) in _NO_PATRONYMIC:
+        raise Invalid("error-patronymic-none")
+    return parse_person_name(text)
 
 
 _MIN_ADDRESS, _MAX_ADDRESS = 5, 300

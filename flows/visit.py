@@ -62,6 +62,7 @@ from flows.validators import (
     check_birth_date,
     check_not_past,
     parse_date,
+    parse_patronymic,
     parse_person_name,
 )
 
@@ -182,7 +183,7 @@ VISIT = Flow(
             (
                 TextStep("surname", "visit-ask-child-surname", plain(parse_person_name)),
                 TextStep("first_name", "visit-ask-child-first-name", plain(parse_person_name)),
-                TextStep("patronymic", "visit-ask-child-patronymic", plain(parse_person_name),
+                TextStep("patronymic", "visit-ask-child-patronymic", plain(parse_patronymic),
                          skippable=True),
                 TextStep("birth_date", "visit-ask-child-birth-date", _birth_date),
             ),

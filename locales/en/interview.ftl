@@ -119,3 +119,4 @@ session-role-child = 🧒 Child
 session-ended = The conversation is over. Thank you! The decision will come here.
 session-ended-child = Thank you for talking with us! 🙂 If you want to add something, just write it here within the next hour.
 session-added = Thank you! I have passed it on to the specialist.
+error-child-adult = This service is for children under {$max}. Please check the child's date of birth.

@@ -77,6 +77,7 @@ error-file-duplicate = You have already sent this file. Send another one, or tap
 error-text-expected = Please type the answer as text.
 error-text-empty = The answer is empty. Please type it.
 error-text-too-long = The answer is too long: at most {$max} characters.
+error-patronymic-none = If there is no patronymic, tap “{ nav-skip }”.
 error-name-format = A name may contain only letters, a hyphen or an apostrophe. Example: Сейтқали
 error-iin-format = An IIN has exactly 12 digits. Example: 871008401427
 error-iin-checksum = This IIN has a wrong check digit; please check every digit against your ID card.
