@@ -63,7 +63,6 @@ from handlers.whatsapp.render import WhatsAppRenderer
 from handlers.whatsapp.sender import WhatsAppSender
 from handlers.whatsapp.webhook import WhatsAppChannel
 from papers import render as render_paper
-from storage.actors import rename_if_pending
 from storage.applications import SqlApplications
 from storage.console import SqlConsole
 from storage.contacts import Contacts
@@ -78,6 +77,7 @@ from storage.keys import load_keyring
 from storage.mail import SqlMailChildren
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
+from storage.pending import run_pending
 from storage.privacy import SqlPersonalData
 from storage.replicas import Leadership, is_shared
 from storage.reseal import check_key, seal_if_pending
@@ -283,7 +283,7 @@ async def build_app(settings: Settings, clock: Clock = system_clock) -> App:
     await check_key(db)  # data sealed by a key we lack: stop before writing
     log.info("data key checked")
     await seal_if_pending(db, files)
-    await rename_if_pending(db)
+    await run_pending(db)
     maker = sessions(db)
     invites = Invites()
     metrics = Metrics()

@@ -365,6 +365,27 @@ def record_booking(decision: Mapping[str, Any], child: int, key: str | None) -> 
     return {**rest, BOOKED: kept} if kept else rest
 
 
+HEARD = "heard"  # the decision's record of the children whose conversation was held
+
+
+def record_heard(decision: Mapping[str, Any], child: int) -> dict[str, Any]:
+    """The decision record with this child's conversation held (ended by staff: its record
+    is issued)."""
+    return {**decision, HEARD: sorted({*decision.get(HEARD, ()), child})}
+
+
+def _every_child_heard(snapshot: Snapshot, _today: date,
+                       _details: Mapping[str, Any]) -> Text | None:
+    """The decision is taken on what each child said (seed 001 p. 5): not before every
+    child's conversation was held. One who did not come is a conversation ended too: its
+    record says so."""
+    waiting = [child for child in range(len(children(snapshot.answers)))
+               if child not in snapshot.decision.get(HEARD, ())]
+    if waiting:
+        return Text("staff-guard-decide-before-conversation", {"number": snapshot.number})
+    return None
+
+
 def unbooked(snapshot: Snapshot) -> tuple[int, ...]:
     """The children whose conversation has no time yet, once the documents are accepted
     (none before, and none once the procedure has moved on)."""
@@ -456,7 +477,7 @@ PROCEDURE = (
     ProcedureStep("incomplete", ("submitted",), "rejected_incomplete",
                   inputs=refusal_to_accept(DOCUMENTS), document="receipt-appendix-3"),
     # The result is a decision on taking the child's opinion into account, not a permission.
-    ProcedureStep("decide", ("under_review",), "decided",
+    ProcedureStep("decide", ("under_review",), "decided", guards=(_every_child_heard,),
                   inputs=(Typed("text", "staff-ask-decision", parse_text),),
                   document="decision-on-the-childs-opinion"),
 )

@@ -8,10 +8,11 @@ import re
 from datetime import date, datetime
 from datetime import time as dt_time
 
-from flows.calendar import KZ_TZ
+from flows.calendar import KZ_TZ, LUNCH, OFFICE_CLOSE, OFFICE_OPEN, is_office_open
 from flows.validators import Invalid, check_after, check_not_past, parse_date, parse_free_text
 
 TIME_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+MAX_PLACE = 300  # the hearing's place, as long as a postal address may be
 
 
 _SPACES_RE = re.compile(r"[ \t\u00a0]+")
@@ -35,7 +36,11 @@ def tidy(text: str, *, mid_sentence: bool = False) -> str:
 
 
 def parse_text(text: str, _today: date) -> str:
-    return parse_free_text(tidy(text))
+    """A text that goes into a legal paper (reasons, a decision): words, not only emoji."""
+    value = parse_free_text(tidy(text))
+    if not any(char.isalnum() for char in value):
+        raise Invalid("staff-error-text-no-words")
+    return value
 
 
 def parse_hearing(text: str, today: date) -> dict[str, str]:
@@ -50,16 +55,24 @@ def parse_hearing(text: str, today: date) -> dict[str, str]:
         raise Invalid("staff-error-hearing-format")
     day = check_not_past(parse_date(when[0]), today)
     hours, minutes = TIME_RE.match(when[1]).groups()  # type: ignore[union-attr]
-    return {"date": day.isoformat(), "time": f"{int(hours):02d}:{minutes}", "place": parts[1],
-            "details": parts[2]}
+    if not is_office_open(datetime.combine(day, dt_time(int(hours), int(minutes)), KZ_TZ)):
+        # The applicant is summoned to the body: on a working day, in its office hours.
+        raise Invalid("staff-error-hearing-closed", {
+            "open": OFFICE_OPEN.strftime("%H:%M"), "close": OFFICE_CLOSE.strftime("%H:%M"),
+            "lunch": LUNCH[0].strftime("%H:%M"), "after": LUNCH[1].strftime("%H:%M")})
+    return {"date": day.isoformat(), "time": f"{int(hours):02d}:{minutes}",
+            "place": parse_free_text(parts[1], MAX_PLACE),
+            "details": parse_free_text(parts[2])}
 
 
-def parse_period(text: str, _today: date | None = None) -> dict[str, str]:
+def parse_period(text: str, today: date | None = None) -> dict[str, str]:
     words = text.replace("–", " ").replace("-", " ").split()
     if len(words) != 2:
         raise Invalid("staff-error-period-format")
     start = parse_date(words[0])
     end = check_after(parse_date(words[1]), start)
+    if today is not None and end < today:  # a permission for it would allow nothing
+        raise Invalid("staff-error-period-over")
     return {"from": start.isoformat(), "to": end.isoformat()}
 
 

@@ -253,6 +253,18 @@ def _cites_hearing_grounds(snapshot: Snapshot, _today: date,
     return None
 
 
+def _after_the_hearing(snapshot: Snapshot, today: date,
+                       _details: Mapping[str, Any]) -> Text | None:
+    """The reasoned refusal follows the hearing (004 p. 9; APC art. 73-74): the applicant is
+    heard before being refused, so not before the hearing's day."""
+    hearing = snapshot.decision.get("hearing")
+    if hearing and today < date.fromisoformat(hearing["date"]):
+        return Text("staff-guard-refuse-before-hearing", {
+            "number": snapshot.number, "date": date.fromisoformat(hearing["date"]),
+            "time": hearing.get("time", "")})
+    return None
+
+
 def _all_grounds(_snapshot: Snapshot) -> tuple[Entry, ...]:
     return tuple(Entry(g.code, Text(f"ground-{g.code}"), ("grounds",)) for g in GROUNDS)
 
@@ -287,7 +299,7 @@ PROCEDURE = (
                                 offer=_asked_period, other="staff-approve-other"),),
                   document="permission-appendix-4"),
     ProcedureStep("refuse", ("hearing_scheduled",), "refused",
-                  guards=(_cites_hearing_grounds,),
+                  guards=(_after_the_hearing, _cites_hearing_grounds),
                   inputs=(Checklist("staff-ask-refusal-grounds", ("refusal_grounds",),
                                     _heard_grounds),
                           Typed("reasons", "staff-ask-reasons", parse_text)),

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from flows.calendar import KZ_TZ
 from flows.common import full_name
 from flows.desk import Line
-from flows.interview import child_name
+from flows.interview import child_name, record_heard
 from flows.messages import OutgoingMessage, Text
 from flows.paper import CONVERSATION_RECORD, Official
 from flows.ports import Seat
@@ -216,6 +216,7 @@ class SqlSessions:
             lines = [Line.from_json(item) for item in row.transcript.get("lines", [])]
             application = await session.get(Application, application_id)
             assert application is not None
+            application.decision = record_heard(application.decision, row.child_position)
             session.add(ApplicationNote(application_id=application_id, kind="transcript",
                                         text=transcript_text(row, application, lines),
                                         actor=actor))

@@ -96,4 +96,7 @@ async def session_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayl
         await side.bot.send_document(
             side.chat_id, BufferedInputFile((record or "—").encode(), name),
             caption=side.text(key, **args), message_thread_id=thread)
+        # Every child heard, the card now offers the decision.
+        if (held := await side.desk.snapshot(snapshot.id)) is not None:
+            await side.refresh_card(held)
     side.wake()

@@ -13,7 +13,7 @@ from storage.db import sessions
 from storage.models import Application, AuditEntry
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
 from tests.flows.documents import jpeg
-from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
+from tests.handlers.conftest import STAFF_CHAT, RunningBot
 from tests.handlers.lingo import buttons, says
 from tests.handlers.test_staff_telegram import seen, staff_says, staff_tap
 from tests.handlers.test_visit_telegram import IIN, answer, open_visit
@@ -67,7 +67,7 @@ async def apply_from_germany(parent: FakeUser) -> dict[str, Any]:
     return replies[-1]
 
 
-async def test_a_parent_with_a_german_number_completes_the_child_opinion_service(
+async def test_a_parent_with_a_german_number_applies_for_the_child_opinion_and_is_accepted(
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
     parent = telegram.user(id=4201, first_name="Динара")
@@ -90,14 +90,6 @@ async def test_a_parent_with_a_german_number_completes_the_child_opinion_service
     await seen(telegram, 4201, lambda m: NUMBER in m.get("text", "") and m.get("text", "")
                .startswith(says("notify-interview-accepted", "ru", number=NUMBER,
                                 term="").splitlines()[0]))
-    await staff_tap(telegram, card, staff_says("staff-action-decide"))
-    prompt = telegram.last_message(STAFF_CHAT, card["message_thread_id"])
-    assert prompt is not None
-    telegram.user(id=STAFF_MEMBER).send_text(
-        "Учесть мнение ребенка: он хочет жить с матерью.", chat=STAFF_CHAT,
-        thread_id=card["message_thread_id"], reply_to=prompt)
-    await telegram.settled()
-    await seen(telegram, 4201, lambda m: "Учесть мнение ребенка" in m.get("text", ""))
 
 
 async def test_a_shared_german_contact_is_taken_by_the_child_opinion_service(

@@ -237,8 +237,14 @@ async def test_hearing_then_objection_then_final_refusal(
     assert [(n.kind, n.text) for n in notes] == [
         ("objection", "Я не согласна: психолог меня не видел.")]
 
+    # Not before the hearing: on its morning the card offers the refusal.
+    assert staff_says("staff-action-refuse") not in buttons(current(telegram, card))
+    staffed.advance_to(datetime(2026, 11, 27, 9, 5, tzinfo=KZ_TZ))
+    await staffed.restart()  # the morning's job redraws the cards whose terms moved
+    await telegram.wait_for(lambda _c: staff_says("staff-action-refuse") in buttons(
+        current(telegram, card)), timeout=10)
     # The reasoned refusal may cite only what was put to the applicant at the hearing.
-    await staff_tap(telegram, card, staff_says("staff-action-refuse"))
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-refuse"))
     picker = telegram.last_message(STAFF_CHAT, thread)
     assert buttons(picker) == [staff_says("staff-tick-none", entry=influence),
                                staff_says("staff-checklist-next")]

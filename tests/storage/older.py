@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import MetaData, delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from storage.actors import rename_if_pending
 from storage.applications import SqlApplications
 from storage.db import create_engine, migrate, sessions
 from storage.files import DiskFileStore
 from storage.models import Base
+from storage.pending import run_pending
 from storage.reseal import seal_if_pending
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
@@ -72,5 +72,5 @@ async def upgraded(url: str, folder: Path, clock: MovableClock) -> AsyncEngine:
     await migrate(url)
     db = create_engine(url, clock, KEYRING)
     await seal_if_pending(db, DiskFileStore(folder / "files", KEYRING))
-    await rename_if_pending(db)
+    await run_pending(db)
     return db

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from flows.interview import record_heard
 from storage.db import sessions
 from storage.models import Application, AuditEntry
 from storage.privacy import anonymise
@@ -41,6 +42,10 @@ async def test_the_words_staff_typed_leave_the_audit_log_with_the_case(db: Async
     """The audit log keeps who took which step and when; what staff typed into the step is
     the case's personal data and goes with the rest of it."""
     ref = await accepted(db, "1", "d1")
+    async with sessions(db).begin() as session:  # the conversation with the child was held
+        application = await session.get(Application, int(ref))
+        assert application is not None
+        application.decision = record_heard(application.decision, 0)
     words = "Ребенок Иванов Нурлан хочет жить с матерью."
     result = await StaffDesk(sessions(db)).act(int(ref), "decide", "staff:1", {"text": words},
                                                MONDAY)

@@ -83,7 +83,8 @@ async def test_what_was_booked_before_is_the_first_childs(
     async with db.connect() as connection:
         assert await one_booking_per_slot(connection)
     assert application.decision == {"accepted_on": "2026-11-23",
-                                     "booked": {"0": "202611251000"}}
+                                     "booked": {"0": "202611251000"},
+                                     "heard": [0]}  # its conversation was held (0022)
     assert booked_times(application.decision) == {0: "202611251000"}
 
     # the application of before books as it did: its one child is the first

@@ -15,7 +15,7 @@ down_revision: str | None = '0020'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-PENDING = "citizen-actors"  # storage/actors.py
+PENDING = "citizen-actors"  # storage/pending.py
 
 
 def upgrade() -> None:
