@@ -268,6 +268,13 @@ class StaffDesk:
                 request.done = True
             return request
 
+    async def was_asked(self, chat_id: int, message_id: int) -> bool:
+        """The message is one of the bot's questions to staff (answered or not)."""
+        async with self.sessions() as session:
+            return await session.scalar(select(StaffRequest.id).where(
+                StaffRequest.chat_id == chat_id,
+                StaffRequest.message_id == message_id).limit(1)) is not None
+
     # ------------------------------------------------------------------ the daily digest
     async def due_or_overdue(self, today: date) -> list[tuple[Snapshot, date]]:
         """Applications whose next date (`next_date`) is today or past: the same date the

@@ -100,6 +100,14 @@ def staff_router(side: StaffSide) -> Router:
             if request is not None:
                 await _answer_request(side, request, message)
                 return
+            # A second answer to a question already answered (its first answer refused and
+            # asked again below): meant for the bot, never for the citizen.
+            if await side.desk.was_asked(side.chat_id, replied.message_id):
+                await message.reply(side.text("staff-request-answered"))
+                return
+        if _is_command(message):  # "/help" typed in a topic is not a word to the citizen
+            await message.reply(side.text("staff-command-not-relayed"))
+            return
         citizen = await side.desk.citizen_of_thread(side.chat_id, message.message_thread_id or 0)
         if citizen is None:
             return
@@ -122,6 +130,11 @@ def staff_router(side: StaffSide) -> Router:
             await side.send_file(citizen, message, actor)
 
     return router
+
+
+def _is_command(message: Message) -> bool:
+    return any(entity.type == "bot_command" and entity.offset == 0
+               for entity in message.entities or ())
 
 
 async def _card_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayload,

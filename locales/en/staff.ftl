@@ -153,3 +153,5 @@ staff-error-hearing-closed = ⛔ The body does not receive at that time: a heari
 staff-error-text-no-words = The answer has no words, and it goes into the document. Please write it in words.
 staff-guard-refuse-before-hearing = ⛔ The reasoned refusal on application No. {$number} is taken after the applicant is heard ({$date} {$time}; Rules, p. 9; APC art. 73–74). Until that day, only a permission may be issued.
 staff-guard-decide-before-conversation = ⛔ The decision on application No. {$number} is taken on the conversation with each child. Hold and end the conversation first (if the child did not come, start and end it: the record will say so).
+staff-request-answered = ⚠️ This question was already answered; nothing was sent to the citizen. Reply to the bot's latest question in this topic.
+staff-command-not-relayed = ⚠️ The command was not sent to the citizen: only plain text, photos and files in a topic go to them.

@@ -1,0 +1,51 @@
+"""What staff write in a citizen's topic that is meant for the bot, not the citizen (found by
+a probe of the staff side): it stays in the topic, with a word of why."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.fakes.telegram_api import FakeTelegram
+from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
+from tests.handlers.lingo import says
+from tests.handlers.test_staff_steps_in_law import PLACE_AND_GROUNDS, accepted_card
+from tests.handlers.test_staff_telegram import apply, staff_says, start_hearing, the_card
+
+
+def texts_to(telegram: FakeTelegram, chat: int) -> list[str]:
+    return [m.get("text") or m.get("caption") or "" for m in telegram.sent_messages(chat)]
+
+
+async def test_a_second_answer_to_an_answered_question_stays_in_the_topic(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The hearing typed wrong is refused and asked again; staff answer the first question
+    once more (most people do): the bot says so, and the citizen reads none of it."""
+    card = await accepted_card(telegram, 4001)
+    thread = card["message_thread_id"]
+    staff = telegram.user(id=STAFF_MEMBER)
+    prompt = await start_hearing(telegram, card)
+    staff.send_text("27.11.2026; каб. 5", chat=STAFF_CHAT, thread_id=thread, reply_to=prompt)
+    await telegram.settled()
+    details = f"27.11.2026 15:00; {PLACE_AND_GROUNDS}"
+    staff.send_text(details, chat=STAFF_CHAT, thread_id=thread, reply_to=prompt)
+    await telegram.settled()
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-request-answered")
+    await staffed.settle()
+    await asyncio.sleep(0.5)  # what the outbox would deliver
+    assert says("staff-reply", "ru", text=details) not in texts_to(telegram, 4001)
+
+
+async def test_a_command_typed_in_a_topic_is_not_sent_to_the_citizen(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    await apply(telegram.user(id=4026), "ru")
+    thread = (await the_card(telegram))["message_thread_id"]
+    telegram.user(id=STAFF_MEMBER).send_text("/help", chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-command-not-relayed")
+    await staffed.settle()
+    await asyncio.sleep(0.5)
+    assert says("staff-reply", "ru", text="/help") not in texts_to(telegram, 4026)
