@@ -44,6 +44,7 @@ from handlers.telegram.topics import StaffTopics
 log = logging.getLogger(__name__)
 
 MAX_CAPTION = 1024  # UTF-16 units, like MAX_TEXT
+PHOTO_TYPES = ("image/jpeg", "image/png")  # what sendPhoto takes; anything else goes as a file
 TRANSIENT_ERRORS = (TelegramServerError, TelegramNetworkError, aiohttp.ClientError,
                     asyncio.TimeoutError)
 FOLLOW_UP_TRIES = 3
@@ -173,7 +174,8 @@ class TelegramSender:
             name = proper_name(document.get("name") or document["sha256"][:12],
                                document.get("mime", ""))
             file = BufferedInputFile(data, filename=name)
-            sends.append(self._document_call(target, file, caption or None, markup))
+            photo = bool(document.get("image")) and document.get("mime") in PHOTO_TYPES
+            sends.append(self._document_call(target, file, caption or None, markup, photo))
         if not sends:
             return None
         sent = [await sends[0]()]
@@ -189,8 +191,13 @@ class TelegramSender:
         return call
 
     def _document_call(self, target: _Target, file: BufferedInputFile, caption: str | None,
-                       markup: InlineKeyboardMarkup | None) -> Callable[[], Awaitable[Message]]:
+                       markup: InlineKeyboardMarkup | None,
+                       photo: bool = False) -> Callable[[], Awaitable[Message]]:
         async def call() -> Message:
+            if photo:  # staff sent it as a photo: it is seen as one
+                return await self.bot.send_photo(target.chat_id, file, caption=caption,
+                                                 reply_markup=markup,
+                                                 message_thread_id=target.thread_id)
             return await self.bot.send_document(target.chat_id, file, caption=caption,
                                                 reply_markup=markup,
                                                 message_thread_id=target.thread_id)

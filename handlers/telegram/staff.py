@@ -121,12 +121,7 @@ def staff_router(side: StaffSide) -> Router:
                                         f"reply:{side.chat_id}:{message.message_id}",
                                         text, actor)
             side.wake()
-        elif citizen.channel == "telegram":
-            # Photos and files go straight across; their caption travels with them.
-            await side.bot.copy_message(int(citizen.external_id), side.chat_id,
-                                        message.message_id)
-            await side.desk.audit(actor, "staff.reply.file", str(citizen.person_id), {})
-        else:  # WhatsApp: fetched here, sent there as an image or a document
+        else:  # through the outbox, as a reply: labelled, paced, and its failure told staff
             await side.send_file(citizen, message, actor)
 
     return router

@@ -146,7 +146,7 @@ class StaffSide:
     slots: SlotOverrides | None = None
     sessions: InterviewSessions | None = None
     video_base: str = ""  # INTERVIEW_VIDEO_BASE: rooms for a video call, when set
-    citizen_files: CitizenFiles | None = None  # staff's files for WhatsApp citizens
+    citizen_files: CitizenFiles | None = None  # staff's files for citizens
 
     def text(self, key: str, **args: Any) -> str:
         return self.l10n.render(Text(key, args), self.language)
@@ -201,8 +201,9 @@ class StaffSide:
 
     # ------------------------------------------------------------------ topic -> citizen
     async def send_file(self, citizen: Citizen, message: Message, actor: str) -> None:
-        """A specialist's photo or file for a citizen on another messenger: fetched from
-        Telegram and queued for them, or staff are told in the topic why it cannot go."""
+        """A specialist's photo or file for a citizen: fetched from Telegram and queued for
+        them with the specialist's label (as their words are), or staff are told in the
+        topic why it cannot go."""
         thread = message.message_thread_id
         found = _staff_file(message)
         if thread is None:

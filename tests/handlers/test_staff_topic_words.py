@@ -1,15 +1,17 @@
-"""What staff write in a citizen's topic that is meant for the bot, not the citizen (found by
-a probe of the staff side): it stays in the topic, with a word of why."""
+"""What staff put in a citizen's topic (found by a probe of the staff side): words meant for
+the bot stay in the topic, with a word of why; a photo reaches a Telegram citizen as the
+specialist's, and one that cannot is reported there."""
 
 from __future__ import annotations
 
 import asyncio
 
 from tests.fakes.telegram_api import FakeTelegram
+from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import says
 from tests.handlers.test_staff_steps_in_law import PLACE_AND_GROUNDS, accepted_card
-from tests.handlers.test_staff_telegram import apply, staff_says, start_hearing, the_card
+from tests.handlers.test_staff_telegram import apply, seen, staff_says, start_hearing, the_card
 
 
 def texts_to(telegram: FakeTelegram, chat: int) -> list[str]:
@@ -49,3 +51,27 @@ async def test_a_command_typed_in_a_topic_is_not_sent_to_the_citizen(
     await staffed.settle()
     await asyncio.sleep(0.5)
     assert says("staff-reply", "ru", text="/help") not in texts_to(telegram, 4026)
+
+
+async def test_a_photo_for_a_telegram_citizen_comes_as_a_photo_from_the_specialist(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """As a WhatsApp citizen gets it: labelled in their language, through the outbox."""
+    await apply(telegram.user(id=4007), "kk")
+    thread = (await the_card(telegram))["message_thread_id"]
+    telegram.user(id=STAFF_MEMBER).send_photo(jpeg(3), chat=STAFF_CHAT, thread_id=thread)
+    got = await seen(telegram, 4007, lambda m: "photo" in m)
+    assert got["caption"] == says("staff-reply-file", "kk")
+
+
+async def test_a_photo_for_a_citizen_who_blocked_the_bot_is_reported_in_the_topic(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen = telegram.user(id=4006)
+    await apply(citizen, "ru")
+    thread = (await the_card(telegram))["message_thread_id"]
+    citizen.block_bot()
+    telegram.user(id=STAFF_MEMBER).send_photo(jpeg(3), caption="Образец заявления",
+                                              chat=STAFF_CHAT, thread_id=thread)
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == staff_says(
+        "staff-delivery-undeliverable"), thread)
