@@ -20,7 +20,7 @@ from flows.common import CONSENT_RECORD, full_name
 from flows.countries import country_label_id
 from flows.documents import MARKS, Document, load_documents
 from flows.messages import Arg, Text
-from flows.paper import APPLICATION, PaperFacts
+from flows.paper import APPLICATION, Official, PaperFacts
 from flows.services import SERVICES
 from flows.terms import COMPLAINT_HEAD_DAYS, COMPLAINT_REVIEW_DAYS, final_after_hearing_by
 from handlers.l10n import Localizer
@@ -153,9 +153,19 @@ def _dated_and_signed(facts: PaperFacts, w: Words) -> tuple[Block, ...]:
     """The date and the official: the position on the left, the name on the right."""
     official = facts.official
     position = _text(official.position) if official else ""
-    name = _text(official.name) if official else ""
+    name = _signer(official)
     return (Signature(_upper_first(position) or w("paper-official"), name,
                       w("paper-date"), _date(facts.issued_on)),)
+
+
+def _signer(official: Official | None) -> str:
+    """The official's name as a paper prints it: the staff member's messenger name may carry
+    an emoji or a symbol ("Жанар 🌸"), which is no part of a name on a legal paper."""
+    if official is None:
+        return ""
+    kept = "".join(char if char.isalpha() or char in " -'’." else " "
+                   for char in _text(official.name))
+    return " ".join(kept.split())
 
 
 def _date(day: date) -> str:
@@ -276,11 +286,14 @@ def receipt(facts: PaperFacts, w: Words) -> tuple[str, tuple[Block, ...]]:
     comment = _text(decision.get("comment"))
     title = w("paper-title-receipt")
     official = facts.official
-    employee = ", ".join(part for part in (_text(official.name) if official else "",
+    employee = ", ".join(part for part in (_signer(official),
                                            _text(official.position) if official else "")
                          if part) or w("paper-official")
+    # Appendix 3 is a form of service 1's rules; service 2 has no standard in the seeds, so
+    # its receipt follows the model without citing rules that are not its own.
+    by_appendix = snapshot.service == "visit"
     blocks: tuple[Block, ...] = (
-        _appendix(3, w, model=True),
+        *((_appendix(3, w, model=True),) if by_appendix else ()),
         _letterhead(facts, w),
         _addressee(facts, w),
         _title(facts, w, title),
@@ -293,6 +306,8 @@ def receipt(facts: PaperFacts, w: Words) -> tuple[str, tuple[Block, ...]]:
         Para(w("paper-receipt-copies"), small=True),
         Gap(2),
         Field(w("paper-receipt-employee"), employee),
+        # Appendix 3 names the one who carried it out too: the same official here.
+        Field(w("paper-receipt-executor"), _signer(official) or w("paper-official")),
         Field(w("paper-receipt-recipient"), applicant(facts)),
         Field(w("paper-date"), _date(facts.issued_on)),
     )
@@ -381,7 +396,7 @@ def _participants(facts: PaperFacts, w: Words) -> tuple[str, ...]:
     answers = facts.application.answers
     lines = []
     if facts.official is not None:
-        lines.append(w("paper-record-specialist", name=_text(facts.official.name)))
+        lines.append(w("paper-record-specialist", name=_signer(facts.official)))
     role = _text(answers.get("role"))
     lines.append(w("paper-record-applicant", name=applicant(facts),
                    role=_lower_first(w.label(f"role-{role}", role)) if role else "—"))

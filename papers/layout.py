@@ -93,6 +93,8 @@ class Items:
 
     items: tuple[str, ...]
     numbered: bool = True
+    first: int = 1  # the first item's number (a list's last item kept with the signature)
+    upto: int = 0  # the whole list's last number, when this is a piece of it (the indent)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class _Pdf(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.qr = qr
         self.part: Part | None = None
+        self.measured = False
         self.add_font(FAMILY, "", str(REGULAR))
         self.add_font(FAMILY, "B", str(BOLD))
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
@@ -216,9 +219,31 @@ class _Pdf(FPDF):
         self.set_draw_color(0, 0, 0)
 
     # ------------------------------------------------------------------ helpers
+    def keep_together(self, blocks: tuple[Block, ...]) -> None:
+        """Draw the blocks on one page where they fit on one: measured first on a scratch
+        page of the same size, then a new page here if they would not fit what is left."""
+        scratch = _Pdf(self.qr)
+        scratch.add_page()
+        top = scratch.get_y()
+        for block in blocks:
+            scratch.draw(block)
+        height = scratch.get_y() - top
+        fits = scratch.page_no() == 1 and height <= KEPT_AT_MOST
+        if not fits and len(blocks) > 1:  # a long text before the closing goes as it is
+            self.draw(blocks[0])
+            self.keep_together(blocks[1:])
+            return
+        if fits and self.will_page_break(height):
+            self.add_page()
+        self.measured = fits  # the blocks' own reservations are moot: they fit, measured
+        for block in blocks:
+            self.draw(block)
+        self.measured = False
+
     def room_for(self, height: float) -> None:
-        """A new page unless `height` mm still fit above the footer."""
-        if self.will_page_break(height):
+        """A new page unless `height` mm still fit above the footer (or the block is part
+        of a group already measured to fit: `keep_together`)."""
+        if not self.measured and self.will_page_break(height):
             self.add_page()
 
     def lines_of(self, width: float, text: str, line: float) -> int:
@@ -228,11 +253,28 @@ class _Pdf(FPDF):
     def right_block(self, lines: tuple[str, ...], size: float, line: float) -> None:
         x = self.l_margin + self.width * 0.48
         self.set_font(FAMILY, "", size)
+        width = self.w - self.r_margin - x
         for text in lines:
             self.set_x(x)
-            self.multi_cell(self.w - self.r_margin - x, line, printable(text), align="L",
-                            new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(width, line, self.at_hyphens(printable(text), width - 2),
+                            align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(3)
+
+    def at_hyphens(self, text: str, width: float) -> str:
+        """A word wider than the column ("Жұмағұлова-Қайыржанқызы-…", a name may be 50
+        letters) broken after its own hyphens, never inside a part of the name."""
+        def fitted(word: str) -> str:
+            if "-" not in word or self.get_string_width(word) <= width:
+                return word
+            lines, current = [], ""
+            for part in word.replace("-", "-\0").split("\0"):
+                if current and self.get_string_width(current + part) > width:
+                    lines.append(current)
+                    current = ""
+                current += part
+            return "\n".join([*lines, current])
+        return "\n".join(" ".join(fitted(word) for word in row.split(" "))
+                         for row in text.split("\n"))
 
     # ------------------------------------------------------------------ blocks
     def draw(self, block: Block) -> None:
@@ -289,10 +331,14 @@ class _Pdf(FPDF):
                     self.set_font(FAMILY, "", BODY_PT)
                     paragraph.write(printable(value))
                 self.ln(1.2)
-            case Items(items, numbered):
+            case Items(items, numbered, first, upto):
                 self.set_font(FAMILY, "", BODY_PT)
-                indent = 9.0
-                for number, text in enumerate(items, start=1):
+                # The number's cell as wide as the widest number, and a space after it:
+                # "10)" must not run into its text.
+                last = max(first + len(items) - 1, upto)
+                widest = self.get_string_width(f"{last})") if numbered else 2.0
+                indent = 3 + max(6.0, widest + 2.5)
+                for number, text in enumerate(items, start=first):
                     self.room_for(LINE * 2)
                     mark = f"{number})" if numbered else "•"
                     self.set_x(self.l_margin + 3)
@@ -354,6 +400,7 @@ class _Pdf(FPDF):
             if height < usable and self.will_page_break(height):
                 self.add_page()
                 header()
+                self.set_font(FAMILY, "", SMALL_PT)  # the header leaves it bold
             y = self.get_y()
             self.set_xy(self.l_margin, y)
             self.multi_cell(widths[0], SMALL_LINE, when, align="L")
@@ -401,6 +448,28 @@ def lay_out(parts: tuple[Part, ...], *, url: str, issued_on: date) -> bytes:
         pdf.part = part
         if part.banner:
             pdf.banner(part.banner)
-        for block in part.blocks:
+        cut = closing_at(part.blocks)
+        body, closing = part.blocks[:cut], part.blocks[cut:]
+        match closing:  # of a list before the closing, only its last item goes with it
+            case (Items(items, numbered, first), *rest) if len(items) > 1:
+                upto = first + len(items) - 1
+                body += (Items(items[:-1], numbered, first, upto),)
+                closing = (Items(items[-1:], numbered, upto, upto), *rest)
+        for block in body:
             pdf.draw(block)
+        pdf.keep_together(closing)
     return bytes(pdf.output())
+
+
+# The most a paper's closing and the text kept with it take (mm): a third of the page.
+# More would leave too much of a page empty; then only the closing itself is kept together.
+KEPT_AT_MOST = 90.0
+
+
+def closing_at(blocks: tuple[Block, ...]) -> int:
+    """Where a part's closing begins: its trailing fields, date and signature, with the last
+    block of the text before them, so that they never stand alone on a page of their own."""
+    start = len(blocks)
+    while start > 0 and isinstance(blocks[start - 1], Field | Signature | Gap):
+        start -= 1
+    return max(0, start - 1) if start < len(blocks) else len(blocks)

@@ -63,6 +63,17 @@ class AccessLog(AbstractAccessLogger):
                          response.status, response.body_length, time)
 
 
+def browser_language(header: str) -> str:
+    """The first of the page's languages the reader's browser asks for ("ru-RU,ru;q=0.9"
+    gives "ru"), in the order given; Kazakh when it asks for none of them. The QR code
+    carries no language: the inspector's phone says which."""
+    for item in header.split(","):
+        wanted = item.split(";")[0].strip().split("-")[0].lower()
+        if wanted in PAGE_LANGUAGES:
+            return wanted
+    return "kk"
+
+
 class VerifyPage:
     def __init__(self, checks: PaperChecks, l10n: Localizer) -> None:
         self.checks, self.l10n = checks, l10n
@@ -73,7 +84,8 @@ class VerifyPage:
             app.router.add_get(bare, self.show)
 
     async def show(self, request: web.Request) -> web.Response:
-        language = request.query.get("lang", "kk")
+        language = request.query.get("lang") or browser_language(
+            request.headers.get("Accept-Language", ""))
         language = language if language in PAGE_LANGUAGES else "kk"
         code = request.match_info.get("code", "")
         found = await self.checks.check(code) if CODE_RE.match(code) else None

@@ -82,6 +82,7 @@ paper-receipt-nothing = no documents named
 paper-receipt-comment = Note of the service provider:
 paper-receipt-copies = This receipt was sent to the applicant electronically; it can be checked with the QR code and the link at the foot of the page.
 paper-receipt-employee = Employee of the service provider (surname, first name, patronymic (if any), position):
+paper-receipt-executor = Executor (surname, first name, patronymic (if any)):
 paper-receipt-recipient = Recipient (the applicant):
 
 ## Permission (appendix 4)
