@@ -184,6 +184,10 @@ class Engine:
 
     async def _dispatch(self, turn: Turn) -> None:
         state, event = turn.state, turn.event
+        if event.kind is EventKind.EDITED:  # its first version was read: say how to correct
+            turn.say(Text("edit-not-read"))
+            await self._ask_current(turn)
+            return
         if event.kind is EventKind.TEXT and await self._in_session(turn):
             return
         if event.kind is EventKind.COMMAND:

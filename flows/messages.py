@@ -81,6 +81,7 @@ class EventKind(StrEnum):
     CONTACT = "contact"
     FILE = "file"
     UNSUPPORTED = "unsupported"  # stickers, voice, location...
+    EDITED = "edited"  # a message changed after it was sent: not read as an answer
 
 
 class FileTooBig(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
@@ -27,7 +28,7 @@ from aiogram.methods import GetUpdates, Response, TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiogram.types import CallbackQuery, Message, TelegramObject, Update
 
-from flows.messages import Reply
+from flows.messages import EventKind, Reply
 from flows.ports import HandledBefore
 from handlers import delivery
 from handlers.ports import Conversations, Inbox, Json, Owed
@@ -152,8 +153,9 @@ async def log_receipts(inbox: Inbox, updates: list[Update]) -> dict[str, bool]:
 
 def citizen_chat(update: Update) -> int | None:
     """The private chat a citizen's update comes from (what `citizen_router` takes)."""
-    if update.message is not None:
-        return update.message.chat.id if update.message.chat.type == "private" else None
+    message = update.message or update.edited_message
+    if message is not None:
+        return message.chat.id if message.chat.type == "private" else None
     callback = update.callback_query
     if callback is not None and callback.message is not None \
             and callback.message.chat.type == "private":
@@ -198,6 +200,7 @@ def citizen_router(
 ) -> Router:
     router = Router(name="citizens")
     router.message.filter(at_once(F.chat.type == "private"))
+    router.edited_message.filter(at_once(F.chat.type == "private"))
     router.callback_query.filter(at_once(F.message.chat.type == "private"))
 
     async def deliver(bot: Bot, key: str, chat_id: int, reply: Reply) -> None:
@@ -219,6 +222,13 @@ def citizen_router(
         reply = await engine.handle(message_event(message, bot), key)
         await deliver(bot, key, message.chat.id, reply)
         await after(reply, message.chat.id, message)
+
+    @router.edited_message()
+    async def on_edit(message: Message, bot: Bot, event_update: Update) -> None:
+        key = str(event_update.update_id)
+        edited = dataclasses.replace(message_event(message, bot), kind=EventKind.EDITED)
+        reply = await engine.handle(edited, key)
+        await deliver(bot, key, message.chat.id, reply)
 
     @router.callback_query()
     async def on_button(callback: CallbackQuery, bot: Bot, event_update: Update) -> None:

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 
 PATH: Final = "/webhooks/telegram"
 SECRET_HEADER: Final = "X-Telegram-Bot-Api-Secret-Token"
-ALLOWED_UPDATES: Final = ("message", "callback_query")
+# An edited message is answered (its first version was the one read), never taken silently.
+ALLOWED_UPDATES: Final = ("message", "edited_message", "callback_query")
 
 
 class TelegramWebhook:

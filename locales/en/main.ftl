@@ -212,3 +212,4 @@ suggest-months = { $count ->
 wa-choose = Choose:
 wa-more-options = More options ({$page} of {$pages}):
 wa-list-button = Choose
+edit-not-read = The bot does not read edited messages. Send the corrected answer as a new message; to change an answer already taken, tap “{ nav-back }”.

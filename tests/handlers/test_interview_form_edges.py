@@ -193,3 +193,32 @@ async def test_leaving_a_sibling_under_ten_out_as_the_bot_says(
     assert ru("interview-ask-more-children", count=1) in question(shown)
     shown = await parent.press(shown[-1], ru("group-more-no"))
     assert ru("interview-ask-subject") in question(shown)
+
+
+async def test_an_edited_answer_is_not_silently_ignored(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """On a phone one fixes a typo by editing the message just sent. The mother edits her
+    IIN message; the bot must react (take it, or say that edits are not read and how to
+    correct it), not stay silent while the wrong IIN stays in the application."""
+    import copy
+
+    parent = telegram.user(id=9019, first_name="Динара")
+    shown = await start_form(parent)
+    for tap in ("region-astana", "body-astana-edu-short"):
+        shown = await parent.press(shown[-1], ru(tap))
+    for text in ("Смагулова", "Динара"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], ru("nav-skip"))
+    update_id = parent.send_text("871008401427")
+    await telegram.settled()
+    edited = copy.deepcopy(telegram.update_payload(update_id)["message"])
+    edited["text"] = "870101300325"
+    edited["edit_date"] = edited["date"] + 30
+    mark = telegram.output_mark()
+    telegram.push_update({"edited_message": edited})
+    await telegram.settled()
+    said = [m["text"] for m in telegram.outputs_since(parent.id, mark)]
+    assert said[0] == ru("edit-not-read")
+    assert ru("ask-address") in said[-1]  # the question it is at, again
+    assert ru("step-current", value="871008401427") not in said[-1]

@@ -78,7 +78,7 @@ async def test_a_parent_applies_through_the_webhook_as_through_polling(
     (hook,) = telegram.calls_of("setWebhook")
     assert hook.params["url"] == telegram_webhook_url(hooked.http_port)
     assert hook.params["secret_token"] == TELEGRAM_SECRET
-    assert hook.params["allowed_updates"] == ["message", "callback_query"]
+    assert hook.params["allowed_updates"] == ["message", "edited_message", "callback_query"]
     assert hook.params.get("drop_pending_updates") in (None, False)
     assert telegram.poll_count == polls  # nothing polled
     assert telegram.webhook_deliveries and all(d.ok for d in telegram.webhook_deliveries)
