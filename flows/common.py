@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flows.catalogue import Catalogue, load_catalogue
@@ -14,6 +14,7 @@ from flows.messages import Text
 from flows.steps import ChoiceStep, Context, Option, Parser, Section, TextStep
 from flows.validators import (
     KZ,
+    Invalid,
     parse_address,
     parse_iin,
     parse_kz_phone,
@@ -44,6 +45,20 @@ def full_name(holder: Mapping[str, Any], prefix: str = "") -> str:
     parts = (holder.get(f"{prefix}surname"), holder.get(f"{prefix}first_name"),
              holder.get(f"{prefix}patronymic"))
     return " ".join(part for part in parts if part)
+
+
+def not_twice(born: date, ctx: Context, group: str = "children") -> date:
+    """A child's birth date, unless the same child (name and date) is in the group already:
+    lost among Back and "another child?", one may enter a child twice, which would be two
+    conversations, two lines on the permission, for one child."""
+    def same(other: Mapping[str, Any]) -> bool:
+        return other.get("birth_date") == born.isoformat() and all(
+            str(other.get(key) or "").casefold() == str(ctx.item.get(key) or "").casefold()
+            for key in ("surname", "first_name"))
+    for position, other in enumerate(ctx.answers.get(group) or (), start=1):
+        if other is not ctx.item and same(other):
+            raise Invalid("error-child-twice", {"n": position})
+    return born
 
 
 def value_of(key: str) -> Callable[[Mapping[str, Any]], Text]:

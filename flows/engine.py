@@ -997,10 +997,11 @@ class Engine:
         assert state.draft_key is not None
         answers = flow.cleaned(state.answers)
         if (outdated := self._outdated(turn, flow, answers)) is not None:
-            step, why = outdated  # a draft kept for days: its start may have passed
+            where, why = outdated  # a draft kept for days: its start may have passed
             turn.say(why)
-            state.editing = next(s.id for s in flow.sections if step.id in s.steps)
-            state.cursor = step.id
+            step_id = cursor.split(where)[0]
+            state.editing = next(s.id for s in flow.sections if step_id in s.steps)
+            state.cursor = where
             await self._ask_current(turn)
             return
         if answers.get(CONSENT_STEP.id) == "yes" and CONSENT_RECORD not in answers:
@@ -1025,17 +1026,28 @@ class Engine:
 
 
     def _outdated(self, turn: Turn, flow: Flow,
-                  answers: Mapping[str, Any]) -> tuple[TextStep, Text] | None:
-        """The first typed answer that would be refused if typed now, and why: each was
-        checked when given, against the day it was given."""
-        context = Context(turn.today, answers, {})
-        for step in flow.steps:
-            value = answers.get(step.id)
+                  answers: Mapping[str, Any]) -> tuple[str, Text] | None:
+        """Where the first typed answer is that would be refused if typed now (a cursor),
+        and why: each was checked when given, against the day it was given (a child who
+        came of age while the draft waited, a start that has passed)."""
+        def refused(step: Step, holder: Mapping[str, Any], item: Mapping[str, Any]) -> \
+                Text | None:
+            value = holder.get(step.id)
             if isinstance(step, TextStep) and isinstance(value, str):
                 try:
-                    step.parse(value, context)
+                    step.parse(value, Context(turn.today, answers, item))
                 except Invalid as error:
-                    return step, Text(error.key, error.args)
+                    return Text(error.key, error.args)
+            return None
+
+        for step in flow.steps:
+            if isinstance(step, GroupStep):
+                for i, entry in enumerate(answers.get(step.id) or ()):
+                    for part in step.steps:
+                        if (why := refused(part, entry, entry)) is not None:
+                            return f"{step.id}/{i}/{part.id}", why
+            elif (why := refused(step, answers, {})) is not None:
+                return step.id, why
         return None
 
 

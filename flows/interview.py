@@ -38,6 +38,7 @@ from flows.common import (
     PHONE_ANYWHERE_STEP,
     applicant_steps,
     full_name,
+    not_twice,
     plain,
 )
 from flows.countries import Countries, city_label_id, country_label_id, load_countries
@@ -181,7 +182,8 @@ def _asks_children(answers: Mapping[str, Any]) -> bool:
 
 
 def _child_birth(text: str, ctx: Context) -> str:
-    born = check_birth_date(parse_date(text), ctx.today, too_old="error-child-adult")
+    born = not_twice(check_birth_date(parse_date(text), ctx.today, too_old="error-child-adult"),
+                     ctx)
     last_day = add_working_days(ctx.today, LAST_INTERVIEW_DAY)
     if age_on(born, last_day) < MIN_AGE:
         # A brother or sister too young is left out of the application (Back removes a

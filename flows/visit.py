@@ -21,6 +21,7 @@ from flows.common import (
     CONSENT_SECTION,
     CONSENT_STEP,
     full_name,
+    not_twice,
     plain,
 )
 from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
@@ -78,7 +79,7 @@ RESIDENCES = ("guardianship", "trusteeship", "patronage", "receiving-family", "o
 
 
 def _birth_date(text: str, ctx: Context) -> str:
-    return check_birth_date(parse_date(text), ctx.today).isoformat()
+    return not_twice(check_birth_date(parse_date(text), ctx.today), ctx).isoformat()
 
 
 def _period_from(text: str, ctx: Context) -> str:

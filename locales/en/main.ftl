@@ -213,3 +213,4 @@ wa-choose = Choose:
 wa-more-options = More options ({$page} of {$pages}):
 wa-list-button = Choose
 edit-not-read = The bot does not read edited messages. Send the corrected answer as a new message; to change an answer already taken, tap “{ nav-back }”.
+error-child-twice = This child is in the application already (child No. {$n}): the same surname, first name and date of birth. If it is another child, check the date of birth; if the child was added by mistake, tap “{ nav-back }” until the bot asks whether there is another child, and tap “{ group-more-no }”.

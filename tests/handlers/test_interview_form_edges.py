@@ -222,3 +222,55 @@ async def test_an_edited_answer_is_not_silently_ignored(
     assert said[0] == ru("edit-not-read")
     assert ru("ask-address") in said[-1]  # the question it is at, again
     assert ru("step-current", value="871008401427") not in said[-1]
+
+
+async def test_the_same_child_twice_is_noticed(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """Lost among Back and 'another child?', the mother enters her son a second time: the
+    application would hold two conversations with one boy. She should be told he is in it
+    already."""
+    parent = telegram.user(id=9022, first_name="Динара")
+    shown = await to_subject(parent)
+    shown = await parent.press(shown[-1], ru("nav-back"))
+    shown = await parent.press(shown[-1], ru("group-more-yes"))
+    for text in ("Смагулов", "Арман"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], ru("nav-skip"))
+    shown = await parent.say("10.03.2013")
+    assert shown[0]["text"] == ru("error-child-twice", n=1)
+    assert ru("interview-ask-children-birth-date", n=2) in question(shown)
+    assert ru("interview-ask-more-children", count=2) not in question(shown), \
+        [m["text"] for m in shown]
+
+
+async def test_a_child_who_came_of_age_while_the_draft_waited_is_not_submitted(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """Monday: the son is 17 (born 24.11.2008). The mother finishes on Tuesday, his 18th
+    birthday: the service is for children, as the form itself says when one types it."""
+    from datetime import timedelta
+
+    from tests.handlers.conftest import NOW
+
+    parent = telegram.user(id=9015, first_name="Динара")
+    shown = await to_children(parent)
+    for text in ("Смагулов", "Арман"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], ru("nav-skip"))
+    shown = await parent.say("24.11.2008")
+    assert ru("interview-ask-more-children", count=1) in question(shown)  # 17 today
+    shown = await parent.press(shown[-1], ru("group-more-no"))
+    shown = await parent.press(shown[-1], ru("subject-residence"))
+    shown = await parent.say("С кем будет жить сын")
+    shown = await parent.press(shown[-1], ru("lives-kz"))
+    shown = await parent.press(shown[-1], ru("meeting-video"))
+    shown = await parent.press(shown[-1], ru("present-applicant"))
+    shown = await parent.press(shown[-1], ru("consent-yes"))
+    shown = await parent.press(shown[-1], ru("files-none"))
+    summary = (await parent.press(shown[-1], ru("files-none")))[-1]
+    running.advance_to(NOW + timedelta(days=1))
+    shown = await parent.press(summary, ru("summary-submit"))
+    texts = [m["text"] for m in shown]
+    assert texts[0] == ru("error-child-adult", max=18), texts
+    assert ru("interview-ask-children-birth-date", n=1) in texts[-1], texts
