@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 from flows import menu
 from flows.catalogue import body_label_id
-from flows.countries import city_label_id
+from flows.countries import city_label
 from flows.interview import COUNTRIES, child_about, child_first_name, child_slot_text, slot_text
 from flows.messages import Arg, Attachment, EventKind, OutgoingMessage, Text
 from flows.payloads import (
@@ -151,7 +151,7 @@ def _no_daytime(offer: SlotOffer, day: bool) -> Text:
     """No time between 07:00 and 21:00 for the child: that day, or in all the days offered."""
     assert offer.zone is not None
     return Text("booking-no-daytime-day" if day else "booking-no-daytime",
-                {"city": Text(city_label_id(offer.zone))})
+                {"city": city_label(offer.zone)})
 
 
 def show_days(turn: Turn, offer: SlotOffer) -> None:
@@ -202,7 +202,7 @@ def show_times(turn: Turn, offer: SlotOffer, day: str) -> None:
         parts.append(_no_daytime(offer, day=True))
     elif child_tz is not None and any(at_night(slot, child_tz) for slot in slots):
         assert offer.zone is not None
-        parts.append(Text("booking-night-mark", {"city": Text(city_label_id(offer.zone))}))
+        parts.append(Text("booking-night-mark", {"city": city_label(offer.zone)}))
     parts.append(Text("booking-ask-time-child", {"child": offer.child_name}) if offer.siblings
                  else Text("booking-ask-time"))
     turn.say(*parts, choices=rows)

@@ -18,17 +18,25 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from flows.messages import Text
+
 __all__ = [
     "CODE_RE",
     "COUNTRIES_PATH",
     "ISO_RE",
+    "OTHER",
+    "UTC_HOURS",
     "Countries",
     "Country",
     "Zone",
+    "city_label",
     "city_label_id",
     "country_label_id",
     "country_short_id",
     "load_countries",
+    "utc_code",
+    "utc_hours",
+    "utc_zone",
 ]
 
 COUNTRIES_PATH = Path(__file__).parent / "data" / "countries.json"
@@ -73,7 +81,10 @@ class Countries:
         raise KeyError(code)
 
     def zone(self, code: str) -> Zone:
-        """The zone with this code in any country; ``KeyError`` if unknown."""
+        """The zone with this code in any country, or a UTC offset's (`utc_zone`);
+        ``KeyError`` if unknown."""
+        if (offset := utc_zone(code)) is not None:
+            return offset
         for country in self.all:
             for zone in country.zones:
                 if zone.code == code:
@@ -83,6 +94,34 @@ class Countries:
     def zones_of(self, country_code: str) -> tuple[Zone, ...]:
         """The country's zones in file order; ``KeyError`` if the country is unknown."""
         return self.country(country_code).zones
+
+
+# A country not on the list: the parent types its name and picks the child's time as an
+# offset from UTC, in whole hours (the clocks of the world run from UTC-11 to UTC+14).
+OTHER = "other"
+UTC_HOURS = range(-11, 15)
+_UTC_CODE = re.compile(r"utc([pm])(\d{1,2})")
+
+
+def utc_code(hours: int) -> str:
+    """"utcp3" for UTC+3, "utcm6" for UTC-6: a zone code as safe as a city's."""
+    return f"utc{'p' if hours >= 0 else 'm'}{abs(hours)}"
+
+
+def utc_hours(code: str) -> int | None:
+    match = _UTC_CODE.fullmatch(code)
+    if match is None:
+        return None
+    hours = int(match[2]) * (1 if match[1] == "p" else -1)
+    return hours if hours in UTC_HOURS else None
+
+
+def utc_zone(code: str) -> Zone | None:
+    """The fixed zone of an offset code (IANA's Etc/GMT names have the sign reversed)."""
+    hours = utc_hours(code)
+    if hours is None:
+        return None
+    return Zone(code, "Etc/UTC" if hours == 0 else f"Etc/GMT{-hours:+d}")
 
 
 def country_label_id(code: str) -> str:
@@ -98,6 +137,14 @@ def country_short_id(code: str) -> str:
 def city_label_id(zone_code: str) -> str:
     """The zone's representative city (the capital or the main city of a one-zone country)."""
     return f"city-{zone_code}"
+
+
+def city_label(zone_code: str) -> Text:
+    """What names the child's clock beside a time: the city, or "UTC+3" for an offset."""
+    hours = utc_hours(zone_code)
+    if hours is None:
+        return Text(city_label_id(zone_code))
+    return Text("city-utc", {"offset": f"{hours:+d}".replace("-", "−")})
 
 
 def load_countries(path: Path | str | None = None) -> Countries:

@@ -41,7 +41,15 @@ from flows.common import (
     not_twice,
     plain,
 )
-from flows.countries import Countries, city_label_id, country_label_id, load_countries
+from flows.countries import (
+    OTHER,
+    UTC_HOURS,
+    Countries,
+    city_label,
+    country_label_id,
+    load_countries,
+    utc_code,
+)
 from flows.delivery import CITIZEN, STAFF
 from flows.documents import documents_section, load_documents, refusal_to_accept, upload_steps
 from flows.messages import Arg, Choice, OutgoingMessage, Text
@@ -109,17 +117,45 @@ def in_person(answers: Mapping[str, Any]) -> bool:
 
 def _needs_city(answers: Mapping[str, Any]) -> bool:
     country = answers.get("country")
-    return _abroad(answers) and country is not None and \
+    return _abroad(answers) and country is not None and country != OTHER and \
         not COUNTRIES.country(country).single
 
 
+def _elsewhere(answers: Mapping[str, Any]) -> bool:
+    """Abroad in a country not on the list: its name typed, its clock as a UTC offset."""
+    return _abroad(answers) and answers.get("country") == OTHER
+
+
 def _country_options(_ctx: Context) -> Sequence[Option]:
-    return [Option(c.code, Text(country_label_id(c.code))) for c in COUNTRIES.all]
+    return [*(Option(c.code, Text(country_label_id(c.code))) for c in COUNTRIES.all),
+            Option(OTHER, Text("country-other"))]
+
+
+def _utc_options(_ctx: Context) -> Sequence[Option]:
+    return [Option(utc_code(hours), city_label(utc_code(hours))) for hours in UTC_HOURS]
+
+
+MAX_COUNTRY_NAME = 60
+
+
+def _country_name(text: str) -> str:
+    name = parse_free_text(" ".join(text.split()), MAX_COUNTRY_NAME)
+    if not any(char.isalpha() for char in name):
+        raise Invalid("error-country-name")
+    return name
+
+
+def country_named(answers: Mapping[str, Any]) -> Text:
+    """The child's country as the parent reads it: from the list, or as they typed it."""
+    country = str(answers.get("country") or "")
+    if country == OTHER:
+        return Text("value-plain", {"value": str(answers.get("country_name") or "")})
+    return Text(country_label_id(country))
 
 
 def _city_options(ctx: Context) -> Sequence[Option]:
     zones = COUNTRIES.zones_of(ctx.answers["country"])
-    return [Option(z.code, Text(city_label_id(z.code))) for z in zones]
+    return [Option(z.code, city_label(z.code)) for z in zones]
 
 
 def child_zone(answers: Mapping[str, Any]) -> ZoneInfo | None:
@@ -133,6 +169,8 @@ def child_city(answers: Mapping[str, Any]) -> str | None:
     answered for another country (the country changed from the summary) is not theirs."""
     if not _abroad(answers) or "country" not in answers:
         return None
+    if answers["country"] == OTHER:  # its offset (Astana's until it is answered)
+        return str(answers.get("utc") or utc_code(5))
     zones = [zone.code for zone in COUNTRIES.zones_of(answers["country"])]
     city = answers.get("city")
     return city if _needs_city(answers) and city in zones else zones[0]
@@ -206,8 +244,8 @@ def _show_lives(answers: Mapping[str, Any]) -> Text:
     if zone is None:
         meeting = answers.get("meeting")
         return Text(f"summary-lives-kz-{meeting}") if meeting in MEETINGS else Text("lives-kz")
-    return Text("summary-lives-abroad", {"country": Text(country_label_id(answers["country"])),
-                                         "city": Text(city_label_id(zone))})
+    return Text("summary-lives-abroad", {"country": country_named(answers),
+                                         "city": city_label(zone)})
 
 
 def _show_subject(answers: Mapping[str, Any]) -> Text:
@@ -253,6 +291,9 @@ INTERVIEW = Flow(
         ChoiceStep("lives", "interview-ask-lives", _options("lives", ("kz", "abroad"))),
         ChoiceStep("country", "interview-ask-country", _country_options, columns=2,
                    when=_abroad),
+        TextStep("country_name", "interview-ask-country-name", plain(_country_name),
+                 when=_elsewhere),
+        ChoiceStep("utc", "interview-ask-utc", _utc_options, columns=3, when=_elsewhere),
         ChoiceStep("city", "interview-ask-city", _city_options, columns=2, when=_needs_city),
         ChoiceStep("meeting", "interview-ask-meeting", _options("meeting", MEETINGS),
                    when=_in_kazakhstan),
@@ -267,7 +308,8 @@ INTERVIEW = Flow(
         Section("child", "section-child", ONE_CHILD, _show_children),
         Section("children", "section-interview-children", ("children",), _show_children),
         Section("subject", "section-subject", ("subject", "subject_details"), _show_subject),
-        Section("lives", "section-lives", ("lives", "country", "city", "meeting"),
+        Section("lives", "section-lives",
+                ("lives", "country", "country_name", "utc", "city", "meeting"),
                 _show_lives),
         Section("present", "section-present", ("present",),
                 lambda a: Text(f"present-{a.get('present')}")),
@@ -290,7 +332,7 @@ def slot_text(slot: Slot, zone: str | None) -> Text:
         return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
     args: dict[str, Arg] = {"date": shown["kz_date"], "time": shown["kz_start"],
                             "child_time": shown["child_start"],
-                            "city": Text(city_label_id(zone))}
+                            "city": city_label(zone)}
     if shown["child_date"] == shown["kz_date"]:
         return Text("slot-time-abroad", args)
     return Text("slot-time-abroad-day", {**args, "child_date": shown["child_date"]})
@@ -302,7 +344,7 @@ def child_slot_text(slot: Slot, zone: str | None) -> Text:
     if zone is None or "child_start" not in shown:
         return Text("slot-time", {"date": shown["kz_date"], "time": shown["kz_start"]})
     return Text("slot-time-child", {"date": shown["child_date"], "time": shown["child_start"],
-                                    "city": Text(city_label_id(zone))})
+                                    "city": city_label(zone)})
 
 
 # ---------------------------------------------------------------------- in person

@@ -17,8 +17,8 @@ from typing import Any
 
 from flows.calendar import KZ_TZ
 from flows.common import CONSENT_RECORD, full_name
-from flows.countries import country_label_id
 from flows.documents import MARKS, Document, load_documents
+from flows.interview import country_named
 from flows.messages import Arg, Text
 from flows.paper import APPLICATION, Official, PaperFacts
 from flows.services import SERVICES
@@ -212,9 +212,8 @@ def _request(facts: PaperFacts, w: Words) -> tuple[Block, ...]:
                             f"{named}. {details}" if details else named))
     lives = _text(answers.get("lives"))
     if lives:
-        country = _text(answers.get("country"))
-        where = w("paper-lives-abroad", country=Text(country_label_id(country))) \
-            if country else w.label(f"lives-{lives}", lives)
+        where = w("paper-lives-abroad", country=country_named(answers)) \
+            if answers.get("country") else w.label(f"lives-{lives}", lives)
         blocks.append(Field(w("paper-label-lives"), where))
     return tuple(blocks)
 

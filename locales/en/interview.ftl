@@ -120,3 +120,11 @@ session-ended = The conversation is over. Thank you! The decision will come here
 session-ended-child = Thank you for talking with us! 🙂 If you want to add something, just write it here within the next hour.
 session-added = Thank you! I have passed it on to the specialist.
 error-child-adult = This service is for children under {$max}. Please check the child's date of birth.
+
+## A country not on the list
+
+country-other = Another country
+interview-ask-country-name = Write the country where the child lives or studies.
+interview-ask-utc = What time is it for the child? Choose their time zone, the difference from UTC. For example: Astana is UTC+5, Germany in winter UTC+1, Mexico City UTC−6. If you do not know, look at the child's phone or ask them.
+city-utc = UTC{ $offset }
+error-country-name = Write the country's name in letters, for example: Mexico.

@@ -274,3 +274,27 @@ async def test_a_child_who_came_of_age_while_the_draft_waited_is_not_submitted(
     texts = [m["text"] for m in shown]
     assert texts[0] == ru("error-child-adult", max=18), texts
     assert ru("interview-ask-children-birth-date", n=1) in texts[-1], texts
+
+
+async def test_a_child_in_a_country_not_on_the_list_is_heard_in_their_own_time(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """The son studies in Mexico, which the list does not hold: "Another country", its name
+    typed, and the child's clock as an offset from UTC; the times offered read in it."""
+    parent = telegram.user(id=9020, first_name="Динара")
+    shown = await to_lives(parent)
+    shown = await parent.press(shown[-1], ru("lives-abroad"))
+    assert ru("interview-ask-country") in question(shown)
+    assert ru("country-other") in inline(shown[-1])  # after the 61 countries
+    shown = await parent.press(shown[-1], ru("country-other"))
+    assert ru("interview-ask-country-name") in question(shown)
+    shown = await parent.say("🇲🇽")
+    assert shown[0]["text"] == ru("error-country-name")
+    shown = await parent.say("Мексика")
+    assert ru("interview-ask-utc") in question(shown)
+    shown = await parent.press(shown[-1], "UTC−6")
+    shown = await parent.press(shown[-1], ru("present-applicant"))
+    shown = await parent.press(shown[-1], ru("consent-yes"))
+    shown = await parent.press(shown[-1], ru("files-none"))
+    summary = (await parent.press(shown[-1], ru("files-none")))[-1]
+    assert "Мексика, UTC−6" in summary["text"]

@@ -194,3 +194,12 @@ async def test_the_verify_page_opens_in_the_inspectors_language() -> None:
                                     headers={"Accept-Language": "ru-RU,ru;q=0.9"})
         page = await response.text()
     assert "Проверка документа" in page and "действителен" in page
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_country_not_on_the_list_is_named_as_the_parent_typed_it(lang: str) -> None:
+    answers = {**INTERVIEW_ANSWERS, "lives": "abroad", "country": "other",
+               "country_name": "Мексика", "utc": "utcm6"}
+    text = " ".join(pages_text(papers.render(
+        facts("application-appendix-1", service="interview", answers=answers), lang)))
+    assert "Мексика" in text and "country-other" not in text

@@ -10,7 +10,10 @@ from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
+from flows.interview import COUNTRIES, slot_text
+from flows.messages import Text
 from flows.ports import Booking, ConversationState
+from flows.slots import times
 from storage.applications import SqlApplications
 from storage.conversations import SqlConversationStore
 from storage.db import sessions
@@ -223,3 +226,19 @@ async def test_a_typed_message_looks_for_a_seat_only_where_one_may_be(db: AsyncE
     assert await seat("5") == (None, 0)
     assert await seat("1") == ("parent", 1)
     assert await seat("77") == ("child", 1)
+
+
+async def test_a_child_in_a_country_not_on_the_list_is_offered_times_on_their_utc_clock(
+    db: AsyncEngine,
+) -> None:
+    """Mexico City keeps UTC-6, eleven hours behind Astana: each time offered reads in both,
+    and the night there (before 7:00) is marked as in Berlin."""
+    elsewhere = {**ANSWERS, "country": "other", "country_name": "Мексика", "utc": "utcm6"}
+    ref = await accepted(db, "1", "d1", elsewhere)
+    offer = await SqlInterviews(sessions(db)).offer("telegram", "1", ref, MONDAY)
+    assert offer is not None and offer.zone == "utcm6"
+    slot = offer.slots[0]
+    shown = times(slot, COUNTRIES.zone("utcm6").zone)
+    there = slot.start.astimezone(KZ_TZ) - timedelta(hours=11)
+    assert shown["child_start"] == there.strftime("%H:%M")
+    assert slot_text(slot, offer.zone).args["city"] == Text("city-utc", {"offset": "−6"})
