@@ -8,6 +8,7 @@ bot's question. Only members of the staff group or `STAFF_ADMIN_IDS` may act.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from aiogram import F, Router
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 SESSION_VERBS = ("session", "present", "video", "end")  # the conversation with the child
 CONTROLS = ("present", "video", "end")  # buttons of a conversation under way, not the card's
 
+
+# How long after the bot's question a staff member's plain message (not a Reply) answers it.
+ANSWER_WITHOUT_REPLY = timedelta(minutes=10)
 
 def staff_router(side: StaffSide) -> Router:
     router = Router(name="staff")
@@ -111,6 +115,16 @@ def staff_router(side: StaffSide) -> Router:
         citizen = await side.desk.citizen_of_thread(side.chat_id, message.message_thread_id or 0)
         if citizen is None:
             return
+        if message.text and (replied is None or replied.forum_topic_created is not None
+                             or replied.from_user is None or not replied.from_user.is_bot):
+            # Typed without Reply (a topic's messages reply to its first one): the answer
+            # to the question the bot has just asked this staff member, if it has; words
+            # for the bot, never for the citizen.
+            asked = await side.desk.take_asked_of(side.chat_id, user.id, citizen.person_id,
+                                                  side.clock() - ANSWER_WITHOUT_REPLY)
+            if asked is not None:
+                await _answer_request(side, asked, message)
+                return
         if message.text and await in_session(side, citizen, message.text):
             return
         actor = f"staff:{user.id}"

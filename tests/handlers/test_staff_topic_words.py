@@ -5,13 +5,22 @@ specialist's, and one that cannot is reported there."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from tests.fakes.telegram_api import FakeTelegram
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import says
-from tests.handlers.test_staff_steps_in_law import PLACE_AND_GROUNDS, accepted_card
-from tests.handlers.test_staff_telegram import apply, seen, staff_says, start_hearing, the_card
+from tests.handlers.test_staff_steps_in_law import PLACE_AND_GROUNDS, accepted_card, status_of
+from tests.handlers.test_staff_telegram import (
+    apply,
+    current,
+    seen,
+    staff_says,
+    staff_tap,
+    start_hearing,
+    the_card,
+)
 
 
 def texts_to(telegram: FakeTelegram, chat: int) -> list[str]:
@@ -75,3 +84,29 @@ async def test_a_photo_for_a_citizen_who_blocked_the_bot_is_reported_in_the_topi
                                               chat=STAFF_CHAT, thread_id=thread)
     await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == staff_says(
         "staff-delivery-undeliverable"), thread)
+
+
+async def test_the_answer_typed_without_reply_answers_the_question_just_asked(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """After a button, Telegram opens the reply box for nobody: the staff member who pressed
+    just types the hearing. It is taken as the answer, not sent to the citizen; ten minutes
+    on, their plain words are for the citizen again."""
+    card = await accepted_card(telegram, 4032)
+    thread = card["message_thread_id"]
+    staff = telegram.user(id=STAFF_MEMBER)
+    await start_hearing(telegram, card)
+    details = f"27.11.2026 15:00; {PLACE_AND_GROUNDS}"
+    staff.send_text(details, chat=STAFF_CHAT, thread_id=thread)
+    await telegram.settled()
+    assert await status_of(staffed) == "hearing_scheduled"
+    await staffed.settle()
+    assert says("staff-reply", "ru", text=details) not in texts_to(telegram, 4032)
+
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
+    offer = telegram.last_message(STAFF_CHAT, thread)
+    await staff_tap(telegram, offer, staff_says("staff-approve-other"))  # a question, unanswered
+    staffed.advance_to(staffed.clock() + timedelta(minutes=11))
+    staff.send_text("Добрый день! Ждем вас на заслушивании.", chat=STAFF_CHAT, thread_id=thread)
+    await seen(telegram, 4032, lambda m: m.get("text") == says(
+        "staff-reply", "ru", text="Добрый день! Ждем вас на заслушивании."))
