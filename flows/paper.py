@@ -81,3 +81,6 @@ class PaperCheck:
     initials: str  # the applicant's, "И. А."
     sha256: str
     replaced: bool
+    # A replaced paper: when, and the registry number of the version now valid.
+    replaced_on: date | None = None
+    replaced_by: str = ""

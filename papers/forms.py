@@ -437,7 +437,7 @@ def record(facts: PaperFacts, w: Words) -> tuple[str, tuple[Block, ...]]:
         *present,
         Heading(w("paper-record-messages")),
         Transcript((w("paper-record-col-time"), w("paper-record-col-who"),
-                    w("paper-record-col-text")), rows) if rows
+                    w("paper-record-col-text")), rows, w("paper-record-emoji")) if rows
         else Para(w("paper-record-empty")),
         *_dated_and_signed(facts, w),
     )

@@ -103,6 +103,7 @@ class Transcript:
 
     head: tuple[str, str, str]
     rows: tuple[tuple[str, str, str], ...]
+    unprintable: str = ""  # the word a message's emoji read as ("[эмодзи]"), not a box
 
 
 @dataclass(frozen=True)
@@ -157,18 +158,24 @@ class _Glyphs:
         return cls._cmap
 
 
-def printable(text: str) -> str:
+def printable(text: str, missing: str = "") -> str:
     """The text with what the font cannot print replaced (emoji, rare symbols), and the
-    invisible marks that would print as boxes dropped."""
+    invisible marks that would print as boxes dropped. `missing`: a word for each run of
+    them (a child's "🙂🙂" in a record reads "[эмодзи]"), else a box each."""
     known = _Glyphs.known()
     out = []
+    in_run = False
     for char in text:
-        if char in "\u2068\u2069\u200d\ufe0f\ufe0e\u200b":
-            continue
+        if char in "\u2068\u2069\u200d\ufe0f\ufe0e\u200b" or "\U0001f3fb" <= char <= "\U0001f3ff":
+            continue  # joiners, variation selectors and skin tones belong to the emoji
         if char in "\n\t" or ord(char) in known:
             out.append(char)
-        else:
+            in_run = False
+        elif not missing:
             out.append(MISSING)
+        elif not in_run:
+            out.append(missing)
+            in_run = True
     return "".join(out)
 
 
@@ -184,6 +191,7 @@ class _Pdf(FPDF):
         self.qr = qr
         self.part: Part | None = None
         self.measured = False
+        self.scratch: _Pdf | None = None  # where `keep_together` measures
         self.add_font(FAMILY, "", str(REGULAR))
         self.add_font(FAMILY, "B", str(BOLD))
         self.set_margins(MARGIN_LEFT, MARGIN_TOP, MARGIN_RIGHT)
@@ -222,13 +230,15 @@ class _Pdf(FPDF):
     def keep_together(self, blocks: tuple[Block, ...]) -> None:
         """Draw the blocks on one page where they fit on one: measured first on a scratch
         page of the same size, then a new page here if they would not fit what is left."""
-        scratch = _Pdf(self.qr)
+        if self.scratch is None:  # one per document: its fonts are loaded once
+            self.scratch = _Pdf(self.qr)
+        scratch = self.scratch
         scratch.add_page()
-        top = scratch.get_y()
+        first, top = scratch.page_no(), scratch.get_y()
         for block in blocks:
             scratch.draw(block)
         height = scratch.get_y() - top
-        fits = scratch.page_no() == 1 and height <= KEPT_AT_MOST
+        fits = scratch.page_no() == first and height <= KEPT_AT_MOST
         if not fits and len(blocks) > 1:  # a long text before the closing goes as it is
             self.draw(blocks[0])
             self.keep_together(blocks[1:])
@@ -347,8 +357,8 @@ class _Pdf(FPDF):
                                     new_x=XPos.LMARGIN, new_y=YPos.NEXT)
                     self.ln(0.8)
                 self.ln(1.2)
-            case Transcript(head, rows):
-                self.transcript(head, rows)
+            case Transcript(head, rows, unprintable):
+                self.transcript(head, rows, unprintable)
             case Signature(position, name, date_label, day):
                 self.room_for(LINE * 3 + 8 + (LINE if day else 0))
                 if day:
@@ -372,7 +382,7 @@ class _Pdf(FPDF):
                 self.ln(mm)
 
     def transcript(self, head: tuple[str, str, str],
-                   rows: tuple[tuple[str, str, str], ...]) -> None:
+                   rows: tuple[tuple[str, str, str], ...], unprintable: str = "") -> None:
         widths = (17.0, 30.0, self.width - 47.0)
         usable = self.h - self.t_margin - FOOTER_HEIGHT - 10
 
@@ -393,7 +403,7 @@ class _Pdf(FPDF):
         header()
         for when, who, text in rows:
             self.set_font(FAMILY, "", SMALL_PT)
-            text, who = printable(text), printable(who)
+            text, who = printable(text, unprintable), printable(who)
             lines = max(self.lines_of(widths[2] - 1, text, SMALL_LINE),
                         self.lines_of(widths[1] - 1, who, SMALL_LINE))
             height = lines * SMALL_LINE + 1.6

@@ -72,9 +72,11 @@ class PaperRegistry:
         all in the caller's transaction."""
         same = (IssuedPaper.application_id == application.id, IssuedPaper.kind == kind,
                 IssuedPaper.part == part)
+        replaced = ""  # the registry number of the version this one replaces
         for paper in (await session.scalars(select(IssuedPaper).where(
                 *same, IssuedPaper.replaced_at.is_(None)))).all():
             paper.replaced_at = to_db(at)
+            replaced = paper.registry_number
         version = 1 + (await session.scalar(
             select(func.count()).select_from(IssuedPaper).where(*same)) or 0)
         count = await session.scalar(select(func.count()).select_from(IssuedPaper).where(
@@ -105,9 +107,12 @@ class PaperRegistry:
                     "name": file_name(application.number, kind, part)}
         about: dict[str, Arg] = {"number": application.number, "paper": Text(f"issued-kind-{kind}"),
                  "registry": facts.registry_number}
+        # A new version says which one it replaces: two papers of one kind are not two permits.
+        told = Text("issued-citizen-replaces", {**about, "replaced": replaced}) if replaced \
+            else Text("issued-citizen", about)
         enqueue(session, key=f"paper:{paper.id}:citizen", audience=CITIZEN,
                 person_id=application.person_id, application_id=application.id,
-                message=OutgoingMessage((Text("issued-citizen", about),)), document=document)
+                message=OutgoingMessage((told,)), document=document)
         enqueue(session, key=f"paper:{paper.id}:staff", audience=STAFF,
                 person_id=application.person_id, application_id=application.id,
                 message=OutgoingMessage((Text("issued-staff", about),)), document=document)
@@ -149,12 +154,24 @@ class PaperDesk:
             return None
         paper, application = row
         answers = application.answers
+        current = None if paper.replaced_at is None else await self._current(paper)
         initials = " ".join(f"{name[0]}." for name in (answers.get("surname"),
                                                         answers.get("first_name")) if name)
         return PaperCheck(paper.kind, paper.registry_number,
                           from_db(paper.issued_at).astimezone(KZ_TZ).date(),
                           str(answers.get("body") or ""), initials, paper.sha256,
-                          paper.replaced_at is not None)
+                          paper.replaced_at is not None,
+                          None if paper.replaced_at is None
+                          else from_db(paper.replaced_at).astimezone(KZ_TZ).date(),
+                          current or "")
+
+    async def _current(self, paper: IssuedPaper) -> str | None:
+        """The registry number of the version valid now of a replaced paper."""
+        async with self.sessions() as session:
+            return await session.scalar(select(IssuedPaper.registry_number).where(
+                IssuedPaper.application_id == paper.application_id,
+                IssuedPaper.kind == paper.kind, IssuedPaper.part == paper.part,
+                IssuedPaper.replaced_at.is_(None)))
 
     async def record_check(self, code_digest: str, result: str, registry_number: str) -> None:
         """One check on the verification page, in the audit log: the digest of the code

@@ -93,6 +93,12 @@ def staff_router(side: StaffSide) -> Router:
     @router.message(at_once(F.message_thread_id))
     async def on_topic_message(message: Message) -> None:
         user = message.from_user
+        if message.sender_chat is not None and message.sender_chat.id == side.chat_id \
+                and message.message_thread_id is not None:
+            # An admin writing as the group: nobody to answer for the words, so they do not
+            # go to the citizen; the topic says so (never silence).
+            await message.reply(side.text("staff-anonymous-not-relayed"))
+            return
         if user is None or user.is_bot:
             return
         if not await side.gate.allows(user.id):

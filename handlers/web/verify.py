@@ -94,7 +94,9 @@ class VerifyPage:
                                        found.registry_number if found else "")
         if found is None:
             return self._page(language, Text("verify-unknown"), status=404)
-        status = Text("verify-replaced" if found.replaced else "verify-valid")
+        status = Text("verify-valid") if not found.replaced else \
+            Text("verify-replaced-by", {"date": found.replaced_on, "registry": found.replaced_by}) \
+            if found.replaced_on and found.replaced_by else Text("verify-replaced")
         details = Text("verify-details", {
             "kind": Text(f"issued-kind-{found.kind}"), "number": found.registry_number,
             "date": found.issued_on, "body": Text(f"body-{found.body}"),

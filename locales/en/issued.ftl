@@ -1,6 +1,7 @@
 ## Issued documents (PDF): notices, the citizen's menu, the verification page
 
 issued-citizen = 📄 {$paper} for application {$number} (reg. no. {$registry}). You can check it is genuine with the QR code on it.
+issued-citizen-replaces = 📄 {$paper} for application No. {$number} has been issued again (reg. No. {$registry}) and replaces the earlier one (reg. No. {$replaced}), which is no longer valid. Its authenticity can be checked by the QR code in the document.
 issued-staff = 📄 Document issued: {$paper} — application {$number}, reg. no. {$registry}.
 issued-kind-application-appendix-1 = Application
 issued-kind-receipt-appendix-3 = Receipt of refusal to accept documents
@@ -18,6 +19,7 @@ verify-title = Document check
 verify-unknown = No document has this code. Please check the link or the QR code.
 verify-valid = ✅ valid
 verify-replaced = ⚠️ replaced by a newer version
+verify-replaced-by = ⚠️ replaced on {$date} by a newer version (reg. No. {$registry}), no longer valid
 verify-details =
     Document: {$kind}
     Registration number: {$number}

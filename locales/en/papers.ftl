@@ -134,6 +134,7 @@ paper-record-messages = The conversation
 paper-record-col-time = Time
 paper-record-col-who = Participant
 paper-record-col-text = Message
+paper-record-emoji = [emoji]
 paper-record-empty = There were no messages.
 paper-role-specialist = Specialist
 paper-role-parent = Applicant

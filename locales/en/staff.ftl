@@ -155,3 +155,4 @@ staff-guard-refuse-before-hearing = ⛔ The reasoned refusal on application No. 
 staff-guard-decide-before-conversation = ⛔ The decision on application No. {$number} is taken on the conversation with each child. Hold and end the conversation first (if the child did not come, start and end it: the record will say so).
 staff-request-answered = ⚠️ This question was already answered; nothing was sent to the citizen. Reply to the bot's latest question in this topic.
 staff-command-not-relayed = ⚠️ The command was not sent to the citizen: only plain text, photos and files in a topic go to them.
+staff-anonymous-not-relayed = ⚠️ A message sent as the group (an anonymous admin) was not sent to the citizen: every word to a citizen must come from a named specialist. Turn off “Remain anonymous” in the admin rights and send it again.

@@ -1,6 +1,7 @@
 ## Берілген құжаттар (PDF): хабарламалар, азаматтың мәзірі, тексеру беті
 
 issued-citizen = 📄 № {$number} өтініш бойынша {$paper} (тір. № {$registry}). Түпнұсқалығын құжаттағы QR-код арқылы тексеруге болады.
+issued-citizen-replaces = 📄 № {$number} өтініш бойынша {$paper} қайта берілді (тір. № {$registry}) және бұрынғысын (тір. № {$replaced}) ауыстырады, ол енді жарамсыз. Түпнұсқалығын құжаттағы QR-код арқылы тексеруге болады.
 issued-staff = 📄 Құжат берілді: {$paper} — № {$number} өтініш, тір. № {$registry}.
 issued-kind-application-appendix-1 = Өтініш
 issued-kind-receipt-appendix-3 = Құжаттарды қабылдаудан бас тарту туралы қолхат
@@ -18,6 +19,7 @@ verify-title = Құжатты тексеру
 verify-unknown = Мұндай коды бар құжат табылмады. Сілтемені немесе QR-кодты тексеріңіз.
 verify-valid = ✅ жарамды
 verify-replaced = ⚠️ жаңа нұсқасымен ауыстырылған
+verify-replaced-by = ⚠️ {$date} жаңа нұсқасымен (тір. № {$registry}) ауыстырылған, енді жарамсыз
 verify-details =
     Құжат: {$kind}
     Тіркеу нөмірі: {$number}

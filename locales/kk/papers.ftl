@@ -130,6 +130,7 @@ paper-record-messages = Әңгімелесу барысы
 paper-record-col-time = Уақыты
 paper-record-col-who = Қатысушы
 paper-record-col-text = Хабарлама
+paper-record-emoji = [эмодзи]
 paper-record-empty = Хабарламалар болған жоқ.
 paper-role-specialist = Маман
 paper-role-parent = Өтініш беруші

@@ -1,6 +1,7 @@
 ## Выданные документы (PDF): уведомления, меню гражданина, страница проверки
 
 issued-citizen = 📄 {$paper} по заявлению № {$number} (рег. № {$registry}). Подлинность можно проверить по QR-коду в документе.
+issued-citizen-replaces = 📄 {$paper} по заявлению № {$number} выдан заново (рег. № {$registry}) и заменяет прежний (рег. № {$replaced}), который больше не действует. Подлинность можно проверить по QR-коду в документе.
 issued-staff = 📄 Выдан документ: {$paper} — заявление № {$number}, рег. № {$registry}.
 issued-kind-application-appendix-1 = Заявление
 issued-kind-receipt-appendix-3 = Расписка об отказе в приеме документов
@@ -18,6 +19,7 @@ verify-title = Проверка документа
 verify-unknown = Документ с таким кодом не найден. Проверьте ссылку или QR-код.
 verify-valid = ✅ действителен
 verify-replaced = ⚠️ заменен более новой версией
+verify-replaced-by = ⚠️ заменен {$date} новой версией (рег. № {$registry}) и больше не действует
 verify-details =
     Документ: {$kind}
     Регистрационный номер: {$number}

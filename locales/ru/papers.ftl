@@ -134,6 +134,7 @@ paper-record-messages = Ход беседы
 paper-record-col-time = Время
 paper-record-col-who = Участник
 paper-record-col-text = Сообщение
+paper-record-emoji = [эмодзи]
 paper-record-empty = Сообщений не было.
 paper-role-specialist = Специалист
 paper-role-parent = Заявитель

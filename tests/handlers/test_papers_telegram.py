@@ -4,6 +4,7 @@ topic, and anyone can check one at the address printed on it."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from typing import Any
 
 import aiohttp
@@ -18,6 +19,7 @@ from tests.handlers.lingo import buttons, says
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
+    approved_as_asked,
     current,
     seen,
     staff_says,
@@ -88,8 +90,9 @@ async def test_papers_arrive_as_pdfs_and_check_at_their_address(
     # Staff issue it again: the old code now says it was replaced.
     await staff_tap(telegram, current(telegram, card), staff_says("staff-action-reissue"))
     await pdf_in(telegram, 3201, PERMISSION, nth=2)
-    status, page = await fetch(staffed, f"/verify/{code}?lang=ru")
-    assert status == 200 and says("verify-replaced", "ru") in page
+    status, page = await fetch(staffed, f"/verify/{code}?lang=ru")  # and which one is valid
+    assert status == 200 and says("verify-replaced-by", "ru", date=date(2026, 11, 23),
+                                  registry=f"{NUMBER}/3") in page
 
     # The citizen finds both papers again under My applications.
     menu = (await citizen.say("/start"))[-1]
@@ -107,3 +110,20 @@ async def test_papers_arrive_as_pdfs_and_check_at_their_address(
     assert [m["document"]["file_name"] for m in filed if m.get("document")] == [APPLICATION]
     await seen(telegram, STAFF_CHAT, lambda m: (m.get("document") or {}).get(
         "file_name") == PERMISSION)
+
+
+async def test_a_paper_issued_again_says_which_one_it_replaces(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """Two permissions in the chat must not read as two permits: the second names the first
+    as no longer valid."""
+    citizen = telegram.user(id=4023)
+    card = await approved_as_asked(telegram, citizen, "kk")
+    paper = says("issued-kind-permission-appendix-4", "kk")
+    first = await seen(telegram, 4023, lambda m: (m.get("caption") or "").startswith(
+        says("issued-citizen", "kk", number=NUMBER, paper=paper, registry=f"{NUMBER}/2")))
+    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-reissue"))
+    again = says("issued-citizen-replaces", "kk", number=NUMBER, paper=paper,
+                 registry=f"{NUMBER}/3", replaced=f"{NUMBER}/2")
+    await seen(telegram, 4023, lambda m: m.get("caption") == again
+               and m["message_id"] != first["message_id"])

@@ -110,3 +110,22 @@ async def test_the_answer_typed_without_reply_answers_the_question_just_asked(
     staff.send_text("Добрый день! Ждем вас на заслушивании.", chat=STAFF_CHAT, thread_id=thread)
     await seen(telegram, 4032, lambda m: m.get("text") == says(
         "staff-reply", "ru", text="Добрый день! Ждем вас на заслушивании."))
+
+
+async def test_an_anonymous_admins_words_are_not_lost_in_silence(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """An admin posting as the group (Telegram sends it from GroupAnonymousBot): no one to
+    answer for the words, so the citizen does not get them, and the topic says why."""
+    await apply(telegram.user(id=4031), "ru")
+    card = await the_card(telegram)
+    thread = card["message_thread_id"]
+    anonymous = {"id": 1087968824, "is_bot": True, "first_name": "Group",
+                 "username": "GroupAnonymousBot"}
+    telegram.push_update({"message": {
+        "message_id": 9000, "from": anonymous, "sender_chat": card["chat"],
+        "date": card["date"] + 60, "chat": card["chat"], "message_thread_id": thread,
+        "is_topic_message": True, "text": "Добрый день! Ваше заявление принято в работу."}})
+    await telegram.settled()
+    assert telegram.last_message(STAFF_CHAT, thread)["text"] == staff_says(
+        "staff-anonymous-not-relayed")

@@ -203,3 +203,12 @@ def test_a_country_not_on_the_list_is_named_as_the_parent_typed_it(lang: str) ->
     text = " ".join(pages_text(papers.render(
         facts("application-appendix-1", service="interview", answers=answers), lang)))
     assert "Мексика" in text and "country-other" not in text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_childs_emoji_reads_as_a_word_in_the_record_not_a_box(lang: str) -> None:
+    start = datetime(2026, 11, 25, 10, 0, tzinfo=KZ_TZ)
+    lines = (Line(start, "child", "Здравствуйте 🙂🙂👍🏽 я тут"),)
+    text = " ".join(pages_text(papers.render(
+        replace(facts("conversation-record"), transcript=lines), lang)))
+    assert "Здравствуйте [эмодзи] я тут" in text and "□" not in text
