@@ -461,9 +461,9 @@ def lay_out(parts: tuple[Part, ...], *, url: str, issued_on: date) -> bytes:
         cut = closing_at(part.blocks)
         body, closing = part.blocks[:cut], part.blocks[cut:]
         match closing:  # of a list before the closing, only its last item goes with it
-            case (Items(items, numbered, first), *rest) if len(items) > 1:
-                upto = first + len(items) - 1
-                body += (Items(items[:-1], numbered, first, upto),)
+            case (Items(items, numbered, number), *rest) if len(items) > 1:
+                upto = number + len(items) - 1
+                body += (Items(items[:-1], numbered, number, upto),)
                 closing = (Items(items[-1:], numbered, upto, upto), *rest)
         for block in body:
             pdf.draw(block)

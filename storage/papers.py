@@ -101,18 +101,19 @@ class PaperRegistry:
         session.add(paper)
         await session.flush()
         if self.on_issue is not None:
-            told = self.on_issue
-            event.listen(session.sync_session, "after_commit", lambda _: told(kind), once=True)
+            count_it = self.on_issue
+            event.listen(session.sync_session, "after_commit", lambda _: count_it(kind),
+                         once=True)
         document = {"sha256": stored.sha256, "mime": PDF,
                     "name": file_name(application.number, kind, part)}
         about: dict[str, Arg] = {"number": application.number, "paper": Text(f"issued-kind-{kind}"),
                  "registry": facts.registry_number}
         # A new version says which one it replaces: two papers of one kind are not two permits.
-        told = Text("issued-citizen-replaces", {**about, "replaced": replaced}) if replaced \
+        words = Text("issued-citizen-replaces", {**about, "replaced": replaced}) if replaced \
             else Text("issued-citizen", about)
         enqueue(session, key=f"paper:{paper.id}:citizen", audience=CITIZEN,
                 person_id=application.person_id, application_id=application.id,
-                message=OutgoingMessage((told,)), document=document)
+                message=OutgoingMessage((words,)), document=document)
         enqueue(session, key=f"paper:{paper.id}:staff", audience=STAFF,
                 person_id=application.person_id, application_id=application.id,
                 message=OutgoingMessage((Text("issued-staff", about),)), document=document)

@@ -97,7 +97,7 @@ def staff_router(side: StaffSide) -> Router:
                 and message.message_thread_id is not None:
             # An admin writing as the group: nobody to answer for the words, so they do not
             # go to the citizen; the topic says so (never silence).
-            await message.reply(side.text("staff-anonymous-not-relayed"))
+            await side.post(message.message_thread_id, "staff-anonymous-not-relayed")
             return
         if user is None or user.is_bot:
             return
