@@ -72,8 +72,10 @@ from flows.validators import (
 
 MIN_AGE = 10
 DOCUMENTS = load_documents("interview")  # flows/data/documents.json
-# Registration, the completeness check (1 working day), then the 4-working-day term.
-LAST_INTERVIEW_DAY = 1 + 4
+# The conversation's 4 working days count from the documents' check, which may be the day
+# they are registered: the child must be 10 by the earliest the term can end, or staff could
+# accept an application whose child no time can be booked for.
+LAST_INTERVIEW_DAY = 4
 
 ROLES = ("parent", "guardian", "representative")
 SUBJECTS = ("residence", "name", "adoption", "guardianship", "other")

@@ -298,3 +298,21 @@ async def test_a_child_in_a_country_not_on_the_list_is_heard_in_their_own_time(
     shown = await parent.press(shown[-1], ru("files-none"))
     summary = (await parent.press(shown[-1], ru("files-none")))[-1]
     assert "Мексика, UTC−6" in summary["text"]
+
+
+async def test_a_child_who_is_not_ten_by_the_earliest_end_of_the_term_is_told_at_once(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """Monday 23.11.2026: the daughter turns 10 on Saturday 28.11. Staff may accept the
+    documents today, and then the conversation's days are 24-27.11, when she is 9: no time
+    could be booked. The form says so when her date is typed, not after the submission."""
+    parent = telegram.user(id=9024, first_name="Динара")
+    shown = await to_children(parent)
+    for text in ("Смагулова", "Дана"):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], ru("nav-skip"))
+    shown = await parent.say("28.11.2016")
+    assert shown[0]["text"] == ru("error-child-under-ten", min=10)
+    assert ru("interview-ask-children-birth-date", n=1) in question(shown)
+    shown = await parent.say("27.11.2016")  # 10 on the term's earliest last day: taken
+    assert ru("interview-ask-more-children", count=1) in question(shown)
