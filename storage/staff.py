@@ -268,13 +268,13 @@ class StaffDesk:
                 request.done = True
             return request
 
-    async def take_asked_of(self, chat_id: int, staff_user_id: int, person_id: int,
-                            since: datetime) -> StaffRequest | None:
+    async def asked_of(self, chat_id: int, staff_user_id: int, person_id: int,
+                       since: datetime) -> StaffRequest | None:
         """The latest question, asked since `since`, this staff member has still to answer
-        about this citizen's applications: their plain message in the citizen's topic
-        answers it (Telegram opens the reply box for nobody when the question followed a
-        button, so most just type). An older one no longer takes their messages."""
-        async with self.sessions.begin() as session:
+        about this citizen's applications: their plain message in the citizen's topic that
+        reads as its answer answers it (Telegram opens the reply box for nobody when the
+        question followed a button, so most just type)."""
+        async with self.sessions() as session:
             request = await session.scalar(
                 select(StaffRequest).join(Application,
                                           Application.id == StaffRequest.application_id)
@@ -283,8 +283,6 @@ class StaffDesk:
                        StaffRequest.done.is_(False), Application.person_id == person_id,
                        StaffRequest.created_at >= to_db(since))
                 .order_by(StaffRequest.id.desc()).limit(1))
-            if request is not None:
-                request.done = True
             return request
 
     async def was_asked(self, chat_id: int, message_id: int) -> bool:

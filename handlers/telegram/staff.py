@@ -124,11 +124,13 @@ def staff_router(side: StaffSide) -> Router:
         if message.text and (replied is None or replied.forum_topic_created is not None
                              or replied.from_user is None or not replied.from_user.is_bot):
             # Typed without Reply (a topic's messages reply to its first one): the answer
-            # to the question the bot has just asked this staff member, if it has; words
-            # for the bot, never for the citizen.
-            asked = await side.desk.take_asked_of(side.chat_id, user.id, citizen.person_id,
-                                                  side.clock() - ANSWER_WITHOUT_REPLY)
-            if asked is not None:
+            # to the question the bot has just asked this staff member, if it has one and
+            # the text reads as its answer (the hearing, the period, the reasons).
+            asked = await side.desk.asked_of(side.chat_id, user.id, citizen.person_id,
+                                             side.clock() - ANSWER_WITHOUT_REPLY)
+            # Only a text that reads as the answer: anything else is for the citizen.
+            if asked is not None and await _reads_as_answer(side, asked, message.text) \
+                    and await side.desk.take_request(side.chat_id, asked.message_id):
                 await _answer_request(side, asked, message)
                 return
         if message.text and await in_session(side, citizen, message.text):
@@ -315,20 +317,41 @@ def _refusal(side: StaffSide, snapshot: Snapshot, action: str,
     return SERVICES[snapshot.service].refusal(action, snapshot, today, details)
 
 
+async def _asked(side: StaffSide, request: ReplyRequest) -> \
+        tuple[Snapshot, ProcedureStep, int, Typed] | None:
+    """What the bot's question asks: the application, its step, and the typed input."""
+    snapshot = await side.desk.snapshot(request.application_id)
+    step = SERVICES[snapshot.service].step(request.action) if snapshot else None
+    if snapshot is None or step is None:
+        return None
+    typed_at = [i for i, given in enumerate(step.inputs) if isinstance(given, Typed)]
+    at = int(request.data.get("at", typed_at[0] if typed_at else -1))
+    if at not in typed_at:
+        return None
+    typed = step.inputs[at]
+    assert isinstance(typed, Typed)
+    return snapshot, step, at, typed
+
+
+async def _reads_as_answer(side: StaffSide, request: ReplyRequest, text: str) -> bool:
+    asked = await _asked(side, request)
+    if asked is None:
+        return False
+    try:
+        asked[3].parse(text.strip(), side.clock().astimezone(KZ_TZ).date())
+    except Invalid:
+        return False
+    return True
+
+
 async def _answer_request(side: StaffSide, request: ReplyRequest, message: Message) -> None:
     """Staff replied to the bot's question: read the typed input, then ask the next or act."""
     user = message.from_user
     assert user is not None
-    snapshot = await side.desk.snapshot(request.application_id)
-    step = SERVICES[snapshot.service].step(request.action) if snapshot else None
-    if snapshot is None or step is None:
+    asked = await _asked(side, request)
+    if asked is None:
         return
-    typed_at = [i for i, given in enumerate(step.inputs) if isinstance(given, Typed)]
-    at = int(request.data.get("at", typed_at[0] if typed_at else -1))
-    if at not in typed_at:
-        return
-    typed = step.inputs[at]
-    assert isinstance(typed, Typed)
+    snapshot, step, at, typed = asked
     details = dict(request.data.get("details", {}))
     text = (message.text or "").strip()
     today = side.clock().astimezone(KZ_TZ).date()

@@ -148,7 +148,8 @@ async def test_each_check_on_the_verification_page_is_audited_by_a_digest(
     await staff_tap(telegram, current(telegram, card), staff_says("staff-action-reissue"))
     await pdf_in(telegram, STAFF_CHAT, PERMISSION, nth=2)
     status, page = await fetch(staffed, f"/verify/{code}")
-    assert status == 200 and says("verify-replaced", "kk") in page
+    assert status == 200 and says("verify-replaced-by", "kk", date=date(2026, 11, 23),
+                                  registry=f"{NUMBER}/3") in page
 
     def digest(text: str) -> str:
         return hashlib.sha256(text.encode()).hexdigest()[:16]
