@@ -71,6 +71,18 @@ async def to_summary(parent: FakeUser, abroad: bool = True) -> list[Msg]:
     return await parent.press(shown[-1], ru("files-none"))
 
 
+async def a_second_child_up_to_the_date(parent: FakeUser, surname: str, name: str,
+                                        born: str) -> list[Msg]:
+    """From "another child?" after the first: a second child entered up to their date."""
+    shown = await to_subject(parent)
+    shown = await parent.press(shown[-1], ru("nav-back"))
+    shown = await parent.press(shown[-1], ru("group-more-yes"))
+    for text in (surname, name):
+        shown = await parent.say(text)
+    shown = await parent.press(shown[-1], ru("nav-skip"))
+    return await parent.say(born)
+
+
 async def test_summary_after_switching_country_shows_no_stale_city(
     telegram: FakeTelegram, running: RunningBot
 ) -> None:
@@ -178,13 +190,7 @@ async def test_leaving_a_sibling_under_ten_out_as_the_bot_says(
     telegram: FakeTelegram, running: RunningBot
 ) -> None:
     parent = telegram.user(id=9025, first_name="Динара")
-    shown = await to_subject(parent)
-    shown = await parent.press(shown[-1], ru("nav-back"))
-    shown = await parent.press(shown[-1], ru("group-more-yes"))
-    for text in ("Смагулова", "Айя"):
-        shown = await parent.say(text)
-    shown = await parent.press(shown[-1], ru("nav-skip"))
-    shown = await parent.say("01.01.2019")
+    shown = await a_second_child_up_to_the_date(parent, "Смагулова", "Айя", "01.01.2019")
     assert shown[0]["text"] == ru("error-sibling-under-ten", min=10)
     for _ in range(5):
         if ru("interview-ask-more-children", count=1) in question(shown):
@@ -231,13 +237,7 @@ async def test_the_same_child_twice_is_noticed(
     application would hold two conversations with one boy. She should be told he is in it
     already."""
     parent = telegram.user(id=9022, first_name="Динара")
-    shown = await to_subject(parent)
-    shown = await parent.press(shown[-1], ru("nav-back"))
-    shown = await parent.press(shown[-1], ru("group-more-yes"))
-    for text in ("Смагулов", "Арман"):
-        shown = await parent.say(text)
-    shown = await parent.press(shown[-1], ru("nav-skip"))
-    shown = await parent.say("10.03.2013")
+    shown = await a_second_child_up_to_the_date(parent, "Смагулов", "Арман", "10.03.2013")
     assert shown[0]["text"] == ru("error-child-twice", n=1)
     assert ru("interview-ask-children-birth-date", n=2) in question(shown)
     assert ru("interview-ask-more-children", count=2) not in question(shown), \

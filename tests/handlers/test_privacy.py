@@ -34,6 +34,7 @@ from tests.handlers.test_papers_telegram import PERMISSION, codes, fetch, pdf_in
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
+    approved_as_asked,
     citizen_gets,
     current,
     seen,
@@ -277,13 +278,7 @@ async def test_a_permission_erased_with_its_case_is_still_checked_by_its_fingerp
     page still gives the paper's SHA-256, to compare with the paper shown (a fingerprint of
     the file, not a personal value); the file itself is gone, and the case's papers with it."""
     citizen = telegram.user(id=6110)
-    await apply(citizen, "ru")
-    card = await the_card(telegram)
-    await staff_tap(telegram, card, staff_says("staff-action-accept"))
-    await staff_tap(telegram, current(telegram, card), staff_says("staff-action-approve"))
-    offer = telegram.last_message(card["chat"]["id"], card["message_thread_id"])
-    await staff_tap(telegram, offer, staff_says("staff-approve-as-asked", **{
-        "from": "01.12.2026", "to": "31.12.2026"}))
+    await approved_as_asked(telegram, citizen, "ru")
     permission = await pdf_in(telegram, 6110, PERMISSION)
     code = (await codes(staffed))["permission-appendix-4/1"]
     await delivered(staffed)
