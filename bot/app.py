@@ -348,7 +348,7 @@ def _telegram(settings: Settings, maker: async_sessionmaker[AsyncSession], engin
     desk = StaffDesk(maker, paper_registry(settings, metrics))
     topics = None
     if settings.staff_chat_id is not None:
-        topics = StaffTopics(bot, desk, settings.staff_chat_id)
+        topics = StaffTopics(bot, desk, settings.staff_chat_id, worker.wake)
     senders["telegram"] = TelegramSender(bot, renderer, localizer, file_store(settings).read,
                                          topics,
                                          settings.staff_chat_id, settings.staff_locale)

@@ -22,14 +22,16 @@ from flows.paper import Official
 from flows.procedure import (
     Snapshot,
     allowed,
+    card,
     due_by,
     next_date,
     notice_expires,
     notice_to_act,
 )
 from flows.services import SERVICES
+from flows.wire import message_to_json
 from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot, staff_snapshots
-from storage.clock import to_db
+from storage.clock import now_of, to_db
 from storage.conversations import buttons_seq, person_for
 from storage.interviews import claim_run
 from storage.models import (
@@ -50,6 +52,21 @@ from storage.papers import PaperRegistry, audit_facts
 def _citizen(person: Person) -> Citizen:
     return Citizen(person.id, person.channel, person.external_id, person.language,
                    person.display_name)
+
+
+async def _card_again(session: AsyncSession, application: Application, today: date, *,
+                      unsent_only: bool = False) -> None:
+    """The application's card as it is now, queued to be posted into the topic (again); or,
+    `unsent_only`, only brought up to date while still waiting to go."""
+    row = await session.scalar(select(OutboxMessage).where(
+        OutboxMessage.key == f"card:{application.id}"))
+    if row is None or (unsent_only and row.status != "pending"):
+        return
+    row.payload = message_to_json(card(await staff_snapshot(session, application), today))
+    if not unsent_only:
+        row.status, row.attempts, row.last_error = "pending", 0, ""
+        row.next_attempt_at = to_db(now_of(session))
+        row.provider_message_id = row.sent_at = row.lease_until = None
 
 
 OVERDUE_JOB = "term_passed"  # once a day: the citizens whose term passed unanswered
@@ -73,12 +90,22 @@ class StaffDesk:
             session.add(StaffThread(person_id=person_id, chat_id=chat_id, thread_id=thread_id,
                                     title=title))
 
-    async def forget_thread(self, person_id: int) -> None:
+    async def forget_thread(self, person_id: int, thread_id: int) -> bool:
+        """Staff deleted the person's topic `thread_id`: forget it, and queue the cards of
+        their open applications again, for the topic the next message opens. False when a
+        newer topic is kept already (another message found the deletion first)."""
         async with self.sessions.begin() as session:
             thread = await session.scalar(
                 select(StaffThread).where(StaffThread.person_id == person_id))
-            if thread is not None:
-                await session.delete(thread)
+            if thread is None or thread.thread_id != thread_id:
+                return False
+            await session.delete(thread)
+            today = now_of(session).astimezone(KZ_TZ).date()
+            open_ones = await session.scalars(select(Application).where(
+                Application.person_id == person_id, Application.status.in_(OPEN_STATUSES)))
+            for application in open_ones:
+                await _card_again(session, application, today)
+            return True
 
     async def set_title(self, person_id: int, title: str) -> bool:
         """Remember a new topic title; False when it did not change."""
@@ -174,6 +201,7 @@ class StaffDesk:
             if step.document and self.papers is not None:  # the step's legal document
                 await self.papers.issue(session, application, step.document, at,
                                         Official(actor_name or actor))
+            await _card_again(session, application, today, unsent_only=True)
             return ActResult(True, await staff_snapshot(session, application))
 
 

@@ -104,7 +104,6 @@ class TopicActs:
         await self.side.desk.staff_reply(person_id, reply_key(), text, f"staff:{user_id}")
         self.side.wake()
         try:
-            thread = await self.side.topics.thread_for(person_id)
-            await self.side.post(thread, "console-topic-reply", who=user_name, text=text)
+            await self.side.tell(person_id, "console-topic-reply", who=user_name, text=text)
         except (TelegramForbiddenError, TelegramBadRequest) as error:  # sent all the same
             log.warning("console reply not shown in the topic: %s", error.message)

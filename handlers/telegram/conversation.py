@@ -29,9 +29,8 @@ async def in_session(side: StaffSide, citizen: Citizen, text: str) -> bool:
     seat = await side.sessions.seat_of(citizen.channel, citizen.external_id, side.clock())
     if seat is None or seat.role != "parent" or not seat.open:
         return False
-    thread = await side.topics.thread_for(citizen.person_id)
     if not await side.sessions.present(seat.application_id, seat.child):
-        await side.post(thread, "staff-session-confirm-first")
+        await side.tell(citizen.person_id, "staff-session-confirm-first")
         return True
     await side.sessions.relay(seat.session_id, "specialist", text, side.clock())
     side.wake()

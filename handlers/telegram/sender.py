@@ -39,7 +39,7 @@ from handlers.outcomes import (
     Transient,
 )
 from handlers.telegram.render import TelegramRenderer, split_text
-from handlers.telegram.topics import StaffTopics
+from handlers.telegram.topics import StaffTopics, thread_gone
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +95,7 @@ class TelegramSender:
         return f"tg:{item.external_id}", False
 
     async def deliver(self, item: OutboxItem) -> Delivery:
+        target: _Target | None = None
         try:
             target = await self._target(item)
             if target is None:
@@ -108,10 +109,11 @@ class TelegramSender:
         except TelegramForbiddenError as exc:
             return Blocked(exc.message)
         except TelegramBadRequest as exc:
-            if item.audience == STAFF and "message thread not found" in exc.message.lower():
+            if item.audience == STAFF and thread_gone(exc):
                 # The topic was deleted: forget it, so the retry opens a new one.
-                if self.topics is not None and item.person_id is not None:
-                    await self.topics.forget(item.person_id)
+                if self.topics is not None and item.person_id is not None \
+                        and target is not None and target.thread_id is not None:
+                    await self.topics.forget(item.person_id, target.thread_id)
                 return Transient(exc.message)
             return Rejected(exc.message)
         except TelegramEntityTooLarge as exc:  # a network error by type, but final

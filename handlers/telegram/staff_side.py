@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Protocol
 
 from aiogram import Bot
@@ -174,35 +175,43 @@ class StaffSide:
         console: a text as it is, anything else as a file with its caption."""
         words, kind = (message.text, WORDS) if message.text is not None else (
             message.caption or "", FILE)
-        thread = await self._kept("telegram", str(message.chat.id), words, kind)
-        if thread is not None:
-            await self.bot.copy_message(self.chat_id, message.chat.id, message.message_id,
-                                        message_thread_id=thread)
+        person = await self._kept("telegram", str(message.chat.id), words, kind)
+        if person is not None:
+            await self.topics.within(person, lambda thread: self.bot.copy_message(
+                self.chat_id, message.chat.id, message.message_id, message_thread_id=thread))
 
     async def _kept(self, channel: str, external_id: str, text: str, kind: str) -> int | None:
         """The citizen's words kept (before Telegram is asked anything, so a failure there
-        loses nothing), then their topic's thread."""
+        loses nothing); the citizen's person id."""
         citizen = await self.desk.citizen_by_address(channel, external_id)
         if citizen is None:
             return None
         await self.desk.keep_words(citizen.person_id, text, kind)
-        return await self.topics.thread_for(citizen.person_id)
+        return citizen.person_id
 
     async def relay_text(self, channel: str, external_id: str, text: str) -> None:
         """A message from a citizen on another messenger, posted into their topic."""
-        thread = await self._kept(channel, external_id, text, WORDS)
-        if thread is not None:
+        person = await self._kept(channel, external_id, text, WORDS)
+        if person is not None:
             for piece in split_text(self.text("staff-citizen-says", text=text)):
-                await self.bot.send_message(self.chat_id, piece, message_thread_id=thread)
+                await self.topics.within(person, partial(self._say_in, piece))
 
     async def relay_file(self, channel: str, external_id: str, data: bytes,
                          filename: str) -> None:
-        thread = await self._kept(channel, external_id, "", FILE)
-        if thread is not None:
+        person = await self._kept(channel, external_id, "", FILE)
+        if person is not None:
             name = proper_name(filename, detect_document_type(data[:4096]) or "")
-            await self.bot.send_document(self.chat_id, BufferedInputFile(data, name),
-                                         caption=self.text("staff-citizen-file"),
-                                         message_thread_id=thread)
+            await self.topics.within(person, lambda thread: self.bot.send_document(
+                self.chat_id, BufferedInputFile(data, name),
+                caption=self.text("staff-citizen-file"), message_thread_id=thread))
+
+    async def _say_in(self, text: str, thread: int) -> Message:
+        return await self.bot.send_message(self.chat_id, text, message_thread_id=thread)
+
+    async def tell(self, person_id: int, key: str, **args: Any) -> Message:
+        """A line in the person's topic, wherever it is now (`post` once it is known)."""
+        return await self.topics.within(person_id,
+                                        lambda thread: self.post(thread, key, **args))
 
     # ------------------------------------------------------------------ topic -> citizen
     async def send_file(self, citizen: Citizen, message: Message, actor: str) -> None:
@@ -274,26 +283,27 @@ class StaffSide:
         result = await self.desk.act(application_id, action, actor, details, self.clock(),
                                      user_name)
         snapshot = result.snapshot
-        if thread is None and snapshot is not None:
-            person = await self.desk.person_of(snapshot.id)
-            thread = await self.topics.thread_for(person) if person else None
-        if thread is None:
+        person = await self.desk.person_of(snapshot.id) if snapshot is not None else None
+        if thread is not None:  # tapped in the topic
+            say = partial(self.post, thread)
+        elif person is not None:  # from the console: the topic may have been deleted
+            say = partial(self.tell, person)
+        else:
             return result
         if result.reason is not None:  # a term the law sets
-            await self.post(thread, result.reason.key, **result.reason.args)
+            await say(result.reason.key, **result.reason.args)
             return result
         if not result.ok or snapshot is None:
             args: dict[str, Arg] = {} if snapshot is None else {
                 "number": snapshot.number,
                 "status": Text(status_id(snapshot.status, snapshot.service))}
-            await self.post(thread, result.error, **args)
+            await say(result.error, **args)
             return result
         self.wake()
-        await self.post(thread, "staff-done", who=user_name,
+        await say("staff-done", who=user_name,
                         action=Text(f"staff-action-{action}"), number=snapshot.number,
                         status=Text(status_id(snapshot.status, snapshot.service)))
         await self.refresh_card(snapshot, card_id)
-        person = await self.desk.person_of(snapshot.id)
         if person is not None:
             await self.topics.refresh_title(person)
         return result

@@ -27,10 +27,10 @@ from tests.console.conftest import (
     signed_in,
     submitted,
 )
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeChat, FakeTelegram
 from tests.flows.documents import jpeg
 from tests.handlers.conftest import RunningBot
-from tests.handlers.lingo import says
+from tests.handlers.lingo import buttons, says
 from tests.handlers.test_staff_telegram import citizen_gets, first_line, seen
 
 NUMBER = "ВП-2026-00001"
@@ -353,3 +353,32 @@ async def test_today_lists_the_conversations_with_children_booked_for_the_day(
     today = text_of(await browser.get("/console/today"))
     assert re.findall(r"<time>([^<]+)</time> — <a", today) == [
         "23.11.2026 11:00", "23.11.2026 15:00"]
+
+
+async def test_a_step_and_a_reply_after_the_topic_was_deleted_open_a_new_one(
+    telegram: FakeTelegram, console: RunningBot, browsers: list[Browser]
+) -> None:
+    """An admin deleted the citizen's topic: the console's step is still told, in a new
+    topic, where the card comes back as it is now."""
+    ref = await with_a_photo(console)
+    card = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(says(
+        "staff-card-title", "ru", number=NUMBER, status=says("status-submitted", "ru"))))
+    FakeChat(telegram, STAFF_CHAT).delete_topic(card["message_thread_id"])
+    browser = await signed_in(console, browsers)
+    assert (await act(browser, ref, "accept")).status == 303
+    assert await status_of(console) == "under_review"
+    done = await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == says(
+        "staff-done", "ru", who="Дана Маман", action=says("staff-action-accept", "ru"),
+        number=NUMBER, status=says("status-under-review", "ru")))
+    thread = done["message_thread_id"]
+    assert thread != card["message_thread_id"]
+    again = await seen(telegram, STAFF_CHAT, lambda m: m.get("text", "").startswith(says(
+        "staff-card-title", "ru", number=NUMBER, status=says("status-under-review", "ru"))),
+        thread)
+    assert says("staff-action-approve", "ru") in buttons(again)
+    page = await browser.get(f"/console/a/{ref}")
+    sent = await browser.post(f"/console/a/{ref}/reply", {"csrf": page.csrf, "text": "Принято"})
+    assert sent.status in (200, 303)
+    await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == says(
+        "console-topic-reply", "ru", who="Дана Маман", text="Принято"), thread)
+    assert len(telegram.calls_of("createForumTopic")) == 2
