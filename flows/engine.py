@@ -171,11 +171,14 @@ class Engine:
             if _position(state) != before:
                 state.seq += 1
             messages = tuple(_bind(m, state.seq) for m in turn.messages)
+            offered, state.contact_keyboard = state.contact_keyboard, any(
+                m.ask_contact for m in messages)
             # Until the person chooses, every reply is the greeting or the language question
             # (or leads to it): it speaks the messenger's language, nothing is stored.
             language = state.language or first_language(event.locale_hint, self.default_language)
             reply = Reply(language, messages, turn.notice,
-                          escalate=turn.escalate, relay=turn.relay)
+                          escalate=turn.escalate, relay=turn.relay,
+                          close_contact=offered and not state.contact_keyboard)
             receipt = None if update is None else Receipt(update, reply)
             await self.ports.conversations.save(
                 event.channel, event.user_id, state, event.display_name, receipt

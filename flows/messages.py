@@ -72,6 +72,7 @@ class Reply:
     notice: Text | None = None  # a short note for a tapped button (Telegram's toast)
     escalate: bool = False  # the person asked for a specialist: open their staff topic
     relay: bool = False  # pass the incoming message on to the person's staff topic
+    close_contact: bool = False  # take away the "share my number" keyboard offered before
 
 
 class EventKind(StrEnum):

@@ -41,6 +41,9 @@ class ConversationState:
     last_tap: str | None = None  # the last accepted button payload (double taps)
     draft_key: str | None = None  # one application per draft, whatever the taps on Submit
     invite: str | None = None  # a child's opened invite: "ref|slot key|zone"
+    # The last reply offered the messenger's own "share my number" keyboard: Telegram keeps
+    # it up under every later question until a reply takes it away.
+    contact_keyboard: bool = False
 
 
 @dataclass(frozen=True)

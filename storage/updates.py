@@ -208,6 +208,7 @@ def reply_to_json(reply: Reply) -> Json:
         "notice": text_to_json(reply.notice) if reply.notice is not None else None,
         "escalate": reply.escalate,
         "relay": reply.relay,
+        "close_contact": reply.close_contact,
     }
 
 
@@ -219,6 +220,7 @@ def reply_from_json(data: Json) -> Reply:
         text_from_json(notice) if notice is not None else None,
         escalate=bool(data.get("escalate")),
         relay=bool(data.get("relay")),
+        close_contact=bool(data.get("close_contact")),
     )
 
 

@@ -81,8 +81,6 @@ def _keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMa
 class TelegramRenderer:
     def __init__(self, localizer: Localizer) -> None:
         self.l10n = localizer
-        # Chats whose reply keyboard ("share my number") is up; the next plain message removes it.
-        self._contact_keyboard: set[int] = set()
 
     def inline(self, message: OutgoingMessage, lang: str) -> InlineKeyboardMarkup | None:
         if not message.choices:
@@ -93,15 +91,26 @@ class TelegramRenderer:
     def calls(self, chat_id: int, reply: Reply) -> list[Call]:
         """The Bot API calls that deliver a reply, in order (`await bot(call)` makes one):
         a restart resumes after the last call Telegram confirmed."""
-        return [call for message in reply.messages
-                for call in self._calls_one(chat_id, message, reply.language)]
+        # The "share my number" keyboard goes with the first message that has no buttons of
+        # its own (a message carries one keyboard), or with a short line of its own.
+        closing = reply.close_contact
+        calls: list[Call] = []
+        for message in reply.messages:
+            bare = not message.choices and not message.ask_contact
+            calls += self._calls_one(chat_id, message, reply.language, closing and bare)
+            closing = closing and not bare
+        if closing:
+            calls.insert(0, SendMessage(
+                chat_id=chat_id, reply_markup=ReplyKeyboardRemove(),
+                text=self.l10n.render(Text("phone-share-closed"), reply.language)))
+        return calls
 
-    def _calls_one(self, chat_id: int, message: OutgoingMessage, lang: str) -> list[Call]:
+    def _calls_one(self, chat_id: int, message: OutgoingMessage, lang: str,
+                   close_contact: bool = False) -> list[Call]:
         calls: list[Call] = []
         markup: Markup | None = self.inline(message, lang)
-        if markup is None and chat_id in self._contact_keyboard:
+        if close_contact:
             markup = ReplyKeyboardRemove()
-            self._contact_keyboard.discard(chat_id)
         chunks = split_text(self.l10n.join(message.parts, lang))
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
@@ -116,7 +125,6 @@ class TelegramRenderer:
             )
             calls.append(SendMessage(chat_id=chat_id, reply_markup=keyboard,
                                      text=self.l10n.render(Text("phone-share-hint"), lang)))
-            self._contact_keyboard.add(chat_id)
         if message.attachment is not None:
             file = BufferedInputFile(message.attachment.content, message.attachment.filename)
             calls.append(SendDocument(chat_id=chat_id, document=file))

@@ -58,6 +58,8 @@ group-more-no = That's all
 group-added = Child {$count} added.
 phone-share-button = 📱 Share my phone number
 phone-share-hint = Or tap the button below to share the number of this account.
+# The line that takes the share-number keyboard away when every other message of the reply has buttons.
+phone-share-closed = All right.
 value-plain = {$value}
 
 ## Documents

@@ -58,6 +58,8 @@ group-more-no = Басқа бала жоқ
 group-added = {$count}-бала қосылды.
 phone-share-button = 📱 Нөмірімді жіберу
 phone-share-hint = Немесе осы аккаунттың нөмірін жіберу үшін төмендегі батырманы басыңыз.
+# The line that takes the share-number keyboard away when every other message of the reply has buttons.
+phone-share-closed = Жақсы.
 value-plain = {$value}
 
 ## Құжаттар

@@ -58,6 +58,8 @@ group-more-no = Больше детей нет
 group-added = Ребенок № {$count} добавлен.
 phone-share-button = 📱 Отправить мой номер
 phone-share-hint = Или нажмите кнопку ниже, чтобы отправить номер этого аккаунта.
+# The line that takes the share-number keyboard away when every other message of the reply has buttons.
+phone-share-closed = Хорошо.
 value-plain = {$value}
 
 ## Документы
