@@ -1,13 +1,15 @@
 """Where a person is in a flow, and how Next and Back move them.
 
 The cursor is a string saved with the conversation: "iin" (a step), "children/1/birth_date"
-(a group item's sub-step), "children/1/__more__" ("another one?") or "__summary__".
+(a group item's sub-step), "children/1/__more__" ("another one?"), "children/1/__remove__"
+(which one to take out) or "__summary__".
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from flows.common import full_name
 from flows.messages import Text
 from flows.ports import ConversationState
 from flows.steps import Flow, GroupStep, Step
@@ -15,6 +17,8 @@ from flows.turn import Turn
 
 SUMMARY = "__summary__"
 MORE = "__more__"
+REMOVE = "__remove__"
+GROUP_SCREENS = (MORE, REMOVE)  # a group's own questions, about no one item
 
 
 def split(cursor: str) -> tuple[str, int, str]:
@@ -33,6 +37,24 @@ def group_cursor(step: Step, item: int) -> str:
 def is_complete(step: GroupStep, item: dict[str, Any]) -> bool:
     """Every question of the item answered (its last one is answered last)."""
     return step.steps[-1].id in item
+
+
+def complete(step: GroupStep, items: list[dict[str, Any]]) -> list[int]:
+    """The places of the items entered in full."""
+    return [i for i, item in enumerate(items) if is_complete(step, item)]
+
+
+def remove(turn: Turn, step: GroupStep, index: int) -> bool:
+    """Take an item entered in full out of the group (one added by mistake), while another
+    stays: the cursor goes back to "another one?"."""
+    items = turn.state.answers.setdefault(step.id, [])
+    entered = complete(step, items)
+    if index not in entered or len(entered) < 2:  # a forged or an outdated button
+        return False
+    removed = items.pop(index)
+    turn.say(Text("group-removed", {"name": full_name(removed)}))
+    turn.state.cursor = f"{step.id}/{len(items) - 1}/{MORE}"
+    return True
 
 
 def begun(step: GroupStep, items: list[dict[str, Any]]) -> int | None:
@@ -94,6 +116,9 @@ def back(turn: Turn, flow: Flow) -> None:
     if isinstance(step, GroupStep):
         ids = [s.id for s in step.steps]
         items = state.answers.setdefault(step.id, [])
+        if sub == REMOVE:
+            state.cursor = f"{step.id}/{item}/{MORE}"
+            return
         if sub == MORE:
             state.cursor = f"{step.id}/{item}/{ids[-1]}"
             return

@@ -20,9 +20,9 @@ from typing import Any
 from flows import booking, cursor, menu, related
 from flows.calendar import KZ_TZ, is_office_open, next_office_opening
 from flows.clock import Clock
-from flows.common import CONSENT_RECORD, CONSENT_STEP, Render, consent_record
+from flows.common import CONSENT_RECORD, CONSENT_STEP, Render, consent_record, full_name
 from flows.complaint import ABOUT, COMPLAINT
-from flows.cursor import MORE, SUMMARY
+from flows.cursor import GROUP_SCREENS, MORE, REMOVE, SUMMARY
 from flows.enquiries import Enquiries, Exit
 from flows.first_words import first_language
 from flows.messages import (
@@ -69,6 +69,8 @@ from flows.payloads import (
     OpenApplication,
     OtherServices,
     RelatedService,
+    Remove,
+    RemoveItem,
     Resume,
     ShowFiled,
     ShowPapers,
@@ -757,7 +759,7 @@ class Engine:
         if isinstance(step, GroupStep):
             items: list[dict[str, Any]] = state.answers.setdefault(step.id, [])
             if sub == MORE:
-                entered = sum(cursor.is_complete(step, entry) for entry in items)
+                entered = len(cursor.complete(step, items))
                 turn.say(
                     header,
                     Text(step.more_prompt, {"count": entered}),
@@ -765,9 +767,16 @@ class Engine:
                         [button("group-more-yes", More())] if entered < step.max_items
                         else [],
                         [button("group-more-no", Done())],
+                        [button("group-remove", Remove())] if entered > 1 else [],
                         nav,
                     ],
                 )
+                return
+            if sub == REMOVE:
+                turn.say(header, Text("group-remove-which"), choices=[
+                    *([button("group-remove-child", RemoveItem(i), **_named(items[i]))]
+                      for i in cursor.complete(step, items)),
+                    nav])
                 return
             current = items[item] if item < len(items) else {}
             sub_step = next(s for s in step.steps if s.id == sub)
@@ -850,9 +859,16 @@ class Engine:
                     state.cursor = cursor.group_cursor(step, begun)
                 elif isinstance(action, More) and len(items) < step.max_items:
                     state.cursor = cursor.group_cursor(step, len(items))
+                elif isinstance(action, Remove) and len(cursor.complete(step, items)) > 1:
+                    state.cursor = f"{step.id}/{item}/{REMOVE}"
                 elif isinstance(action, Done):
                     items[:] = [item for item in items if cursor.is_complete(step, item)]
                     cursor.advance(turn.state, flow, step.id)
+                await self._ask_current(turn)
+                return
+            if sub == REMOVE:
+                if isinstance(action, RemoveItem):
+                    cursor.remove(turn, step, action.index)
                 await self._ask_current(turn)
                 return
             while len(items) <= item:
@@ -931,7 +947,7 @@ class Engine:
         holder: dict[str, Any] = state.answers
         simple: Step = step
         if isinstance(step, GroupStep):
-            if sub == MORE:
+            if sub in GROUP_SCREENS:
                 turn.say(Text("hint-use-buttons"))
                 await self._ask_current(turn)
                 return
@@ -1055,6 +1071,11 @@ class Engine:
 
 
 # ---------------------------------------------------------------------- helpers
+def _named(item: dict[str, Any]) -> dict[str, Any]:
+    """A child in a list to pick from: name and date of birth (siblings may share a name)."""
+    return {"name": full_name(item), "birth": date.fromisoformat(item["birth_date"])}
+
+
 def _position(state: ConversationState) -> tuple[Any, ...]:
     return (state.language, state.flow, state.cursor, state.pending, state.editing,
             state.invite)

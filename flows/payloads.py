@@ -390,6 +390,16 @@ class More(Action, prefix="more"):
 
 
 @dataclass(frozen=True)
+class Remove(Action, prefix="remove"):
+    """"Take a child out": the list of those entered, to pick from."""
+
+
+@dataclass(frozen=True)
+class RemoveItem(Action, prefix="rmitem"):
+    index: Index
+
+
+@dataclass(frozen=True)
 class Done(Action, prefix="done"):
     pass
 

@@ -56,6 +56,11 @@ step-current = Current answer: {$value}
 group-more-yes = ➕ Add another child
 group-more-no = That's all
 group-added = Child {$count} added.
+group-remove = 🗑 Remove a child
+group-remove-short = 🗑 Remove a child
+group-remove-which = Which child should be removed from the application? The other children and your other answers stay.
+group-remove-child = 🗑 {$name}, {$birth}
+group-removed = {$name} is no longer in the application.
 phone-share-button = 📱 Share my phone number
 phone-share-hint = Or tap the button below to share the number of this account.
 # The line that takes the share-number keyboard away when every other message of the reply has buttons.

@@ -56,6 +56,11 @@ step-current = Қазіргі жауап: {$value}
 group-more-yes = ➕ Тағы бір бала қосу
 group-more-no = Басқа бала жоқ
 group-added = {$count}-бала қосылды.
+group-remove = 🗑 Баланы өтініштен алып тастау
+group-remove-short = 🗑 Баланы алып тастау
+group-remove-which = Қай баланы өтініштен алып тастау керек? Қалған балалар мен басқа жауаптарыңыз сақталады.
+group-remove-child = 🗑 {$name}, {$birth}
+group-removed = {$name} өтініштен алынып тасталды.
 phone-share-button = 📱 Нөмірімді жіберу
 phone-share-hint = Немесе осы аккаунттың нөмірін жіберу үшін төмендегі батырманы басыңыз.
 # The line that takes the share-number keyboard away when every other message of the reply has buttons.

@@ -56,6 +56,11 @@ step-current = Текущий ответ: {$value}
 group-more-yes = ➕ Добавить еще ребенка
 group-more-no = Больше детей нет
 group-added = Ребенок № {$count} добавлен.
+group-remove = 🗑 Убрать ребенка из заявления
+group-remove-short = 🗑 Убрать ребенка
+group-remove-which = Какого ребенка убрать из заявления? Остальные дети и другие ваши ответы сохранятся.
+group-remove-child = 🗑 {$name}, {$birth}
+group-removed = Ребенок {$name} убран из заявления.
 phone-share-button = 📱 Отправить мой номер
 phone-share-hint = Или нажмите кнопку ниже, чтобы отправить номер этого аккаунта.
 # The line that takes the share-number keyboard away when every other message of the reply has buttons.

@@ -56,6 +56,7 @@ LONGEST: tuple[Payload, ...] = (
     payloads.MailInstead(ID, 99),
     *(payloads.ChildConversation(int(ID), verb, 99) for verb in payloads.SESSION_VERBS),
     payloads.Back(), payloads.Submit(), Edit(NAME), payloads.More(), payloads.Done(),
+    payloads.Remove(), payloads.RemoveItem(999),
     payloads.Keep(), payloads.Skip(), UseSuggestion(999), ChooseOption(NAME),
     # "Other services" (flows/related.py)
     payloads.OtherServices(), payloads.RelatedService(NAME), payloads.NotifyMe(NAME),
