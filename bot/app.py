@@ -75,6 +75,7 @@ from storage.interest import SqlServiceInterest
 from storage.interviews import SqlInterviews
 from storage.keys import load_keyring
 from storage.mail import SqlMailChildren
+from storage.officials import SqlOfficials
 from storage.outbox import OutboxStore
 from storage.papers import PaperDesk, PaperRegistry
 from storage.pending import run_pending
@@ -186,7 +187,8 @@ class App:
         Console(console, console, acts, desk, self.localizer, clock=self.worker.clock,
                 public_base_url=self.settings.public_base_url,
                 default_language=self.settings.staff_locale,
-                gate=staff.gate if staff is not None else None).install(server)
+                gate=staff.gate if staff is not None else None,
+                officials=SqlOfficials(sessions(self.db))).install(server)
         if self.whatsapp is not None:
             self.whatsapp.channel.install(server)
         if telegram_webhook is not None:

@@ -30,12 +30,14 @@ KINDS = (
 
 @dataclass(frozen=True)
 class Official:
-    """Who issued it: the staff member's name as the staff group knows it."""
+    """Who issued it: the name and position they entered for papers (storage/officials.py),
+    else their name as the staff group knows it."""
 
     name: str
     # Receipt and permission name the official's position (004 app. 3, 4); None prints a
     # neutral "official of the service provider".
     position: str | None = None
+    actor: str = ""  # "staff:<Telegram id>": whose entry names them
 
 
 @dataclass(frozen=True)

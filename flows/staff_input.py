@@ -98,3 +98,30 @@ def parse_override(text: str) -> tuple[str, str, datetime, datetime] | None:
     except ValueError:
         return None
     return (kind, body, begin, finish) if begin < finish else None
+
+
+MAX_OFFICIAL_NAME = 150
+MAX_POSITION = 300
+# A word of a name as signed on a paper: letters, with hyphens, apostrophes and the dots
+# of initials ("Ахметова-Ким", "Г.С.").
+_SIGNED_WORD_RE = re.compile(r"(?:[^\W\d_]|[-'’.])+")
+
+
+def parse_official_name(text: str) -> str:
+    """The name a staff member signs papers with: a surname and a name, or initials."""
+    words = tidy(text).split()
+    name = " ".join(words)
+    if not 2 <= len(words) <= 6 or len(name) > MAX_OFFICIAL_NAME or not all(
+            _SIGNED_WORD_RE.fullmatch(word) and any(c.isalpha() for c in word)
+            for word in words):
+        raise Invalid("console-error-official-name", {"max": MAX_OFFICIAL_NAME})
+    return name
+
+
+def parse_position(text: str) -> str:
+    """A position as a paper prints it, in one line ("Главный специалист отдела ...")."""
+    position = " ".join(tidy(text).split())
+    if not 3 <= len(position) <= MAX_POSITION or \
+            sum(char.isalpha() for char in position) < 3:
+        raise Invalid("console-error-position", {"max": MAX_POSITION})
+    return position

@@ -443,6 +443,21 @@ class ConsoleSession(Base):
     ended_at: Mapped[datetime | None]
 
 
+class OfficialName(Base):
+    """How a staff member signs the papers they issue: the full name and the position, in
+    each language a paper is made in, as they entered them in the console. Without one a
+    paper carries their messenger name and a neutral "official of the service provider"."""
+
+    __tablename__ = "officials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, unique=True)  # their Telegram id
+    full_name: Mapped[str] = mapped_column(SEALED, default="")
+    position_kk: Mapped[str] = mapped_column(String(300), default="")
+    position_ru: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=stamp, onupdate=stamp)
+
+
 class CitizenWord(Base):
     """A citizen's own message to staff, kept when it is relayed into their topic (issue 17),
     so the console shows the chat both ways. A file is kept as a line only ("file"; its

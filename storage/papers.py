@@ -31,6 +31,7 @@ from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
 from storage.files import DiskFileStore
 from storage.models import Application, AuditEntry, InterviewSession, IssuedPaper, Person
+from storage.officials import as_signed
 from storage.outbox import CITIZEN, STAFF, enqueue
 from storage.privacy import was_anonymised
 
@@ -84,6 +85,9 @@ class PaperRegistry:
         transcript, present = await _conversation(session, application.id, kind, part)
         person = await session.get(Person, application.person_id)
         language = (person.language if person else None) or self.default_language
+        entered = True
+        if official is not None:
+            official, entered = await as_signed(session, official, language)
         code = secrets.token_urlsafe(16)  # 128 random bits
         facts = PaperFacts(
             kind=kind, registry_number=f"{application.number}/{count + 1}", version=version,
@@ -114,9 +118,12 @@ class PaperRegistry:
         enqueue(session, key=f"paper:{paper.id}:citizen", audience=CITIZEN,
                 person_id=application.person_id, application_id=application.id,
                 message=OutgoingMessage((words,)), document=document)
+        # Signed with a messenger name: staff are told where to enter the name and position.
+        unsigned = () if entered else (Text("issued-staff-unsigned"),)
         enqueue(session, key=f"paper:{paper.id}:staff", audience=STAFF,
                 person_id=application.person_id, application_id=application.id,
-                message=OutgoingMessage((Text("issued-staff", about),)), document=document)
+                message=OutgoingMessage((Text("issued-staff", about), *unsigned)),
+                document=document)
         return paper
 
 

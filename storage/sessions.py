@@ -235,7 +235,8 @@ class SqlSessions:
             if self.papers is not None:  # the record, with the closing of the conversation
                 await session.flush()
                 await self.papers.issue(session, application, CONVERSATION_RECORD, now,
-                                        Official(actor_name or actor), part=row.child_position)
+                                        Official(actor_name or actor, actor=actor),
+                                        part=row.child_position)
             return lines
 
 

@@ -200,7 +200,7 @@ class StaffDesk:
                     not_after=notice_expires(snapshot))
             if step.document and self.papers is not None:  # the step's legal document
                 await self.papers.issue(session, application, step.document, at,
-                                        Official(actor_name or actor))
+                                        Official(actor_name or actor, actor=actor))
             await _card_again(session, application, today, unsent_only=True)
             return ActResult(True, await staff_snapshot(session, application))
 
@@ -246,7 +246,8 @@ class StaffDesk:
             if application is None or latest is None or self.papers is None:
                 return None
             paper = await self.papers.issue(session, application, latest.kind, at,
-                                            Official(actor_name or actor), part=latest.part)
+                                            Official(actor_name or actor, actor=actor),
+                                            part=latest.part)
             session.add(AuditEntry(actor=actor, action="paper.reissue",
                                    subject=application.number, details={"kind": latest.kind}))
             # The new version goes into the topic at this specialist's request: a read.

@@ -81,3 +81,16 @@ console-topic-reply = 🖥 {$who} replied to the citizen from the console: {$tex
 console-today-interviews = Conversations with children today
 console-today-no-interviews = No conversation with a child is booked for today.
 console-today-complaints = Complaints under consideration: {$count}
+
+# The page where a staff member enters how they sign papers.
+console-nav-me = Signature on papers
+console-me-title = Signature on papers
+console-me-why = This is how the papers you issue name you: the permission, a refusal, a notice, a receipt and a conversation record. The position is needed in both languages: a paper is made in the applicant's language.
+console-me-unset = Until then papers carry your Telegram name ("{ $name }") and the position "{ paper-official }".
+console-me-full_name = Surname, name, patronymic (or initials)
+console-me-position_kk = Position in Kazakh
+console-me-position_ru = Position in Russian
+console-me-save = Save
+console-me-saved = Saved. The next papers will be signed this way.
+console-error-official-name = Give a surname and a name (or initials) in letters, at most { $max } characters.
+console-error-position = Give the position in words, at most { $max } characters.

@@ -31,3 +31,4 @@ verify-details =
 staff-action-reissue = 🔁 Issue the document again
 staff-reissued = Application {$number}: a new version of "{$paper}" is issued; the old one now checks as replaced.
 staff-reissue-nothing = Application {$number}: there is no document to issue again.
+issued-staff-unsigned = The paper carries the specialist's Telegram name and no position. The name and position for papers are entered in the console: /console → “{ console-nav-me }”.

@@ -81,3 +81,16 @@ console-topic-reply = 🖥 {$who} консольден азаматқа жауа
 console-today-interviews = Бүгінгі баламен әңгімелесулер
 console-today-no-interviews = Бүгін баламен әңгімелесу белгіленбеген.
 console-today-complaints = Қаралып жатқан шағымдар: {$count}
+
+# The page where a staff member enters how they sign papers.
+console-nav-me = Құжаттардағы қолтаңба
+console-me-title = Құжаттардағы қолтаңба
+console-me-why = Сіз беретін құжаттарда (рұқсат, бас тарту, хабарлама, қолхат, әңгімелесу хаттамасы) осылай көрсетілесіз. Лауазым екі тілде керек: құжат өтініш берушінің тілінде жасалады.
+console-me-unset = Әзірге құжаттарға Telegram-дағы атыңыз («{ $name }») және «{ paper-official }» лауазымы қойылады.
+console-me-full_name = Тегі, аты, әкесінің аты (немесе аты-жөнінің бас әріптері)
+console-me-position_kk = Лауазымы қазақ тілінде
+console-me-position_ru = Лауазымы орыс тілінде
+console-me-save = Сақтау
+console-me-saved = Сақталды. Келесі құжаттарға осылай қойылады.
+console-error-official-name = Тегі мен атын (немесе бас әріптерін) әріптермен, { $max } таңбадан аспайтындай жазыңыз.
+console-error-position = Лауазымды сөзбен, { $max } таңбадан аспайтындай жазыңыз.

@@ -31,3 +31,4 @@ verify-details =
 staff-action-reissue = 🔁 Құжатты қайта беру
 staff-reissued = № {$number} өтініш: «{$paper}» құжатының жаңа нұсқасы берілді; тексергенде бұрынғысы ауыстырылған деп көрсетіледі.
 staff-reissue-nothing = № {$number} өтініш: қайта беретін құжат жоқ.
+issued-staff-unsigned = Құжатқа маманның Telegram-дағы аты лауазымсыз қойылды. Құжаттарға арналған аты-жөн мен лауазым консольде көрсетіледі: /console → «{ console-nav-me }».

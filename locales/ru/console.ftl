@@ -81,3 +81,16 @@ console-topic-reply = 🖥 {$who} ответил(а) гражданину из �
 console-today-interviews = Беседы с детьми сегодня
 console-today-no-interviews = На сегодня бесед с детьми не назначено.
 console-today-complaints = Жалобы на рассмотрении: {$count}
+
+# The page where a staff member enters how they sign papers.
+console-nav-me = Подпись в документах
+console-me-title = Подпись в документах
+console-me-why = Так вы будете указаны в документах, которые выдаете: в разрешении, отказе, уведомлении, расписке и протоколе беседы. Должность нужна на обоих языках: документ составляется на языке заявителя.
+console-me-unset = Пока документы подписываются вашим именем в Telegram («{ $name }») и должностью «{ paper-official }».
+console-me-full_name = Фамилия, имя, отчество (или инициалы)
+console-me-position_kk = Должность на казахском языке
+console-me-position_ru = Должность на русском языке
+console-me-save = Сохранить
+console-me-saved = Сохранено. Следующие документы будут подписаны так.
+console-error-official-name = Укажите фамилию и имя (или инициалы) буквами, не длиннее { $max } знаков.
+console-error-position = Укажите должность словами, не длиннее { $max } знаков.

@@ -31,3 +31,4 @@ verify-details =
 staff-action-reissue = 🔁 Выдать документ заново
 staff-reissued = Заявление № {$number}: выдана новая версия документа «{$paper}»; прежняя при проверке показывается как замененная.
 staff-reissue-nothing = Заявление № {$number}: документов для повторной выдачи нет.
+issued-staff-unsigned = Документ подписан именем специалиста в Telegram, без должности. ФИО и должность для документов указываются в консоли: /console → «{ console-nav-me }».

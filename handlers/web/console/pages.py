@@ -21,6 +21,7 @@ URLs (all under /console):
   GET  /a/<id>/chat         the chat, as a fragment (htmx refreshes it)
   POST /a/<id>/act/<action> a step, with its inputs
   POST /a/<id>/reply        a reply to the citizen
+  GET  /me, POST /me        the name and position one signs papers with
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ from flows.payloads import CardAction, unpack
 from flows.procedure import OPEN, Snapshot, card, due_by
 from flows.service import Checklist, ProcedureStep, Service, Typed
 from flows.services import SERVICES
-from flows.staff_input import tidy
+from flows.staff_input import parse_official_name, parse_position, tidy
 from flows.validators import Invalid
 from handlers.l10n import Localizer
 from handlers.web.console.ports import (
@@ -61,6 +62,7 @@ from handlers.web.console.ports import (
     ConsoleAuth,
     ConsoleData,
     DigestData,
+    OfficialNames,
     StaffCheck,
     StaffSession,
 )
@@ -126,8 +128,10 @@ class Console:
 
     def __init__(self, auth: ConsoleAuth, data: ConsoleData, acts: Acts, digest: DigestData,
                  l10n: Localizer, *, clock: Callable[[], datetime], public_base_url: str = "",
-                 default_language: str = "kk", gate: StaffCheck | None = None) -> None:
+                 default_language: str = "kk", gate: StaffCheck | None = None,
+                 officials: OfficialNames | None = None) -> None:
         self.auth, self.data, self.acts, self.digest = auth, data, acts, digest
+        self.officials = officials  # the names and positions papers are signed with
         self.gate = gate  # asked again at every request of a person (`_still_staff`)
         self._staff_seen: dict[int, datetime] = {}  # user id: when the gate last said yes
         self.l10n, self.clock = l10n, clock
@@ -165,6 +169,9 @@ class Console:
         routes.add_get("/a/{id}/paper/{paper}", self.paper)
         routes.add_post("/a/{id}/act/{action}", self.act)
         routes.add_post("/a/{id}/reply", self.reply)
+        if self.officials is not None:
+            routes.add_get("/me", self.signature_page)
+            routes.add_post("/me", self.save_signature)
         routes.add_static("/static", STATIC, append_version=False)
         return app
 
@@ -366,6 +373,38 @@ class Console:
             await self.auth.set_language(self._session(request).key, chosen)
         back = str(form.get("next", ""))
         raise web.HTTPSeeOther(back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/")
+
+    # ------------------------------------------------------------------ one's signature
+    async def signature_page(self, request: web.Request) -> web.Response:
+        session = self._session(request)
+        assert self.officials is not None
+        entry = await self.officials.signs_as(session.user_id)
+        typed = {"full_name": entry.full_name, "position_kk": entry.position_kk,
+                 "position_ru": entry.position_ru} if entry else {}
+        return self._render(request, "me.html", {
+            "typed": typed, "errors": {}, "saved": "saved" in request.query,
+            "unset": entry is None})
+
+    async def save_signature(self, request: web.Request) -> web.StreamResponse:
+        """Saved only whole: a name, and a position in each language a paper is made in."""
+        session = await self._may_act(request)
+        assert self.officials is not None
+        form = await request.post()
+        typed = {name: str(form.get(name, ""))[:1000]
+                 for name in ("full_name", "position_kk", "position_ru")}
+        parsers = {"full_name": parse_official_name, "position_kk": parse_position,
+                   "position_ru": parse_position}
+        say, values, errors = self._say(session.language), {}, {}
+        for name, parse in parsers.items():
+            try:
+                values[name] = parse(typed[name])
+            except Invalid as problem:
+                errors[name] = say(problem.key, **problem.args)
+        if errors:
+            return self._render(request, "me.html", {
+                "typed": typed, "errors": errors, "saved": False, "unset": False}, status=422)
+        await self.officials.save(session.user_id, **values)
+        raise web.HTTPSeeOther(f"{PREFIX}/me?saved=1")
 
     # ------------------------------------------------------------------ the list
     def _filters(self, query: MultiMapping[str], session: StaffSession) -> dict[str, str]:

@@ -188,6 +188,23 @@ class ConsoleData(Protocol):
     async def open_snapshots(self, today: date) -> list[tuple[Snapshot, date | None]]: ...
 
 
+class SignsAs(Protocol):
+    """The name and positions a staff member signs papers with."""
+
+    @property
+    def full_name(self) -> str: ...
+    @property
+    def position_kk(self) -> str: ...
+    @property
+    def position_ru(self) -> str: ...
+
+
+class OfficialNames(Protocol):
+    async def signs_as(self, user_id: int) -> SignsAs | None: ...
+    async def save(self, user_id: int, full_name: str, position_kk: str,
+                   position_ru: str) -> None: ...
+
+
 class DigestData(Protocol):
     """What the morning digest reads besides the applications (the staff desk,
     `storage/staff.py`)."""
