@@ -300,9 +300,9 @@ class StaffSide:
             await say(result.error, **args)
             return result
         self.wake()
-        await say("staff-done", who=user_name,
-                        action=Text(f"staff-action-{action}"), number=snapshot.number,
-                        status=Text(status_id(snapshot.status, snapshot.service)))
+        await say("staff-done", who=user_name, action=Text(f"staff-action-{action}"),
+                  number=snapshot.number,
+                  status=Text(status_id(snapshot.status, snapshot.service)))
         await self.refresh_card(snapshot, card_id)
         if person is not None:
             await self.topics.refresh_title(person)
