@@ -66,6 +66,8 @@ COMPLAINT = Flow(
     ),
     summary_title="complaint-summary-title",
     submit_label="complaint-summary-submit",
+    given=(ABOUT, "about_number"),
+    words="complaint-",
 )
 
 

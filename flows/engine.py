@@ -91,6 +91,7 @@ from flows.payloads import (
 from flows.person_locks import PersonLocks
 from flows.ports import (
     Applications,
+    ApplicationView,
     ConversationState,
     ConversationStore,
     FileStore,
@@ -108,7 +109,7 @@ from flows.services import SERVICES
 from flows.steps import ChoiceStep, Context, FilesStep, Flow, GroupStep, Section, Step, TextStep
 from flows.turn import Turn, button
 from flows.uploads import accept_file
-from flows.validators import Invalid
+from flows.validators import Invalid, parse_free_text
 
 LANGUAGES = ("kk", "ru", "en")
 
@@ -227,10 +228,14 @@ class Engine:
     # ------------------------------------------------------------------ commands
     async def _command(self, turn: Turn) -> None:
         state, name = turn.state, turn.event.text
-        if isinstance(overlay(state.pending),
-                      WithSpecialist | WithSpecialistConfirmed | Objecting | AddingToComplaint
-                      | Forgetting):
+        waited = overlay(state.pending)
+        if isinstance(waited, WithSpecialist | WithSpecialistConfirmed | Objecting
+                      | AddingToComplaint | Forgetting):
             state.pending = None  # a command always brings the bot back
+        if name == "cancel" and isinstance(waited, Objecting | AddingToComplaint):
+            turn.say(Text("addition-cancelled"))  # what was sent before stays attached
+            menu.show(turn)
+            return
         if name == "start" and isinstance(overlay(state.pending), BookingScreen):
             state.pending = None  # /start leaves booking for the menu, a child's link too
         if name == "start" and turn.event.argument and self.ports.interviews is not None:
@@ -240,7 +245,7 @@ class Engine:
                 menu.greet(turn)
                 self._ask_language(turn)
             elif state.flow is not None:
-                turn.say(Text("flow-resume"))
+                turn.say(self._form_words(state, "flow-resume"))
                 await self._ask_current(turn)
             else:
                 state.pending = None
@@ -270,9 +275,9 @@ class Engine:
             state.pending = None
             turn.say(Text("cancel-nothing"))
             menu.show(turn)
-        elif not state.answers:
+        elif not set(state.answers) - set(self._flow(state).given):  # nothing entered
+            turn.say(self._form_words(state, "cancel-done"))
             self._leave_flow(state)
-            turn.say(Text("cancel-done"))
             menu.show(turn)
         else:
             state.pending = Cancelling().pack()
@@ -316,7 +321,7 @@ class Engine:
 
     def _ask_cancel(self, turn: Turn) -> None:
         turn.say(
-            Text("cancel-confirm"),
+            self._form_words(turn.state, "cancel-confirm"),
             choices=[[button("cancel-yes", CancelAnswer(True))],
                      [button("cancel-no", CancelAnswer(False))]],
         )
@@ -386,8 +391,8 @@ class Engine:
         state = turn.state
         state.pending = None
         if action == CancelAnswer(True):
+            turn.say(self._form_words(state, "cancel-done"))
             self._leave_flow(state)
-            turn.say(Text("cancel-done"))
             menu.show(turn)
         else:
             await self._ask_current(turn)
@@ -617,27 +622,41 @@ class Engine:
             turn.say(Text("specialist-sent"), choices=[[button("specialist-back", Resume())]])
 
     async def _objection(self, turn: Turn, ref: str, saved: str) -> None:
-        """Words or a file added to an application: an objection, more for a complaint."""
+        """Words or a file added to an application: an objection, more for a complaint.
+        The bot goes on waiting (an album's other photos, a second page, a correction)
+        until the person leaves for the menu."""
         event, state = turn.event, turn.state
-        stored = None
-        if event.kind is EventKind.FILE and event.file is not None:
-            accepted = await accept_file(self.ports.files, event.file, set())
-            if isinstance(accepted, Text):
-                turn.say(accepted)
-                await self._ask_addition(turn)
-                return
-            stored = accepted
-        elif event.kind is not EventKind.TEXT:
-            turn.say(Text("error-text-expected"))
+        view = await self.ports.applications.get_for(event.channel, event.user_id, ref)
+        if view is None or not _still_open_to(overlay(state.pending), view):
+            state.pending = None  # decided meanwhile: the words would count for nothing
+            if view is not None:
+                turn.say(Text("addition-too-late", {"number": view.number}))
+            menu.show_application(turn, view)
+            return
+        stored, text = None, ""
+        try:
+            if event.kind is EventKind.FILE and event.file is not None:
+                accepted = await accept_file(self.ports.files, event.file, set())
+                if isinstance(accepted, Text):
+                    raise Invalid(accepted.key, accepted.args)
+                stored = accepted
+            elif event.kind is EventKind.TEXT:
+                text = parse_free_text(event.text, MAX_ADDITION)
+            else:
+                raise Invalid("error-text-expected")
+        except Invalid as problem:
+            turn.say(Text(problem.key, problem.args))
             await self._ask_addition(turn)
             return
         number = await self.ports.applications.add_objection(
-            event.channel, event.user_id, ref, event.text if stored is None else "", stored)
-        state.pending = None
-        if number is not None:
-            turn.relay = True
-            turn.say(Text(saved, {"number": number}))
-        menu.show(turn)
+            event.channel, event.user_id, ref, text, stored)
+        if number is None:
+            state.pending = None
+            menu.show(turn)
+            return
+        turn.relay = True
+        turn.say(Text(saved, {"number": number}), Text("addition-more"),
+                 choices=[[button("nav-menu", Resume())]])
 
     async def _ask_addition(self, turn: Turn) -> None:
         """Asked again: the words or file the bot waits for, to add to an application."""
@@ -715,6 +734,11 @@ class Engine:
     def _flow(self, state: ConversationState) -> Flow:
         assert state.flow is not None
         return self.flows[state.flow]
+
+    def _form_words(self, state: ConversationState, key: str) -> Text:
+        """Words about the form being filled: a complaint's are its own."""
+        flow = self.flows.get(state.flow or "")
+        return Text(f"{flow.words if flow else ''}{key}")
 
     def _context(self, turn: Turn, item: Mapping[str, Any] | None = None) -> Context:
         return Context(turn.today, turn.state.answers, item or {})
@@ -841,7 +865,8 @@ class Engine:
                 # Walk the children already entered (each answer offers "Keep"), then "another?".
                 state.cursor = cursor.group_cursor(flow.step(section.steps[0]), 0)
         elif isinstance(action, _OUTSIDE_A_FORM):
-            turn.say(Text("flow-busy"))  # a notice's button: not now, and where to find it
+            # a notice's button: not now, and where to find it
+            turn.say(self._form_words(state, "flow-busy"))
         elif state.cursor != SUMMARY:
             await self._step_choice(turn, flow, action)
             return
@@ -1071,6 +1096,17 @@ class Engine:
 
 
 # ---------------------------------------------------------------------- helpers
+MAX_ADDITION = 4000  # an objection or an addition, as a complaint's own text
+
+
+def _still_open_to(waiting: object, view: ApplicationView) -> bool:
+    """An objection counts until the decision after the hearing; an addition to a complaint
+    while the complaint is still open."""
+    if isinstance(waiting, Objecting):
+        return view.status == "hearing_scheduled"
+    return bool(SERVICES[view.service].actions_from(view.status))
+
+
 def _named(item: dict[str, Any]) -> dict[str, Any]:
     """A child in a list to pick from: name and date of birth (siblings may share a name)."""
     return {"name": full_name(item), "birth": date.fromisoformat(item["birth_date"])}

@@ -131,6 +131,11 @@ class Flow:
     # The last screen's words: "check the application", "submit the application".
     summary_title: str = "summary-title"
     submit_label: str = "summary-submit"
+    # Answers the form starts from, which the person did not enter (a complaint's subject).
+    given: tuple[str, ...] = ()
+    # The prefix of the form's own words where "an application" would mislead: cancel,
+    # resume, busy ("complaint-": "complaint-cancel-done"); "" for an application.
+    words: str = ""
 
     def __post_init__(self) -> None:
         ids = [step.id for step in self.steps]

@@ -64,3 +64,13 @@ status-partly-satisfied = complaint partly satisfied
 status-complaint-rejected = complaint rejected
 status-forwarded = complaint forwarded to the authorised body
 notify-term-passed = The term for application {$number} has passed and there is no answer yet: {$term}. If you think the term was missed, you may complain.
+
+# An objection or more words for a complaint: the bot waits until the person leaves.
+addition-more = You may send more messages, photos or files: they will be attached too. When you are done, tap “{ nav-menu }”.
+addition-cancelled = All right, I am not waiting for anything more.
+addition-too-late = A decision on no. {$number} has already been made, so the message was not attached. What you can do now is below.
+# The complaint form's own words (where "application" would make one fear for it).
+complaint-flow-resume = You have an unfinished complaint. Let us continue where you stopped.
+complaint-flow-busy = You are filling in a complaint now. Finish it or stop it with /cancel, then open “{ menu-my-applications }”: every action on your applications is there.
+complaint-cancel-confirm = Stop filling in the complaint? Everything you entered in it will be deleted. The application you are complaining about is not affected.
+complaint-cancel-done = The complaint was cancelled; nothing was sent. The application you complained about is not affected.

@@ -64,3 +64,13 @@ status-partly-satisfied = шағым ішінара қанағаттандыры
 status-complaint-rejected = шағымды қанағаттандырудан бас тартылды
 status-forwarded = шағым уәкілетті органға жіберілді
 notify-term-passed = № {$number} өтініш бойынша мерзім өтті, бірақ жауап әлі жоқ: {$term}. Мерзім бұзылды деп санасаңыз, шағым бере аласыз.
+
+# An objection or more words for a complaint: the bot waits until the person leaves.
+addition-more = Тағы хабарлама, фото немесе файл жіберуге болады — олар да қоса тіркеледі. Аяқтаған соң «{ nav-menu }» батырмасын басыңыз.
+addition-cancelled = Жақсы, бұдан әрі ештеңе күтпеймін.
+addition-too-late = № {$number} бойынша шешім қабылданып қойған, сондықтан хабарлама тіркелмеді. Енді не істеуге болатыны — төменде.
+# The complaint form's own words (where "application" would make one fear for it).
+complaint-flow-resume = Сізде аяқталмаған шағым бар. Тоқтаған жерден жалғастырайық.
+complaint-flow-busy = Қазір сіз шағым толтырып жатырсыз. Оны аяқтаңыз немесе /cancel командасымен тоқтатыңыз, содан кейін «{ menu-my-applications }» бөлімін ашыңыз: өтініштеріңіз бойынша барлық әрекеттер сонда.
+complaint-cancel-confirm = Шағымды толтыруды тоқтатасыз ба? Шағымға енгізгеніңіздің бәрі өшіріледі. Шағым жасалған өтінішке бұл әсер етпейді.
+complaint-cancel-done = Шағым тоқтатылды, ештеңе жіберілген жоқ. Шағым жасалған өтінішке бұл әсер еткен жоқ.

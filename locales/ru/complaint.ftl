@@ -64,3 +64,13 @@ status-partly-satisfied = жалоба удовлетворена частичн
 status-complaint-rejected = в удовлетворении жалобы отказано
 status-forwarded = жалоба направлена в уполномоченный орган
 notify-term-passed = По заявлению № {$number} срок прошел, а ответа еще нет: {$term}. Если считаете, что срок нарушен, можете подать жалобу.
+
+# An objection or more words for a complaint: the bot waits until the person leaves.
+addition-more = Можно отправить еще сообщения, фото или файлы — они тоже будут приложены. Когда закончите, нажмите «{ nav-menu }».
+addition-cancelled = Хорошо, больше ничего не жду.
+addition-too-late = По № {$number} уже принято решение, поэтому сообщение не приложено. Что можно сделать теперь — ниже.
+# The complaint form's own words (where "application" would make one fear for it).
+complaint-flow-resume = У вас есть незавершенная жалоба. Продолжим с того места, где вы остановились.
+complaint-flow-busy = Сейчас вы заполняете жалобу. Завершите ее или прекратите командой /cancel, затем откройте «{ menu-my-applications }»: там все действия по вашим заявлениям.
+complaint-cancel-confirm = Прекратить заполнение жалобы? Все, что вы ввели в жалобу, будет удалено. Заявление, на которое вы жалуетесь, это не затронет.
+complaint-cancel-done = Жалоба отменена, ничего не отправлено. Заявление, на которое вы жаловались, это не затронуло.

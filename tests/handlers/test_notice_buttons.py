@@ -70,7 +70,10 @@ async def test_the_preliminary_refusal_carries_the_objection_button(
     asked = await citizen.press(notice, ru("apps-send-objection"))
     assert asked[0]["text"] == ru("objection-ask", number=NUMBER)
     saved = await citizen.say("Я не согласна: психолог меня не видел.")
-    assert saved[0]["text"] == ru("objection-saved", number=NUMBER)
+    # said, and more may follow (an album's other photos, a second page) until the menu
+    assert saved[0]["text"] == "\n\n".join((ru("objection-saved", number=NUMBER),
+                                             ru("addition-more")))
+    assert buttons(saved[0]) == [ru("nav-menu")]
     await seen(telegram, STAFF_CHAT, lambda m: "психолог меня не видел" in m.get("text", ""))
 
 
