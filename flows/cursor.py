@@ -53,7 +53,9 @@ def remove(turn: Turn, step: GroupStep, index: int) -> bool:
         return False
     removed = items.pop(index)
     turn.say(Text("group-removed", {"name": full_name(removed)}))
-    turn.state.cursor = f"{step.id}/{len(items) - 1}/{MORE}"
+    # on the last child entered in full: Back from there goes to their last answer, never
+    # into a child only begun (whose "Yes, another" goes on with them)
+    turn.state.cursor = f"{step.id}/{complete(step, items)[-1]}/{MORE}"
     return True
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flows.cursor import GROUP_SCREENS
+from flows.cursor import GROUP_SCREENS, REMOVE
 from flows.messages import Arg, Text, Variant
 from flows.steps import Flow, GroupStep
 
@@ -31,7 +31,9 @@ def progress_mark(flow: Flow, answers: Mapping[str, Any], step_id: str, item: in
     args: dict[str, Arg] = {"current": current, "total": total}
     step = flow.step(step_id)
     if isinstance(step, GroupStep):
-        if sub and sub not in GROUP_SCREENS:  # "another child?" names the part alone
+        if sub == REMOVE:  # "which child to take out?" stands apart from "another child?"
+            args.update(kind=Variant("removing"))
+        elif sub and sub not in GROUP_SCREENS:  # "another child?" names the part alone
             ids = [s.id for s in step.steps]
             args.update(kind=Variant("child"), child=item + 1, step=ids.index(sub) + 1,
                         steps=len(ids))

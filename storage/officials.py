@@ -21,7 +21,9 @@ class SignsAs:
     position_ru: str
 
     def position(self, language: str) -> str:
-        return self.position_ru if language == "ru" else self.position_kk
+        """In the paper's original: Kazakh, or Russian (an English reader's paper is the
+        Russian original and its courtesy translation, papers.ORIGINAL_OF)."""
+        return self.position_kk if language == "kk" else self.position_ru
 
 
 async def signs_as(session: AsyncSession, user_id: int) -> SignsAs | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
@@ -55,18 +55,24 @@ def _citizen(person: Person) -> Citizen:
 
 
 async def _card_again(session: AsyncSession, application: Application, today: date, *,
-                      unsent_only: bool = False) -> None:
-    """The application's card as it is now, queued to be posted into the topic (again); or,
-    `unsent_only`, only brought up to date while still waiting to go."""
+                      unsent_only: bool = False, documents: bool = True) -> None:
+    """The application's card as it is now, queued to be posted into the topic (again),
+    with its `documents`; or, `unsent_only`, only brought up to date while still waiting."""
     row = await session.scalar(select(OutboxMessage).where(
         OutboxMessage.key == f"card:{application.id}"))
     if row is None or (unsent_only and row.status != "pending"):
         return
     row.payload = message_to_json(card(await staff_snapshot(session, application), today))
-    if not unsent_only:
-        row.status, row.attempts, row.last_error = "pending", 0, ""
-        row.next_attempt_at = to_db(now_of(session))
-        row.provider_message_id = row.sent_at = row.lease_until = None
+    if unsent_only:
+        return
+    # the card, then the documents it lists, as at submission
+    files = await session.scalars(select(OutboxMessage).where(
+        OutboxMessage.key.startswith(f"doc:{application.id}:")).order_by(OutboxMessage.id)) \
+        if documents else ()
+    for again in (row, *files):
+        again.status, again.attempts, again.last_error = "pending", 0, ""
+        again.next_attempt_at = to_db(now_of(session))
+        again.provider_message_id = again.sent_at = again.lease_until = None
 
 
 OVERDUE_JOB = "term_passed"  # once a day: the citizens whose term passed unanswered
@@ -100,6 +106,12 @@ class StaffDesk:
             if thread is None or thread.thread_id != thread_id:
                 return False
             await session.delete(thread)
+            # The questions asked in it went with it: a plain word in the new topic answers
+            # none of them (it would be filed as a decision no one can see asked).
+            await session.execute(update(StaffRequest).where(
+                StaffRequest.done.is_(False), StaffRequest.chat_id == thread.chat_id,
+                StaffRequest.application_id.in_(select(Application.id).where(
+                    Application.person_id == person_id))).values(done=True))
             today = now_of(session).astimezone(KZ_TZ).date()
             open_ones = await session.scalars(select(Application).where(
                 Application.person_id == person_id, Application.status.in_(OPEN_STATUSES)))
@@ -155,6 +167,13 @@ class StaffDesk:
             raw = await session.scalar(select(OutboxMessage.provider_message_id).where(
                 OutboxMessage.key == f"card:{application_id}"))
             return [int(piece) for piece in (raw or "").split()]
+
+    async def card_lost(self, application_id: int, today: date) -> None:
+        """The card's message is gone (deleted alone, or with its topic): post it again."""
+        async with self.sessions.begin() as session:
+            application = await session.get(Application, application_id)
+            if application is not None:
+                await _card_again(session, application, today, documents=False)
 
     async def person_of(self, application_id: int) -> int | None:
         async with self.sessions() as session:

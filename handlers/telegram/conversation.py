@@ -52,17 +52,23 @@ async def session_action(side: StaffSide, snapshot: Snapshot, pressed: StaffPayl
     post = partial(side.post, thread) if thread is not None else None
     if verb == "session":
         error = await sessions.start(snapshot.id, actor, now, child)
+        controls = InlineKeyboardMarkup(inline_keyboard=[
+            [InlineKeyboardButton(
+                text=side.text(f"staff-session-{action}"),
+                callback_data=conversation_button(snapshot.id, action, child).pack())]
+            for action in ("present", "video", "end")])
+        if error == "staff-session-already-open" and post and \
+                await sessions.open_id(snapshot.id, child) is not None:
+            # this child's: its buttons again (those posted may be gone with a deleted topic)
+            await side.bot.send_message(side.chat_id, side.text(error, number=snapshot.number),
+                                        message_thread_id=thread, reply_markup=controls)
+            return
         if error is not None:
             if post:  # no time for this child yet, or a conversation of the application is on
                 key, args = _naming(snapshot, child, error, number=snapshot.number) \
                     if error == "staff-session-not-booked" else (error, {"number": snapshot.number})
                 await post(key, **args)
             return
-        controls = InlineKeyboardMarkup(inline_keyboard=[
-            [InlineKeyboardButton(
-                text=side.text(f"staff-session-{action}"),
-                callback_data=conversation_button(snapshot.id, action, child).pack())]
-            for action in ("present", "video", "end")])
         key, args = _naming(snapshot, child, "staff-session-started", number=snapshot.number)
         await side.bot.send_message(side.chat_id, side.text(key, **args),
                                     message_thread_id=thread, reply_markup=controls)

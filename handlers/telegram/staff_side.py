@@ -60,6 +60,7 @@ class Desk(Protocol):
     async def citizen_of_thread(self, chat_id: int, thread_id: int) -> Citizen | None: ...
     async def snapshot(self, application_id: int) -> Snapshot | None: ...
     async def card_message_ids(self, application_id: int) -> list[int]: ...
+    async def card_lost(self, application_id: int, today: date) -> None: ...
     async def person_of(self, application_id: int) -> int | None: ...
     async def act(self, application_id: int, action: str, actor: str, details: dict[str, Any],
                   at: datetime, actor_name: str = "") -> ActResult: ...
@@ -261,7 +262,8 @@ class StaffSide:
             ids = [card_id]
         if not ids:
             return
-        message = card(snapshot, today or self.clock().astimezone(KZ_TZ).date())
+        day = today or self.clock().astimezone(KZ_TZ).date()
+        message = card(snapshot, day)
         pieces = split_into(self.l10n.join(message.parts, self.language), len(ids))
         markup = self.renderer.inline(message, self.language)
         shown_in = ids[len(ids) - len(pieces):]
@@ -272,6 +274,11 @@ class StaffSide:
                     reply_markup=markup if i == len(pieces) - 1 else None)
             except TelegramBadRequest as error:  # "not modified" among them
                 log.info("card %s not refreshed: %s", snapshot.number, error.message)
+                if "message to edit not found" in error.message.lower():
+                    # deleted, alone or with its topic: staff would have no card to act on
+                    await self.desk.card_lost(snapshot.id, day)
+                    self.wake()
+                    return
 
     async def apply(self, application_id: int, action: str, details: dict[str, Any],
                     user_id: int, user_name: str, thread: int | None,

@@ -50,6 +50,7 @@ error-internal = Sorry, something went wrong on our side. Your answers are saved
 flow-progress = Part {$current} of {$total}{ $kind ->
         [question] {" · "}question {$step} of {$steps}
         [child] {" · "}child {$child}, question {$step} of {$steps}
+        [removing] {" · "}removing a child
        *[part] {""}
     }
 step-current = Current answer: {$value}

@@ -50,6 +50,7 @@ error-internal = Кешіріңіз, бізде ақау шықты. Жауап�
 flow-progress = {$total} бөлімнің {$current}-бөлімі{ $kind ->
         [question] {" · "}{$steps} сұрақтың {$step}-сұрағы
         [child] {" · "}{$child}-бала, {$steps} сұрақтың {$step}-сұрағы
+        [removing] {" · "}баланы алып тастау
        *[part] {""}
     }
 step-current = Қазіргі жауап: {$value}

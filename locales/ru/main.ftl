@@ -50,6 +50,7 @@ error-internal = Извините, у нас произошел сбой. Ваш
 flow-progress = Раздел {$current} из {$total}{ $kind ->
         [question] {" · "}вопрос {$step} из {$steps}
         [child] {" · "}ребенок {$child}, вопрос {$step} из {$steps}
+        [removing] {" · "}убрать ребенка
        *[part] {""}
     }
 step-current = Текущий ответ: {$value}

@@ -10,8 +10,15 @@ from typing import Any
 from sqlalchemy import select
 
 from storage.db import sessions
-from storage.models import AuditEntry
-from tests.console.conftest import STAFF_CHAT, VIEWER, Browser, signed_in, submitted
+from storage.models import Application, AuditEntry, Person
+from tests.console.conftest import (
+    STAFF_CHAT,
+    VIEWER,
+    Browser,
+    asks_for_a_link,
+    signed_in,
+    submitted,
+)
 from tests.console.test_application import text_of
 from tests.fakes.telegram_api import FakeTelegram
 from tests.handlers.conftest import RunningBot
@@ -106,3 +113,38 @@ async def test_a_viewer_signs_nothing(telegram: FakeTelegram, console: RunningBo
     assert 'data-test="nav-me"' not in page.text and 'data-test="me-viewer"' in page.text
     refused = await viewer.post("/console/me", {"csrf": page.csrf, **signature()})
     assert refused.status == 403
+
+
+async def test_an_english_readers_paper_names_the_position_in_russian(
+    telegram: FakeTelegram, console: RunningBot, browsers: list[Browser]
+) -> None:
+    """Her paper is the Russian original with an English courtesy translation."""
+    browser = await signed_in(console, browsers)
+    page = await browser.get("/console/me")
+    await browser.post("/console/me", {"csrf": page.csrf, **signature()})
+    await submitted(console)
+    assert console.app is not None
+    async with sessions(console.app.db).begin() as session:
+        owner = await session.scalar(select(Application.person_id))
+        person = await session.get(Person, owner)
+        assert person is not None
+        person.language = "en"
+    await approved(telegram)
+    flat = " ".join(pdf_text(await pdf_in(telegram, 3001, PERMISSION)).split())
+    assert NAME in flat and POSITION_RU in flat and POSITION_KK not in flat
+
+
+async def test_a_form_of_an_older_session_keeps_what_was_typed(
+    telegram: FakeTelegram, console: RunningBot, browsers: list[Browser]
+) -> None:
+    """The page was left open across a new sign-in: nothing is saved, the page says why,
+    and what was typed is there to send again."""
+    browser = await signed_in(console, browsers)
+    old = await browser.get("/console/me")
+    assert (await browser.get(await asks_for_a_link(telegram, 77))).status == 200
+    typed = signature(full_name="Ахметова Әсел Нұрланқызы")
+    stale = await browser.post("/console/me", {"csrf": old.csrf, **typed})
+    assert stale.status == 403
+    shown = text_of(stale)
+    assert says("console-page-old", "ru") in shown
+    assert "Ахметова Әсел Нұрланқызы" in shown and POSITION_KK in shown

@@ -88,3 +88,32 @@ async def test_the_only_child_is_not_offered_to_remove(chat: Chat) -> None:
     await add_child(chat, "Иванов", "Нұрлан", "05.09.2015")
     keys = [c.label.key for m in chat.replies[-1].messages for row in m.choices for c in row]
     assert "group-remove" not in keys  # to correct the one child, Back to their answers
+
+
+async def test_back_after_a_removal_never_completes_a_child_only_begun(chat: Chat) -> None:
+    """A third child only begun (her surname), a child taken out, then Back: the last
+    answer of the last child entered in full, never the begun child's date of birth (which
+    would record her without a name)."""
+    await three_children(chat)
+    await chat.tap("group-more-yes")
+    await chat.say("Сидорова")
+    await chat.tap("nav-back")
+    await chat.tap("nav-back")
+    await chat.tap("group-remove")
+    await chat.tap("group-remove-child", name="Петров Сергей")
+    await chat.tap("nav-back")
+    assert chat.question() == "visit-ask-child-birth-date"
+    await chat.say("30.01.2018")  # Дана's date corrected
+    state = await chat.engine.ports.conversations.load("test", "1001")
+    assert state is not None
+    assert [(c.get("first_name"), c.get("birth_date")) for c in state.answers["children"]] \
+        == [("Нұрлан", "2015-09-05"), ("Дана", "2018-01-30"), (None, None)]
+    assert chat.question() == "visit-ask-child-surname"  # the begun child goes on, kept
+
+
+async def test_the_list_has_a_progress_mark_of_its_own(chat: Chat) -> None:
+    await three_children(chat)
+    at_more = chat.replies[-1].messages[-1].parts[0]
+    await chat.tap("group-remove")
+    at_list = chat.replies[-1].messages[-1].parts[0]
+    assert at_more.key == at_list.key == "flow-progress" and at_more != at_list

@@ -5,11 +5,20 @@ applications are posted there again with their buttons, and a step taken for the
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import select
+
+from flows.calendar import KZ_TZ
+from handlers.telegram.digest import post_digest
+from storage.db import sessions
+from storage.models import Application
 from tests.fakes.telegram_api import FakeChat, FakeTelegram
-from tests.handlers.conftest import STAFF_CHAT, RunningBot
+from tests.handlers.conftest import STAFF_CHAT, STAFF_MEMBER, RunningBot
 from tests.handlers.lingo import buttons, says
+from tests.handlers.test_interview_telegram import NUMBER as INTERVIEW
+from tests.handlers.test_interview_telegram import booked_with_child
 from tests.handlers.test_staff_telegram import (
     NUMBER,
     apply,
@@ -79,3 +88,104 @@ async def test_a_second_message_after_the_new_topic_goes_into_it(
              if a_card("status-submitted")(m)]
     assert len(cards) == 2  # the first, deleted with its topic, and the one posted again
     assert len(telegram.calls_of("createForumTopic")) == 2
+
+
+def docs_in(telegram: FakeTelegram, thread: int) -> list[Any]:
+    return [c for c in telegram.calls_of("sendDocument")
+            if c.ok and c.params.get("chat_id") == STAFF_CHAT
+            and c.params.get("message_thread_id") == thread]
+
+
+async def test_the_documents_come_back_with_the_card(telegram: FakeTelegram,
+                                                     staffed: RunningBot) -> None:
+    """To accept or to say what is missing staff need the documents the card is about."""
+    citizen = telegram.user(id=CITIZEN, first_name="Ерлан")
+    await apply(citizen, "ru")
+    old = await the_card(telegram)
+    await telegram.wait_for(lambda _c: len(docs_in(telegram, old["message_thread_id"])) >= 3,
+                            timeout=15)  # the two documents and the application's paper
+    FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
+    menu = (await citizen.say("/start"))[-1]
+    await citizen.press(menu, says("menu-specialist", "ru"))
+    await citizen.say("Здравствуйте")
+    copied = await telegram.wait_for(lambda c: c.method == "copyMessage" and c.ok, timeout=10)
+    thread = copied.params["message_thread_id"]
+    await seen(telegram, STAFF_CHAT, a_card("status-submitted"), thread)
+    await telegram.wait_for(lambda _c: len(docs_in(telegram, thread)) >= 2, timeout=20)
+
+
+async def test_a_card_deleted_unseen_comes_back_at_the_morning_redraw(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """Nobody wrote after the topic was deleted; the next morning the card's term is due and
+    its redraw finds it gone: it is posted again, in a new topic, to be acted on."""
+    citizen = telegram.user(id=CITIZEN, first_name="Ерлан")
+    await apply(citizen, "ru")
+    old = await the_card(telegram)
+    # nothing more is on its way to the topic: the three documents, staff's copy of the paper
+    await telegram.wait_for(lambda _c: len(docs_in(telegram, old["message_thread_id"])) >= 4,
+                            timeout=20)
+    await telegram.settled()
+    FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
+    staffed.advance_to(datetime(2026, 11, 24, 9, 0, tzinfo=KZ_TZ))
+    assert staffed.app is not None and staffed.app.telegram is not None
+    side = staffed.app.telegram.staff
+    assert side is not None
+    await post_digest(side, date(2026, 11, 24))
+    card = await seen(telegram, STAFF_CHAT, lambda m: a_card("status-submitted")(m)
+                      and m.get("message_thread_id") != old["message_thread_id"])
+    assert staff_says("staff-action-accept") in buttons(card)
+    assert len(telegram.calls_of("createForumTopic")) == 2
+
+
+async def test_a_conversation_going_on_when_the_topic_went_can_be_ended(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """The conversation's own buttons (present, video, end) went with the topic: from the
+    card posted again, "start" gives them again, and the conversation is ended."""
+    _parent, child, card = await booked_with_child(telegram)
+    await staff_tap(telegram, card, staff_says("staff-action-session"))
+    FakeChat(telegram, STAFF_CHAT).delete_topic(card["message_thread_id"])
+    await child.say("Здравствуйте")
+    again = await seen(telegram, STAFF_CHAT, lambda m: INTERVIEW in m.get("text", "")
+                       and bool(buttons(m))
+                       and m.get("message_thread_id") != card["message_thread_id"])
+    await staff_tap(telegram, again, staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, again["message_thread_id"])
+    assert controls is not None
+    assert controls["text"] == staff_says("staff-session-already-open", number=INTERVIEW)
+    await staff_tap(telegram, controls, staff_says("staff-session-end"))
+    await seen(telegram, 5101, lambda m: m.get("text") == says("session-ended-child", "ru"))
+
+
+async def test_words_in_the_new_topic_answer_no_question_of_the_old_one(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    """Staff tapped "decision" in the old topic, which was deleted before they typed it. In
+    the new topic a specialist's words to the parent reach the parent: they are not filed
+    as a decision on the child's opinion, asked where nobody can see it any more."""
+    parent, _child, card = await booked_with_child(telegram)
+    thread = card["message_thread_id"]
+    await staff_tap(telegram, card, staff_says("staff-action-session"))
+    controls = telegram.last_message(STAFF_CHAT, thread)
+    assert controls is not None
+    await staff_tap(telegram, controls, staff_says("staff-session-present"))
+    await staff_tap(telegram, controls, staff_says("staff-session-end"))
+    await seen(telegram, 5101, lambda m: m.get("text") == says("session-ended-child", "ru"))
+    await staff_tap(telegram, telegram.message(STAFF_CHAT, card["message_id"]) or card,
+                    staff_says("staff-action-decide"))
+    FakeChat(telegram, STAFF_CHAT).delete_topic(thread)
+    menu = (await parent.say("/start"))[-1]
+    await parent.press(menu, says("menu-specialist", "ru"))
+    await parent.say("Когда будет решение?")
+    copied = await telegram.wait_for(lambda c: c.method == "copyMessage" and c.ok, timeout=10)
+    words = "Здравствуйте! Решение внесем после проверки, ждите."
+    telegram.user(id=STAFF_MEMBER).send_text(words, chat=STAFF_CHAT,
+                                             thread_id=copied.params["message_thread_id"])
+    await seen(telegram, parent.id, lambda m: m.get("text") == says("staff-reply", "ru",
+                                                                     text=words))
+    assert staffed.app is not None
+    async with sessions(staffed.app.db)() as session:
+        status = await session.scalar(select(Application.status).where(
+            Application.number == INTERVIEW))
+    assert status == "under_review"  # no decision was taken

@@ -115,6 +115,12 @@ class ActionForm:
     errors: list[str] = field(default_factory=list)
 
 
+def _signature_typed(form: MultiMapping[Any]) -> dict[str, str]:
+    """What was typed on the signature page, kept to be shown again."""
+    return {name: str(form.get(name, ""))[:1000]
+            for name in ("full_name", "position_kk", "position_ru")}
+
+
 # The day's page lists the most overdue first, this many; the list filtered to "due" has all.
 TODAY_SHOWN = 50
 # How long a "yes, staff" from the Bot API is trusted by a page's own refresh (the chat's,
@@ -275,6 +281,10 @@ class Console:
                 return self._render(request, "chat.html", {
                     "d": dossier, "reply_error": old, "reply_text": text}, status=403)
             return self._page(request, dossier, reply_error=old, reply_text=text, status=403)
+        if request.path == f"{PREFIX}/me":
+            return self._render(request, "me.html", {
+                "typed": _signature_typed(form), "errors": {"page": old},
+                "saved": False, "unset": False}, status=403)
         back = str(form.get("next", ""))
         return self._notice(request, session.language, "console-page-old",
                             back if back.startswith(f"{PREFIX}/") else f"{PREFIX}/",
@@ -389,9 +399,7 @@ class Console:
         """Saved only whole: a name, and a position in each language a paper is made in."""
         session = await self._may_act(request)
         assert self.officials is not None
-        form = await request.post()
-        typed = {name: str(form.get(name, ""))[:1000]
-                 for name in ("full_name", "position_kk", "position_ru")}
+        typed = _signature_typed(await request.post())
         parsers = {"full_name": parse_official_name, "position_kk": parse_position,
                    "position_ru": parse_position}
         say, values, errors = self._say(session.language), {}, {}
