@@ -37,16 +37,22 @@ def a_card(status: str) -> Any:
     return lambda m: m.get("text", "").startswith(title)
 
 
-async def test_the_citizens_words_open_a_new_topic_with_the_card_to_act_on(
-    telegram: FakeTelegram, staffed: RunningBot
-) -> None:
+async def with_a_specialist_after_the_deletion(telegram: FakeTelegram) -> tuple[Any, Any]:
+    """The citizen applied; an admin deleted their topic; they open a chat with a
+    specialist. The citizen and the card of the deleted topic."""
     citizen = telegram.user(id=CITIZEN, first_name="Ерлан")
     await apply(citizen, "ru")
     old = await the_card(telegram)
     FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
-
     menu = (await citizen.say("/start"))[-1]
     await citizen.press(menu, says("menu-specialist", "ru"))
+    return citizen, old
+
+
+async def test_the_citizens_words_open_a_new_topic_with_the_card_to_act_on(
+    telegram: FakeTelegram, staffed: RunningBot
+) -> None:
+    citizen, old = await with_a_specialist_after_the_deletion(telegram)
     replies = await citizen.say("Здравствуйте, есть вопрос по заявлению")
     assert replies[0]["text"] == says("specialist-sent", "ru")  # not an error
     copied = await telegram.wait_for(lambda c: c.method == "copyMessage" and c.ok, timeout=10)
@@ -66,12 +72,7 @@ async def test_the_citizens_words_open_a_new_topic_with_the_card_to_act_on(
 async def test_a_second_message_after_the_new_topic_goes_into_it(
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
-    citizen = telegram.user(id=CITIZEN, first_name="Ерлан")
-    await apply(citizen, "ru")
-    old = await the_card(telegram)
-    FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
-    menu = (await citizen.say("/start"))[-1]
-    await citizen.press(menu, says("menu-specialist", "ru"))
+    citizen, _old = await with_a_specialist_after_the_deletion(telegram)
     await citizen.say("Первое")
     await citizen.say("Второе")
     await telegram.wait_for(
