@@ -87,6 +87,17 @@ async def complaint_started(telegram: FakeTelegram, citizen: FakeUser) -> list[d
     return started
 
 
+async def staff_replies(telegram: FakeTelegram, thread: int, words: str,
+                        citizen: FakeUser) -> None:
+    """A specialist answers the bot's last question in the topic; the citizen gets the step's
+    notice, which quotes the words."""
+    prompt = telegram.last_message(STAFF_CHAT, thread)
+    telegram.user(id=STAFF_MEMBER).send_text(words, chat=STAFF_CHAT, thread_id=thread,
+                                             reply_to=prompt)
+    await telegram.settled()
+    await seen(telegram, citizen.id, lambda m: words in m.get("text", ""))
+
+
 # ---------------------------------------------------------------------------- objections
 
 
@@ -169,11 +180,7 @@ async def test_objection_after_the_final_refusal_is_not_saved_as_if_in_time(
     await staff_tap(telegram, picker, staff_says(
         "staff-tick-none", entry=staff_says("ground-negative-influence")))
     await staff_tap(telegram, picker, staff_says("staff-checklist-next"))
-    prompt = telegram.last_message(STAFF_CHAT, thread)
-    telegram.user(id=STAFF_MEMBER).send_text(
-        "Встречи травмируют ребенка.", chat=STAFF_CHAT, thread_id=thread, reply_to=prompt)
-    await telegram.settled()
-    await seen(telegram, citizen.id, lambda m: "Встречи травмируют" in m.get("text", ""))
+    await staff_replies(telegram, thread, "Встречи травмируют ребенка.", citizen)
     replies = await citizen.say("Я не согласна с предварительным отказом.")
     assert replies[0]["text"] != ru("objection-saved", number=NUMBER)
 
@@ -204,11 +211,7 @@ async def test_addition_to_a_complaint_decided_meanwhile(
     thread = card["message_thread_id"]
     await staff_tap(telegram, current(telegram, card),
                     staff_says("staff-action-satisfy-partly"))
-    prompt = telegram.last_message(STAFF_CHAT, thread)
-    telegram.user(id=STAFF_MEMBER).send_text(
-        "Документы проверены.", chat=STAFF_CHAT, thread_id=thread, reply_to=prompt)
-    await telegram.settled()
-    await seen(telegram, citizen.id, lambda m: "Документы проверены." in m.get("text", ""))
+    await staff_replies(telegram, thread, "Документы проверены.", citizen)
     replies = await citizen.say("И по телефону не отвечают.")
     assert replies[0]["text"] != ru("complaint-added", number=COMPLAINT)
 
