@@ -96,6 +96,10 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+# "Was this case anonymised?", "what did the erasure hold back?": asked at every send's end.
+Index("ix_audit_log_action_subject", AuditEntry.action, AuditEntry.subject)
+
+
 def citizen_actor(person_id: int) -> str:
     """The actor of a citizen's step in `audit_log` and `application_notes`: their row, never
     their account. A Telegram id or a phone number names the person, and `actor` stays

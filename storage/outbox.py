@@ -33,6 +33,7 @@ from flows.validators import shown_email
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
 from storage.conversations import buttons_seq
+from storage.erased_messages import after_send
 from storage.models import Application, InterviewInvite, OutboxMessage, Person
 
 EXPIRED = "expired"
@@ -133,6 +134,8 @@ class OutboxStore:
             if message is not None and message.status == "sending":
                 message.status = "pending"
                 message.attempts -= 1
+                await session.flush()
+                await after_send(session, item_id)
 
     async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime) -> None:
         await self._set(item_id, status="sent", sent_at=to_db(now),
@@ -154,6 +157,8 @@ class OutboxStore:
                 return
             message.status = status
             message.last_error = error[:500]
+            await session.flush()
+            await after_send(session, item_id)
             if message.audience != CITIZEN:
                 return
             applicant = None if message.application_id is None else await session.scalar(
@@ -191,6 +196,7 @@ class OutboxStore:
             await session.execute(
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
             )
+            await after_send(session, item_id)
 
 
 async def _with_the_way_out(session: AsyncSession, notice: OutgoingMessage,

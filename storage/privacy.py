@@ -9,10 +9,10 @@ named by their SHA-256, so the same bytes may belong to several applications.
 
 The messages about an erased application go with it: one still queued is cancelled (it is
 never sent) and every one's payload (its words: names, IINs, decisions) is emptied; one in
-the middle of its send is emptied once that send is over (`settle_messages`). `/forget` does
-the same for the person's messages about no application, deletes their own messages to
-staff (`CitizenWord`, kept for the console's chat), and drops the replies the update log
-still owes them.
+the middle of its send is emptied once that send is over (storage/erased_messages.py).
+`/forget` does the same for the person's messages about no application, deletes their own
+messages to staff (`CitizenWord`, kept for the console's chat), and drops the replies the
+update log still owes them.
 """
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ from flows.services import SERVICES
 from storage.clock import to_db
 from storage.conversations import person_for
 from storage.enquiries import PREFIX as ENQUIRY
+from storage.erased_messages import (
+    ANONYMISED,
+    ERASER,
+    QUEUED,
+    erase_messages,
+    hold_messages,
+    settle_messages,
+)
 from storage.models import (
     Application,
     ApplicationChild,
@@ -52,9 +60,6 @@ from storage.models import (
 )
 from storage.updates import DONE, HANDLED
 
-ERASER = "privacy"  # the audit actor of an erasure
-# The audit action that marks an application anonymised (its subject: the number).
-ANONYMISED = "application.anonymised"
 # Free text staff typed into a decision (reasons, comments, measures): personal, erased.
 DECISION_TEXT = ("reasons", "comment", "measures", "text")
 # ...and within a step's own record: the hearing's explanation (its day, time and the body's
@@ -182,60 +187,7 @@ async def still_referenced(session: AsyncSession, files: Iterable[str]) -> set[s
     return used
 
 
-QUEUED = ("pending", "sending")  # a message that may still go out, with its file
 HELD = "files.held"  # files an erasure could not delete yet: a queued message still carries
-CANCELLED = "cancelled"  # a queued message that must never go out (the worker sends `pending`)
-SENDING = "sending"
-# Messages an erasure could not empty yet: their send was under way (their ids only).
-MESSAGES_HELD = "outbox.held"
-
-
-def about_anonymised() -> Any:
-    """A condition on `OutboxMessage`: it is about an application already anonymised."""
-    return OutboxMessage.application_id.in_(select(Application.id).where(
-        Application.number.in_(select(AuditEntry.subject).where(
-            AuditEntry.action == ANONYMISED))))
-
-
-async def erase_messages(session: AsyncSession, which: Any) -> None:
-    """These messages lose their words; those still waiting are cancelled. One being sent
-    right now is left to its send (`settle_messages` empties it afterwards)."""
-    await session.execute(update(OutboxMessage).where(
-        which, OutboxMessage.status == "pending").values(status=CANCELLED))
-    await session.execute(update(OutboxMessage).where(
-        which, OutboxMessage.status != SENDING).values(payload={}, last_error=""))
-
-
-async def hold_messages(session: AsyncSession, ids: Iterable[int]) -> None:
-    """Empty these messages once they are no longer queued (a later `settle_messages`)."""
-    held = sorted(set(ids))
-    if held:
-        session.add(AuditEntry(actor=ERASER, action=MESSAGES_HELD, subject="",
-                               details={"outbox": held}))
-
-
-async def settle_messages(session: AsyncSession) -> None:
-    """Finish the erasure of messages (each erasure and each daily run): a message about an
-    anonymised application put back in the queue (a retried send, a staff message repeated
-    after a restart) is cancelled; one whose send was under way, and one held back before,
-    is emptied once it is no longer queued, otherwise held back again."""
-    await session.execute(update(OutboxMessage).where(
-        about_anonymised(), OutboxMessage.status == "pending").values(
-        status=CANCELLED, payload={}, last_error=""))
-    held: set[int] = set()
-    for row in (await session.scalars(select(AuditEntry).where(
-            AuditEntry.action == MESSAGES_HELD))).all():
-        held |= {int(item) for item in row.details.get("outbox", [])}
-        await session.delete(row)
-    held |= set(await session.scalars(select(OutboxMessage.id).where(
-        about_anonymised(), OutboxMessage.status == SENDING)))
-    await session.flush()
-    if not held:
-        return
-    done = OutboxMessage.id.in_(held) & OutboxMessage.status.not_in(QUEUED)
-    await session.execute(update(OutboxMessage).where(done).values(payload={}, last_error=""))
-    await hold_messages(session, await session.scalars(select(OutboxMessage.id).where(
-        OutboxMessage.id.in_(held), OutboxMessage.status.in_(QUEUED))))
 
 
 async def settle_files(session: AsyncSession, files: set[str]) -> set[str]:

@@ -24,10 +24,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.ports import Erased
 from storage.clock import to_db
+from storage.erased_messages import ERASER, settle_messages
 from storage.interviews import claim_run
 from storage.models import Application, AuditEntry, CitizenWord, Conversation
 from storage.privacy import (
-    ERASER,
     FileEraser,
     anonymise,
     drop_draft,
@@ -36,7 +36,6 @@ from storage.privacy import (
     last_change,
     not_anonymised,
     settle_files,
-    settle_messages,
     sweep,
 )
 from storage.updates import prune_handled

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import file_store
 from storage.db import sessions
-from storage.models import Application, AuditEntry
+from storage.models import Application, AuditEntry, OutboxMessage
 from storage.privacy import anonymise
 from tests.console.conftest import NOW, Browser, signed_in, submitted
 from tests.console.test_application import (
@@ -42,6 +42,17 @@ async def anonymised(bot: RunningBot, number: str = NUMBER) -> bool:
             AuditEntry.action == "application.anonymised", AuditEntry.subject == number)))
 
 
+async def no_send_under_way(bot: RunningBot) -> None:
+    assert bot.app is not None
+    for _ in range(200):
+        async with sessions(bot.app.db)() as session:
+            if not await session.scalar(select(func.count()).select_from(OutboxMessage).where(
+                    OutboxMessage.status == "sending")):
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("a send stayed under way")
+
+
 async def test_a_citizens_new_application_opens_after_retention_erased_the_old_ones_words(
     short_retention: None, telegram: FakeTelegram, console: RunningBot,
     browsers: list[Browser]
@@ -60,6 +71,7 @@ async def test_a_citizens_new_application_opens_after_retention_erased_the_old_o
             break
         await asyncio.sleep(0.1)
     assert await anonymised(console), "retention did not run"
+    await no_send_under_way(console)  # a message on its way keeps its words until it is out
     browser = await signed_in(console, browsers)
     for path in (f"/console/a/{new}", f"/console/a/{new}/chat"):
         page = await browser.get(path)

@@ -118,6 +118,9 @@ UPLOAD_LIMIT = 50 * 1024 * 1024
 PHOTO_UPLOAD_LIMIT = 10 * 1024 * 1024
 CLIENT_MAX_SIZE = UPLOAD_LIMIT + 10 * 1024 * 1024
 GENERAL_TOPIC_ID = 1
+# How long a test waits for the bot before calling it stuck: a guard against a hang, never a
+# measure. On a loaded CI machine a submit (the PDF receipt, the staff card) once took > 5 s.
+PATIENCE = 15.0
 TOPIC_ICON_COLORS = frozenset({7322096, 16766590, 13338331, 9367192, 16749490, 16478047})
 CHAT_ACTIONS = frozenset(
     {
@@ -1388,7 +1391,7 @@ class FakeUser:
 
     # -- waiting conveniences ----------------------------------------------------------------
 
-    async def say(self, text: str, timeout: float = 5.0) -> list[Json]:
+    async def say(self, text: str, timeout: float = PATIENCE) -> list[Json]:
         """send_text + settled; returns bot messages sent/edited in this chat meanwhile."""
         mark = self._fake.output_mark()
         self.send_text(text)
@@ -1396,14 +1399,15 @@ class FakeUser:
         return self._fake.outputs_since(self.id, mark)
 
     async def say_in(
-        self, chat: FakeChat | int, text: str, thread_id: int | None = None, timeout: float = 5.0
+        self, chat: FakeChat | int, text: str, thread_id: int | None = None,
+        timeout: float = PATIENCE
     ) -> list[Json]:
         mark = self._fake.output_mark()
         self.send_text(text, chat=chat, thread_id=thread_id)
         await self._fake.settled(timeout)
         return self._fake.outputs_since(self._fake._chat_key(chat, self.id), mark)
 
-    async def press(self, message: Json, button_text: str, timeout: float = 5.0) -> list[Json]:
+    async def press(self, message: Json, button_text: str, timeout: float = PATIENCE) -> list[Json]:
         """tap + settled; returns bot messages sent/edited in that chat meanwhile."""
         mark = self._fake.output_mark()
         self.tap(message, button_text)
@@ -1935,7 +1939,7 @@ class FakeTelegram(LocalServer):
 
     # ---------------------------------------------------------------------------- waiting
 
-    async def settled(self, timeout: float = 5.0) -> None:
+    async def settled(self, timeout: float = PATIENCE) -> None:
         """Wait until every pushed update is confirmed by a later getUpdates (or dropped).
 
         With ``handle_as_tasks=False`` confirmation means the handler has finished.
@@ -1953,7 +1957,7 @@ class FakeTelegram(LocalServer):
         self._raise_internal_errors()
 
     async def wait_for(
-        self, predicate: Callable[[Call], bool], timeout: float = 5.0, *, since: int = 0
+        self, predicate: Callable[[Call], bool], timeout: float = PATIENCE, *, since: int = 0
     ) -> Call:
         """Wait until a recorded call (index >= ``since``) satisfies ``predicate``; returns it."""
         loop = asyncio.get_running_loop()
@@ -1979,7 +1983,7 @@ class FakeTelegram(LocalServer):
         self,
         chat_id: int,
         predicate: Callable[[Json], bool] | None = None,
-        timeout: float = 5.0,
+        timeout: float = PATIENCE,
         *,
         thread_id: int | None = None,
         since: int | None = None,
