@@ -3,7 +3,8 @@
 ≤ 3 choices whose titles fit -> reply buttons; otherwise list messages of ≤ 10 rows, as many
 as needed (a paged list). A title that does not fit uses the `<id>-short` form from the
 locale files; with none, the row shows its number and the full label as its description —
-a word is never cut.
+a word is never cut. A label longer than a description is ended at a word in its row and
+written out whole above the list, by the row's number.
 """
 
 from __future__ import annotations
@@ -68,21 +69,31 @@ class WhatsAppRenderer:
         choices = [choice for row in message.choices for choice in row]
         if not choices:
             return [text_message(piece) for piece in split_text(text, TEXT_LIMIT)]
-        out: list[Json] = []
-        body = text
-        if len(text) > BODY_LIMIT:  # the words go first; the buttons get a short body
-            out += [text_message(piece) for piece in split_text(text, TEXT_LIMIT)]
-            body = self.l10n.render(Text("wa-choose"), lang)
         buttons = self._buttons(choices, lang)
         if buttons is not None:
-            out.append({"type": "interactive", "interactive": {
-                "type": "button", "body": {"text": body}, "action": {"buttons": buttons}}})
-            return out
+            return self._interactive(text, lang, "button", {"buttons": buttons})
+        label = self.fit(Text("wa-list-button"), lang, LIST_BUTTON) or "☰"
+        out: list[Json] = []
         pages = [choices[i:i + MAX_ROWS] for i in range(0, len(choices), MAX_ROWS)]
         for number, page in enumerate(pages):
-            page_body = body if number == 0 else self.l10n.render(
+            words = text if number == 0 else self.l10n.render(
                 Text("wa-more-options", {"page": number + 1, "pages": len(pages)}), lang)
-            out.append(self._list(page, page_body, lang, offset=number * MAX_ROWS))
+            rows, whole = self._rows(page, lang, offset=number * MAX_ROWS)
+            if whole:  # a row's words cut short are written out here, by the row's number
+                words = "\n\n".join((words, "\n".join(whole)))
+            out += self._interactive(words, lang, "list", {
+                "button": label, "sections": [{"rows": rows}]})
+        return out
+
+    def _interactive(self, words: str, lang: str, kind: str, action: Json) -> list[Json]:
+        """An interactive message with these words as its body; words too long for a body
+        go first, as text, and the buttons get a short body."""
+        out: list[Json] = []
+        if len(words) > BODY_LIMIT:
+            out += [text_message(piece) for piece in split_text(words, TEXT_LIMIT)]
+            words = self.l10n.render(Text("wa-choose"), lang)
+        out.append({"type": "interactive", "interactive": {
+            "type": kind, "body": {"text": words}, "action": action}})
         return out
 
     def _buttons(self, choices: list[Choice], lang: str) -> list[Json] | None:
@@ -94,16 +105,28 @@ class WhatsAppRenderer:
         return [{"type": "reply", "reply": {"id": c.payload, "title": title}}
                 for c, title in zip(choices, titles, strict=True)]
 
-    def _list(self, choices: list[Choice], body: str, lang: str, offset: int) -> Json:
-        rows = []
+    def _rows(self, choices: list[Choice], lang: str, offset: int) -> tuple[list[Json], list[str]]:
+        """The list's rows, and "N. label" for each row whose label is longer than a row's
+        description: the row then ends its description at a word, and the words above the
+        list give the label whole (two children's labels may differ only at their end)."""
+        rows: list[Json] = []
+        whole: list[str] = []
         for n, choice in enumerate(choices, start=offset + 1):
             full = self.l10n.render(choice.label, lang)
             title = self.fit(choice.label, lang, ROW_TITLE) or f"{n}."
             row: Json = {"id": choice.payload, "title": title}
             if title != full:
-                row["description"] = full[:ROW_DESCRIPTION]
+                row["description"] = full if len(full) <= ROW_DESCRIPTION else cut_at_word(
+                    full, ROW_DESCRIPTION)
+            if full != row.get("description", title):
+                whole.append(f"{title} {full}" if title == f"{n}." else f"{title} — {full}")
             rows.append(row)
-        label = self.fit(Text("wa-list-button"), lang, LIST_BUTTON) or "☰"
-        return {"type": "interactive", "interactive": {
-            "type": "list", "body": {"text": body},
-            "action": {"button": label, "sections": [{"rows": rows}]}}}
+        return rows, whole
+
+
+def cut_at_word(words: str, limit: int) -> str:
+    """The words, ended at a word within `limit` characters with "…"."""
+    head = words[:limit - 1]
+    if words[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + "…"

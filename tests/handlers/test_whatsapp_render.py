@@ -82,3 +82,28 @@ def test_a_long_label_without_a_short_form_is_never_cut() -> None:
     row = payload["interactive"]["action"]["sections"][0]["rows"][0]
     assert row == {"id": "o:x", "title": "1.",
                    "description": "Отдел образования города Рудного"}
+
+
+def test_labels_longer_than_a_row_are_written_out_whole_above_the_list_by_number() -> None:
+    """Ten siblings whose labels agree in their first 72 characters (a row's description):
+    each row ends its description at a word, and the words above the list give every such
+    label whole, by its row's number, so no two rows read the same to the person."""
+    stem = "Абдрахманова-Жаксылыкова Айгерим-Нұрсұлтанқызы Смагулова-Ахметова-Ермекова"
+    names = ["Дана", "Арман", "Әлия", "Нұрлан", "Дина", "Ерлан", "Жанар", "Азамат", "Гүлім",
+             "Бауыржан"]
+    labels = [f"{stem} {name} ({day + 1:02}.03.2013)" for day, name in enumerate(names)]
+    assert len(stem) > 72
+    message = OutgoingMessage((Text("value-plain", {"value": "Кімді жазамыз?"}),), tuple(
+        (Choice(Text("value-plain", {"value": label}), f"o:{n}"),)
+        for n, label in enumerate(labels)))
+    (payload,) = RENDERER.render(message, "kk")
+    interactive = payload["interactive"]
+    assert len(interactive["body"]["text"]) <= 1024
+    rows = interactive["action"]["sections"][0]["rows"]
+    assert [row["title"] for row in rows] == [f"{n}." for n in range(1, 11)]
+    for row, label in zip(rows, labels, strict=True):
+        description = row["description"]
+        assert len(description) <= 72 and description.endswith("…")
+        assert label.startswith(description[:-1]) and label[len(description) - 1] == " "
+        assert f"{row['title']} {label}" in interactive["body"]["text"]
+    assert interactive["body"]["text"].startswith("Кімді жазамыз?")
