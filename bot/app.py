@@ -332,8 +332,7 @@ def _email(settings: Settings, maker: async_sessionmaker[AsyncSession], localize
         return None
     desk = SessionMailDesk(children, SqlSessions(maker), localizer, settings.default_locale,
                            worker.wake)
-    handler = MailHandler(desk, reply_to=reply_to, clock=clock, localizer=localizer,
-                          notes_language=settings.staff_locale,
+    handler = MailHandler(desk, reply_to=reply_to, clock=clock,
                           responder=SmtpResponder(smtp, sender=settings.smtp_from,
                                                   reply_to=reply_to, clock=clock),
                           max_bytes=settings.max_email_bytes)

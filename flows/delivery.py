@@ -26,3 +26,4 @@ class OutboxItem:
     language: str | None
     payload: dict[str, Any]
     attempts: int
+    application_id: int | None = None  # the application the message is about, if any

@@ -358,6 +358,16 @@ def parse_email(text: str) -> str:
     return (checked.ascii_email or checked.normalized).lower()
 
 
+def mail_address_key(address: str) -> str:
+    """An address as `parse_email` stores it (lower-cased, its domain in punycode), however a
+    mail wrote it: a client with SMTPUTF8 may write arman@почта.рф. One that is no valid
+    address stays as written, lower-cased: it matches nobody's."""
+    try:
+        return parse_email(address)
+    except Invalid:
+        return address.strip().lower()
+
+
 def shown_email(address: str) -> str:
     """An address as a person reads it: the domain in its own letters (почта.рф), not the
     punycode that `parse_email` gives mail servers."""

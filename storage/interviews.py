@@ -365,6 +365,7 @@ class SqlInterviews:
         enqueue(session, key=f"moved:{application.id}:{position}:{slot.key}:"
                              f"{secrets.token_hex(4)}",
                 audience=CITIZEN, person_id=child.id, application_id=application.id,
+                child=position,
                 message=time_moved(application.answers, position, slot, zone, attachment,
                                    by_mail=by_mail))
         return child
@@ -491,7 +492,7 @@ class SqlInterviews:
                                        siblings(application.answers),
                                        self._calendar(application, slot, now))
             enqueue(session, key=key, audience=CITIZEN, person_id=person.id,
-                    application_id=application.id,
+                    application_id=application.id, child=child,
                     message=mail_invitation(application.answers, child, slot, zone, attachment))
             log.info("application %s: child %s invited by e-mail (person %s)", application.id,
                      child, person.id)
@@ -520,14 +521,14 @@ class SqlInterviews:
                 self._at(session, f"{prefix}:child", CITIZEN, application, at, until,
                          OutgoingMessage((Text("reminder-child", {
                              "hours": hours, "slot": child_slot_text(slot, zone)}),)),
-                         person_id=child_person)
+                         person_id=child_person, child=child)
 
     def _at(self, session: AsyncSession, key: str, audience: str, application: Application,
             at: datetime, until: datetime, message: OutgoingMessage,
-            person_id: int | None = None) -> None:
+            person_id: int | None = None, child: int | None = None) -> None:
         enqueue(session, key=key, audience=audience,
                 person_id=person_id or application.person_id, application_id=application.id,
-                message=message, not_before=at, not_after=until)
+                message=message, not_before=at, not_after=until, child=child)
 
     async def _usable(self, session: AsyncSession, channel: str, user_id: str, code: str,
                       now: datetime) -> _Usable | str:

@@ -1,7 +1,8 @@
 """The child reached by e-mail (issue 16), as the mail transport asks about them: a child by
 mail is a person of channel "email" whose account is the address, joined to their invite.
 
-- `code_for`: the code of the child's latest invite, which names the mail thread;
+- `code_for`: the code of the invite that names the mail thread: the message's child's in its
+  application (siblings may share a mailbox), else the child's latest;
 - `invite_of`: the invite (the child's language, whose conversation), when a mail from
   `address` carries a code whose invite is that address's (anything else is not the child's
   mail): siblings invited to one address are told apart by it;
@@ -29,10 +30,15 @@ class SqlMailChildren:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self.sessions = sessions
 
-    async def code_for(self, person_id: int, address: str) -> str | None:
+    async def code_for(self, person_id: int, address: str, application_id: int | None = None,
+                       child: int | None = None) -> str | None:
+        mine = InterviewInvite.child_person_id == person_id
+        if application_id is not None and child is not None:  # siblings may share a mailbox
+            mine &= (InterviewInvite.application_id == application_id) & (
+                InterviewInvite.child_position == child)
         async with self.sessions() as session:
             code: str | None = await session.scalar(
-                select(InterviewInvite.code).where(InterviewInvite.child_person_id == person_id)
+                select(InterviewInvite.code).where(mine)
                 .order_by(InterviewInvite.id.desc()).limit(1))
             return code
 

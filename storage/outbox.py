@@ -62,9 +62,14 @@ def enqueue(
     template: dict[str, str] | None = None,
     not_before: datetime | None = None,
     not_after: datetime | None = None,
+    child: int | None = None,
 ) -> None:
-    """Add a message inside the caller's transaction: the change and its message commit together."""
+    """Add a message inside the caller's transaction: the change and its message commit together.
+    `child`: the child's place in the application, for a message to that child (siblings may
+    share one mailbox, and each child's mails carry their own conversation's code)."""
     payload = message_to_json(message, document)
+    if child is not None:
+        payload["child"] = child
     if template is not None:  # what a messenger template needs when free text is not allowed
         payload["template"] = template
     row = OutboxMessage(key=key, audience=audience, person_id=person_id,
@@ -123,7 +128,7 @@ class OutboxStore:
                     message.id, message.key, message.audience, message.person_id,
                     person.channel if person else "telegram",
                     person.external_id if person else "", person.language if person else None,
-                    message.payload, message.attempts,
+                    message.payload, message.attempts, message.application_id,
                 ))
             return items
 

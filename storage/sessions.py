@@ -34,6 +34,7 @@ from storage.models import (
     InterviewBooking,
     InterviewInvite,
     InterviewSession,
+    OutboxMessage,
 )
 from storage.outbox import CITIZEN, STAFF, enqueue
 
@@ -115,7 +116,7 @@ class SqlSessions:
                 if person is not None:
                     enqueue(session, key=f"session-start:{application_id}:{person}:"
                             f"{secrets.token_hex(4)}", audience=CITIZEN, person_id=person,
-                            application_id=application_id,
+                            application_id=application_id, child=child,
                             message=OutgoingMessage((Text("session-started"),)))
             return None
 
@@ -178,31 +179,50 @@ class SqlSessions:
             return None if row is None else row.representative_present
 
     async def relay(self, session_id: int, role: str, text: str, now: datetime,
-                    via: str = "") -> None:
+                    via: str = "", ref: str = "", dropped: Sequence[str] = ()) -> bool:
         """Write one message to the transcript and pass it to everyone else in the session;
-        `via` "email" marks a child's mail (the transcript says so)."""
+        `via` "email" marks a child's mail (the transcript says so). `ref` names where it
+        came from (a mail's Message-ID digest): one already written is not written again
+        (False). `dropped`: the names of a mail's files, not passed on: staff alone are told
+        (in their language), never as the child's words."""
         async with self.sessions.begin() as session:
             row = await session.get(InterviewSession, session_id)
             if row is None:
-                return
+                return False
             application = await session.get(Application, row.application_id)
             assert application is not None
-            line = {"at": now.isoformat(), "role": role, "text": text}
-            lines = [*row.transcript.get("lines", []), {**line, "via": via} if via else line]
+            earlier = row.transcript.get("lines", [])
+            if ref and any(item.get("ref") == ref for item in earlier):
+                return False
+            note = (Text("email-attachments-dropped", {"names": ", ".join(dropped)}),) \
+                if dropped else ()
+            if not text:  # files only: nothing of the child's words to write or pass on
+                key = f"session:{session_id}:files:{ref or secrets.token_hex(4)}:staff"
+                if not note or await session.scalar(select(OutboxMessage.id).where(
+                        OutboxMessage.key == key)):
+                    return False
+                enqueue(session, key=key, audience=STAFF, person_id=application.person_id,
+                        application_id=application.id, message=OutgoingMessage(note))
+                return True
+            line: dict[str, str] = {"at": now.isoformat(), "role": role, "text": text}
+            line |= ({"via": via} if via else {}) | ({"ref": ref} if ref else {})
+            lines = [*earlier, line]
             row.transcript = {**row.transcript, "lines": lines}
             tag = f"{session_id}:{len(lines)}"
             message = says(role, text)
             if role != "specialist":  # staff read it in the applicant's topic
                 enqueue(session, key=f"session:{tag}:staff", audience=STAFF,
                         person_id=application.person_id, application_id=application.id,
-                        message=message)
+                        message=OutgoingMessage((*message.parts, *note)))
             if row.status != "open":
-                return  # the child's words after the end reach staff only
+                return True  # the child's words after the end reach staff only
             child = await self._child(session, row.application_id, row.child_position)
             for person, who in ((application.person_id, "parent"), (child, "child")):
                 if person is not None and who != role:
                     enqueue(session, key=f"session:{tag}:{who}", audience=CITIZEN,
-                            person_id=person, application_id=application.id, message=message)
+                            person_id=person, application_id=application.id, message=message,
+                            child=row.child_position)
+            return True
 
     async def end(self, application_id: int, actor: str, now: datetime,
                   child: int = 0, actor_name: str = "") -> list[Line] | None:
@@ -231,7 +251,8 @@ class SqlSessions:
             if child_person is not None:
                 enqueue(session, key=f"session-end:{application_id}:child:{tag}",
                         audience=CITIZEN, person_id=child_person, application_id=application_id,
-                        message=OutgoingMessage((Text("session-ended-child"),)))
+                        message=OutgoingMessage((Text("session-ended-child"),)),
+                        child=row.child_position)
             if self.papers is not None:  # the record, with the closing of the conversation
                 await session.flush()
                 await self.papers.issue(session, application, CONVERSATION_RECORD, now,

@@ -13,8 +13,9 @@ storage marks it so, as a send the server refused at once, and staff and the par
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -41,7 +42,7 @@ class Seats(Protocol):
         ...
 
     async def relay(self, session_id: int, role: str, text: str, now: datetime,
-                    via: str = "") -> None: ...
+                    via: str = "", ref: str = "", dropped: Sequence[str] = ()) -> bool: ...
 
 
 class SessionMailDesk:
@@ -50,8 +51,8 @@ class SessionMailDesk:
         self.children, self.seats, self.localizer = children, seats, localizer
         self.default_language, self.wake = default_language, wake
 
-    async def mail_in(self, address: str, code: str, text: str,
-                      received_at: datetime) -> str | None:
+    async def mail_in(self, address: str, code: str, text: str, received_at: datetime,
+                      message_id: str = "", dropped: Sequence[str] = ()) -> str | None:
         invite = await self.children.invite_of(code, address)
         if invite is None:
             log.info("mail from %s ignored: not the invited address for its code",
@@ -62,10 +63,18 @@ class SessionMailDesk:
         seat = await self.seats.child_seat(invite.application_id, invite.child, received_at)
         if seat is None:
             return self.localizer.render(Text("email-reply-not-open"), language)
-        if not text:  # nothing of the child's was left: say so, or they wait for an answer
+        if not text and not dropped:  # nothing of the child's: say so, or they wait
             return self.localizer.render(Text("email-empty"), language)
-        await self.seats.relay(seat.session_id, "child", text, received_at, via=CHANNEL)
+        # One mail, one line: a server may hand the same mail over again (its connection
+        # dropped after our 250). The Message-ID's digest tells; it names no one.
+        ref = hashlib.sha256(message_id.encode()).hexdigest()[:16] if message_id else ""
+        if not await self.seats.relay(seat.session_id, "child", text, received_at,
+                                      via=CHANNEL, ref=ref, dropped=dropped):
+            log.info("mail from %s ignored: taken before", masked(address))
+            return None
         self.wake()  # the others get it through the outbox now
+        if not text:  # files only: staff know which; the child, that nothing came through
+            return self.localizer.render(Text("email-empty"), language)
         return None if seat.open else self.localizer.render(Text("session-added"), language)
 
     async def mail_bounced(self, address: str, code: str, received_at: datetime) -> None:

@@ -28,6 +28,7 @@ from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
 from typing import Any
 
+from flows.validators import mail_address_key
 from handlers.email.compose import ReplyAddress
 
 MAX_EMAIL_BYTES = 10 * 1024 * 1024  # a whole mail, attachments included
@@ -69,9 +70,9 @@ def parse_mail(
 
 def _read(mail: Message, reply_to: ReplyAddress, recipients: Sequence[str],
           envelope_from: str | None) -> InboundMail:
-    sender = parseaddr(_header(mail, "From"))[1].strip().lower()
+    sender = mail_address_key(parseaddr(_header(mail, "From"))[1])
     if not sender and envelope_from and envelope_from != "<>":
-        sender = envelope_from.strip().lower()
+        sender = mail_address_key(envelope_from)
     plain: list[str] = []
     html: list[str] = []
     attachments: list[str] = []
@@ -140,7 +141,7 @@ def _failed_recipients(part: Message) -> list[str]:
         if str(block.get("Action", "")).strip().lower() != "failed":
             continue
         recipient = str(block.get("Final-Recipient") or block.get("Original-Recipient") or "")
-        address = recipient.partition(";")[2].strip().strip("<>").lower()
+        address = mail_address_key(recipient.partition(";")[2].strip().strip("<>"))
         if "@" in address:
             found.append(address)
     return found
@@ -176,7 +177,7 @@ def _automatic(mail: Message, envelope_from: str | None) -> bool:
     auto = _header(mail, "Auto-Submitted").strip().lower()
     if auto and auto != "no":
         return True
-    if _header(mail, "Precedence").strip().lower() in ("bulk", "junk", "list"):
+    if _header(mail, "Precedence").strip().lower() in ("bulk", "junk", "list", "auto_reply"):
         return True
     if any(_header(mail, name) for name in ("List-Id", "X-Autoreply", "X-Autorespond")):
         return True
@@ -320,7 +321,15 @@ def strip_quoted(text: str) -> str:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     end = len(lines)
     for i, line in enumerate(lines):
-        if _SIGNATURE.match(line) or _attribution(lines, i):
+        if _SIGNATURE.match(line):
+            end = i
+            break
+        if _attribution(lines, i):
+            rest = lines[i + 1:]
+            quote = next((later for later in rest if later.strip()), "").lstrip()
+            if quote.startswith(">") and not any(_own_line(above) for above in lines[:i]):
+                # Nothing above the quote: the reply is written below it (bottom-posting).
+                return strip_quoted("\n".join(rest))
             end = i
             break
     kept = [line.rstrip() for line in lines[:end] if not line.lstrip().startswith(">")]
@@ -332,6 +341,11 @@ def strip_quoted(text: str) -> str:
             kept = kept[:i]
             break
     return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _own_line(line: str) -> bool:
+    """A line of the writer's own words: not blank, not quoted."""
+    return bool(line.strip()) and not line.lstrip().startswith(">")
 
 
 def _cap(text: str) -> str:

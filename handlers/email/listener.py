@@ -29,17 +29,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from flows.clock import Clock
-from flows.messages import Text
 from handlers.email.compose import ReplyAddress
 from handlers.email.inbound import MAX_EMAIL_BYTES, InboundMail, parse_mail
 from handlers.email.sender import masked
-from handlers.l10n import Localizer
 
 log = logging.getLogger(__name__)
 # aiosmtpd logs every envelope address at INFO and every line of a mail at DEBUG: personal
@@ -66,10 +65,12 @@ class MailDesk(BounceDesk, Protocol):
     """The session side: a child's mail in, and (unless `MailHandler` is given another
     `BounceDesk`) the bounces of our mails."""
 
-    async def mail_in(self, address: str, code: str, text: str,
-                      received_at: datetime) -> str | None:
+    async def mail_in(self, address: str, code: str, text: str, received_at: datetime,
+                      message_id: str = "", dropped: Sequence[str] = ()) -> str | None:
         """A mail from `address` (lower-case) for the session of `code` (upper-case), its new
-        words in `text` ("" when nothing was left of it: quoted history only, or unreadable).
+        words in `text` ("" when nothing was left of it: quoted history only, or unreadable),
+        the names of its files `dropped` (staff are told; files are never passed on).
+        A mail of a `message_id` already taken (a server handing it over again) is not.
         Relay it only if the code's invite belongs to that address and its session takes
         messages; return a polite answer to send back (once, e.g. after the session ended,
         or for an empty mail, so a child's mail is never lost in silence), or None."""
@@ -104,11 +105,9 @@ class MailHandler:
     """aiosmtpd's hooks (`handle_RCPT`, `handle_DATA`)."""
 
     def __init__(self, desk: MailDesk, *, reply_to: ReplyAddress, clock: Clock,
-                 localizer: Localizer, notes_language: str,
                  responder: Responder | None = None, bounces: BounceDesk | None = None,
                  max_bytes: int = MAX_EMAIL_BYTES) -> None:
         self.desk, self.reply_to, self.clock = desk, reply_to, clock
-        self.l10n, self.notes_language = localizer, notes_language
         self.responder, self.max_bytes = responder, max_bytes
         self.bounces: BounceDesk = desk if bounces is None else bounces
         self.answers: set[asyncio.Task[None]] = set()
@@ -141,26 +140,17 @@ class MailHandler:
         if not mail.sender:
             log.info("mail ignored: no sender address")
             return ACCEPTED
-        text = self._with_notes(mail)
-        if not text:  # still the desk's: it answers the child that nothing came through
+        if not mail.text:  # still the desk's: it answers the child that nothing came through
             log.info("mail from %s has no words: %s", who, mail.problem or "empty")
         try:
-            answer = await self.desk.mail_in(mail.sender, mail.code, text, received_at)
+            answer = await self.desk.mail_in(mail.sender, mail.code, mail.text, received_at,
+                                             mail.message_id, mail.attachments)
         except Exception:
             log.exception("mail from %s not taken: the desk failed", who)
             return TRY_LATER
         if answer and self.responder is not None:
             self._answer(mail, answer)
         return ACCEPTED
-
-    def _with_notes(self, mail: InboundMail) -> str:
-        """The text, and a line for staff naming the files that were not passed on."""
-        if not mail.attachments:
-            return mail.text
-        note = self.l10n.render(Text("email-attachments-dropped",
-                                     {"names": ", ".join(mail.attachments)}),
-                                self.notes_language)
-        return f"{mail.text}\n\n{note}" if mail.text else note
 
     async def _bounced(self, mail: InboundMail, received_at: datetime) -> None:
         if mail.code is None or not mail.failed:

@@ -94,10 +94,13 @@ async def send_mail(config: SmtpConfig, mail: EmailMessage, *, envelope_from: st
 
 
 class MailThreads(Protocol):
-    async def code_for(self, person_id: int, address: str) -> str | None:
+    async def code_for(self, person_id: int, address: str, application_id: int | None = None,
+                       child: int | None = None) -> str | None:
         """The code of the conversation this person (a child reached at `address`) takes
-        part in: their latest invite's, even after it ended, so late mails stay in the
-        thread. None: the mail goes without Reply-To tag and thread headers."""
+        part in: that child's invite in that application when the message names them
+        (siblings may share one mailbox), else their latest invite's, even after it ended,
+        so late mails stay in the thread. None: the mail goes without Reply-To tag and
+        thread headers."""
         ...
 
 
@@ -130,7 +133,9 @@ class EmailSender:
             return Rejected("not a citizen's message")
         address = item.external_id.strip().lower()
         try:
-            code = await self.threads.code_for(item.person_id, address)
+            child = item.payload.get("child")
+            code = await self.threads.code_for(item.person_id, address, item.application_id,
+                                               child if isinstance(child, int) else None)
             attachments = await self._attachments(item)
             unique = f"{item.id}.{hashlib.sha256(item.key.encode()).hexdigest()[:10]}"
             # The same id on every attempt: a mail that went out before a timeout and goes

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import make_msgid
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -116,13 +117,15 @@ def child_mail(
     charset: str = "utf-8",
     html: str | None = None,
     headers: dict[str, str] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """A mail as a child's client writes it: text/plain in `charset` (and/or an HTML part)."""
+    """A mail as a child's client writes it: text/plain in `charset` (and/or an HTML part),
+    with a Message-ID of its own, as every client gives each mail."""
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = to
     mail["Subject"] = subject
-    mail["Message-ID"] = "<reply-1@example.de>"
+    mail["Message-ID"] = message_id or make_msgid(domain="example.de")
     for name, value in (headers or {}).items():
         mail[name] = value
     if text:

@@ -174,8 +174,7 @@ async def test_a_bounce_that_comes_back_later_is_handled_the_same_way_and_never_
     # The listener as the app wires it: its desk takes the bounces too.
     desk = SessionMailDesk(SqlMailChildren(maker), SqlSessions(maker), Localizer(), "ru",
                            lambda: None)
-    listener = MailListener(MailHandler(desk, reply_to=REPLY_TO, clock=clock,
-                                        localizer=Localizer(), notes_language="ru"),
+    listener = MailListener(MailHandler(desk, reply_to=REPLY_TO, clock=clock),
                             host="127.0.0.1", port=0)
     await listener.start()
     try:

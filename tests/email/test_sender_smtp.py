@@ -44,7 +44,8 @@ class Threads:
     def __init__(self, codes: dict[int, str] | None = None) -> None:
         self.codes = codes or {}
 
-    async def code_for(self, person_id: int, address: str) -> str | None:
+    async def code_for(self, person_id: int, address: str, application_id: int | None = None,
+                       child: int | None = None) -> str | None:
         return self.codes.get(person_id)
 
 
