@@ -115,9 +115,9 @@ class CountingStore(OutboxStore):
         await super().release(item_id)
 
     async def mark_sent(self, item_id: int, provider_message_id: str | None,
-                        now: datetime) -> None:
+                        now: datetime, owed: str = "") -> None:
         self.calls["mark_sent"] += 1
-        await super().mark_sent(item_id, provider_message_id, now)
+        await super().mark_sent(item_id, provider_message_id, now, owed)
 
 
 async def queue(url: str, n: int, staff_share: float,

@@ -274,8 +274,8 @@ class DeliveryWorker:
     async def _settle(self, item: OutboxItem, result: Delivery) -> bool:
         now = self.clock()
         match result:
-            case Delivered(provider_id):
-                await self.store.mark_sent(item.id, provider_id, now)
+            case Delivered(provider_id, _, owed):
+                await self.store.mark_sent(item.id, provider_id, now, owed)
                 self._count(item, result)
                 return True
             case RetryAfter(seconds):

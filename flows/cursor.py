@@ -136,6 +136,6 @@ def back(turn: Turn, flow: Flow) -> None:
             return
     index = flow.next_active(state.answers, flow.index(step_id) - 1, -1)
     if index is None:
-        turn.say(Text("flow-at-first-step"))
+        turn.say(Text(f"{flow.words}flow-at-first-step"))  # a complaint's words are its own
         return
     enter(state, flow, index)

@@ -254,7 +254,7 @@ class Engine:
         elif name == "language":
             self._ask_language(turn)
         elif name == "help":
-            turn.say(Text("help-flow" if state.flow else "help-menu"))
+            turn.say(self._form_words(state, "help-flow") if state.flow else Text("help-menu"))
             await self._ask_current(turn)
         elif name == "cancel":
             await self._cancel(turn)
@@ -636,6 +636,8 @@ class Engine:
         stored, text = None, ""
         try:
             if event.kind is EventKind.FILE and event.file is not None:
+                # The words under a photo of the statement are part of it.
+                text = parse_free_text(event.text, MAX_ADDITION) if event.text.strip() else ""
                 accepted = await accept_file(self.ports.files, event.file, set())
                 if isinstance(accepted, Text):
                     raise Invalid(accepted.key, accepted.args)
@@ -1008,6 +1010,8 @@ class Engine:
             await self._ask_current(turn)
             return
         count = len(state.answers[step.id])
+        if turn.event.text.strip():  # a form keeps files; the words under one would be lost
+            turn.say(Text("files-caption-not-kept"))
         turn.say(
             Text("files-accepted", {"count": count}),
             choices=[[button("files-done", Done())], [button("nav-back", Back())]],
@@ -1134,8 +1138,8 @@ def _columns(buttons: list[Choice], columns: int) -> list[list[Choice]]:
 def _typed(event: IncomingEvent, step: TextStep) -> str | None:
     if event.kind is EventKind.TEXT:
         return event.text
-    if event.kind is EventKind.CONTACT and step.accepts_contact:
-        return event.text
+    if event.kind in (EventKind.CONTACT, EventKind.CARD) and step.accepts_contact:
+        return event.text  # a card is no answer to any other question
     return None
 
 

@@ -79,7 +79,8 @@ class EventKind(StrEnum):
     TEXT = "text"
     CHOICE = "choice"
     COMMAND = "command"
-    CONTACT = "contact"
+    CONTACT = "contact"  # the person's own number, shared: the messenger vouches for it
+    CARD = "card"  # another person's contact card: a number as typed, where a phone is asked
     FILE = "file"
     UNSUPPORTED = "unsupported"  # stickers, voice, location...
     EDITED = "edited"  # a message changed after it was sent: not read as an answer
@@ -101,7 +102,7 @@ class IncomingEvent:
     channel: str
     user_id: str
     kind: EventKind
-    text: str = ""  # typed text, button payload, command name, or phone number
+    text: str = ""  # typed text, button payload, command name, phone number, or a caption
     argument: str = ""  # what follows a command (`/start <token>`)
     file: IncomingFile | None = None
     display_name: str = ""

@@ -17,6 +17,10 @@ class Delivered:
     # PROVIDER_ID_SIZE characters.
     provider_id: str | None
     messages: int = 1  # how many messages it took (a long text in pieces, then a file)
+    # What did not go yet, when a stand-in went (WhatsApp's status template outside the 24-hour
+    # window): kept as the row's `last_error`, and the whole message goes when the person
+    # writes again (storage/contacts.py `wrote`).
+    owed: str = ""
 
 
 @dataclass(frozen=True)

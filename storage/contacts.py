@@ -22,7 +22,8 @@ class Contacts:
         self.sessions = sessions
 
     async def wrote(self, channel: str, external_id: str, at: datetime, name: str = "") -> None:
-        """The person wrote: the window opens, and what waited for it goes out now."""
+        """The person wrote: the window opens, and what waited for it goes out now: what
+        could not go, and a notice whose status template went in its place, in full."""
         async with self.sessions.begin() as session:
             person = await ensure_person(session, channel, external_id)
             person.last_inbound_at = to_db(at)
@@ -30,7 +31,7 @@ class Contacts:
                 person.display_name = name[:200]
             await session.execute(update(OutboxMessage).where(
                 OutboxMessage.person_id == person.id,
-                OutboxMessage.status == "failed",
+                OutboxMessage.status.in_(("failed", "sent")),
                 OutboxMessage.last_error.startswith(OUTSIDE_WINDOW),
             ).values(status="pending", next_attempt_at=to_db(at), last_error=""))
 

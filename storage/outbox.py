@@ -142,9 +142,11 @@ class OutboxStore:
                 await session.flush()
                 await after_send(session, item_id)
 
-    async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime) -> None:
+    async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime,
+                        owed: str = "") -> None:
+        """`owed`: what of it has not gone yet (see `handlers.outcomes.Delivered`)."""
         await self._set(item_id, status="sent", sent_at=to_db(now),
-                        provider_message_id=provider_message_id)
+                        provider_message_id=provider_message_id, last_error=owed[:500])
 
     async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
         await self._set(item_id, status="pending", next_attempt_at=to_db(at),

@@ -342,7 +342,7 @@ class Crash(Exception):
 
 class CrashingStore(OutboxStore):
     async def mark_sent(self, item_id: int, provider_message_id: str | None,
-                        now: datetime) -> None:
+                        now: datetime, owed: str = "") -> None:
         raise Crash
 
 

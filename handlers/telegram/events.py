@@ -53,15 +53,18 @@ def message_event(message: Message, bot: Bot) -> IncomingEvent:
             return event(EventKind.COMMAND, name, argument=argument.strip())
         return event(EventKind.TEXT, message.text)
     if message.contact is not None:
-        # Only the sender's own card is theirs to vouch for; another person's reads as typed.
+        # Only the sender's own card is theirs to vouch for; another person's reads as typed,
+        # at a phone question only.
         own = message.from_user is not None and message.contact.user_id == message.from_user.id
-        return event(EventKind.CONTACT if own else EventKind.TEXT, message.contact.phone_number)
+        return event(EventKind.CONTACT if own else EventKind.CARD, message.contact.phone_number)
     if message.photo:
         largest = message.photo[-1]
-        return event(EventKind.FILE, file=_file(bot, largest.file_id, None, largest.file_size))
+        return event(EventKind.FILE, message.caption or "",
+                     file=_file(bot, largest.file_id, None, largest.file_size))
     if message.document is not None:
         doc = message.document
-        return event(EventKind.FILE, file=_file(bot, doc.file_id, doc.file_name, doc.file_size))
+        return event(EventKind.FILE, message.caption or "",
+                     file=_file(bot, doc.file_id, doc.file_name, doc.file_size))
     return event(EventKind.UNSUPPORTED)
 
 

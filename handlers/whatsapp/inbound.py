@@ -30,6 +30,8 @@ UNREAD_TYPES = frozenset({
     "audio", "video", "sticker", "location", "reaction", "order", "system", "unknown",
     "unsupported", "request_welcome",
 })
+# Of those, the ones that answer nothing and get no answer: a 👍 on the bot's message.
+SILENT_TYPES = frozenset({"reaction"})
 
 # A person's wa_id / BSUID, a wamid: printable ASCII without spaces.
 _ID = re.compile(r"[!-~]{1,256}")
@@ -57,6 +59,7 @@ class Choice:
 class Media:
     id: str
     filename: str | None
+    caption: str = ""  # the words a person writes under a photo or a document
 
 
 @dataclass(frozen=True)
@@ -239,7 +242,8 @@ def _read_media(media: Any, at: str) -> Media:
     media_id = _text(media.get("id"), f"{at}.id")
     if not _MEDIA_ID.fullmatch(media_id):
         raise _Odd(f"{at}.id", "not a media id")
-    return Media(media_id, _text(media.get("filename"), f"{at}.filename", optional=True) or None)
+    return Media(media_id, _text(media.get("filename"), f"{at}.filename", optional=True) or None,
+                 _text(media.get("caption"), f"{at}.caption", optional=True) or "")
 
 
 def _read_contacts(cards: Any, at: str) -> SharedContact:

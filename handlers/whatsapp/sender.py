@@ -115,4 +115,7 @@ class WhatsAppSender:
         status = self.l10n.render(Text(status_id(data["status"], data.get("service", ""))),
                                   lang)
         message = template_message(self.template, lang, data["number"], status)
-        return Delivered(await self.client.send(item.external_id, message))
+        # The status alone went: the notice's own words (a refusal's reasons, a hearing's
+        # time and place) go in full once the person writes and the window opens.
+        return Delivered(await self.client.send(item.external_id, message),
+                         owed=f"{OUTSIDE_WINDOW}: the status template went in its place")

@@ -312,6 +312,9 @@ class WhatsAppChannel:
     async def _answer(self, message: inbound.Message) -> None:
         """The turn and its handled mark commit together; then the reply, then staff."""
         await self.contacts.wrote(CHANNEL, message.sender, self.clock(), message.name)
+        if isinstance(message.content, inbound.Unread) and \
+                message.content.type in inbound.SILENT_TYPES:
+            return  # it still opened the 24-hour window (above)
         event = self.event(message)
         reply = await self.engine.handle(event, message.id)
         await deliver(self.inbox, CHANNEL, message.id,
@@ -340,7 +343,7 @@ class WhatsAppChannel:
             with contextlib.suppress(FileTooBig):
                 data = await event.file.fetch()
                 await self.staff.relay_file(CHANNEL, user, data, event.file.name or "file")
-        elif event.text:
+        if event.text:  # typed, or the words under a file
             await self.staff.relay_text(CHANNEL, user, event.text)
 
     def event(self, message: inbound.Message) -> IncomingEvent:
@@ -358,10 +361,11 @@ class WhatsAppChannel:
         if isinstance(content, inbound.Choice):
             return of(EventKind.CHOICE, content.id)
         if isinstance(content, inbound.Media):
-            return of(EventKind.FILE, file=self._file(content))
+            return of(EventKind.FILE, content.caption, file=self._file(content))
         if isinstance(content, inbound.SharedContact):
-            # Only the sender's own card is theirs to vouch for; another person's reads as typed.
-            return of(EventKind.CONTACT if _own(content, message.sender) else EventKind.TEXT,
+            # Only the sender's own card is theirs to vouch for; another person's reads as
+            # typed, at a phone question only.
+            return of(EventKind.CONTACT if _own(content, message.sender) else EventKind.CARD,
                       content.phone)
         return of(EventKind.UNSUPPORTED)
 

@@ -74,3 +74,5 @@ complaint-flow-resume = You have an unfinished complaint. Let us continue where 
 complaint-flow-busy = You are filling in a complaint now. Finish it or stop it with /cancel, then open “{ menu-my-applications }”: every action on your applications is there.
 complaint-cancel-confirm = Stop filling in the complaint? Everything you entered in it will be deleted. The application you are complaining about is not affected.
 complaint-cancel-done = The complaint was cancelled; nothing was sent. The application you complained about is not affected.
+complaint-flow-at-first-step = This is the first question. To stop filling in the complaint, send /cancel. The application you are complaining about is not affected.
+complaint-help-flow = Answer the question below by typing or with the buttons. ◀ Back returns to the previous question; nothing you entered is lost. /cancel stops the complaint (the application you are complaining about is not affected), /language changes the language. /mydata — the data the bot keeps about you, /forget — erase your data.

@@ -73,6 +73,7 @@ value-plain = {$value}
 files-limits = Photos or files: JPEG, PNG, PDF or HEIC, up to 20 MB each. Send each page as a separate photo or as one PDF.
 files-received = Received so far: {$count}.
 files-accepted = Received ({$count}). Send more, or tap "Done".
+files-caption-not-kept = ℹ️ The words under a file are not kept, only the file itself. If they matter, write them to the specialist after you submit.
 files-done = ✅ Done
 files-none = Skip ⏭
 error-file-expected = Please send a photo or a file here (JPEG, PNG, PDF or HEIC).
