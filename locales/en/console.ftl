@@ -94,3 +94,15 @@ console-me-save = Save
 console-me-saved = Saved. The next papers will be signed this way.
 console-error-official-name = Give a surname and a name (or initials) in letters, at most { $max } characters.
 console-error-position = Give the position in words, at most { $max } characters.
+
+# Accessibility: the skip link, landmarks' names, who wrote a chat message, table headers.
+console-skip = Skip to content
+console-nav-label = Console sections
+console-notice-title = Please note
+console-chat-from-citizen = From the citizen
+console-chat-to-citizen = To the citizen
+console-new-tab = (opens in a new tab)
+console-col-at = Date and time
+console-col-actor = By
+console-col-action = Action
+console-col-details = Details

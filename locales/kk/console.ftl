@@ -94,3 +94,15 @@ console-me-save = Сақтау
 console-me-saved = Сақталды. Келесі құжаттарға осылай қойылады.
 console-error-official-name = Тегі мен атын (немесе бас әріптерін) әріптермен, { $max } таңбадан аспайтындай жазыңыз.
 console-error-position = Лауазымды сөзбен, { $max } таңбадан аспайтындай жазыңыз.
+
+# Accessibility: the skip link, landmarks' names, who wrote a chat message, table headers.
+console-skip = Негізгі мазмұнға өту
+console-nav-label = Консоль бөлімдері
+console-notice-title = Назар аударыңыз
+console-chat-from-citizen = Азаматтан
+console-chat-to-citizen = Азаматқа
+console-new-tab = (жаңа қойындыда ашылады)
+console-col-at = Күні мен уақыты
+console-col-actor = Кім
+console-col-action = Әрекет
+console-col-details = Толығырақ

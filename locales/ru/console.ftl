@@ -94,3 +94,15 @@ console-me-save = Сохранить
 console-me-saved = Сохранено. Следующие документы будут подписаны так.
 console-error-official-name = Укажите фамилию и имя (или инициалы) буквами, не длиннее { $max } знаков.
 console-error-position = Укажите должность словами, не длиннее { $max } знаков.
+
+# Accessibility: the skip link, landmarks' names, who wrote a chat message, table headers.
+console-skip = Перейти к содержанию
+console-nav-label = Разделы консоли
+console-notice-title = Внимание
+console-chat-from-citizen = От гражданина
+console-chat-to-citizen = Гражданину
+console-new-tab = (откроется в новой вкладке)
+console-col-at = Дата и время
+console-col-actor = Кто
+console-col-action = Действие
+console-col-details = Подробности

@@ -18,7 +18,8 @@ URLs (all under /console):
   GET  /a/<id>              an application: card, documents, papers, history, audit, chat,
                             and the forms of its allowed steps
   GET  /a/<id>/doc/<doc>    a document (audited), GET /a/<id>/paper/<paper> an issued paper
-  GET  /a/<id>/chat         the chat, as a fragment (htmx refreshes it)
+  GET  /a/<id>/chat         the chat, as a fragment; ?since=: its new messages only (htmx
+                            adds them every 10 s)
   POST /a/<id>/act/<action> a step, with its inputs
   POST /a/<id>/reply        a reply to the citizen
   GET  /me, POST /me        the name and position one signs papers with
@@ -32,7 +33,7 @@ import logging
 import math
 import re
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -59,6 +60,7 @@ from flows.validators import Invalid
 from handlers.l10n import Localizer
 from handlers.web.console.ports import (
     Acts,
+    ChatEntry,
     ConsoleAuth,
     ConsoleData,
     DigestData,
@@ -114,6 +116,17 @@ class ActionForm:
     offer: dict[str, str] | None = None
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def error_lines(self) -> list[tuple[str, str]]:
+        """Its errors with their element ids: its fields are described by them."""
+        return [(f"act-{self.action}-error-{at}", error)
+                for at, error in enumerate(self.errors, start=1)]
+
+    @property
+    def error_ids(self) -> str:
+        """The value of its fields' aria-describedby."""
+        return " ".join(id_ for id_, _error in self.error_lines)
+
 
 def _signature_typed(form: MultiMapping[Any]) -> dict[str, str]:
     """What was typed on the signature page, kept to be shown again."""
@@ -161,6 +174,7 @@ class Console:
                                    autoescape=jinja2.select_autoescape(default=True),
                                    undefined=jinja2.StrictUndefined)
         env.filters["kz"] = _kz_time
+        env.globals["chat_mark"] = _chat_mark
         routes = app.router
         routes.add_get("/signin/{token}", self.signin)
         routes.add_get("/signin", self.signin_page)
@@ -595,8 +609,19 @@ class Console:
         return form
 
     async def chat(self, request: web.Request) -> web.Response:
+        """The chat's list; with ?since= (the page's refresh, its `_chat_mark`) only the
+        messages the page does not show yet, or 204 (htmx leaves the page as it is)."""
         dossier = await self._dossier(request)
-        return self._render(request, "messages.html", {"d": dossier})
+        if "since" not in request.query:
+            return self._render(request, "messages.html", {"d": dossier})
+        since = request.query["since"]
+        added = _chat_since(dossier.chat, since)
+        if added is None:
+            raise web.HTTPBadRequest()
+        if not added:
+            return web.Response(status=204)
+        return self._render(request, "messages.html",
+                            {"d": dossier, "added": added, "was_empty": not since})
 
     async def _file(self, request: web.Request, kind: str) -> web.Response:
         dossier = await self._dossier(request)
@@ -701,6 +726,31 @@ def _background(request: web.Request) -> bool:
     """A request the page makes by itself (htmx's GET: the chat's refresh every 10 s), not
     a person's click; it neither restarts the idle time nor asks Telegram each time."""
     return request.method == "GET" and request.headers.get("HX-Request") == "true"
+
+
+def _chat_mark(chat: Sequence[ChatEntry]) -> str:
+    """Up to where a page's chat goes: its last message's moment (in microseconds) and how
+    many messages share it ("" for none). Not a count: the chat shows only the latest ones."""
+    if not chat:
+        return ""
+    last = chat[-1].at
+    return f"{_micro(last)}.{sum(1 for entry in chat if entry.at == last)}"
+
+
+def _chat_since(chat: Sequence[ChatEntry], mark: str) -> list[ChatEntry] | None:
+    """The messages after a `_chat_mark`, oldest first; None for a mark that is none."""
+    if not mark:
+        return list(chat)
+    found = re.fullmatch(r"(-?[0-9]{1,20})\.([0-9]{1,6})", mark)
+    if found is None:
+        return None
+    last, seen = int(found[1]), int(found[2])
+    return [entry for entry in chat if _micro(entry.at) == last][seen:] + \
+        [entry for entry in chat if _micro(entry.at) > last]
+
+
+def _micro(moment: datetime) -> int:
+    return round(moment.timestamp() * 1_000_000)
 
 
 def _kz_time(moment: datetime) -> str:
