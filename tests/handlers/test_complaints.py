@@ -51,6 +51,9 @@ async def file_complaint(citizen: FakeUser, start: dict[str, Any], addressee: st
     citizen.send_sticker()  # not words: asked again, nothing registered
     await citizen.telegram.settled()
     assert says("complaint-ask-text", "ru") in citizen.last()["text"]
+    citizen.send_contact("+7 701 999 88 77", "Специалист")  # another's card: no words either
+    await citizen.telegram.settled()
+    assert says("complaint-ask-text", "ru") in citizen.last()["text"]
     await citizen.say("Документы не проверили в срок, ответа нет.")
     question = citizen.last()
     replies = await citizen.press(question, says("files-none", "ru"))

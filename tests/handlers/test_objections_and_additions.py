@@ -105,16 +105,21 @@ async def test_objection_sent_as_an_album_keeps_every_page(
     telegram: FakeTelegram, staffed: RunningBot
 ) -> None:
     """The objection prompt invites photos; a person photographs a 2-page statement and
-    sends it as one album. Both pages must be attached, none answered "use the buttons"."""
+    sends it as one album, with a line under it. Both pages must be attached, none answered
+    "use the buttons", and the line kept with them."""
     citizen = telegram.user(id=7101)
     await objecting(telegram, citizen)
     mark = telegram.output_mark()
-    citizen.send_album([jpeg(1), jpeg(2)])
+    citizen.send_album([jpeg(1), jpeg(2)], "Психолог ни разу не видел моего сына")
     await telegram.settled()
     said = texts(telegram.outputs_since(citizen.id, mark))
     assert ru("hint-menu-unexpected") not in said
     attached = [n for n in await notes(staffed) if n[0] == "objection"]
     assert len(attached) == 2, f"pages attached: {len(attached)}; bot said: {said}"
+    assert staffed.app is not None
+    async with sessions(staffed.app.db)() as session:
+        words = list(await session.scalars(select(ApplicationNote.text)))
+    assert "Психолог ни разу не видел моего сына" in words
 
 
 async def test_blank_objection_is_asked_again(
