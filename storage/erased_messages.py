@@ -1,7 +1,8 @@
 """The outbox's side of an erasure: a message about an anonymised application, or one
 `/forget` reached, keeps no words. One still queued is cancelled; one whose send is under
-way is left to that send (the worker already holds its words) and emptied the moment the
-send ends (`after_send`), or at the next erasure or daily run (`settle_messages`).
+way is left to that send (the worker already holds its words), marked `erase_after_send`,
+and emptied the moment the send ends (`after_send`); `settle_messages` at the next erasure
+or daily run finishes what a crash left.
 
 Apart from storage/privacy.py so that the outbox, which privacy's helpers use, can finish
 an erasure in the transaction that ends a send."""
@@ -35,33 +36,36 @@ def about_anonymised() -> Any:
 
 async def erase_messages(session: AsyncSession, which: Any) -> None:
     """These messages lose their words; those still waiting are cancelled. One being sent
-    right now is left to its send (`after_send` empties it when the send ends)."""
+    right now is left to its send, marked: `after_send` empties it when the send ends."""
     await session.execute(update(OutboxMessage).where(
         which, OutboxMessage.status == "pending").values(status=CANCELLED))
     await session.execute(update(OutboxMessage).where(
         which, OutboxMessage.status != SENDING).values(payload={}, last_error=""))
+    await session.execute(update(OutboxMessage).where(
+        which, OutboxMessage.status == SENDING).values(erase_after_send=True))
 
 
 async def hold_messages(session: AsyncSession, ids: Iterable[int]) -> None:
-    """Empty these messages once they are no longer queued (a later `settle_messages`)."""
+    """Empty these messages once they are no longer queued: when their send ends
+    (`after_send`), or at a later `settle_messages` (after a crash)."""
     held = sorted(set(ids))
     if held:
         session.add(AuditEntry(actor=ERASER, action=MESSAGES_HELD, subject="",
                                details={"outbox": held}))
+        await session.execute(update(OutboxMessage).where(
+            OutboxMessage.id.in_(held)).values(erase_after_send=True))
 
 
 async def after_send(session: AsyncSession, message_id: int) -> None:
-    """A send ended (sent, failed, to be retried, or put back untried), in the transaction
-    that records it: an erasure that reached the message meanwhile is finished now. About
-    an anonymised case, the message is emptied and never tried again; one `/forget` held
-    back (the person's own, which still goes out first) is emptied once it is out."""
+    """The send of a message marked `erase_after_send` ended (sent, failed, to be retried,
+    or put back untried), in the transaction that records it: the erasure is finished now.
+    About an anonymised case, the message is emptied and never tried again; one `/forget`
+    held back (the person's own, which still goes out first) is emptied once it is out."""
     this = OutboxMessage.id == message_id
     await erase_messages(session, this & about_anonymised())
-    held = any(message_id in details.get("outbox", []) for details in await session.scalars(
-        select(AuditEntry.details).where(AuditEntry.action == MESSAGES_HELD)))
-    if held:
-        await session.execute(update(OutboxMessage).where(
-            this, OutboxMessage.status.not_in(QUEUED)).values(payload={}, last_error=""))
+    await session.execute(update(OutboxMessage).where(
+        this, OutboxMessage.status.not_in(QUEUED)).values(
+        payload={}, last_error="", erase_after_send=False))
 
 
 async def settle_messages(session: AsyncSession) -> None:

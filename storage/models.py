@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage.clock import stamp
@@ -96,7 +96,7 @@ class AuditEntry(Base):
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
-# "Was this case anonymised?", "what did the erasure hold back?": asked at every send's end.
+# "Was this case anonymised?": asked at each erasure and by pages and papers.
 Index("ix_audit_log_action_subject", AuditEntry.action, AuditEntry.subject)
 
 
@@ -243,6 +243,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(String(500), default="")
     provider_message_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    # An erasure reached it while it was on its way: the send's end empties it
+    # (storage/erased_messages.py `after_send`).
+    erase_after_send: Mapped[bool] = mapped_column(default=False, server_default=false())
     # What the messenger later reported: sent, delivered, read, failed (WhatsApp statuses).
     provider_status: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=stamp)

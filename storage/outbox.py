@@ -139,8 +139,9 @@ class OutboxStore:
             if message is not None and message.status == "sending":
                 message.status = "pending"
                 message.attempts -= 1
-                await session.flush()
-                await after_send(session, item_id)
+                if message.erase_after_send:
+                    await session.flush()
+                    await after_send(session, item_id)
 
     async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime,
                         owed: str = "") -> None:
@@ -164,8 +165,9 @@ class OutboxStore:
                 return
             message.status = status
             message.last_error = error[:500]
-            await session.flush()
-            await after_send(session, item_id)
+            if message.erase_after_send:
+                await session.flush()
+                await after_send(session, item_id)
             if message.audience != CITIZEN:
                 return
             applicant = None if message.application_id is None else await session.scalar(
@@ -200,10 +202,11 @@ class OutboxStore:
 
     async def _set(self, item_id: int, **values: Any) -> None:
         async with self.sessions.begin() as session:
-            await session.execute(
+            erase = await session.scalar(  # read with the update itself: no more statements
                 update(OutboxMessage).where(OutboxMessage.id == item_id).values(**values)
-            )
-            await after_send(session, item_id)
+                .returning(OutboxMessage.erase_after_send))
+            if erase:
+                await after_send(session, item_id)
 
 
 async def _with_the_way_out(session: AsyncSession, notice: OutgoingMessage,

@@ -7,6 +7,8 @@ row, unsealed, into the database under test, keeping only the columns that schem
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,21 @@ from storage.pending import run_pending
 from storage.reseal import seal_if_pending
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
+
+# Columns today's outbox rows carry that a schema from before 0024 lacks.
+OUTBOX_SINCE_0024 = "erase_after_send BOOLEAN NOT NULL DEFAULT false"
+
+
+@asynccontextmanager
+async def todays_outbox(db: AsyncEngine) -> AsyncIterator[None]:
+    """Today's code writing an application (and its outbox rows) into a schema from before
+    0024, for a test of a later migration: the outbox has today's columns while it writes,
+    and loses them before the upgrade adds them."""
+    async with db.begin() as connection:
+        await connection.execute(text(f"ALTER TABLE outbox ADD COLUMN {OUTBOX_SINCE_0024}"))
+    yield
+    async with db.begin() as connection:
+        await connection.execute(text("ALTER TABLE outbox DROP COLUMN erase_after_send"))
 
 
 class OlderBot:

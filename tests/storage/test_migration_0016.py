@@ -21,7 +21,7 @@ from storage.models import Application, InterviewBooking
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
 from tests.storage.conftest import DatabaseUrl
-from tests.storage.older import upgraded
+from tests.storage.older import todays_outbox, upgraded
 from tests.storage.test_migration_0009 import CHILD
 from tests.storage.test_storage import ANSWERS
 
@@ -40,8 +40,9 @@ async def invited_before(folder: Path, clock: MovableClock,
     url = database_url(folder)
     await asyncio.to_thread(command.upgrade, alembic_config(url), "0015")
     db = create_engine(url, clock, KEYRING)
-    await SqlApplications(sessions(db)).submit("telegram", "42", "interview",
-                                               {**ANSWERS, **IN_BERLIN}, "d-1", AT)
+    async with todays_outbox(db):
+        await SqlApplications(sessions(db)).submit("telegram", "42", "interview",
+                                                   {**ANSWERS, **IN_BERLIN}, "d-1", AT)
     async with sessions(db).begin() as session:
         application = await session.scalar(select(Application))
         assert application is not None

@@ -17,7 +17,7 @@ from storage.models import Application, ApplicationNote, AuditEntry, Person, Sta
 from tests.clock import MovableClock
 from tests.sealing import KEYRING
 from tests.storage.conftest import DatabaseUrl
-from tests.storage.older import OlderBot, upgraded
+from tests.storage.older import OlderBot, todays_outbox, upgraded
 from tests.storage.test_storage import ANSWERS
 
 
@@ -143,11 +143,12 @@ async def test_0021_names_a_citizen_by_their_row_where_an_older_version_wrote_th
     from alembic import command
 
     url = database_url(tmp_path)
-    await asyncio.to_thread(command.upgrade, alembic_config(url), "0020")  # today's tables
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "0020")
     db = create_engine(url, clock, KEYRING)
     at = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
-    await SqlApplications(sessions(db)).submit("telegram", "7300012345", "visit", ANSWERS,
-                                               "d-1", at)
+    async with todays_outbox(db):
+        await SqlApplications(sessions(db)).submit("telegram", "7300012345", "visit", ANSWERS,
+                                                   "d-1", at)
     async with sessions(db).begin() as session:  # what the older version wrote
         await session.execute(update(AuditEntry).values(actor="telegram:7300012345"))
         application = await session.scalar(select(Application.id))
