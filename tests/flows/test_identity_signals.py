@@ -72,5 +72,6 @@ def test_on_whatsapp_only_the_senders_own_number_counts_as_verified() -> None:
     assert whatsapp_event("77011234567", inbound.SharedContact("+7 701 123 45 67")) \
         is EventKind.CONTACT  # a card without wa_id: its digits are the sender's
     friend = inbound.SharedContact("+7 702 765 43 21", "77027654321")
-    assert whatsapp_event("77011234567", friend) is EventKind.TEXT
-    assert whatsapp_event("US.13491208655302741918", own) is EventKind.TEXT  # number hidden
+    # Another person's card is read as typed, and only at a phone question (EventKind.CARD).
+    assert whatsapp_event("77011234567", friend) is EventKind.CARD
+    assert whatsapp_event("US.13491208655302741918", own) is EventKind.CARD  # number hidden
