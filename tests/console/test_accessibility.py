@@ -9,6 +9,7 @@ running bot serves."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -356,17 +357,20 @@ async def test_history_and_audit_tables_have_a_name_and_column_headers(
 
 
 # ------------------------------------------------------------------ a phone-size screen
-async def narrow(window: Window) -> None:
+async def each_page_narrow(window: Window, urls: dict[str, str]) -> AsyncIterator[str]:
+    """Opens each page at NARROW CSS px (a phone), yielding its name; wide again after."""
     await window._run(lambda: window.driver.set_window_size(NARROW, 800))
     # the window's outer size may include chrome; make sure of the viewport
     inner = await js(window, "return window.innerWidth")
     if inner != NARROW:
         await window._run(lambda: window.driver.set_window_size(
             NARROW + (NARROW - inner), 800))
-
-
-async def wide(window: Window) -> None:
-    await window._run(lambda: window.driver.set_window_size(WIDTH, HEIGHT))
+    try:
+        for name, url in urls.items():
+            await opened(window, url)
+            yield name
+    finally:
+        await window._run(lambda: window.driver.set_window_size(WIDTH, HEIGHT))
 
 
 OVERFLOWING = """
@@ -382,18 +386,12 @@ return [...document.querySelectorAll('body *')].filter(e => {
 async def test_no_page_scrolls_sideways_at_360px(console: RunningBot, browser: Window) -> None:
     """WCAG 1.4.10 reflow: at 360 CSS px the page does not scroll sideways as a whole (a wide
     table scrolls in its own box)."""
-    urls = await pages(console, browser)
-    await narrow(browser)
-    try:
-        wider = {}
-        for name, url in urls.items():
-            await opened(browser, url)
-            size = await js(browser, "return [document.documentElement.scrollWidth, "
-                                     "document.documentElement.clientWidth]")
-            if size[0] > size[1] + 1:
-                wider[name] = (size, await js(browser, OVERFLOWING))
-    finally:
-        await wide(browser)
+    wider = {}
+    async for name in each_page_narrow(browser, await pages(console, browser)):
+        size = await js(browser, "return [document.documentElement.scrollWidth, "
+                                 "document.documentElement.clientWidth]")
+        if size[0] > size[1] + 1:
+            wider[name] = (size, await js(browser, OVERFLOWING))
     assert not wider, f"pages wider than {NARROW}px (scrollWidth, clientWidth): {wider}"
 
 
@@ -402,22 +400,16 @@ async def test_buttons_and_fields_are_at_least_24px_at_360px(
 ) -> None:
     """WCAG 2.5.8 target size: buttons, selects, the search box and checkboxes are at least
     24×24 CSS px, easy to hit on a phone."""
-    urls = await pages(console, browser)
-    await narrow(browser)
-    try:
-        small = {}
-        for name, url in urls.items():
-            await opened(browser, url)
-            small[name] = await js(browser, """
-                return [...document.querySelectorAll('button, select, input[type=search], ' +
-                          'input[type=checkbox]')]
-                  .filter(e => e.getClientRects().length)
-                  .map(e => [e.id || e.getAttribute('data-test') || e.tagName,
-                             e.getBoundingClientRect()])
-                  .filter(([_, r]) => r.height < 24 || r.width < 24)
-                  .map(([n, r]) => n + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));""")
-    finally:
-        await wide(browser)
+    small = {}
+    async for name in each_page_narrow(browser, await pages(console, browser)):
+        small[name] = await js(browser, """
+            return [...document.querySelectorAll('button, select, input[type=search], ' +
+                      'input[type=checkbox]')]
+              .filter(e => e.getClientRects().length)
+              .map(e => [e.id || e.getAttribute('data-test') || e.tagName,
+                         e.getBoundingClientRect()])
+              .filter(([_, r]) => r.height < 24 || r.width < 24)
+              .map(([n, r]) => n + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));""")
     assert not any(small.values()), small
 
 

@@ -5,6 +5,7 @@ scripts), and a helper that writes mails the way a child's mail client would."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -12,15 +13,19 @@ from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from flows.calendar import KZ_TZ
 from handlers.email.compose import ReplyAddress
 from handlers.email.sender import SmtpConfig
 from handlers.l10n import Localizer
+from storage.db import create_engine, sessions
 from tests.clock import MovableClock
+from tests.sealing import KEYRING
 
 # Monday 23 November 2026, 10:00 in Astana.
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=KZ_TZ)
@@ -136,3 +141,14 @@ def child_mail(
         else:
             mail.set_content(html, subtype="html")
     return mail
+
+
+@pytest.fixture
+async def maker(tmp_path: Path, schema: Path,
+                clock: MovableClock) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A migrated SQLite database of the test's own (a copy of the session's `schema`)."""
+    shutil.copy(schema, tmp_path / "bot.db")
+    engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bot.db", clock,
+                                        KEYRING)
+    yield sessions(engine)
+    await engine.dispose()

@@ -7,16 +7,12 @@ listener with the app's desk."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiosmtplib
-import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.delivery import CITIZEN, STAFF, OutboxItem
 from flows.messages import OutgoingMessage, Text
@@ -28,7 +24,6 @@ from handlers.l10n import Localizer
 from handlers.outcomes import Delivered, Delivery
 from storage.applications import SqlApplications
 from storage.clock import to_db
-from storage.db import create_engine, sessions
 from storage.mail import SqlMailChildren
 from storage.models import Application, InterviewInvite, OutboxMessage, Person
 from storage.outbox import enqueue
@@ -36,7 +31,6 @@ from storage.sessions import SqlSessions
 from tests.clock import MovableClock
 from tests.email.conftest import NOW, REPLY_TO, SMTP_FROM, MailServer
 from tests.email.test_sender_smtp import StaffGroup, run_outbox
-from tests.sealing import KEYRING
 
 SON = "arman.s@gmail.com"
 CODE = "K7Q2M9AB"
@@ -53,16 +47,6 @@ ANSWERS = {
     "period_from": "2026-12-01", "period_to": "2026-12-31", "consent": "yes",
     "id_document": [], "other_documents": [],
 }
-
-
-@pytest.fixture
-async def maker(tmp_path: Path, schema: Path,
-                clock: MovableClock) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    shutil.copy(schema, tmp_path / "bounces.db")
-    engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/bounces.db", clock,
-                                        KEYRING)
-    yield sessions(engine)
-    await engine.dispose()
 
 
 class Telegram(StaffGroup):

@@ -4,17 +4,15 @@ sharing one mailbox, a drawing attached. Each was a defect a probe found."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import aiosmtplib
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from flows.delivery import CITIZEN, STAFF
 from flows.messages import Text
@@ -27,7 +25,6 @@ from handlers.email.sender import EmailSender, SmtpResponder
 from handlers.l10n import Localizer
 from storage.applications import SqlApplications
 from storage.clock import to_db
-from storage.db import create_engine, sessions
 from storage.mail import SqlMailChildren
 from storage.models import (
     Application,
@@ -41,7 +38,6 @@ from storage.sessions import SqlSessions
 from tests.clock import MovableClock
 from tests.email.conftest import NOW, REPLY_TO, SMTP_FROM, MailServer, child_mail
 from tests.email.test_sender_smtp import StaffGroup, plain, run_outbox
-from tests.sealing import KEYRING
 
 L10N = Localizer()
 SON = "arman.s@gmail.com"
@@ -67,16 +63,6 @@ def read(data: bytes, *, sender: str = "aigerim.k@example.de") -> Any:
 
 
 # ------------------------------------------------------------------ a real conversation
-
-
-@pytest.fixture
-async def maker(tmp_path: Path, schema: Path,
-                clock: MovableClock) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    shutil.copy(schema, tmp_path / "probe.db")
-    engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/probe.db", clock,
-                                        KEYRING)
-    yield sessions(engine)
-    await engine.dispose()
 
 
 @dataclass

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import shutil
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import DeliveryWorker
 from flows.delivery import CITIZEN, OutboxItem
@@ -24,12 +21,10 @@ from flows.wire import message_to_json
 from handlers.email.sender import EmailSender, SmtpConfig
 from handlers.l10n import LANGUAGES, Localizer
 from handlers.outcomes import Blocked, Delivered, Delivery, Rejected, Transient
-from storage.db import create_engine, sessions
 from storage.models import OutboxMessage, Person
 from storage.outbox import OutboxStore, enqueue
 from tests.clock import MovableClock
 from tests.email.conftest import NOW, REPLY_TO, SMTP_FROM, MailServer, free_port
-from tests.sealing import KEYRING
 
 CHILD = "aigerim.k@example.de"
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
@@ -171,16 +166,6 @@ async def test_mails_to_different_children_keep_a_global_pace(
 
 
 # ----------------------------------------------------------- through the outbox and worker
-
-
-@pytest.fixture
-async def maker(tmp_path: Path, schema: Path,
-                clock: MovableClock) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
-    shutil.copy(schema, tmp_path / "outbox.db")
-    engine: AsyncEngine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/outbox.db", clock,
-                                        KEYRING)
-    yield sessions(engine)
-    await engine.dispose()
 
 
 class StaffGroup:
