@@ -251,7 +251,7 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime] = mapped_column(default=stamp)
 
 
-Index("ix_outbox_due", OutboxMessage.status, OutboxMessage.next_attempt_at)
+Index("ix_outbox_queue", OutboxMessage.status, OutboxMessage.id)  # a claim reads it in order
 
 
 class ApplicationNote(Base):

@@ -21,9 +21,24 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, CursorResult, and_, exists, or_, select, true, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    CursorResult,
+    DateTime,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import aliased
 
 from flows.delivery import CITIZEN, OUTSIDE_WINDOW, STAFF, TO_STAFF_GROUP, OutboxItem
 from flows.menu import child_way_button
@@ -33,8 +48,10 @@ from flows.validators import shown_email
 from flows.wire import document_of, message_from_json, message_to_json
 from storage.clock import to_db
 from storage.conversations import buttons_seq
+from storage.db import engine_of, in_one_go
 from storage.erased_messages import after_send
 from storage.models import Application, InterviewInvite, OutboxMessage, Person
+from storage.prepared import Prepared
 
 EXPIRED = "expired"
 FAILED = "failed"  # given up on: the digest counts them
@@ -48,6 +65,18 @@ UNDELIVERABLE_ON = {"email": ("staff-delivery-undeliverable-email", "email-bounc
 LEASE = timedelta(minutes=5)
 
 log = logging.getLogger(__name__)
+
+# The end of a send, the one statement each message takes after its claim: rendered once
+# (storage/prepared.py) and run on a plain connection, it no longer costs an ORM session
+# (issue 15). It touches only a message no erasure marked; a marked one takes `after_send`.
+_OUT: Table = OutboxMessage.__table__  # type: ignore[assignment]
+_UNMARKED = (_OUT.c.id == bindparam("the_id"), _OUT.c.erase_after_send.is_(false()))
+_SENT = Prepared(update(_OUT).where(*_UNMARKED).values(
+    status="sent", sent_at=bindparam("the_at"), provider_message_id=bindparam("the_provider"),
+    last_error=bindparam("the_error")).returning(_OUT.c.id))
+_RETRY = Prepared(update(_OUT).where(*_UNMARKED).values(
+    status="pending", next_attempt_at=bindparam("the_at"),
+    last_error=bindparam("the_error")).returning(_OUT.c.id))
 
 
 def enqueue(
@@ -104,33 +133,23 @@ class OutboxStore:
                 .values(status=EXPIRED, last_attempt_at=to_db(now), last_error="expired"))
             if expired.rowcount:
                 log.info("%d outbox messages expired unsent", expired.rowcount)
-            due = (select(OutboxMessage, Person)
-                   .outerjoin(Person, Person.id == OutboxMessage.person_id)
-                   .where(OutboxMessage.status == "pending",
-                          OutboxMessage.next_attempt_at <= to_db(now),
-                          ~_waits_behind_an_earlier_one(now))
-                   .order_by(OutboxMessage.id)
-                   .with_for_update(of=OutboxMessage, skip_locked=True))  # replicas apart
-            rows = list((await session.execute(
-                due.where(OutboxMessage.audience.not_in(TO_STAFF_GROUP)).limit(limit))).all())
+            rows = list((await session.execute(_DUE_TO_CITIZENS, {
+                "now": to_db(now), "limit": limit})).all())
             staff_limit = limit if staff is None else staff
             if staff_limit:
-                rows += (await session.execute(due.where(
-                    OutboxMessage.audience.in_(TO_STAFF_GROUP)).limit(staff_limit))).all()
-            rows.sort(key=lambda row: row[0].id)
-            items = []
-            for message, person in rows:
-                message.status = "sending"
-                message.attempts += 1
-                message.last_attempt_at = to_db(now)
-                message.lease_until = to_db(now + self.lease)
-                items.append(OutboxItem(  # no person: the staff group itself, on Telegram
-                    message.id, message.key, message.audience, message.person_id,
-                    person.channel if person else "telegram",
-                    person.external_id if person else "", person.language if person else None,
-                    message.payload, message.attempts, message.application_id,
-                ))
-            return items
+                rows += (await session.execute(_DUE_TO_STAFF, {
+                    "now": to_db(now), "limit": staff_limit})).all()
+            if not rows:
+                return []
+            rows.sort(key=lambda row: row.id)
+            await session.execute(update(_OUT).where(_OUT.c.id.in_([row.id for row in rows]))
+                                  .values(status="sending", attempts=_OUT.c.attempts + 1,
+                                          last_attempt_at=to_db(now),
+                                          lease_until=to_db(now + self.lease)))
+            return [OutboxItem(  # no person: the staff group itself, on Telegram
+                row.id, row.key, row.audience, row.person_id, row.channel or "telegram",
+                row.external_id or "", row.language, row.payload, row.attempts + 1,
+                row.application_id) for row in rows]
 
     async def release(self, item_id: int) -> None:
         """Put back a claimed message that was not tried (rate limit, shutdown)."""
@@ -139,19 +158,20 @@ class OutboxStore:
             if message is not None and message.status == "sending":
                 message.status = "pending"
                 message.attempts -= 1
-                if message.erase_after_send:
-                    await session.flush()
-                    await after_send(session, item_id)
+                await _erasure_finished(session, message)
 
     async def mark_sent(self, item_id: int, provider_message_id: str | None, now: datetime,
                         owed: str = "") -> None:
         """`owed`: what of it has not gone yet (see `handlers.outcomes.Delivered`)."""
-        await self._set(item_id, status="sent", sent_at=to_db(now),
-                        provider_message_id=provider_message_id, last_error=owed[:500])
+        if not await self._ended(_SENT, item_id, to_db(now), owed,
+                                 the_provider=provider_message_id):
+            await self._set(item_id, status="sent", sent_at=to_db(now),
+                            provider_message_id=provider_message_id, last_error=owed[:500])
 
     async def mark_retry(self, item_id: int, at: datetime, error: str) -> None:
-        await self._set(item_id, status="pending", next_attempt_at=to_db(at),
-                        last_error=error[:500])
+        if not await self._ended(_RETRY, item_id, to_db(at), error):
+            await self._set(item_id, status="pending", next_attempt_at=to_db(at),
+                            last_error=error[:500])
 
     async def mark_failed(self, item_id: int, status: str, error: str) -> None:
         """`failed` (gave up) or `undeliverable` (the person cannot be reached there). Staff
@@ -165,9 +185,7 @@ class OutboxStore:
                 return
             message.status = status
             message.last_error = error[:500]
-            if message.erase_after_send:
-                await session.flush()
-                await after_send(session, item_id)
+            await _erasure_finished(session, message)
             if message.audience != CITIZEN:
                 return
             applicant = None if message.application_id is None else await session.scalar(
@@ -200,6 +218,16 @@ class OutboxStore:
             return await _settle_uncertain(session, true() if exclusive else
                                            OutboxMessage.lease_until < to_db(now))
 
+    async def _ended(self, statement: Prepared, item_id: int, at: datetime, error: str,
+                     **more: Any) -> bool:
+        """The send's end recorded by `statement`; False when an erasure marked the message
+        (or it is gone): then `_set` records it, with the erasure's finish."""
+        def run(connection: Connection) -> bool:
+            return statement.run(connection, {"the_id": item_id, "the_at": at,
+                                              "the_error": error[:500], **more}).first() \
+                is not None
+        return await in_one_go(engine_of(self.sessions), run)
+
     async def _set(self, item_id: int, **values: Any) -> None:
         async with self.sessions.begin() as session:
             erase = await session.scalar(  # read with the update itself: no more statements
@@ -207,6 +235,13 @@ class OutboxStore:
                 .returning(OutboxMessage.erase_after_send))
             if erase:
                 await after_send(session, item_id)
+
+
+async def _erasure_finished(session: AsyncSession, message: OutboxMessage) -> None:
+    """A send's end changed `message`: an erasure that marked it is finished with it."""
+    if message.erase_after_send:
+        await session.flush()  # `after_send` reads the row as just changed
+        await after_send(session, message.id)
 
 
 async def _with_the_way_out(session: AsyncSession, notice: OutgoingMessage,
@@ -222,18 +257,32 @@ async def _with_the_way_out(session: AsyncSession, notice: OutgoingMessage,
                         await buttons_seq(session, applicant))
 
 
-def _waits_behind_an_earlier_one(now: datetime) -> ColumnElement[bool]:
-    """A chat's messages go in the order they were written: one waits while an earlier one
-    to the same chat is being sent, is due, or waits for its retry. A message scheduled for
-    later (a reminder) holds nothing back until its time comes."""
-    earlier = aliased(OutboxMessage)
-    return exists().where(
-        earlier.person_id == OutboxMessage.person_id,
-        earlier.audience == OutboxMessage.audience,
-        earlier.id < OutboxMessage.id,
-        or_(earlier.status == "sending",
-            and_(earlier.status == "pending",
-                 or_(earlier.attempts > 0, earlier.next_attempt_at <= to_db(now)))))
+def _due() -> Select[Any]:
+    """Due messages, in the order they were written, with whom they go to (bound: `now`,
+    `limit`). A chat's messages go in that order: one waits while an earlier one to the same
+    chat is being sent, is due, or waits for its retry. A message scheduled for later (a
+    reminder) holds nothing back until its time comes. Built once: its construction cost
+    more than its run (issue 15)."""
+    now: BindParameter[datetime] = bindparam("now", type_=DateTime())
+    earlier, people = _OUT.alias("earlier"), Person.__table__
+    waits = exists().where(
+        earlier.c.person_id == _OUT.c.person_id, earlier.c.audience == _OUT.c.audience,
+        earlier.c.id < _OUT.c.id,
+        or_(earlier.c.status == "sending",
+            and_(earlier.c.status == "pending",
+                 or_(earlier.c.attempts > 0, earlier.c.next_attempt_at <= now))))
+    return (select(_OUT.c.id, _OUT.c.key, _OUT.c.audience, _OUT.c.person_id, _OUT.c.payload,
+                   _OUT.c.attempts, _OUT.c.application_id, people.c.channel,
+                   people.c.external_id, people.c.language)
+            .select_from(_OUT.outerjoin(people, people.c.id == _OUT.c.person_id))
+            .where(_OUT.c.status == "pending", _OUT.c.next_attempt_at <= now, ~waits)
+            .order_by(_OUT.c.id).limit(bindparam("limit"))
+            .with_for_update(of=_OUT, skip_locked=True))  # replicas apart
+
+
+# The staff group is one chat, and takes one message at a time: claimed apart.
+_DUE_TO_CITIZENS = _due().where(_OUT.c.audience.not_in(TO_STAFF_GROUP))
+_DUE_TO_STAFF = _due().where(_OUT.c.audience.in_(TO_STAFF_GROUP))
 
 
 async def _settle_uncertain(session: AsyncSession, dead: ColumnElement[bool]) -> int:
