@@ -9,6 +9,7 @@ console-signout = Sign out
 console-signin-title = Sign in to the console
 console-signin-failed = This link is not valid: it opens only once and is valid for 10 minutes.
 console-signin-expired = The session has ended: nothing was done for 30 minutes.
+console-session-ended-typing = The session has ended: nothing was done for 30 minutes, so the text typed here can no longer be sent from this page. Copy it, sign in again and paste it.
 console-signin-how = To sign in, send the bot the /console command (in a private chat or in the staff group). The bot sends you a one-time link in a private message.
 console-signed-in = Signed in. Go to the list of applications
 console-list-title = Open applications

@@ -60,14 +60,26 @@ class Browser:
         await self._run(lambda: self.driver.find_element(By.CSS_SELECTOR, css).click())
 
     async def fill(self, css: str, value: str) -> None:
+        await self.type(css, value, clear=True)
+
+    async def type(self, css: str, value: str, *, clear: bool = False) -> None:
+        """Keys pressed in a field, after what it holds unless `clear`."""
         from selenium.webdriver.common.by import By
 
         def typed() -> None:
             field = self.driver.find_element(By.CSS_SELECTOR, css)
-            field.clear()
+            if clear:
+                field.clear()
             field.send_keys(value)
 
         await self._run(typed)
+
+    async def value(self, css: str) -> str:
+        from selenium.webdriver.common.by import By
+
+        found: str = await self._run(lambda: self.driver.find_element(
+            By.CSS_SELECTOR, css).get_property("value"))
+        return found
 
     async def choose(self, css: str, visible_text: str) -> None:
         from selenium.webdriver.common.by import By

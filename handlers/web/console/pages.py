@@ -73,6 +73,7 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/console"
 COOKIE = "console_session"
+ALIVE = f"{PREFIX}/alive"  # where typing tells that the person is at work
 LANGUAGES = ("kk", "ru")
 PAGE_SIZE = 50
 HEAD, OFFICER, VIEWER = "head", "officer", "viewer"
@@ -180,6 +181,7 @@ class Console:
         routes.add_get("/signin", self.signin_page)
         routes.add_post("/signout", self.signout)
         routes.add_post("/lang", self.language)
+        routes.add_post("/alive", self.alive)
         routes.add_get("/", self.listing)
         routes.add_get("/export.csv", self.export)
         routes.add_get("/today", self.today_page)
@@ -218,10 +220,13 @@ class Console:
         session = await self.auth.session(key, self.clock(), touch=not background) \
             if key else None
         if session is None:
+            if request.path == ALIVE:  # typed past the idle limit: the page says so, stays
+                return self._render(request, "session_ended.html", {})
             if request.headers.get("HX-Request"):
                 return web.Response(status=401, headers={"HX-Redirect": f"{PREFIX}/signin"})
             raise web.HTTPSeeOther(f"{PREFIX}/signin?expired=1" if key else f"{PREFIX}/signin")
-        staff = await self._still_staff(session.user_id, trust_recent=background)
+        staff = await self._still_staff(session.user_id,
+                                        trust_recent=background or request.path == ALIVE)
         if staff is None:  # not known now: nothing shown, the session stays
             if request.headers.get("HX-Request"):
                 return web.Response(status=503)  # the refresh tries again in 10 s
@@ -389,6 +394,12 @@ class Console:
         response = web.HTTPSeeOther(f"{PREFIX}/signin")
         response.del_cookie(COOKIE, path=PREFIX)
         raise response
+
+    async def alive(self, _request: web.Request) -> web.Response:
+        """A person typing (the page says so a second after each pause) is at work, though
+        they click nothing: the middleware restarted the session's idle time. Before, a reply
+        typed for half an hour was lost on sending, to the sign-in page."""
+        return web.Response(status=204)
 
     async def language(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
