@@ -6,6 +6,9 @@ mail is a person of channel "email" whose account is the address, joined to thei
 - `invite_of`: the invite (the child's language, whose conversation), when a mail from
   `address` carries a code whose invite is that address's (anything else is not the child's
   mail): siblings invited to one address are told apart by it;
+- `from_another_address`: a mail carried a child's code from another address than the one
+  invited: not the child's (anyone may write any From), but staff are told, once for that
+  address, so that they can ask the parent (the child may have written from school);
 - `bounced`: a bounce (DSN) came back for the child of a code at its address: the latest mail
   sent there is `undeliverable`, as a send refused at once is, so staff and the parent are
   told the same way (storage/outbox.py `mark_failed`).
@@ -13,14 +16,20 @@ mail is a person of channel "email" whose account is the address, joined to thei
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from flows.delivery import CITIZEN
+from flows.delivery import CITIZEN, STAFF
+from flows.interview import child_name
+from flows.messages import Text
 from flows.ports import MailInvite
+from flows.validators import shown_email
 from storage.conversations import person_for
-from storage.models import InterviewInvite, OutboxMessage
-from storage.outbox import OutboxStore
+from storage.models import Application, InterviewInvite, OutboxMessage, Person
+from storage.outbox import OutboxStore, enqueue, say
 
 CHANNEL = "email"
 UNDELIVERABLE = "undeliverable"
@@ -56,6 +65,35 @@ class SqlMailChildren:
                 return None
             return MailInvite(child.language or invite.language or "", invite.application_id,
                               invite.child_position)
+
+    async def from_another_address(self, code: str, address: str) -> bool:
+        """Staff told that a mail for the conversation of `code`'s child (invited by e-mail)
+        came from `address`, which is not theirs; False when the code names no such child,
+        or staff were told of this address before."""
+        key = f"mail-other-address:{code.upper()}:" \
+              f"{hashlib.sha256(address.encode()).hexdigest()[:16]}"
+        try:
+            async with self.sessions.begin() as session:
+                found = (await session.execute(
+                    select(InterviewInvite, Person, Application)
+                    .join(Person, Person.id == InterviewInvite.child_person_id)
+                    .join(Application, Application.id == InterviewInvite.application_id)
+                    .where(InterviewInvite.code == code.upper(), Person.channel == CHANNEL)
+                )).first()
+                if found is None or await session.scalar(
+                        select(OutboxMessage.id).where(OutboxMessage.key == key)):
+                    return False
+                invite, child, application = found
+                enqueue(session, key=key, audience=STAFF, person_id=application.person_id,
+                        application_id=application.id,
+                        message=say(Text("staff-mail-from-another-address", {
+                            "address": shown_email(address),
+                            "invited": shown_email(child.external_id),
+                            "child": child_name(application.answers,
+                                                invite.child_position)})))
+        except IntegrityError:  # the same mail's twin, told at the same instant
+            return False
+        return True
 
     async def bounced(self, code: str, address: str) -> bool:
         """A bounce for the child invited with `code` at `address`: the latest mail sent

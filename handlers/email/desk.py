@@ -1,6 +1,7 @@
 """A child's mail into their conversation (issue 16): what the listener's `MailDesk` does.
 
-Only mail from the invited address that carries its invite's code is the child's; it goes
+Only mail from the invited address that carries its invite's code is the child's (staff
+are told, once for an address, of mail with a child's code from another one); it goes
 into the conversation as the child's words, marked "by e-mail" in the transcript, as the
 engine relays a child's message in the messenger. After the end, the child may still add
 something for an hour (staff get it); before the conversation and later, the child is
@@ -31,6 +32,8 @@ CHANNEL = "email"
 class MailChildren(Protocol):
     async def invite_of(self, code: str, address: str) -> MailInvite | None: ...
 
+    async def from_another_address(self, code: str, address: str) -> bool: ...
+
     async def bounced(self, code: str, address: str) -> bool:
         """The latest mail to the child of `code` at `address` came back: True when it is
         now marked undeliverable (staff and the parent are told through the outbox)."""
@@ -55,8 +58,13 @@ class SessionMailDesk:
                       message_id: str = "", dropped: Sequence[str] = ()) -> str | None:
         invite = await self.children.invite_of(code, address)
         if invite is None:
-            log.info("mail from %s ignored: not the invited address for its code",
-                     masked(address))
+            # Not the child's for sure (anyone may write any From): never passed on, and not
+            # answered (the From may be forged); staff may ask the parent.
+            told = await self.children.from_another_address(code, address)
+            log.info("mail from %s ignored: not the invited address for its code%s",
+                     masked(address), " (staff told)" if told else "")
+            if told:
+                self.wake()
             return None
         language = invite.language or self.default_language
         # the code's own child: siblings may share one address

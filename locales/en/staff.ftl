@@ -39,6 +39,7 @@ staff-done = {$who}: {$action} — application {$number}, now "{$status}".
 staff-citizen-opened = The citizen asked to talk to a specialist. Reply in this topic: your messages reach them, labelled as from a specialist.
 staff-delivery-undeliverable = ⚠️ The last message could not be delivered: the citizen has blocked the bot.
 staff-delivery-undeliverable-email = ⚠️ The mail to the child's address { $address } was refused: the address does not exist or does not accept mail. The parent has been told and asked to check the address or choose another channel (Telegram or WhatsApp).
+staff-mail-from-another-address = ✉️ A mail for the conversation with the child ({ $child }) came from { $address }, but the invitation went to { $invited }. It was not passed on, and the sender was not answered: anyone can write from another address. If the child now writes from that address, ask the parent to give it for the child in the bot.
 staff-delivery-failed = ⚠️ The last message could not be delivered after several attempts.
 staff-delivery-uncertain = ⚠️ The bot restarted while sending a message to this citizen; it may not have arrived. Please check and repeat it if needed.
 staff-digest-title = Due today or overdue ({$date}):

@@ -265,3 +265,29 @@ async def test_a_drawing_attached_is_named_to_staff_alone_never_as_the_childs_wo
 def test_an_auto_reply_marked_only_by_its_precedence_is_not_the_childs_words() -> None:
     mail = child_mail("I am on holiday until Monday.", headers={"Precedence": "auto_reply"})
     assert read(mail.as_bytes()).automatic
+
+
+async def test_a_reply_from_another_address_is_not_passed_on_but_staff_are_told_once(
+    maker: async_sessionmaker[AsyncSession], listener: Listener
+) -> None:
+    """Arman answers from his school address, not the one his mother gave. Anyone may write
+    any From, so his words are not passed on; but before, nobody learnt of it: Arman waited
+    for an answer, and staff for his. Staff are told, once for that address, in the
+    mother's topic; a made-up code tells nobody anything."""
+    family = await a_family(maker, [SON])
+    assert await SqlSessions(maker).start(family.application, "staff:1", NOW) is None
+    before = {row.id for row in await outbox(maker)}
+    school = "arman.ivanov@schule-berlin.de"
+    for n, code in enumerate((CODE, CODE, "ZZZZ9999")):
+        mail = child_mail("Я хочу жить с мамой.", sender=f"Arman <{school}>",
+                          to=f"interview+{code}@body.kz",
+                          message_id=f"<school-{n}@schule-berlin.de>")
+        await listener.send(mail.as_bytes(), to=f"interview+{code}@body.kz", sender=school)
+
+    assert await relayed(maker) == []
+    told = [row for row in await outbox(maker) if row.id not in before]
+    assert [(row.person_id, row.application_id) for row in told] == [
+        (family.mother, family.application)]
+    [note] = message_from_json(told[0].payload).parts
+    assert note == Text("staff-mail-from-another-address", {
+        "address": school, "invited": SON, "child": "Иванов Арман"})
