@@ -66,6 +66,9 @@ class Settings(BaseSettings):
         default_factory=list, alias="CONSOLE_HEADS")  # also see the audit and complaints
     console_viewers: Annotated[list[int], NoDecode] = Field(
         default_factory=list, alias="CONSOLE_VIEWERS")  # read only: no step, no reply
+    # A console session ends after this long with no click and no typing; the page warns
+    # before (two minutes, or a quarter of it when shorter).
+    console_idle_minutes: float = Field(default=30, gt=0, alias="CONSOLE_IDLE_MINUTES")
     # Video rooms for the conversation with the child: a room is this URL + a random name.
     interview_video_base: str = Field(default="", alias="INTERVIEW_VIDEO_BASE")
     # The bot's own HTTP server: the documents' verification page, the WhatsApp webhook.

@@ -68,6 +68,7 @@ class StaffSession:
     role: str
     language: str
     csrf: str
+    ends_at: datetime  # with nothing done until then
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,8 @@ class SqlConsole:
                                        csrf=csrf, last_seen_at=to_db(now)))
             session.add(AuditEntry(actor=f"staff:{link.user_id}", action="console.signin",
                                    subject="", details={"role": link.role}))
-            return StaffSession(key, link.user_id, link.name, link.role, language, csrf)
+            return StaffSession(key, link.user_id, link.name, link.role, language, csrf,
+                                now + self.idle)
 
     async def session(self, key: str, now: datetime, *,
                       touch: bool = True) -> StaffSession | None:
@@ -270,7 +272,8 @@ class SqlConsole:
                 return None
             if touch:
                 row.last_seen_at = to_db(now)
-            return StaffSession(key, row.user_id, row.name, row.role, row.language, row.csrf)
+            return StaffSession(key, row.user_id, row.name, row.role, row.language, row.csrf,
+                                from_db(row.last_seen_at) + self.idle)
 
     async def set_language(self, key: str, language: str) -> None:
         async with self.sessions.begin() as session:

@@ -1,14 +1,16 @@
-"""A reply typed slowly in the console, in the real Chromium. Typing is a person at work: the
-30-minute idle limit does not end the session under their hands, and a reply written over
-forty minutes reaches the citizen. Typed after the limit, the page says that the session has
-ended and how to sign in again, and the words stay in the field to be copied (before, the
-send landed on the sign-in page and the words were gone)."""
+"""The console's idle limit as a person meets it, in the real Chromium. Typing is a person at
+work: the 30-minute limit does not end the session under their hands, and a reply written
+over forty minutes reaches the citizen. Typed after the limit, the page says that the session
+has ended and how to sign in again, and the words stay in the field to be copied (before, the
+send landed on the sign-in page and the words were gone). A page only read is warned before
+its end, with a button to keep working (WCAG 2.2.1), and says when it has ended."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.clock import from_db
@@ -69,7 +71,37 @@ async def test_words_typed_after_the_idle_limit_stay_and_the_page_says_why(
     await active_since(console, typed_at)
     console.advance_to(NOW + timedelta(minutes=31))  # away from the desk
     await browser.type("#reply-text", "Ваше разрешение подписано.")
-    await browser.wait_for_text(says("console-session-ended-typing", "ru"), "#session-note")
-    assert says("console-signin-how", "ru") in await browser.text("#session-note")
+    await browser.wait_for_text(says("console-session-ended-typing", "ru", minutes=30),
+                                "#session-timer")
+    assert says("console-signin-how", "ru") in await browser.text("#session-timer")
     assert await browser.value("#reply-text") == "Здравствуйте! Ваше разрешение подписано."
     assert "/console/a/" in browser.url  # still the application's page, to copy from
+
+
+@pytest.mark.timeout(180)
+async def test_a_page_only_read_is_warned_before_its_session_ends(
+    telegram: FakeTelegram, console: RunningBot, browser: Browser,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A half-minute limit (CONSOLE_IDLE_MINUTES), so that its warning comes within the test:
+    a quarter of it before the end. "Keep working" keeps the session; left alone, the page
+    says that it has ended, in the page's words, without leaving it."""
+    monkeypatch.setenv("CONSOLE_IDLE_MINUTES", "0.5")
+    await console.restart()
+    await opened(console, browser)
+    await browser.fill("#reply-text", "Здравствуйте! ")
+    await browser.wait_for_text(says("console-session-ending", "ru"), "#session-timer",
+                                timeout=40)
+    await browser.screenshot("console-session-warning-ru")
+    pressed_at = console.clock()
+    await browser.click("#session-stay")
+    await active_since(console, pressed_at)
+    assert await browser.count("[data-test=session-warning]") == 0
+
+    await browser.wait_for_text(says("console-session-ending", "ru"), "#session-timer",
+                                timeout=40)
+    await browser.wait_for_text(says("console-signin-expired", "ru", minutes=0.5),
+                                "#session-timer", timeout=20)
+    await browser.screenshot("console-session-ended-ru")
+    assert await browser.value("#reply-text") == "Здравствуйте! "
+    assert "/console/a/" in browser.url

@@ -122,7 +122,7 @@ async def test_an_idle_session_is_sent_back_to_sign_in(
     back = await browser.get("/console/")
     assert back.status == 303 and back.headers["Location"] == "/console/signin?expired=1"
     page = await browser.get("/console/", follow=True)
-    assert says("console-signin-expired", "ru") in page.text
+    assert says("console-signin-expired", "ru", minutes=30) in page.text
     assert says("console-signin-how", "ru") in page.text
     # ended for good: coming back later changes nothing
     assert (await browser.get("/console/")).status == 303

@@ -73,7 +73,9 @@ log = logging.getLogger(__name__)
 
 PREFIX = "/console"
 COOKIE = "console_session"
-ALIVE = f"{PREFIX}/alive"  # where typing tells that the person is at work
+ALIVE = f"{PREFIX}/alive"  # where typing (or "keep working") tells that the person is at work
+LEFT = f"{PREFIX}/left"  # where the page asks, unseen, how long its session has left
+WARN_BEFORE = timedelta(minutes=2)  # the warning before an idle session ends (WCAG 2.2.1)
 LANGUAGES = ("kk", "ru")
 PAGE_SIZE = 50
 HEAD, OFFICER, VIEWER = "head", "officer", "viewer"
@@ -182,6 +184,7 @@ class Console:
         routes.add_post("/signout", self.signout)
         routes.add_post("/lang", self.language)
         routes.add_post("/alive", self.alive)
+        routes.add_get("/left", self.left)
         routes.add_get("/", self.listing)
         routes.add_get("/export.csv", self.export)
         routes.add_get("/today", self.today_page)
@@ -220,8 +223,9 @@ class Console:
         session = await self.auth.session(key, self.clock(), touch=not background) \
             if key else None
         if session is None:
-            if request.path == ALIVE:  # typed past the idle limit: the page says so, stays
-                return self._render(request, "session_ended.html", {})
+            if request.path in (ALIVE, LEFT):  # the page says so, and stays (what is typed too)
+                return self._render(request, "session_timer.html",
+                                    {"ended": "typed" if request.path == ALIVE else "idle"})
             if request.headers.get("HX-Request"):
                 return web.Response(status=401, headers={"HX-Redirect": f"{PREFIX}/signin"})
             raise web.HTTPSeeOther(f"{PREFIX}/signin?expired=1" if key else f"{PREFIX}/signin")
@@ -324,11 +328,23 @@ class Console:
         # "path": where the header's language switch comes back to; a page answering a POST
         # names its own (a GET of a POST-only URL is 405)
         context = {"t": self._say(language), "lang": language, "session": session,
+                   "idle_minutes": _minutes(self.auth.idle), **self._timing(session),
                    "languages": LANGUAGES, "prefix": PREFIX,
                    "path": request.path_qs if request.method == "GET" else f"{PREFIX}/",
                    "can_act": session is not None and session.role != VIEWER,
                    "role": session.role if session else "", **context}
         return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+    def _timing(self, session: StaffSession | None) -> dict[str, Any]:
+        """When the page's timer asks again (seconds), and whether the end is near: the
+        warning comes WARN_BEFORE the end, or at three quarters of a shorter idle time."""
+        if session is None:
+            return {"wait": 0, "warning": False}
+        ahead = min(WARN_BEFORE, self.auth.idle / 4)
+        left = (session.ends_at - self.clock()).total_seconds()
+        warning = left <= ahead.total_seconds()
+        return {"wait": max(1, math.ceil(left if warning else left - ahead.total_seconds())),
+                "warning": warning}
 
     def _guest_language(self, request: web.Request) -> str:
         asked = request.query.get("lang", "")
@@ -395,11 +411,21 @@ class Console:
         response.del_cookie(COOKIE, path=PREFIX)
         raise response
 
-    async def alive(self, _request: web.Request) -> web.Response:
-        """A person typing (the page says so a second after each pause) is at work, though
-        they click nothing: the middleware restarted the session's idle time. Before, a reply
-        typed for half an hour was lost on sending, to the sign-in page."""
-        return web.Response(status=204)
+    async def alive(self, request: web.Request) -> web.Response:
+        """A person typing (the page says so a second after each pause) or pressing "keep
+        working" is at work, though they click nothing else: the middleware restarted the
+        session's idle time. Before, a reply typed for half an hour was lost on sending, to
+        the sign-in page. The answer is the page's timer, started again."""
+        return self._timer(request)
+
+    async def left(self, request: web.Request) -> web.Response:
+        """The page's timer asks when it runs out (htmx's GET: not a person at work): the
+        warning when the end is near, else the timer set again (a click elsewhere on the
+        page, a reply sent, moved the end)."""
+        return self._timer(request)
+
+    def _timer(self, request: web.Request) -> web.Response:
+        return self._render(request, "session_timer.html", {"ended": ""})
 
     async def language(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
@@ -731,6 +757,11 @@ def _whole(raw: str) -> int | None:
     """An id or a page number from the URL; None unless ASCII digits ("²" is a digit to
     `str.isdigit`, not to `int`), and not absurdly long."""
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
+def _minutes(idle: timedelta) -> int | float:
+    minutes = idle.total_seconds() / 60
+    return int(minutes) if minutes.is_integer() else round(minutes, 1)
 
 
 def _background(request: web.Request) -> bool:

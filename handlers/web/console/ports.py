@@ -5,7 +5,7 @@ passes them in."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from flows.desk import ActResult, DeliveryTroubles
@@ -28,6 +28,8 @@ class StaffSession(Protocol):
     def language(self) -> str: ...
     @property
     def csrf(self) -> str: ...
+    @property
+    def ends_at(self) -> datetime: ...  # with nothing done until then
 
 
 class StaffCheck(Protocol):
@@ -37,6 +39,8 @@ class StaffCheck(Protocol):
 
 
 class ConsoleAuth(Protocol):
+    idle: timedelta  # how long a session lasts with nothing done
+
     async def redeem(self, token: str, language: str, now: datetime) -> StaffSession | None: ...
     async def session(self, key: str, now: datetime, *,
                       touch: bool = True) -> StaffSession | None: ...
