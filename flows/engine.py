@@ -839,9 +839,9 @@ class Engine:
             suggestions = step.suggest(self._context(turn, holder)) if step.suggest else ()
             rows += [[button(sg.label.key, UseSuggestion(i), **sg.label.args)]
                      for i, sg in enumerate(suggestions)]
-        if isinstance(step, TextStep) and step.id in holder:
-            if holder[step.id] is not None:
-                parts.append(Text("step-current", {"value": _plain(holder[step.id])}))
+        # Keep only what is there: a skipped answer has Skip, and no "current answer" to show
+        if isinstance(step, TextStep) and holder.get(step.id) is not None:
+            parts.append(Text("step-current", {"value": _plain(holder[step.id])}))
             rows.append([button("nav-keep", Keep())])
         if isinstance(step, TextStep) and step.skippable:
             rows.append([button("nav-skip", Skip())])
@@ -962,6 +962,9 @@ class Engine:
     async def _flow_input(self, turn: Turn) -> None:
         """Typed text, a contact, a file or a sticker while a question is open."""
         state, flow, event = turn.state, self._flow(turn.state), turn.event
+        if event.kind is EventKind.TEXT and _says_back(event.text):
+            await self._flow_choice(turn, Back())  # not a surname "Артқа"
+            return
         if state.cursor == SUMMARY:
             turn.say(Text("hint-use-buttons"))
             await self._ask_current(turn)
@@ -1133,6 +1136,15 @@ def _shown_section(flow: Flow, answers: Mapping[str, Any], section_id: str) -> S
 
 def _columns(buttons: list[Choice], columns: int) -> list[list[Choice]]:
     return [buttons[i : i + columns] for i in range(0, len(buttons), columns)]
+
+
+# The Back button's label typed instead of pressed (kk, ru, en; артқа on a Russian keyboard):
+# never an answer, and a person who types it means it.
+_BACK_WORDS = frozenset({"артқа", "артка", "назад", "back"})
+
+
+def _says_back(text: str) -> bool:
+    return text.lower().strip(" ◀←<.!").strip() in _BACK_WORDS
 
 
 def _typed(event: IncomingEvent, step: TextStep) -> str | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
-from datetime import date
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -219,6 +219,26 @@ def age_on(birth: date, on: date) -> int:
     return on.year - birth.year - ((on.month, on.day) < (month, day))
 
 
+def turns(birth: date, years: int) -> date:
+    """The day one born on ``birth`` turns ``years`` old (as `age_on` counts)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:  # 29 February in a common year
+        return birth.replace(year=birth.year + years, day=28)
+
+
+ADULT = 18  # years: no longer a child
+
+
+def check_in_childhood(d: date, births: Sequence[date], adult: int = ADULT) -> date:
+    """No later than the last day the youngest child is a child: past it, no child is
+    left for the service to be about (a typo such as 2207 for 2027)."""
+    if births and d >= (coming_of_age := turns(max(births), adult)):
+        raise Invalid("error-period-past-childhood",
+                      {"date": coming_of_age - timedelta(days=1), "max": adult})
+    return d
+
+
 def _is_leap(year: int) -> bool:
     return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
@@ -228,13 +248,10 @@ _MAX_HUMAN_AGE = 120
 
 def _years_before(d: date, years: int) -> date:
     """The same calendar day ``years`` earlier (29 February -> 28 February)."""
-    try:
-        return d.replace(year=d.year - years)
-    except ValueError:
-        return d.replace(year=d.year - years, day=28)
+    return turns(d, -years)
 
 
-def check_birth_date(d: date, today: date, max_age_years: int = 18,
+def check_birth_date(d: date, today: date, max_age_years: int = ADULT,
                      too_old: str = "error-child-too-old") -> date:
     """A child's birth date: not in the future, under ``max_age_years``, not absurd;
     `too_old` says why an older one is refused, in the words of the service asked for."""
@@ -277,7 +294,11 @@ def parse_person_name(text: str) -> str:
     """One part of a name: surname, first name or patronymic ("Мұхаммед-Әли", "О'Брайен")."""
     value = " ".join(text.translate(_NAME_FOLD).split())
     value = _AROUND_JOINER.sub(r"\1", value)
-    if not 1 <= len(value) <= _MAX_NAME or not _NAME.fullmatch(value):
+    if not any(_visible(char) for char in value):
+        raise Invalid("error-text-empty")
+    if len(value) > _MAX_NAME:  # the reason, not "letters only": it may be all letters
+        raise Invalid("error-text-too-long", {"max": _MAX_NAME})
+    if not _NAME.fullmatch(value):
         raise Invalid("error-name-format")
     if value == value.lower():
         # All lower-case: capitalise the start and each hyphenated part ("Әли-Асқар");
@@ -287,8 +308,12 @@ def parse_person_name(text: str) -> str:
 
 
 # What people type for "I have none" where a patronymic is asked (kk, ru, en): never a name.
+# Kazakh typed on a Russian keyboard too ("жок").
 _NO_PATRONYMIC = frozenset({"нет", "нету", "не имеется", "отсутствует", "без отчества",
-                            "жоқ", "no", "none", "n/a", "-", "--", "—", "–", "0"})
+                            "нет отчества", "отчества нет", "отчество отсутствует",
+                            "жоқ", "жок", "әкесінің аты жоқ", "әкесінің аты жок",
+                            "экесинин аты жок", "әкемнің аты жоқ", "no", "none", "n/a",
+                            "no patronymic", "-", "--", "—", "–", "0"})
 
 
 def parse_patronymic(text: str) -> str:
@@ -305,7 +330,9 @@ _MIN_ADDRESS, _MAX_ADDRESS = 5, 300
 def parse_address(text: str) -> str:
     """A postal address as typed: 5..300 characters with at least one letter."""
     value = " ".join(text.split())
-    if not _MIN_ADDRESS <= len(value) <= _MAX_ADDRESS or not any(c.isalpha() for c in value):
+    if len(value) > _MAX_ADDRESS:
+        raise Invalid("error-text-too-long", {"max": _MAX_ADDRESS})
+    if len(value) < _MIN_ADDRESS or not any(c.isalpha() for c in value):
         raise Invalid("error-address-format")
     return value
 

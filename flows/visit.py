@@ -59,12 +59,15 @@ from flows.terms import (
     preliminary_by,
 )
 from flows.validators import (
+    ADULT,
     check_after,
     check_birth_date,
+    check_in_childhood,
     check_not_past,
     parse_date,
     parse_patronymic,
     parse_person_name,
+    turns,
 )
 
 __all__ = ["CATALOGUE", "RESIDENCES", "VISIT", "VISIT_SERVICE", "full_name"]
@@ -82,31 +85,44 @@ def _birth_date(text: str, ctx: Context) -> str:
     return not_twice(check_birth_date(parse_date(text), ctx.today), ctx).isoformat()
 
 
+def _births(ctx: Context) -> list[date]:
+    return [date.fromisoformat(child["birth_date"])
+            for child in ctx.answers.get("children", []) if "birth_date" in child]
+
+
 def _period_from(text: str, ctx: Context) -> str:
-    return check_not_past(parse_date(text), ctx.today).isoformat()
+    return check_in_childhood(check_not_past(parse_date(text), ctx.today),
+                              _births(ctx)).isoformat()
 
 
 def _period_to(text: str, ctx: Context) -> str:
     start = ctx.date("period_from") or ctx.today
-    return check_after(parse_date(text), start).isoformat()
+    return check_in_childhood(check_after(parse_date(text), start), _births(ctx)).isoformat()
 
 
 def _start_suggestions(ctx: Context) -> Sequence[Suggestion]:
     first_of_next_month = (ctx.today.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return [
+    return _in_childhood(ctx, [
         Suggestion(Text("suggest-today", {"date": ctx.today}), ctx.today.isoformat()),
         Suggestion(Text("suggest-date", {"date": first_of_next_month}),
                    first_of_next_month.isoformat()),
-    ]
+    ])
 
 
 def _end_suggestions(ctx: Context) -> Sequence[Suggestion]:
     start = ctx.date("period_from") or ctx.today
-    return [
+    return _in_childhood(ctx, [
         Suggestion(Text("suggest-months", {"count": months, "date": end}), end.isoformat())
         for months in (1, 3, 6, 12)
         for end in [_add_months(start, months) - timedelta(days=1)]
-    ]
+    ])
+
+
+def _in_childhood(ctx: Context, offered: list[Suggestion]) -> list[Suggestion]:
+    """Only the dates the period may take (a button the answer would refuse is no help)."""
+    births = _births(ctx)
+    return [suggestion for suggestion in offered if not births
+            or date.fromisoformat(suggestion.text) < turns(max(births), ADULT)]
 
 
 def _add_months(day: date, months: int) -> date:

@@ -15,7 +15,7 @@ menu-interview = Child's opinion (10+)
 menu-my-applications = My applications
 menu-specialist = Talk to a specialist
 menu-contacts = Contacts and office hours
-menu-coming-soon = This service is coming to the bot soon. Until then, please apply at a Public Service Centre or on egov.kz, or call 1414.
+menu-coming-soon = This service is coming to the bot soon. Until then, please apply through the State Corporation “Government for Citizens” or on egov.kz, or call 1414.
 contacts-text =
     Contacts
     Unified contact centre: 1414, 8 800 080 7777 (free of charge).
@@ -98,6 +98,7 @@ error-date-past = This date has already passed. Please choose today or a later d
 error-date-not-after = The end of the period must be after its start ({$other}).
 error-birth-date-future = A date of birth cannot be in the future.
 error-child-too-old = This service is for children under {$max}. A child who is {$max} or older can meet the parent without a permission of the guardianship body.
+error-period-past-childhood = The period must end no later than {$date}: the next day the youngest child turns {$max}, and a parent can meet a child of that age without a permission of the guardianship body.
 
 ## Summary and submission
 

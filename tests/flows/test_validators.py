@@ -329,8 +329,6 @@ def test_name_ok(text: str, expected: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "",
-        "   ",
         "Иванов2",
         "Ivan0v",
         "-Иван",
@@ -342,12 +340,19 @@ def test_name_ok(text: str, expected: str) -> None:
         "Иван,Петр",
         "😀",
         "Ива\u200bнов",  # zero-width space
-        "Д" * 51,
         "Ι",  # Greek capital iota, not Kazakh І
     ],
 )
 def test_name_refused(text: str) -> None:
     rejects("error-name-format", parse_person_name, text)
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("", "error-text-empty"), ("   ", "error-text-empty"), ("\u200b", "error-text-empty"),
+    ("Д" * 51, "error-text-too-long"),  # all letters: "letters only" would be wrong
+])
+def test_name_refused_for_what_it_lacks_or_its_length(text: str, key: str) -> None:
+    rejects(key, parse_person_name, text)
 
 
 def test_name_max_length() -> None:
@@ -370,9 +375,14 @@ def test_address_ok(text: str, expected: str) -> None:
     assert parse_address(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", "ул", "12345", "1, 2, 3", "а" * 301])
+@pytest.mark.parametrize("text", ["", "   ", "ул", "12345", "1, 2, 3"])
 def test_address_refused(text: str) -> None:
     rejects("error-address-format", parse_address, text)
+
+
+def test_an_address_too_long_is_told_its_limit() -> None:
+    """Not "write the full address", as if too little were written."""
+    assert rejects("error-text-too-long", parse_address, "а" * 301).args == {"max": 300}
 
 
 def test_address_max_length() -> None:

@@ -248,12 +248,13 @@ async def test_editing_the_children_loses_none_of_them(chat: Chat, ports: Ports)
     await chat.tap("summary-edit", section=section)
     assert chat.question() == "visit-ask-child-surname"
     assert "step-current" in chat.said()  # the first child's surname, to keep or retype
-    for _ in range(4):  # surname, first name, patronymic, date of birth of the first child
-        await chat.tap("nav-keep")
+    # surname, first name, patronymic (skipped: Skip again, nothing to keep), date of birth
+    for button in ("nav-keep", "nav-keep", "nav-skip", "nav-keep"):
+        await chat.tap(button)
     assert chat.question() == "visit-ask-child-surname"  # straight on to the second child
     await chat.say("Иванова-Серікова")  # the second child's surname is corrected
-    for _ in range(3):
-        await chat.tap("nav-keep")
+    for button in ("nav-keep", "nav-skip", "nav-keep"):
+        await chat.tap(button)
     assert chat.question() == "visit-ask-more-children"
     await chat.tap("group-more-no")
     assert chat.said()[0] == "summary-title"
