@@ -812,6 +812,8 @@ class Engine:
             parts = [header, Text(step.prompt), Text("files-limits")]
             if files:
                 parts.append(Text("files-received", {"count": len(files)}))
+            elif not step.required:  # only while Skip is there: once a file came, it is Done
+                parts.append(Text("files-skip-hint"))
             done = "files-done" if files or step.required else "files-none"
             turn.say(
                 *parts,

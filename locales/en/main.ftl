@@ -76,6 +76,7 @@ files-accepted = Received ({$count}). Send more, or tap "Done".
 files-caption-not-kept = The words under a file are not kept, only the file itself. If they matter, write them to the specialist after you submit.
 files-done = ✅ Done
 files-none = Skip ⏭
+files-skip-hint = If there is nothing to send, tap “{ files-none }”.
 error-file-expected = Please send a photo or a file here (JPEG, PNG, PDF or HEIC).
 error-file-too-big = This file is larger than {$limit} MB, so the bot cannot take it. Please send a smaller photo or a compressed PDF.
 error-file-type = This file type is not accepted. Please send a JPEG, PNG, PDF or HEIC (a photo of the document works).

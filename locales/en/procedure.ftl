@@ -20,9 +20,9 @@ staff-guard-grounds-not-heard = Application {$number}: a reasoned refusal may ci
 
 staff-document-uploaded = 📎 {$document} — {$number}
 document-other = other documents
-ask-document-identity = Identity document, if you wish: the body gets its data from the state information system through the e-government gateway. A photo helps if the data there are missing or out of date. Send both sides as photos or one PDF, or tap the button to skip.
+ask-document-identity = Identity document, if you wish: the body gets its data from the state information system through the e-government gateway. A photo helps if the data there are missing or out of date. Send both sides as photos or one PDF.
 ask-document-court-decision = Send a copy of the court decision depriving you of parental rights: photos of every page, or one PDF.
-ask-document-other = Other documents, if you have any, for example a certificate from where the child lives. Send them, or tap Skip.
+ask-document-other = Other documents, if you have any, for example a certificate from where the child lives. Send them.
 summary-document = {$document}: {$count} {$count ->
         [one] file
        *[other] files

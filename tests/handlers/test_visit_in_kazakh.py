@@ -1,7 +1,8 @@
 """The visit permission walked in Kazakh with the answers people really type, each a defect a
 probe found: the Back button's label typed, "no patronymic" in Kazakh, a name or an address
 far too long, a skipped answer offered to be "kept", a period's end typed centuries ahead,
-and two Kazakh words for "button" in one exchange."""
+two Kazakh words for "button" in one exchange, and a question that told to skip what was
+already sent."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.telegram_api import FakeTelegram, FakeUser
+from tests.flows.documents import jpeg
 from tests.handlers.conftest import RunningBot
 from tests.handlers.lingo import buttons, says
 
@@ -136,3 +138,30 @@ async def test_the_identity_document_is_named_as_the_glossary_does(
     question = (await person.say("31.12.2026"))[-1]
     question = (await person.press(question, says("consent-yes", KK)))[-1]
     assert "\nЖеке басын куәландыратын құжат —" in question["text"]
+
+
+async def sent(person: FakeUser, photo: bytes) -> list[dict[str, Any]]:
+    mark = person.telegram.output_mark()
+    person.send_photo(photo)
+    await person.telegram.settled()
+    return person.telegram.outputs_since(person.id, mark)
+
+
+async def test_a_question_asked_again_after_a_file_no_longer_tells_to_skip(
+    telegram: FakeTelegram, running: RunningBot
+) -> None:
+    """The same photo sent twice: the question comes again with "Received: 1" and the
+    "Done" button, but still said "press the button to skip", a button no longer there."""
+    person = telegram.user(id=4009)
+    await to_period(person)
+    await person.say("01.12.2026")
+    question = (await person.say("31.12.2026"))[-1]
+    question = (await person.press(question, says("consent-yes", KK)))[-1]
+    assert says("files-none", KK) in buttons(question)
+    assert "өткізіп жіберу" in question["text"].lower()  # before any file: Skip is there
+
+    await sent(person, jpeg(1))
+    again = (await sent(person, jpeg(1)))[-1]  # the same photo: refused, asked again
+    assert says("files-received", KK, count=1) in again["text"]
+    assert buttons(again)[0] == says("files-done", KK)
+    assert "өткізіп жіберу" not in again["text"].lower()
