@@ -53,6 +53,13 @@ async def to_period(person: FakeUser) -> dict[str, Any]:
     return (await person.press(more, says("group-more-no", KK)))[-1]
 
 
+async def to_identity_document(person: FakeUser) -> dict[str, Any]:
+    await to_period(person)
+    await person.say("01.12.2026")
+    question = (await person.say("31.12.2026"))[-1]
+    return (await person.press(question, says("consent-yes", KK)))[-1]
+
+
 async def test_the_back_buttons_label_typed_goes_back_and_is_never_a_surname(
     telegram: FakeTelegram, running: RunningBot
 ) -> None:
@@ -132,11 +139,7 @@ async def test_a_period_past_the_youngest_childs_childhood_is_refused(
 async def test_the_identity_document_is_named_as_the_glossary_does(
     telegram: FakeTelegram, running: RunningBot
 ) -> None:
-    person = telegram.user(id=4008)
-    await to_period(person)
-    await person.say("01.12.2026")
-    question = (await person.say("31.12.2026"))[-1]
-    question = (await person.press(question, says("consent-yes", KK)))[-1]
+    question = await to_identity_document(telegram.user(id=4008))
     assert "\nЖеке басын куәландыратын құжат —" in question["text"]
 
 
@@ -153,10 +156,7 @@ async def test_a_question_asked_again_after_a_file_no_longer_tells_to_skip(
     """The same photo sent twice: the question comes again with "Received: 1" and the
     "Done" button, but still said "press the button to skip", a button no longer there."""
     person = telegram.user(id=4009)
-    await to_period(person)
-    await person.say("01.12.2026")
-    question = (await person.say("31.12.2026"))[-1]
-    question = (await person.press(question, says("consent-yes", KK)))[-1]
+    question = await to_identity_document(person)
     assert says("files-none", KK) in buttons(question)
     assert "өткізіп жіберу" in question["text"].lower()  # before any file: Skip is there
 

@@ -183,8 +183,8 @@ class Console:
         routes.add_get("/signin", self.signin_page)
         routes.add_post("/signout", self.signout)
         routes.add_post("/lang", self.language)
-        routes.add_post("/alive", self.alive)
-        routes.add_get("/left", self.left)
+        routes.add_post("/alive", self.timer)
+        routes.add_get("/left", self.timer)
         routes.add_get("/", self.listing)
         routes.add_get("/export.csv", self.export)
         routes.add_get("/today", self.today_page)
@@ -411,20 +411,13 @@ class Console:
         response.del_cookie(COOKIE, path=PREFIX)
         raise response
 
-    async def alive(self, request: web.Request) -> web.Response:
-        """A person typing (the page says so a second after each pause) or pressing "keep
-        working" is at work, though they click nothing else: the middleware restarted the
-        session's idle time. Before, a reply typed for half an hour was lost on sending, to
-        the sign-in page. The answer is the page's timer, started again."""
-        return self._timer(request)
-
-    async def left(self, request: web.Request) -> web.Response:
-        """The page's timer asks when it runs out (htmx's GET: not a person at work): the
-        warning when the end is near, else the timer set again (a click elsewhere on the
-        page, a reply sent, moved the end)."""
-        return self._timer(request)
-
-    def _timer(self, request: web.Request) -> web.Response:
+    async def timer(self, request: web.Request) -> web.Response:
+        """The page's timer, rendered anew (`session_timer.html`). Posted (ALIVE) when a
+        person types, a second after each pause, or presses "keep working": they are at work
+        though they click nothing else, and the middleware restarted the session's idle time
+        (before, a reply typed for half an hour was lost on sending). Asked (LEFT, htmx's GET:
+        not a person at work) by the timer near the end: the warning when the end is near,
+        else the timer set again (a click elsewhere, a reply sent, moved the end)."""
         return self._render(request, "session_timer.html", {"ended": ""})
 
     async def language(self, request: web.Request) -> web.StreamResponse:
