@@ -151,20 +151,13 @@ def take(person: FakeUser, step: Step) -> None:
         case Say(text):
             person.send_text(text)
         case Tap(label):
-            person.tap(last_with_button(person, label), label)
+            person.tap(person.last_with_button(label), label)
         case ShareContact(phone):
             person.share_contact(phone)
         case SendPhoto(data):
             person.send_photo(data)
         case SendDocument(data, name, mime):
             person.send_document(data, name, mime)
-
-
-def last_with_button(person: FakeUser, label: str) -> Json:
-    for message in reversed(person.telegram.sent_messages(person.id)):
-        if label in (text for text, _ in buttons(message)):
-            return message
-    raise AssertionError(f"no message with the button {label!r}")
 
 
 def buttons(message: Json) -> tuple[tuple[str, str], ...]:

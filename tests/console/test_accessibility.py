@@ -90,8 +90,10 @@ async def pages(bot: RunningBot, window: Window) -> dict[str, str]:
 async def citizen_writes(bot: RunningBot, words: str) -> None:
     """The citizen picks Kazakh, then "write to a specialist", and writes."""
     citizen = bot.telegram.user(id=CITIZEN)
-    chosen = (await citizen.press((await citizen.say("/start"))[-1], "Қазақша"))[-1]
-    await citizen.press(chosen, says("menu-specialist", "kk"))
+    await citizen.say("/start")
+    await citizen.press(citizen.last_with_button("Қазақша"), "Қазақша")
+    specialist = says("menu-specialist", "kk")
+    await citizen.press(citizen.last_with_button(specialist), specialist)
     await citizen.say(words)
 
 

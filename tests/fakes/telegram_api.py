@@ -1424,6 +1424,15 @@ class FakeUser:
     def messages(self) -> list[Json]:
         return self._fake.sent_messages(self.id)
 
+    def last_with_button(self, button_text: str) -> Json:
+        """The latest message in the private chat carrying this inline button: the outbox
+        may send a notice or a document after the message a person is about to tap."""
+        for message in reversed(self.messages()):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            if any(button.get("text") == button_text for row in rows for button in row):
+                return message
+        raise AssertionError(f"no message to user {self.id} has the button {button_text!r}")
+
     def block_bot(self) -> None:
         self._fake.block(self.id)
 
