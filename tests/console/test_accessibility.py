@@ -91,9 +91,8 @@ async def citizen_writes(bot: RunningBot, words: str) -> None:
     """The citizen picks Kazakh, then "write to a specialist", and writes."""
     citizen = bot.telegram.user(id=CITIZEN)
     await citizen.say("/start")
-    await citizen.press(citizen.last_with_button("Қазақша"), "Қазақша")
-    specialist = says("menu-specialist", "kk")
-    await citizen.press(citizen.last_with_button(specialist), specialist)
+    await citizen.press_latest("Қазақша")
+    await citizen.press_latest(says("menu-specialist", "kk"))
     await citizen.say(words)
 
 

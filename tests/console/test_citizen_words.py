@@ -39,9 +39,8 @@ async def writes_to_a_specialist(telegram: FakeTelegram, words: str) -> int:
     """The console's citizen (who sent /start) picks Kazakh, then "write to a specialist",
     and writes; the thread of their topic."""
     citizen = telegram.user(id=CITIZEN)
-    await citizen.press(citizen.last_with_button("Қазақша"), "Қазақша")
-    specialist = says("menu-specialist", "kk")
-    await citizen.press(citizen.last_with_button(specialist), specialist)
+    await citizen.press_latest("Қазақша")
+    await citizen.press_latest(says("menu-specialist", "kk"))
     await citizen.say(words)
     copied = await telegram.wait_for(lambda c: c.method == "copyMessage", timeout=10)
     return int(copied.params["message_thread_id"])
@@ -80,9 +79,8 @@ async def test_the_words_are_kept_when_telegram_refuses_the_copy_to_the_topic(
     telegram.fail_next("copyMessage", 400, times=1)
     words = "Құжатты қайда әкелемін?"
     citizen = telegram.user(id=CITIZEN)
-    await citizen.press(citizen.last_with_button("Қазақша"), "Қазақша")
-    specialist = says("menu-specialist", "kk")
-    await citizen.press(citizen.last_with_button(specialist), specialist)
+    await citizen.press_latest("Қазақша")
+    await citizen.press_latest(says("menu-specialist", "kk"))
     await citizen.say(words)
     await telegram.wait_for(lambda c: c.method == "copyMessage", timeout=10)
     assert not [c for c in telegram.calls_of("copyMessage") if c.ok]  # the topic missed it

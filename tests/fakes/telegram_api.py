@@ -1414,6 +1414,10 @@ class FakeUser:
         await self._fake.settled(timeout)
         return self._fake.outputs_since(message["chat"]["id"], mark)
 
+    async def press_latest(self, button_text: str, timeout: float = PATIENCE) -> list[Json]:
+        """press() on the latest message in the private chat that carries the button."""
+        return await self.press(self.last_with_button(button_text), button_text, timeout)
+
     def last(self) -> Json:
         """The bot's last (non-deleted) message in the private chat; AssertionError if none."""
         message = self._fake.last_message(self.id)

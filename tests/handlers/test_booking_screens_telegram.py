@@ -53,8 +53,8 @@ async def wednesdays_times(telegram: FakeTelegram, parent: FakeUser, lang: str) 
 
 
 async def opens_the_application(parent: FakeUser, lang: str) -> Json:
-    menu = (await parent.say("/start"))[-1]
-    listing = await parent.press(menu, says("menu-my-applications", lang))
+    await parent.say("/start")
+    listing = await parent.press_latest(says("menu-my-applications", lang))
     return (await parent.press(listing[-1], says("apps-open", lang, number=NUMBER)))[-1]
 
 

@@ -75,8 +75,8 @@ async def wednesdays_times(telegram: FakeTelegram, parent: FakeUser) -> dict[str
     # that step's last message.
     await seen(telegram, parent.id, lambda m: m.get("text", "").startswith(
         kk("notify-interview-accepted", number=NUMBER, term="").splitlines()[0]))
-    menu = (await parent.say("/start"))[-1]
-    listing = await parent.press(menu, kk("menu-my-applications"))
+    await parent.say("/start")
+    listing = await parent.press_latest(kk("menu-my-applications"))
     detail = (await parent.press(listing[-1], kk("apps-open", number=NUMBER)))[-1]
     days = (await parent.press(detail, kk("booking-choose")))[-1]
     wednesday = next(b for b in buttons(days) if b.startswith("25.11.2026"))

@@ -88,8 +88,8 @@ async def test_a_complaint_about_a_missed_term_is_forwarded_within_three_days(
     assert staff_says("identity-phone-verified") in card["text"]
     thread = card["message_thread_id"]
     # A second complaint while this one is open is added to it.
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     # A complaint has no documents to check: it is registered (the application: submitted).
     assert says("status-complaint-registered", "ru") in listing[-1]["text"]
     assert listing[-1]["text"].count(says("status-submitted", "ru")) == 1
@@ -156,8 +156,8 @@ async def test_a_complaint_to_the_head_is_decided_by_the_body_within_five_days(
                    higher=HIGHER)
     await seen(telegram, citizen.id, lambda m: m.get("text") == decided)
     # a complaint is never complained about in turn
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     detail = await citizen.press(listing[-1], says("apps-open", "ru", number=COMPLAINT))
     assert says("apps-complain", "ru") not in buttons(detail[-1])
 
@@ -191,8 +191,8 @@ async def test_a_notices_button_while_a_form_is_filled_says_where_to_find_it(
     citizen = telegram.user(id=3303)
     await apply(citizen, "ru")
     await the_card(telegram)
-    menu = (await citizen.say("/start"))[-1]
-    question = (await citizen.press(menu, says("menu-visit", "ru")))[-1]
+    await citizen.say("/start")
+    question = (await citizen.press_latest(says("menu-visit", "ru")))[-1]
     staffed.advance_to(WEDNESDAY)
     told = says("notify-term-passed", "ru", number=NUMBER,
                 term=says("dates-check", "ru", date="24.11.2026"))

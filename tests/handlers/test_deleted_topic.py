@@ -44,8 +44,8 @@ async def with_a_specialist_after_the_deletion(telegram: FakeTelegram) -> tuple[
     await apply(citizen, "ru")
     old = await the_card(telegram)
     FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
-    menu = (await citizen.say("/start"))[-1]
-    await citizen.press(menu, says("menu-specialist", "ru"))
+    await citizen.say("/start")
+    await citizen.press_latest(says("menu-specialist", "ru"))
     return citizen, old
 
 
@@ -106,8 +106,8 @@ async def test_the_documents_come_back_with_the_card(telegram: FakeTelegram,
     await telegram.wait_for(lambda _c: len(docs_in(telegram, old["message_thread_id"])) >= 3,
                             timeout=15)  # the two documents and the application's paper
     FakeChat(telegram, STAFF_CHAT).delete_topic(old["message_thread_id"])
-    menu = (await citizen.say("/start"))[-1]
-    await citizen.press(menu, says("menu-specialist", "ru"))
+    await citizen.say("/start")
+    await citizen.press_latest(says("menu-specialist", "ru"))
     await citizen.say("Здравствуйте")
     copied = await telegram.wait_for(lambda c: c.method == "copyMessage" and c.ok, timeout=10)
     thread = copied.params["message_thread_id"]
@@ -176,8 +176,8 @@ async def test_words_in_the_new_topic_answer_no_question_of_the_old_one(
     await staff_tap(telegram, telegram.message(STAFF_CHAT, card["message_id"]) or card,
                     staff_says("staff-action-decide"))
     FakeChat(telegram, STAFF_CHAT).delete_topic(thread)
-    menu = (await parent.say("/start"))[-1]
-    await parent.press(menu, says("menu-specialist", "ru"))
+    await parent.say("/start")
+    await parent.press_latest(says("menu-specialist", "ru"))
     await parent.say("Когда будет решение?")
     copied = await telegram.wait_for(lambda c: c.method == "copyMessage" and c.ok, timeout=10)
     words = "Здравствуйте! Решение внесем после проверки, ждите."

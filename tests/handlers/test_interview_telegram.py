@@ -64,8 +64,8 @@ async def keeps_own_language(parent: FakeUser, asked: dict[str, Any]) -> list[di
 
 
 async def open_application(parent: FakeUser) -> dict[str, Any]:
-    menu = (await parent.say("/start"))[-1]
-    listing = await parent.press(menu, says("menu-my-applications", "ru"))
+    await parent.say("/start")
+    listing = await parent.press_latest(says("menu-my-applications", "ru"))
     return (await parent.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
 
 

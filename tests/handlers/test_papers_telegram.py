@@ -95,8 +95,8 @@ async def test_papers_arrive_as_pdfs_and_check_at_their_address(
                                   registry=f"{NUMBER}/3") in page
 
     # The citizen finds both papers again under My applications.
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     detail = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
     assert says("apps-filed", "ru") in buttons(detail)
     replies = await citizen.press(detail, says("apps-papers", "ru"))

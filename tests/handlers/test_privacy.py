@@ -97,8 +97,8 @@ async def test_my_data_then_forget_keeps_the_case_under_review_and_says_why(
     assert kinds >= {"id_document", "court_decision"}
 
     # A new draft is begun, then the citizen asks to be forgotten.
-    menu = (await citizen.say("/start"))[-1]
-    await citizen.press(menu, says("menu-visit", lang))
+    await citizen.say("/start")
+    await citizen.press_latest(says("menu-visit", lang))
     replies = await forgets(citizen, lang)
     texts = [m["text"] for m in replies if "text" in m]  # not the PDF the outbox may send meanwhile
     assert says("privacy-forget-done", lang, drafts=1, closed=0) in texts
@@ -282,8 +282,8 @@ async def test_a_permission_erased_with_its_case_is_still_checked_by_its_fingerp
     permission = await pdf_in(telegram, 6110, PERMISSION)
     code = (await codes(staffed))["permission-appendix-4/1"]
     await delivered(staffed)
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     papers_button = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
 
     await forgets(citizen, "ru")
@@ -292,8 +292,8 @@ async def test_a_permission_erased_with_its_case_is_still_checked_by_its_fingerp
     assert hashlib.sha256(permission).hexdigest() in page
     files = staffed.folder / "files"
     assert not [path for path in files.iterdir() if not path.name.endswith(".part")]
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     detail = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
     assert says("apps-erased", "ru") in detail["text"]
     assert says("apps-papers", "ru") not in buttons(detail)

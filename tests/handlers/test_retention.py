@@ -176,8 +176,8 @@ async def test_papers_asked_for_while_their_case_is_anonymised_are_said_to_be_go
     citizen = telegram.user(id=6205)
     await approved_as_asked(telegram, citizen, "ru")
     await delivered(staffed)
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     detail = (await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER)))[-1]
 
     staffed.advance_to(working_morning(NOW + timedelta(days=1096)))

@@ -61,8 +61,8 @@ def run_bot(bot: RunningBot, data_key: str, *args: str) -> subprocess.CompletedP
 
 
 async def my_applications(person: FakeUser) -> str:
-    menu = (await person.say("/start"))[-1]
-    return (await person.press(menu, says("menu-my-applications", "ru")))[-1]["text"]
+    await person.say("/start")
+    return (await person.press_latest(says("menu-my-applications", "ru")))[-1]["text"]
 
 
 async def test_a_new_key_rotates_in_beside_a_live_bot_and_then_reads_everything_alone(

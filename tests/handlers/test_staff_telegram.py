@@ -222,8 +222,8 @@ async def test_hearing_then_objection_then_final_refusal(
     assert "30.11.2026" in notice["text"]  # the final answer within 1 working day (Fri -> Mon)
     assert f"• {says('ground-negative-influence', 'ru')}" in notice["text"].splitlines()
 
-    menu = (await citizen.say("/start"))[-1]
-    listing = await citizen.press(menu, says("menu-my-applications", "ru"))
+    await citizen.say("/start")
+    listing = await citizen.press_latest(says("menu-my-applications", "ru"))
     detail = await citizen.press(listing[-1], says("apps-open", "ru", number=NUMBER))
     ask = await citizen.press(detail[-1], says("apps-send-objection", "ru"))
     assert ask[0]["text"] == says("objection-ask", "ru", number=NUMBER)
@@ -359,8 +359,8 @@ async def test_a_deleted_topic_is_opened_again(telegram: FakeTelegram,
     await apply(citizen, "ru")
     card = await the_card(telegram)
     FakeChat(telegram, STAFF_CHAT).delete_topic(card["message_thread_id"])
-    menu = (await citizen.say("/start"))[-1]
-    await citizen.press(menu, says("menu-specialist", "ru"))
+    await citizen.say("/start")
+    await citizen.press_latest(says("menu-specialist", "ru"))
     opened = staff_says("staff-citizen-opened")
     note = await seen(telegram, STAFF_CHAT, lambda m: m.get("text") == opened)
     assert note["message_thread_id"] != card["message_thread_id"]
