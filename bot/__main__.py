@@ -71,6 +71,9 @@ def main() -> int:
         logging.info("WhatsApp settings are not set: running on Telegram alone")
     elif not settings.telegram_bot_token:
         logging.info("TELEGRAM_BOT_TOKEN is not set: running on WhatsApp alone")
+    from bot.lean_types import import_aiogram
+
+    import_aiogram()  # before any module of the app imports it
     from bot import collector
     from bot.app import build_app
 

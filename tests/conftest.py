@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.lean_types import import_aiogram
+
 # A real PostgreSQL, started once per run for the tests that ask for it (tests/pg.py).
 from tests.pg import postgres, pytest_terminal_summary  # noqa: F401
+
+import_aiogram()  # the suite runs on aiogram imported as `python -m bot` imports it
 
 OFFSET_ENV = "TESTS_CLOCK_OFFSET"
 TIMESHIFT_DIR = Path(__file__).resolve().parent / "timeshift"
