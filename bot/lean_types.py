@@ -72,11 +72,10 @@ def _models_under(root: type[BaseModel]) -> list[type[BaseModel]]:
 
 
 def _received(methods: Any) -> list[type[BaseModel]]:
-    """The types Telegram sends the bot: an Update, and whatever a method returns."""
+    """The types Telegram sends the bot: whatever a method returns (getUpdates: Updates)."""
     kinds: dict[str, type[BaseModel]] = {}
-    todo: list[Any] = [methods.GetUpdates.__returning__]
-    todo += [getattr(methods, name).__returning__ for name in methods.__all__
-             if hasattr(getattr(methods, name), "__returning__")]
+    todo: list[Any] = [getattr(methods, name).__returning__ for name in methods.__all__
+                       if hasattr(getattr(methods, name), "__returning__")]
     while todo:
         kind = todo.pop()
         if isinstance(kind, type) and issubclass(kind, BaseModel):
