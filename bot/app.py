@@ -25,6 +25,7 @@ from bot import logmask
 from bot.booking_terms import Daily, run_booking_terms
 from bot.delivery import DeliveryWorker
 from bot.metrics import Metrics, UpdateMeter
+from bot.paper_process import PaperProcess
 from bot.settings import Settings
 from flows.calendar import KZ_TZ
 from flows.clock import Clock, system_clock
@@ -62,7 +63,6 @@ from handlers.whatsapp.client import GraphClient
 from handlers.whatsapp.render import WhatsAppRenderer
 from handlers.whatsapp.sender import WhatsAppSender
 from handlers.whatsapp.webhook import WhatsAppChannel
-from papers import render as render_paper
 from storage.applications import SqlApplications
 from storage.console import SqlConsole
 from storage.contacts import Contacts
@@ -248,9 +248,14 @@ def file_store(settings: Settings) -> DiskFileStore:
     return _file_store(settings.files_dir, settings.data_key, settings.key_file)
 
 
+# Every registry of the process lays its papers out in the one papers' process, which
+# outlives an app (a test's) and ends when idle or with the interpreter.
+PAPERS = PaperProcess()
+
+
 def paper_registry(settings: Settings, metrics: Metrics | None = None) -> PaperRegistry:
     """Issues the legal documents as PDFs (`papers/`), verifiable at PUBLIC_BASE_URL."""
-    return PaperRegistry(render_paper, file_store(settings), settings.verify_base,
+    return PaperRegistry(PAPERS, file_store(settings), settings.verify_base,
                          settings.default_locale,
                          on_issue=metrics.issued if metrics is not None else None)
 

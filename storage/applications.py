@@ -22,6 +22,7 @@ from flows.procedure import OPEN, Snapshot, card, citizen_notice, next_date
 from flows.services import SERVICES
 from storage.clock import from_db, now_of, to_db
 from storage.conversations import ensure_person, person_for
+from storage.laid_out import papers_first
 from storage.models import (
     Application,
     ApplicationChild,
@@ -81,7 +82,7 @@ class SqlApplications:
         draft_key: str,
         at: datetime,
     ) -> Submitted:
-        try:
+        async def submitted() -> Submitted:
             async with self.sessions.begin() as session:
                 existing = await self._by_draft(session, draft_key)
                 if existing is not None:
@@ -89,6 +90,9 @@ class SqlApplications:
                 application = await self._create(session, channel, user_id, service, answers,
                                                  draft_key, at)
                 return _submitted(application)
+
+        try:
+            return await papers_first(self.papers, submitted)
         except IntegrityError:
             # Two Submit taps raced and the other one created it; anything else is a bug.
             async with self.sessions() as session:

@@ -2,14 +2,15 @@
 
 A paper is issued inside the transaction of the change it records (the submission, a staff
 step), so the status, the paper and the messages that carry it to the citizen and to the
-staff topic commit together. Its bytes are kept on disk by their SHA-256, like uploads.
+staff topic commit together. It is laid out before that transaction takes the database
+(`storage/laid_out.py`). Its bytes are kept on disk by their SHA-256, like uploads.
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -30,13 +31,16 @@ from flows.ports import Filed
 from storage.applications import owned_application, snapshot_of
 from storage.clock import from_db, to_db
 from storage.files import DiskFileStore
+from storage.laid_out import REHEARSAL, Unlaid
 from storage.models import Application, AuditEntry, InterviewSession, IssuedPaper, Person
 from storage.officials import as_signed
 from storage.outbox import CITIZEN, STAFF, enqueue
 from storage.privacy import was_anonymised
 
-# Lays a paper out as a PDF in a language (`papers.render`, passed in by bot/app.py).
+# Lays a paper out as a PDF in a language: `papers.render`.
 Press = Callable[[PaperFacts, str], bytes]
+# The same, awaited: in the papers' own process (bot/paper_process.py) or `in_thread`.
+LayOut = Callable[[PaperFacts, str], Awaitable[bytes]]
 PDF = "application/pdf"
 VERIFY_PATH = "/verify/"
 VERIFIER = "public:verify"  # whoever opens a paper's verification page: never known
@@ -56,7 +60,7 @@ def file_name(number: str, kind: str, part: int = 0) -> str:
 
 
 class PaperRegistry:
-    def __init__(self, press: Press, files: DiskFileStore, base_url: str,
+    def __init__(self, press: LayOut, files: DiskFileStore, base_url: str,
                  default_language: str = "kk", *,
                  on_issue: Callable[[str], None] | None = None) -> None:
         self.press = press
@@ -88,7 +92,8 @@ class PaperRegistry:
         entered = True
         if official is not None:
             official, entered = await as_signed(session, official, language)
-        code = secrets.token_urlsafe(16)  # 128 random bits
+        rehearsal = REHEARSAL.get()  # storage/laid_out.py: laid out before the change
+        code = rehearsal.code(_new_code) if rehearsal is not None else _new_code()
         facts = PaperFacts(
             kind=kind, registry_number=f"{application.number}/{count + 1}", version=version,
             issued_on=at.astimezone(KZ_TZ).date(), verify_url=self.base_url + VERIFY_PATH + code,
@@ -96,7 +101,12 @@ class PaperRegistry:
             confirmation=confirmation, transcript=transcript,
             representative_present=present,
             child=part if kind == CONVERSATION_RECORD else None)
-        data = await asyncio.to_thread(self.press, facts, language)
+        if rehearsal is None:
+            data = await self.lay_out(facts, language)
+        elif (laid := rehearsal.bytes_for(facts, language)) is not None:
+            data = laid
+        else:
+            raise Unlaid(facts, language)
         stored = await self.files.save(data, PDF)
         paper = IssuedPaper(application_id=application.id, kind=kind, part=part, version=version,
                             registry_number=facts.registry_number, code=code,
@@ -125,6 +135,21 @@ class PaperRegistry:
                 message=OutgoingMessage((Text("issued-staff", about), *unsigned)),
                 document=document)
         return paper
+
+    async def lay_out(self, facts: PaperFacts, language: str) -> bytes:
+        return await self.press(facts, language)
+
+
+def in_thread(press: Press) -> LayOut:
+    """`press` run in a thread of this process."""
+    async def lay_out(facts: PaperFacts, language: str) -> bytes:
+        return await asyncio.to_thread(press, facts, language)
+
+    return lay_out
+
+
+def _new_code() -> str:
+    return secrets.token_urlsafe(16)  # 128 random bits
 
 
 async def _conversation(session: AsyncSession, application_id: int, kind: str,

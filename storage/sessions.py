@@ -27,6 +27,7 @@ from flows.ports import Seat
 from storage.clock import from_db, to_db
 from storage.conversations import person_id_for, surely_unseated
 from storage.db import engine_of, in_one_go
+from storage.laid_out import papers_first
 from storage.models import (
     Application,
     ApplicationNote,
@@ -227,6 +228,11 @@ class SqlSessions:
     async def end(self, application_id: int, actor: str, now: datetime,
                   child: int = 0, actor_name: str = "") -> list[Line] | None:
         """Close this child's conversation; its transcript becomes their interview record."""
+        return await papers_first(self.papers, lambda: self._end(
+            application_id, actor, now, child, actor_name))
+
+    async def _end(self, application_id: int, actor: str, now: datetime, child: int,
+                   actor_name: str) -> list[Line] | None:
         async with self.sessions.begin() as session:
             row = await self._open(session, application_id, child)
             if row is None:

@@ -34,6 +34,7 @@ from storage.applications import OPEN_STATUSES, snapshot_of, staff_snapshot, sta
 from storage.clock import now_of, to_db
 from storage.conversations import buttons_seq, person_for
 from storage.interviews import claim_run
+from storage.laid_out import papers_first
 from storage.models import (
     Application,
     AuditEntry,
@@ -185,6 +186,11 @@ class StaffDesk:
         at: datetime, actor_name: str = "",
     ) -> ActResult:
         """Move an application one legal step; refused when its status does not allow it."""
+        return await papers_first(self.papers, lambda: self._act(
+            application_id, action, actor, details, at, actor_name))
+
+    async def _act(self, application_id: int, action: str, actor: str,
+                   details: dict[str, Any], at: datetime, actor_name: str) -> ActResult:
         async with self.sessions.begin() as session:
             # Locked: two officers (or replicas) pressing at once take the step once.
             application = await session.get(Application, application_id, with_for_update=True)
@@ -256,6 +262,11 @@ class StaffDesk:
                       at: datetime) -> str | None:
         """The application's latest paper issued again as a new version; its kind, or None
         when there is none (or no papers are issued here)."""
+        return await papers_first(self.papers, lambda: self._reissue(
+            application_id, actor, actor_name, at))
+
+    async def _reissue(self, application_id: int, actor: str, actor_name: str,
+                       at: datetime) -> str | None:
         async with self.sessions.begin() as session:
             application = await session.get(Application, application_id)
             latest = await session.scalar(
