@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 IDLE_AFTER = 1800.0  # s: an office day issues papers every few minutes; it ends by night
 ROOT = Path(__file__).resolve().parent.parent  # where `papers` sits beside `bot`
 HEAD = struct.Struct(">I")  # a frame's length
+ANSWER_WITHIN = 120.0  # s: a paper takes a few at most, a cold start included
 
 
 class PaperNotLaidOut(Exception):
@@ -75,22 +76,33 @@ class PaperProcess:
         with self._lock:
             for attempt in (1, 2):
                 child = self._running()
-                assert child.stdin is not None and child.stdout is not None
-                try:
-                    child.stdin.write(HEAD.pack(len(request)) + request)
-                    child.stdin.flush()
-                    head = child.stdout.read(HEAD.size)
-                    body = child.stdout.read(HEAD.unpack(head)[0]) if len(head) == HEAD.size \
-                        else b""
-                except BrokenPipeError:
-                    body = b""
-                if body:
+                body = self._exchange(child, request)
+                if body is not None:
                     answer: tuple[bool, bytes | str] = pickle.loads(body)
                     return answer
                 self._end(child)  # it died, or ended idle as this was asked: once more
                 if attempt == 1:
                     log.info("the papers' process had ended: starting another")
             raise PaperNotLaidOut("the papers' process ended twice without an answer")
+
+    def _exchange(self, child: subprocess.Popen[bytes], request: bytes) -> bytes | None:
+        """The answer's pickle; None when the process ended before it answered."""
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            child.stdin.write(HEAD.pack(len(request)) + request)
+            child.stdin.flush()
+        except BrokenPipeError:
+            return None
+        ready, _, _ = select.select([child.stdout], [], [], ANSWER_WITHIN)
+        if not ready:  # hung: a paper takes seconds at most
+            self._end(child)
+            raise PaperNotLaidOut(f"no answer within {ANSWER_WITHIN:.0f} s: process ended")
+        head = child.stdout.read(HEAD.size)
+        if len(head) < HEAD.size:
+            return None
+        size = HEAD.unpack(head)[0]
+        body = child.stdout.read(size)
+        return body if len(body) == size else None
 
     def _running(self) -> subprocess.Popen[bytes]:
         if self._child is None or self._child.poll() is not None:

@@ -1,6 +1,6 @@
 """Papers laid out in a process of their own (bot/paper_process.py): the same bytes as laid
-out here, the bot's process free of the PDF stack, a dead process replaced, an idle one
-ended, a failure told."""
+out here, the bot's process free of the PDF stack, a dead process replaced, a hung one and
+an idle one ended, a failure told."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from dataclasses import replace
 import pytest
 
 import papers
+from bot import paper_process
 from bot.paper_process import PaperNotLaidOut, PaperProcess
 from flows.paper import APPLICATION
 from tests.papers.samples import facts
@@ -55,6 +56,26 @@ async def test_a_paper_that_cannot_be_laid_out_is_told_and_the_next_one_comes() 
         with pytest.raises(PaperNotLaidOut, match="TypeError"):  # a paper with no date
             await press(replace(paper, issued_on=None), "ru")
         assert await press(paper, "ru") == papers.render(paper, "ru")
+    finally:
+        press.close()
+
+
+async def test_a_hung_papers_process_is_ended_and_the_next_paper_comes(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    press = PaperProcess()
+    paper = facts(APPLICATION)
+    try:
+        await press(paper, "ru")
+        hung = press.pid
+        assert hung is not None
+        os.kill(hung, signal.SIGSTOP)  # alive, and answering nothing
+        monkeypatch.setattr(paper_process, "ANSWER_WITHIN", 1.0)
+        with pytest.raises(PaperNotLaidOut, match="no answer within 1 s"):
+            await press(paper, "ru")
+        assert press.pid is None
+        monkeypatch.undo()  # a new process's first paper takes seconds
+        assert await press(paper, "kk") == papers.render(paper, "kk")
     finally:
         press.close()
 
