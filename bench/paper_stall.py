@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from anywhere
 
+from throughput import resident_mb  # bench/, beside this script
+
 from bot.paper_process import PaperProcess
 from flows.clock import system_clock
 from flows.ports import ConversationState
@@ -115,7 +117,7 @@ async def main(args: argparse.Namespace) -> None:
         steps.append((time.perf_counter() - started) * 1000)
     busy.set()
     with_papers = await running
-    resident = _resident_mb(press.pid) if press.pid is not None else 0
+    resident = resident_mb(press.pid) if press.pid is not None else None
     await engine.dispose()
     print(f"bench/paper_stall.py: turns offered at {1 / OFFERED_EVERY:.0f}/s on SQLite; "
           f"{args.papers} papers issued, {args.pause} s apart")
@@ -123,14 +125,7 @@ async def main(args: argparse.Namespace) -> None:
     print(line("while papers are issued", with_papers))
     print(f"  a paper's step (reissue): median {statistics.median(steps):.0f} ms, "
           f"max {max(steps):.0f} ms; the submission before, the first paper: {first:.0f} ms")
-    print(f"  the papers' process, resident: {resident} MB")
-
-
-def _resident_mb(pid: int) -> int:
-    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if row.startswith("VmRSS:"):
-            return int(row.split()[1]) // 1024
-    return 0
+    print(f"  the papers' process, resident: {resident or 0:.0f} MB")
 
 
 if __name__ == "__main__":

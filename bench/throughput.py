@@ -154,18 +154,22 @@ def cpu_seconds(pid: int) -> float:
     return math.nan
 
 
+def resident_mb(pid: int) -> float | None:
+    """A process's resident memory now (VmRSS), in MB; None when it is gone."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
 @dataclass
 class Running:
     process: asyncio.subprocess.Process
     log: Path
 
     def rss_mb(self) -> float | None:
-        """Resident memory now (VmRSS), in MB."""
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-        return None
+        return resident_mb(self.process.pid)
 
     def tail(self, lines: int = 15) -> str:
         text = self.log.read_text(errors="replace").splitlines()[-lines:]

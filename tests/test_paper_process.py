@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 
 import pytest
@@ -104,5 +105,5 @@ def test_the_papers_process_ends_with_the_bots() -> None:
             os.kill(child, 0)
         except ProcessLookupError:
             return
-        subprocess.run(["sleep", "0.1"], check=True)
+        time.sleep(0.1)
     pytest.fail(f"the papers' process {child} outlived the bot's")
