@@ -76,11 +76,15 @@ def main() -> int:
     import_aiogram()  # before any module of the app imports it
     from bot import collector
     from bot.app import build_app
+    from storage.db import MigrationFailed, migrate
 
     collector.tune()
 
     async def run() -> None:
         asked = _stop_on_signals()
+        # In a process of its own: alembic is then never imported here (build_app finds
+        # the schema at its newest and goes on).
+        await migrate(settings.database_url, apart=True)
         app = await build_app(settings)
         collector.settled()
         try:
@@ -94,6 +98,9 @@ def main() -> int:
             _event_loop_runner()(run())
     except KeyProblem as problem:  # one clear line; nothing was written
         print(f"The data key cannot be used: {problem}", file=sys.stderr)
+        return 2
+    except MigrationFailed as failure:
+        print(f"The database could not be brought up to date: {failure}", file=sys.stderr)
         return 2
     return 0
 

@@ -1,29 +1,38 @@
 """The async engine: SQLite with WAL and foreign keys (the embedded default) or PostgreSQL
-through asyncpg (a pool shared by the process), migrations applied at start-up."""
+through asyncpg (a pool shared by the process), migrations applied at start-up.
+
+alembic (with mako and pygments, 11 MB resident) is imported only when a schema is behind:
+a database already at the newest revision is told so by one query, and `python -m bot`
+brings it there in a process of its own (`storage/upgrade.py`) before it starts (issue 15)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.util import greenlet_spawn
 
-from flows.clock import Clock
+from flows.clock import Clock, system_clock
 from storage.clock import CLOCK_OPTION
 from storage.inline_sqlite import inline_url
 from storage.keys import Keyring
 from storage.sealed import attach
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+ROOT = Path(__file__).resolve().parent.parent
 
 # One process's pool on a server: enough for the update handlers, the outbox worker and the
 # daily jobs at once, small enough that a few replicas stay well under the server's
@@ -117,13 +126,62 @@ def in_one_go(engine: AsyncEngine, work: Callable[[Connection], T]) -> Awaitable
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url)
     return config
 
 
-async def migrate(url: str) -> None:
-    """Bring the schema to the newest revision (alembic runs its own loop in a thread)."""
+class MigrationFailed(Exception):
+    """The schema could not be brought to the newest revision; the message says why."""
+
+
+def newest_revision() -> str:
+    """The head of the migrations, read from their file names (`0025_outbox_queue_index.py`
+    is revision 0025; a test holds this to what alembic itself finds)."""
+    return max(path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("*.py"))
+
+
+async def migrate(url: str, *, apart: bool = False) -> None:
+    """Bring the schema to the newest revision: at once if it is there already; else through
+    alembic, in this process (it runs its own loop in a thread) or, `apart`, in a process of
+    its own, so that this one never holds alembic."""
     _private_sqlite_file(url)
+    if await _at_head(url):
+        return
+    if apart:
+        await _migrate_apart(url)
+        return
+    from alembic import command
+
     await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+
+
+async def _at_head(url: str) -> bool:
+    engine = create_engine(url, system_clock, None)  # the version is not sealed
+    try:
+        async with engine.connect() as connection:
+            try:
+                found = (await connection.execute(
+                    text("SELECT version_num FROM alembic_version"))).scalars().all()
+            except DBAPIError:  # no table yet: a new database
+                return False
+    finally:
+        await engine.dispose()
+    return list(found) == [newest_revision()]
+
+
+async def _migrate_apart(url: str) -> None:
+    """`python -m storage.upgrade`, told the URL on its input (not in its arguments, which
+    any user of the machine can list); its last words are the failure's reason."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "storage.upgrade", cwd=ROOT, stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
+    _, said = await child.communicate(url.encode())
+    if child.returncode and child.returncode < 0:  # a signal to the whole group, as Ctrl+C
+        raise MigrationFailed(f"stopped by {signal.Signals(-child.returncode).name}")
+    if child.returncode != 0:
+        words = said.decode(errors="replace").strip().splitlines()
+        raise MigrationFailed(words[-1] if words else f"exit status {child.returncode}")
