@@ -2,8 +2,9 @@
 
 All service terms (1, 3, 5 working days ...) are counted in Kazakhstan working days:
 Mon-Fri, minus public holidays (``holidays.KZ``, which also knows the automatic move of a
-holiday falling on a weekend and the decree transfers up to 2025), adjusted by the table
-``flows/data/kz_day_transfers.json`` of government transfers of days off (the table wins).
+holiday falling on a weekend and the decree transfers up to 2025, read from the table it
+wrote: ``flows/holiday_table.py``), adjusted by the table ``flows/data/kz_day_transfers.json``
+of government transfers of days off (the table wins).
 
 Kazakhstan has one time zone, UTC+5, since 1 March 2024; ``Asia/Almaty`` carries it in
 tzdata 2024a and later (tests check the installed tzdata agrees).
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-import holidays
+from flows.holiday_table import holidays_of
 
 __all__ = [
     "KZ_TZ",
@@ -85,13 +86,7 @@ class WorkingCalendar:
         """(days off, weekend working days) that holidays.KZ knows for one year."""
         cached = self._years.get(year)
         if cached is None:
-            # The next year too: a decree may put a working Saturday in the previous
-            # December (2014's transfer made 28 Dec 2013 a working day).
-            kz = holidays.country_holidays("KZ", years=(year, year + 1))
-            days_off = frozenset(d for d in kz if d.year == year)
-            workdays = frozenset(d for d in getattr(kz, "weekend_workdays", ()) if d.year == year)
-            cached = (days_off, workdays)
-            self._years[year] = cached
+            cached = self._years[year] = holidays_of(year)
         return cached
 
     def is_working_day(self, d: date) -> bool:
