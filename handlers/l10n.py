@@ -1,21 +1,28 @@
 """Renders the engine's `Text`s in a person's language with Fluent.
 
-kk is the first language and ru its fallback (then en). `FluentLocalization` defaults to
+kk is the first language and ru its fallback (then en). Bundles are made with
 `use_isolating=False`, so no U+2068/U+2069 marks reach a chat.
+
+A message is parsed the first time it is said (issue 15). Parsed whole, the three languages'
+files held ~11 MB of syntax trees for the bot's life, most of them for messages a process
+never says; each entry's source is kept instead, and the bundle is given an entry, with the
+messages and terms it names, when one is first asked for.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from array import array
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from fluent.runtime import FluentLocalization, FluentResourceLoader
+from fluent.runtime import FluentBundle
 from fluent.runtime.resolver import MAX_PART_LENGTH
 from fluent.syntax import FluentParser
-from fluent.syntax.ast import Message
+from fluent.syntax.ast import Message, MessageReference, Resource, Term, TermReference
+from fluent.syntax.visitor import Visitor
 
 from flows.calendar import KZ_TZ
 from flows.messages import Arg, Text, Variant
@@ -33,29 +40,80 @@ _LONG = re.compile("\ue000(\\w+)\ue000")
 log = logging.getLogger(__name__)
 
 
-def _message_ids(folder: Path) -> set[str]:
-    ids: set[str] = set()
-    for path in folder.glob("*.ftl"):
-        for entry in FluentParser().parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(entry, Message):
-                ids.add(entry.id.name)
-    return ids
-
-
 def resource_ids(root: Path = LOCALES_DIR) -> list[str]:
     return sorted(path.name for path in (root / "kk").glob("*.ftl"))
+
+
+class _Language:
+    """One language's bundle, given its entries as they are first asked for."""
+
+    def __init__(self, language: str, folder: Path) -> None:
+        self.bundle = FluentBundle([language], use_isolating=False)
+        self._sources = _entries(folder)  # "key" or "-term" -> its FTL text
+        self.messages = frozenset(name for name in self._sources if not name.startswith("-"))
+        self._given: set[str] = set()
+
+    def format(self, key: str, args: dict[str, Any]) -> str | None:
+        """The message in this language; None if it has none, or no value."""
+        if key not in self.messages:
+            return None
+        self._give(key)
+        message = self.bundle.get_message(key)
+        if not message.value:
+            return None
+        rendered, _errors = self.bundle.format_pattern(message.value, args)
+        return str(rendered)
+
+    def _give(self, name: str) -> None:
+        if name in self._given or name not in self._sources:
+            return  # a name the files lack is Fluent's to report, as "{name}"
+        self._given.add(name)
+        entry = FluentParser(with_spans=False).parse_entry(self._sources[name])
+        self.bundle.add_resource(Resource([entry]))
+        names = _Names()
+        names.visit(entry)
+        for named in names.found:
+            self._give(named)
+
+
+class _Names(Visitor):
+    """The messages ("key") and terms ("-term") an entry names."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def visit_MessageReference(self, node: MessageReference) -> None:
+        self.found.append(node.id.name)
+
+    def visit_TermReference(self, node: TermReference) -> None:
+        self.found.append(f"-{node.id.name}")
+        self.generic_visit(node)  # a term's arguments may name messages
+
+
+def _entries(folder: Path) -> dict[str, str]:
+    """Each message's and term's source. A file's syntax tree is dropped before any slice
+    is kept: made while the tree lived, the slices would pin its freed memory in place."""
+    sources: dict[str, str] = {}
+    for path in sorted(folder.glob("*.ftl")):
+        text = path.read_text(encoding="utf-8")
+        bounds = array("l")
+        for entry in FluentParser().parse(text).body:
+            if isinstance(entry, (Message, Term)) and entry.span and entry.id.span:
+                # from its name (a term's with its "-"), leaving out the comment above it
+                start = entry.id.span.start - isinstance(entry, Term)
+                bounds.extend((start, entry.span.end))
+        for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+            source = text[start:end]
+            sources.setdefault(source.split("=", 1)[0].strip(), source)
+    return sources
 
 
 class Localizer:
     def __init__(self, default: str = "kk", root: Path = LOCALES_DIR) -> None:
         self.default = default
-        loader = FluentResourceLoader(str(root / "{locale}"))
-        ids = resource_ids(root)
-        self._l10n = {
-            lang: FluentLocalization(FALLBACKS[lang], ids, loader) for lang in LANGUAGES
-        }
-        known = {lang: _message_ids(root / lang) for lang in LANGUAGES}
-        self._known = {lang: set().union(*(known[f] for f in FALLBACKS[lang]))
+        self._languages = {lang: _Language(lang, root / lang) for lang in LANGUAGES}
+        self._known = {lang: set().union(*(self._languages[f].messages for f in FALLBACKS[lang]))
                        for lang in LANGUAGES}
         # A message without arguments reads the same every time (the menu, most buttons), and
         # one whose arguments are whole numbers and variants' keys (a form's "section 2 of 11,
@@ -67,7 +125,7 @@ class Localizer:
         return key in self._known[self.language(lang)]
 
     def language(self, lang: str | None) -> str:
-        return lang if lang in self._l10n else self.default
+        return lang if lang in self._languages else self.default
 
     def render(self, text: Text, lang: str | None) -> str:
         lang = self.language(lang)
@@ -79,7 +137,9 @@ class Localizer:
         long = {name: value for name, value in args.items()
                 if isinstance(value, str) and len(value) > MAX_PART_LENGTH}
         args.update((name, f"\ue000{name}\ue000") for name in long)
-        rendered: str = self._l10n[lang].format_value(text.key, args)
+        rendered = next((found for fallback in FALLBACKS[lang]
+                         if (found := self._languages[fallback].format(text.key, args))
+                         is not None), text.key)
         if long:  # in one pass: a person's words are never searched for marks
             rendered = _LONG.sub(lambda mark: long.get(mark[1], mark[0]), rendered)
         if rendered == text.key:

@@ -1,12 +1,17 @@
 """Texts formatted once and kept (handlers/l10n.py, issue 15): each still reads in the
-person's own language, and nobody's data is kept."""
+person's own language, and nobody's data is kept. Messages parsed as they are first said
+read as Fluent's own localization reads them."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+import pytest
+from fluent.runtime import FluentLocalization, FluentResourceLoader
+
 from flows.messages import Text, Variant
-from handlers.l10n import Localizer
+from handlers.l10n import FALLBACKS, LANGUAGES, LOCALES_DIR, Localizer, resource_ids
 
 IIN = "871008401427"
 
@@ -48,3 +53,33 @@ def test_a_long_list_of_lines_is_rendered_whole() -> None:
     parts = (Text("staff-digest-title", {"date": date(2026, 11, 24)}), *lines)
     shown = Localizer().render(Text("staff-digest", {"lines": parts}), "ru")
     assert "ВП-2026-00000" in shown and "ВП-2026-00039" in shown and "{???}" not in shown
+
+
+@pytest.mark.parametrize("value", [None, 1, 3, 5, "Айгүл"])
+def test_every_message_reads_as_fluents_own_localization_reads_it(value: object) -> None:
+    """Each message in each language, with every argument the files name set to one value
+    (or none): the same words as a `FluentLocalization` over the same files, references to
+    other messages and terms, plural variants and fallbacks included."""
+    loader = FluentResourceLoader(str(LOCALES_DIR / "{locale}"))
+    fluent = {lang: FluentLocalization(FALLBACKS[lang], resource_ids(), loader)
+              for lang in LANGUAGES}
+    sources = "".join(path.read_text(encoding="utf-8") for path in LOCALES_DIR.glob("*/*.ftl"))
+    args = {} if value is None else dict.fromkeys(re.findall(r"\$([\w-]+)", sources), value)
+    ours, compared = Localizer(), 0
+    for lang in LANGUAGES:
+        for key in sorted(ours._known[lang]):
+            assert ours.render(Text(key, args), lang) == fluent[lang].format_value(key, args), \
+                (lang, key)
+            compared += 1
+    assert compared > 3000
+
+
+def test_a_message_is_parsed_when_first_said_with_what_it_names() -> None:
+    l10n = Localizer()
+    ru = l10n._languages["ru"].bundle
+    assert not ru.has_message("flow-busy")
+    said = l10n.render(Text("flow-busy"), "ru")
+    assert ru.has_message("flow-busy") and ru.has_message("menu-my-applications")
+    assert "«Мои заявления»" in said
+    assert not ru.has_message("files-skip-hint")
+    assert not l10n._languages["kk"].bundle.has_message("flow-busy")
