@@ -2,13 +2,12 @@
 
 Times are written in UTC (``DTSTART:20261125T050000Z``): unambiguous for every client and
 every time zone of a child abroad, with no VTIMEZONE to keep in step with tzdata.
+``icalendar`` (3 MB) is imported with the first invitation, not with the bot.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from icalendar import Calendar, Event
 
 from flows.slots import Slot
 
@@ -36,6 +35,7 @@ def calendar_invite(
         raise ValueError("uid must not be empty")
     if stamp.tzinfo is None or stamp.utcoffset() is None:
         raise ValueError("stamp: an aware datetime is required")
+    from icalendar import Calendar, Event
 
     event = Event()
     event.add("uid", uid)

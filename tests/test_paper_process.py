@@ -81,15 +81,6 @@ async def test_a_hung_papers_process_is_ended_and_the_next_paper_comes(
         press.close()
 
 
-def test_the_bots_process_does_not_hold_the_pdf_stack() -> None:
-    """What the bot's process does not take: the papers' process imports it."""
-    code = ("from bot.lean_types import import_aiogram; import_aiogram(); import bot.app, sys; "
-            "print(sorted({'fpdf', 'fontTools', 'PIL', 'segno', 'papers'} & set(sys.modules)))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60)
-    assert out.stdout.strip() == "[]"
-
-
 def test_the_papers_process_ends_with_the_bots() -> None:
     """Killed, the bot's process leaves no papers' process behind: its pipe closes."""
     code = ("import asyncio; from bot.paper_process import PaperProcess; "

@@ -1,6 +1,7 @@
 """`/console`: the staff web console on the bot's HTTP server (issue 17).
 
-Server-rendered (Jinja2 through aiohttp-jinja2), with htmx (served from here, no CDN) for
+Server-rendered (Jinja2, imported with the first page: a bot whose staff work from Telegram
+never holds it), with htmx (served from here, no CDN) for
 the chat's partial updates. Every word comes from `locales/` in the staff member's language
 (kk or ru, switched in the header and kept in the session). What a step allows, the next
 legal date and what the card shows come from `flows/`; a step is taken and a reply sent by
@@ -28,6 +29,7 @@ URLs (all under /console):
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import math
@@ -37,11 +39,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
-import aiohttp_jinja2
-import jinja2
 from aiohttp import web
 from multidict import MultiMapping
 
@@ -58,6 +58,9 @@ from flows.services import SERVICES
 from flows.staff_input import parse_official_name, parse_position, tidy
 from flows.validators import Invalid
 from handlers.l10n import Localizer
+
+if TYPE_CHECKING:
+    import jinja2
 from handlers.web.console.ports import (
     Acts,
     ChatEntry,
@@ -172,12 +175,6 @@ class Console:
 
     def application(self) -> web.Application:
         app = web.Application(middlewares=[self._headers, self._signed_in])
-        env = aiohttp_jinja2.setup(app,
-                                   loader=jinja2.FileSystemLoader(str(HERE / "templates")),
-                                   autoescape=jinja2.select_autoescape(default=True),
-                                   undefined=jinja2.StrictUndefined)
-        env.filters["kz"] = _kz_time
-        env.globals["chat_mark"] = _chat_mark
         routes = app.router
         routes.add_get("/signin/{token}", self.signin)
         routes.add_get("/signin", self.signin_page)
@@ -333,7 +330,8 @@ class Console:
                    "path": request.path_qs if request.method == "GET" else f"{PREFIX}/",
                    "can_act": session is not None and session.role != VIEWER,
                    "role": session.role if session else "", **context}
-        return aiohttp_jinja2.render_template(template, request, context, status=status)
+        return web.Response(text=_templates().get_template(template).render(context),
+                            status=status, content_type="text/html")
 
     def _timing(self, session: StaffSession | None) -> dict[str, Any]:
         """When the page's timer asks again (seconds), and whether the end is near: the
@@ -761,6 +759,18 @@ def _background(request: web.Request) -> bool:
     """A request the page makes by itself (htmx's GET: the chat's refresh every 10 s), not
     a person's click; it neither restarts the idle time nor asks Telegram each time."""
     return request.method == "GET" and request.headers.get("HX-Request") == "true"
+
+
+@functools.cache
+def _templates() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE / "templates")),
+                             autoescape=jinja2.select_autoescape(default=True),
+                             undefined=jinja2.StrictUndefined)
+    env.filters["kz"] = _kz_time
+    env.globals["chat_mark"] = _chat_mark
+    return env
 
 
 def _chat_mark(chat: Sequence[ChatEntry]) -> str:
