@@ -4,7 +4,7 @@ kk is the first language and ru its fallback (then en). Bundles are made with
 `use_isolating=False`, so no U+2068/U+2069 marks reach a chat.
 
 A message is parsed the first time it is said (issue 15). Parsed whole, the three languages'
-files held ~11 MB of syntax trees for the bot's life, most of them for messages a process
+files held ~8 MB of syntax trees for the bot's life, most of them for messages a process
 never says; each entry's source is kept instead, and the bundle is given an entry, with the
 messages and terms it names, when one is first asked for.
 """

@@ -14,8 +14,8 @@ def main() -> int:
     try:
         asyncio.run(migrate(sys.stdin.read().strip()))
     except Exception as error:  # told to the bot in one line, its last
-        print(f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
-              file=sys.stderr)
+        first = (str(error).splitlines() or [""])[0]
+        print(f"{type(error).__name__}: {first}", file=sys.stderr)
         return 1
     return 0
 
