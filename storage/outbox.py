@@ -224,7 +224,7 @@ class OutboxStore:
         (or it is gone): then `_set` records it, with the erasure's finish."""
         def run(connection: Connection) -> bool:
             return statement.run(connection, {"the_id": item_id, "the_at": at,
-                                              "the_error": error[:500], **more}).first() \
+                                              "the_error": error[:500], **more}).row \
                 is not None
         return await in_one_go(engine_of(self.sessions), run)
 

@@ -4,9 +4,11 @@ must be what SQLAlchemy's own execution wrote, on both databases."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Connection, bindparam, event, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.messages import OutgoingMessage, Reply, Text
@@ -71,3 +73,48 @@ async def test_only_a_fixed_statement_is_prepared(db: AsyncEngine) -> None:
                              (with_a_default, {"the_person": 1})):
         with pytest.raises(TypeError):
             await in_one_go(db, lambda connection, p=prepared, v=values: p.run(connection, v))
+
+
+async def test_a_prepared_statements_failure_is_sqlalchemys_and_rolls_the_transaction_back(
+        db: AsyncEngine) -> None:
+    """On SQLite a prepared statement runs on the driver's cursor: its errors must still be
+    SQLAlchemy's, which the stores catch, and leave nothing of the transaction behind."""
+    log = ProcessedUpdate.__table__
+    arrive = Prepared(insert(log).values(  # type: ignore[arg-type]
+        channel=bindparam("the_channel"), key=bindparam("the_key"), status="received",
+        sent_calls=0))
+    await in_one_go(db, lambda connection: arrive.run(
+        connection, {"the_channel": "telegram", "the_key": "1"}))
+
+    def twice(connection: Connection) -> None:
+        arrive.run(connection, {"the_channel": "telegram", "the_key": "2"})
+        arrive.run(connection, {"the_channel": "telegram", "the_key": "1"})
+
+    with pytest.raises(IntegrityError):
+        await in_one_go(db, twice)
+    keys = await in_one_go(db, lambda connection: connection.exec_driver_sql(
+        "SELECT key FROM processed_updates").scalars().all())
+    assert keys == ["1"]
+
+
+async def test_whoever_listens_to_the_engines_statements_is_told_the_prepared_ones(
+        db: AsyncEngine) -> None:
+    store = SqlConversationStore(sessions(db))
+    async with store.turn("telegram", "52"):
+        await store.save("telegram", "52", ConversationState(language="ru"))
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        seen.append(" ".join(sql.split()).upper())
+
+    event.listen(db.sync_engine, "before_cursor_execute", record)
+    try:
+        async with store.turn("telegram", "52"):
+            state = await store.load("telegram", "52")
+            assert state is not None
+            state.flow = "visit"
+            await store.save("telegram", "52", state)
+    finally:
+        event.remove(db.sync_engine, "before_cursor_execute", record)
+    # the load and the save (PostgreSQL adds its pool's ping and the turn's lock)
+    assert [sql.split()[0] for sql in seen if "CONVERSATIONS" in sql] == ["SELECT", "UPDATE"]
