@@ -53,7 +53,8 @@ POSTGRESQL_POOL: dict[str, Any] = {
 # SQLite runs on the event loop's thread (storage/inline_sqlite.py), so the process has one
 # connection: with two, one could wait on SQLite's lock for the other, which cannot go on while
 # the loop waits. A connection coming back to the pool was already rolled back by the session
-# or connection that used it: the pool's own rollback would be one more call for nothing.
+# or connection that used it: the pool's own rollback would be one more call for nothing
+# (but for a failed commit's, `_none_left_open`).
 SQLITE_POOL: dict[str, Any] = {"pool_reset_on_return": None, "pool_size": 1, "max_overflow": 0}
 
 
@@ -68,6 +69,7 @@ def create_engine(url: str, clock: Clock, keyring: Keyring | None) -> AsyncEngin
     engine = create_async_engine(parsed, execution_options={CLOCK_OPTION: clock}, **options)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "checkin", _none_left_open)
     if keyring is not None:
         attach(engine, keyring)
     return engine
@@ -98,6 +100,14 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA secure_delete=ON")  # erased data leave no bytes in free pages
     cursor.close()
+
+
+def _none_left_open(connection: Any, _record: Any) -> None:
+    """SQLite keeps a transaction open when its COMMIT fails (a foreign key checked at the
+    commit, a full disk): the pool does not roll back (`SQLITE_POOL`), and whoever took the
+    one connection next would inherit it, and fail in turn."""
+    if connection is not None and connection.in_transaction:
+        connection.rollback()
 
 
 def sessions(engine: AsyncEngine) -> async_sessionmaker[Any]:

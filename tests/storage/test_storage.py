@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from flows.calendar import KZ_TZ
@@ -43,6 +44,24 @@ async def test_sqlite_runs_in_wal_with_foreign_keys(db: AsyncEngine) -> None:
     async with db.connect() as connection:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
+
+
+@pytest.mark.sqlite_only("a key checked at the commit is SQLite's PRAGMA here")
+async def test_a_commit_that_failed_leaves_the_connection_fit_for_the_next_transaction(
+        db: AsyncEngine) -> None:
+    """SQLite keeps a transaction open when its COMMIT fails (a foreign key checked at the
+    commit); the process has one connection, so whoever used it next would inherit it."""
+    with pytest.raises(IntegrityError):
+        async with sessions(db).begin() as session:
+            await session.execute(text("PRAGMA defer_foreign_keys=ON"))
+            await session.execute(text(
+                "INSERT INTO conversations (person_id, state, updated_at)"
+                " VALUES (999999, X'00', '2026-11-23 05:00:00')"))
+    store = SqlConversationStore(sessions(db))
+    async with store.turn("telegram", "7"):
+        await store.save("telegram", "7", ConversationState(language="kk"))
+    async with sessions(db)() as session:
+        assert (await session.execute(text("SELECT count(*) FROM conversations"))).scalar() == 1
 
 
 async def test_many_turns_writing_at_once_all_land_and_none_waits_on_a_lock_forever(
