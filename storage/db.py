@@ -23,7 +23,8 @@ from sqlalchemy.util import greenlet_spawn
 
 from flows.clock import Clock, system_clock
 from storage.clock import CLOCK_OPTION
-from storage.inline_sqlite import inline_url
+from storage.group_commit import in_a_batch
+from storage.inline_sqlite import InlineSQLiteDialect, inline_url
 from storage.keys import Keyring
 from storage.sealed import attach
 
@@ -127,7 +128,11 @@ def in_one_go(engine: AsyncEngine, work: Callable[[Connection], T]) -> Awaitable
     connection's checkout, its begin, each statement, the commit and the return to the pool
     are each a switch of greenlets, and some a turn of the event loop besides: half of a short
     transaction's cost (issue 15: 156 -> 78 us for one update). On PostgreSQL the driver's own
-    waits still yield to the loop, as through the asyncio API."""
+    waits still yield to the loop, as through the asyncio API. On the embedded SQLite, the
+    works asked at one moment share one transaction (storage/group_commit.py)."""
+    if isinstance(engine.sync_engine.dialect, InlineSQLiteDialect):
+        return in_a_batch(engine.sync_engine, work)
+
     def run() -> T:
         with engine.sync_engine.begin() as connection:
             return work(connection)
