@@ -122,7 +122,9 @@ def _on_the_cursor(connection: Connection, sql: str, parameters: tuple[Any, ...]
     """The statement on a plain `sqlite3` cursor of the connection, in its transaction (the
     driver begins it before a write, as for SQLAlchemy's own cursors)."""
     driver: Any = connection.connection.driver_connection
-    cursor = sqlite3.Cursor(driver)
+    # Not `sqlite3.Cursor(driver)`: only `cursor()` prunes the connection's list of dead
+    # references to its cursors, which otherwise grows by one a statement.
+    cursor = driver.cursor()
     try:
         cursor.execute(sql, parameters)
         return Ran(cursor.rowcount, cursor.fetchone())
