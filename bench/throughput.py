@@ -413,13 +413,13 @@ def print_profile(collapsed: Path, top: int = 25) -> None:
     total: Counter[str] = Counter()
     samples = 0
     for line in collapsed.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
+        stack, _, hits = line.rpartition(" ")
         frames = [frame.split(" (")[0] + " " + frame.rsplit("/", 1)[-1].rstrip(")")
                   for frame in stack.split(";")]
-        samples += int(count)
-        own[frames[-1]] += int(count)
+        samples += int(hits)
+        own[frames[-1]] += int(hits)
         for frame in set(frames):
-            total[frame] += int(count)
+            total[frame] += int(hits)
     print(f"  profile ({samples} samples) in {collapsed}")
     for title, counter in (("self", own), ("total", total)):
         print(f"  by {title} time:")
@@ -479,14 +479,11 @@ async def throughput(fake: Fake, databases: Databases, root: Path, people: Peopl
 
 async def latency(fake: Fake, runs: list[tuple[str, Databases | None]], root: Path,
                   people: People, replies: dict[str, int], workloads: list[Workload],
-                  args: argparse.Namespace) -> None:
-    count = args.latency_updates
-    print(f"\nLatency at {args.rate:g} updates/s offered ({count} updates a run; the update's "
-          f"last reply seen - its push): p50 / p99 / max, ms")
-    print(f"{'workload':<12} " + "".join(f"{title:<30}" for title, _ in runs))
+                  args: argparse.Namespace) -> dict[str, list[str]]:
+    """Each run's p50 / p99 / max for each workload, as the table's cells."""
+    cells: dict[str, list[str]] = {workload.name: [] for workload in workloads}
     for workload in workloads:
-        pushes = workload.pushes(people, count)
-        cells = []
+        pushes = workload.pushes(people, args.latency_updates)
         for _title, databases in runs:
             if databases is None:
                 figures = await on_echo(fake, root, pushes, replies[workload.name], args,
@@ -496,8 +493,18 @@ async def latency(fake: Fake, runs: list[tuple[str, Databases | None]], root: Pa
                                        args.rate)
             held = "" if figures.push_rate >= args.rate * 0.97 else \
                 f" (pushed at {figures.push_rate:.0f}/s)"
-            cells.append(f"{ms(figures)}{held}")
-        print(f"{workload.title:<12} " + "".join(f"{cell:<30}" for cell in cells), flush=True)
+            cells[workload.name].append(f"{ms(figures)}{held}")
+    return cells
+
+
+def print_latency(titles: list[str], cells: dict[str, list[str]], workloads: list[Workload],
+                  args: argparse.Namespace) -> None:
+    print(f"\nLatency at {args.rate:g} updates/s offered ({args.latency_updates} updates a run; "
+          f"the update's last reply seen - its push): p50 / p99 / max, ms")
+    print(f"{'workload':<12} " + "".join(f"{title:<30}" for title in titles))
+    for workload in workloads:
+        print(f"{workload.title:<12} " + "".join(f"{cell:<30}" for cell in cells[workload.name]),
+              flush=True)
 
 
 async def soak(fake: Fake, databases: Databases, people: People, args: argparse.Namespace,
@@ -553,14 +560,22 @@ async def main(args: argparse.Namespace) -> None:
                 await throughput(fake, sqlite, root, people, replies, workloads, args)
                 runs: list[tuple[str, Databases | None]] = [("bot, SQLite", sqlite),
                                                             ("echo", None)]
+                cells = await latency(fake, runs, root, people, replies, workloads, args)
+                titles = [title for title, _ in runs]
                 if postgres is not None:
+                    # Prepared only after the other runs: PostgreSQL flushes its
+                    # preparation's writes for a while after, which must not land on them.
                     on_pg = Databases(root, postgres)
                     print("\nPreparing on PostgreSQL (pgserver, durable as shipped)")
                     again = await prepare(fake, on_pg, people, args.log_level, args.timeout)
                     if again != replies:
                         print(f"  ! replies per update differ on PostgreSQL: {again}")
-                    runs.append(("bot, PostgreSQL", on_pg))
-                await latency(fake, runs, root, people, replies, workloads, args)
+                    on_it = await latency(fake, [("bot, PostgreSQL", on_pg)], root, people,
+                                          replies, workloads, args)
+                    titles.append("bot, PostgreSQL")
+                    for workload in workloads:
+                        cells[workload.name] += on_it[workload.name]
+                print_latency(titles, cells, workloads, args)
                 state = await fake.call("state")
                 refused: Counter[str] = Counter(state["refused"])
                 if refused or state["internal_errors"]:
