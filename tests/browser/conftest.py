@@ -97,6 +97,15 @@ class Browser:
                 raise AssertionError(f"{text!r} never appeared in {css}: {shown[:500]}")
             await asyncio.sleep(0.1)
 
+    async def wait_until_gone(self, css: str, timeout: float = 10.0) -> None:
+        """Until no element matches (htmx swaps the answer in after the server has acted)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (left := await self.count(css)) > 0:
+            if loop.time() > deadline:
+                raise AssertionError(f"{left} of {css} still on the page")
+            await asyncio.sleep(0.1)
+
     async def _text_if_there(self, css: str) -> str:
         """The element's text, or "" while the page it is on is still loading."""
         from selenium.common.exceptions import WebDriverException
